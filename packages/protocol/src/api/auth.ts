@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+import { MagicLink, Session } from '../entities/auth.js';
+import { Me, User } from '../entities/user.js';
+
+export const MagicRequestBody = Type.Object({
+  email: Type.String({ maxLength: 320 }),
+  display_name: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type MagicRequestBody = Static<typeof MagicRequestBody>;
+
+export const MagicRequestResponse = Type.Object({ magic_link: MagicLink, token: Type.String() });
+export type MagicRequestResponse = Static<typeof MagicRequestResponse>;
+
+export const MagicConsumeBody = Type.Object({ token: Type.String({ maxLength: 200 }) });
+export type MagicConsumeBody = Static<typeof MagicConsumeBody>;
+
+export const MagicConsumeResponse = Type.Object({ user: User, session: Session, token: Type.String() });
+export type MagicConsumeResponse = Static<typeof MagicConsumeResponse>;
+
+export const OkResponse = Type.Object({ ok: Type.Boolean() });
+export type OkResponse = Static<typeof OkResponse>;
+
+export const MeResponse = Type.Object({ user: Me });
+export type MeResponse = Static<typeof MeResponse>;
+
+export const UpdateMeBody = Type.Object({
+  display_name: Type.Optional(Type.String({ maxLength: 1000 })),
+  handle: Type.Optional(Type.String({ maxLength: 100 })),
+  avatar_url: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type UpdateMeBody = Static<typeof UpdateMeBody>;

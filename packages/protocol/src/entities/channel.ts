@@ -1,0 +1,24 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from './common.js';
+
+export const ChannelKind = Type.Union([Type.Literal('public'), Type.Literal('private')]);
+export type ChannelKind = Static<typeof ChannelKind>;
+
+export const Channel = Type.Object({
+  id: Type.String(),
+  route_id: Type.String(),
+  workspace_id: Type.String(),
+  name: Type.String(),
+  display_title: Type.Optional(Type.String()),
+  kind: Type.String(),
+  created_at: Timestamp,
+  archived_at: Type.Optional(Timestamp),
+  external_managed: Type.Boolean(),
+  external_ref: Type.Optional(Type.String()),
+  external_url: Type.Optional(Type.String()),
+  sidebar_section: Type.Optional(Type.String()),
+  last_seq: Type.Integer(),
+  last_read_seq: Type.Integer(),
+  unread_count: Type.Integer(),
+});
+export type Channel = Static<typeof Channel>;

@@ -1,0 +1,41 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from './common.js';
+
+/** Durable event types this server writes. */
+export const DURABLE_EVENT_TYPES = [
+  'channel.created',
+  'channel.deleted',
+  'channel.read',
+  'channel.updated',
+  'dm.read',
+  'member.joined',
+  'member.moderation_updated',
+  'message.created',
+  'message.deleted',
+  'message.updated',
+  'pin.added',
+  'pin.removed',
+  'reaction.added',
+  'reaction.removed',
+  'thread.reply_created',
+  'thread.state_updated',
+  'workspace.created',
+  'workspace.ownership_transferred',
+  'workspace.updated',
+] as const;
+export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
+
+export const EventPayload = Type.Record(Type.String(), Type.Unknown());
+export type EventPayload = Static<typeof EventPayload>;
+
+export const Event = Type.Object({
+  id: Type.String(),
+  cursor: Type.String(),
+  type: Type.String(),
+  workspace_id: Type.String(),
+  channel_id: Type.Optional(Type.String()),
+  seq: Type.Optional(Type.Integer()),
+  created_at: Timestamp,
+  payload: EventPayload,
+});
+export type Event = Static<typeof Event>;

@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+import { ID_PREFIX, type IdKind } from '@clickclack/protocol';
+
+const ulid = monotonicFactory();
+
+/** `<prefix>_<lower-case ULID>`, monotonic within this process. */
+export const newId = (kind: IdKind): string => `${ID_PREFIX[kind]}_${ulid().toLowerCase()}`;
+export const newUlid = (): string => ulid().toLowerCase();
+
+const ROUTE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Public route id: a type letter and 16 Crockford characters (80 random bits). */
+export function newRouteId(letter: 'T' | 'C' | 'D' | 'M'): string {
+  const bytes = randomBytes(16);
+  let out = letter;
+  for (const b of bytes) out += ROUTE_ALPHABET[b & 31];
+  return out;
+}

@@ -1,0 +1,5 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from './schema.js';
+
+/** Either the root connection or an open transaction: repositories work on both. */
+export type Executor = Kysely<DB> | Transaction<DB>;

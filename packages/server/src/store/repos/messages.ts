@@ -1,0 +1,159 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { MessagesTable, ThreadStateTable } from '../schema.js';
+
+export type MessageRow = Selectable<MessagesTable>;
+export type ThreadStateRow = Selectable<ThreadStateTable>;
+
+/** Which sequence a page walks: roots of a channel/DM, or replies of one thread. */
+export type PageScope =
+  | { kind: 'channel'; channelId: string }
+  | { kind: 'dm'; conversationId: string }
+  | { kind: 'thread'; rootId: string };
+
+export type PageWindow =
+  | { kind: 'latest' }
+  | { kind: 'earliest' }
+  | { kind: 'before'; seq: number }
+  | { kind: 'after'; seq: number };
+
+export class MessagesRepo {
+  constructor(private readonly db: Executor) {}
+
+  byId(id: string): Promise<MessageRow | undefined> {
+    return this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byIds(ids: readonly string[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('messages').selectAll().where('id', 'in', [...ids]).execute();
+  }
+
+  byNonce(authorId: string, nonce: string): Promise<MessageRow | undefined> {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('author_id', '=', authorId)
+      .where('client_nonce', '=', nonce)
+      .executeTakeFirst();
+  }
+
+  async insert(row: Insertable<MessagesTable>): Promise<void> {
+    await this.db.insertInto('messages').values(row).execute();
+  }
+
+  private scoped(scope: PageScope) {
+    const q = this.db.selectFrom('messages').selectAll();
+    switch (scope.kind) {
+      case 'channel':
+        return q
+          .where('channel_id', '=', scope.channelId)
+          .where('parent_message_id', 'is', null);
+      case 'dm':
+        return q
+          .where('direct_conversation_id', '=', scope.conversationId)
+          .where('parent_message_id', 'is', null);
+      case 'thread':
+        return q.where('parent_message_id', '=', scope.rootId);
+    }
+  }
+
+  private seqColumn(scope: PageScope): 'channel_seq' | 'thread_seq' {
+    return scope.kind === 'thread' ? 'thread_seq' : 'channel_seq';
+  }
+
+  /** One window of messages in ascending seq order (fetches limit+1 to detect more). */
+  async window(scope: PageScope, win: PageWindow, limit: number): Promise<{ rows: MessageRow[]; more: boolean }> {
+    const col = this.seqColumn(scope);
+    let q = this.scoped(scope);
+    let descending = false;
+    switch (win.kind) {
+      case 'latest':
+        descending = true;
+        break;
+      case 'earliest':
+        break;
+      case 'before':
+        q = q.where(col, '<', win.seq);
+        descending = true;
+        break;
+      case 'after':
+        q = q.where(col, '>', win.seq);
+        break;
+    }
+    const rows = await q
+      .orderBy(col, descending ? 'desc' : 'asc')
+      .limit(limit + 1)
+      .execute();
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (descending) page.reverse();
+    return { rows: page, more };
+  }
+
+  /** Whether any message of the scope lies strictly beyond `seq` in the given direction. */
+  async exists(scope: PageScope, dir: 'below' | 'above', seq: number): Promise<boolean> {
+    const col = this.seqColumn(scope);
+    const row = await this.scoped(scope)
+      .where(col, dir === 'below' ? '<' : '>', seq)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  threadState(rootId: string): Promise<ThreadStateRow | undefined> {
+    return this.db
+      .selectFrom('thread_state')
+      .selectAll()
+      .where('root_message_id', '=', rootId)
+      .executeTakeFirst();
+  }
+
+  threadStates(rootIds: readonly string[]): Promise<ThreadStateRow[]> {
+    if (rootIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('thread_state')
+      .selectAll()
+      .where('root_message_id', 'in', [...rootIds])
+      .execute();
+  }
+
+  async insertThreadState(rootId: string): Promise<void> {
+    await this.db
+      .insertInto('thread_state')
+      .values({ root_message_id: rootId, reply_count: 0, last_reply_at: null, last_reply_author_ids_json: '[]' })
+      .execute();
+  }
+
+  async saveThreadState(row: ThreadStateRow): Promise<void> {
+    await this.db
+      .updateTable('thread_state')
+      .set({
+        reply_count: row.reply_count,
+        last_reply_at: row.last_reply_at,
+        last_reply_author_ids_json: row.last_reply_author_ids_json,
+      })
+      .where('root_message_id', '=', row.root_message_id)
+      .execute();
+  }
+
+  async nextThreadSeq(rootId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('thread_seq').as('max'))
+      .where('thread_root_id', '=', rootId)
+      .where('thread_seq', 'is not', null)
+      .executeTakeFirst();
+    return Number(row?.max ?? 0) + 1;
+  }
+
+  async advanceRead(channelId: string, userId: string, seq: number, at: string): Promise<void> {
+    await this.db
+      .insertInto('channel_reads')
+      .values({ channel_id: channelId, user_id: userId, last_read_seq: seq, last_read_at: at })
+      .onConflict((oc) =>
+        oc.columns(['channel_id', 'user_id']).doUpdateSet({ last_read_seq: seq, last_read_at: at }).where('channel_reads.last_read_seq', '<', seq),
+      )
+      .execute();
+  }
+}

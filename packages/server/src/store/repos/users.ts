@@ -1,0 +1,59 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { UsersTable } from '../schema.js';
+
+export type UserRow = Selectable<UsersTable>;
+
+export class UsersRepo {
+  constructor(private readonly db: Executor) {}
+
+  byId(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byIds(ids: readonly string[]): Promise<UserRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  }
+
+  byEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  }
+
+  byHandle(handle: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('handle', '=', handle).executeTakeFirst();
+  }
+
+  oldest(): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async insert(row: Insertable<UsersTable>): Promise<void> {
+    await this.db.insertInto('users').values(row).execute();
+  }
+
+  async update(id: string, patch: Updateable<UsersTable>): Promise<void> {
+    await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
+  }
+
+  async insertIdentity(row: {
+    id: string;
+    user_id: string;
+    provider: string;
+    provider_subject: string;
+    email: string;
+    created_at: string;
+  }): Promise<void> {
+    await this.db
+      .insertInto('identities')
+      .values(row)
+      .onConflict((oc) => oc.columns(['provider', 'provider_subject']).doNothing())
+      .execute();
+  }
+}

@@ -1,0 +1,130 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
+import type { UserRow } from './users.js';
+
+export type WorkspaceRow = Selectable<WorkspacesTable>;
+export type Role = WorkspaceMembersTable['role'];
+export type WorkspaceWithRole = WorkspaceRow & { role: Role };
+export type MemberRow = { role: Role; joined_at: string; user: UserRow };
+
+/** Literal, case-insensitive substring match (no LIKE wildcards from user input). */
+const nameOrHandleContains = (q: string) =>
+  sql<boolean>`(instr(lower(u.display_name), ${q}) > 0 OR instr(lower(u.handle), ${q}) > 0)`;
+
+export class WorkspacesRepo {
+  constructor(private readonly db: Executor) {}
+
+  byId(id: string): Promise<WorkspaceRow | undefined> {
+    return this.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  bySlug(slug: string): Promise<WorkspaceRow | undefined> {
+    return this.db.selectFrom('workspaces').selectAll().where('slug', '=', slug).executeTakeFirst();
+  }
+
+  async insert(row: Insertable<WorkspacesTable>): Promise<void> {
+    await this.db.insertInto('workspaces').values(row).execute();
+  }
+
+  listForUser(userId: string): Promise<WorkspaceWithRole[]> {
+    return this.db
+      .selectFrom('workspaces as w')
+      .innerJoin('workspace_members as m', 'm.workspace_id', 'w.id')
+      .selectAll('w')
+      .select('m.role')
+      .where('m.user_id', '=', userId)
+      .orderBy('w.created_at')
+      .orderBy('w.id')
+      .execute();
+  }
+
+  async role(workspaceId: string, userId: string): Promise<Role | undefined> {
+    const row = await this.db
+      .selectFrom('workspace_members')
+      .select('role')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.role;
+  }
+
+  /** Adds a member; returns false when the user already belonged (role unchanged). */
+  async addMember(row: Insertable<WorkspaceMembersTable>): Promise<boolean> {
+    const res = await this.db
+      .insertInto('workspace_members')
+      .values(row)
+      .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Member directory page ordered by role rank, name, id (keyset after `after`). */
+  async members(
+    workspaceId: string,
+    opts: { limit: number; q?: string; role?: Role; after?: { rank: number; name: string; id: string } },
+  ): Promise<MemberRow[]> {
+    let query = this.db
+      .selectFrom('workspace_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .selectAll('u')
+      .select(['m.role as member_role', 'm.created_at as joined_at'])
+      .select((eb) =>
+        eb
+          .case()
+          .when('m.role', '=', 'owner')
+          .then(0)
+          .when('m.role', '=', 'moderator')
+          .then(1)
+          .when('m.role', '=', 'member')
+          .then(2)
+          .when('m.role', '=', 'bot')
+          .then(3)
+          .else(4)
+          .end()
+          .as('rank'),
+      )
+      .select((eb) => eb.fn<string>('lower', ['u.display_name']).as('sort_name'))
+      .where('m.workspace_id', '=', workspaceId);
+    if (opts.role) query = query.where('m.role', '=', opts.role);
+    if (opts.q) query = query.where(nameOrHandleContains(opts.q));
+    const rows = await query.orderBy('rank').orderBy('sort_name').orderBy('u.id').execute();
+    // Keyset filtering is done here: the directory is small and this keeps one query shape.
+    const after = opts.after;
+    const filtered = after
+      ? rows.filter(
+          (r) =>
+            r.rank > after.rank ||
+            (r.rank === after.rank &&
+              (r.sort_name > after.name || (r.sort_name === after.name && r.id > after.id))),
+        )
+      : rows;
+    return filtered.slice(0, opts.limit + 1).map((r) => ({
+      role: r.member_role,
+      joined_at: r.joined_at,
+      user: {
+        id: r.id,
+        kind: r.kind,
+        owner_user_id: r.owner_user_id,
+        display_name: r.display_name,
+        handle: r.handle,
+        email: r.email,
+        avatar_url: r.avatar_url,
+        created_at: r.created_at,
+        deleted_at: r.deleted_at,
+      },
+    }));
+  }
+
+  async countMembers(workspaceId: string, q?: string, role?: Role): Promise<number> {
+    let query = this.db
+      .selectFrom('workspace_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('m.workspace_id', '=', workspaceId);
+    if (role) query = query.where('m.role', '=', role);
+    if (q) query = query.where(nameOrHandleContains(q));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

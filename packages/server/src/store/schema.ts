@@ -1,0 +1,212 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes of the database, as Kysely sees them. */
+export interface UsersTable {
+  id: string;
+  kind: 'human' | 'bot';
+  owner_user_id: string | null;
+  display_name: string;
+  handle: string;
+  email: string;
+  avatar_url: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+export interface IdentitiesTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  provider_subject: string;
+  email: string;
+  created_at: string;
+}
+export interface WorkspacesTable {
+  id: string;
+  route_id: string;
+  name: string;
+  slug: string;
+  icon_url: string;
+  created_at: string;
+}
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: 'owner' | 'moderator' | 'member' | 'bot' | 'guest';
+  created_at: string;
+}
+export interface ChannelsTable {
+  id: string;
+  route_id: string;
+  workspace_id: string;
+  name: string;
+  kind: 'public' | 'private';
+  display_title: string | null;
+  external_managed: number;
+  external_ref: string | null;
+  external_url: string | null;
+  sidebar_section: string | null;
+  created_by: string | null;
+  created_at: string;
+  archived_at: string | null;
+  last_seq: number;
+}
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  created_at: string;
+}
+export interface ChannelReadsTable {
+  channel_id: string;
+  user_id: string;
+  last_read_seq: number;
+  last_read_at: string;
+}
+export interface DirectConversationsTable {
+  id: string;
+  route_id: string;
+  workspace_id: string;
+  member_set_key: string | null;
+  created_at: string;
+  last_seq: number;
+}
+export interface DirectConversationMembersTable {
+  conversation_id: string;
+  user_id: string;
+  created_at: string;
+}
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string | null;
+  direct_conversation_id: string | null;
+  author_id: string;
+  parent_message_id: string | null;
+  thread_root_id: string;
+  channel_seq: number | null;
+  thread_seq: number | null;
+  body: string;
+  kind: string;
+  turn_id: string | null;
+  client_nonce: string;
+  quoted_message_id: string | null;
+  quoted_author_id: string | null;
+  quoted_body_snapshot: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+export interface ThreadStateTable {
+  root_message_id: string;
+  reply_count: number;
+  last_reply_at: string | null;
+  last_reply_author_ids_json: string;
+}
+export interface ReactionsTable {
+  message_id: string;
+  user_id: string;
+  emoji: string;
+  created_at: string;
+}
+export interface UploadsTable {
+  id: string;
+  workspace_id: string;
+  owner_id: string;
+  client_nonce: string;
+  filename: string;
+  content_type: string;
+  byte_size: number;
+  storage_path: string;
+  width: number;
+  height: number;
+  duration_ms: number;
+  created_at: string;
+}
+export interface MessageAttachmentsTable {
+  message_id: string;
+  upload_id: string;
+  created_at: string;
+}
+export interface MagicLinksTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  display_name: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+export interface InvitesTable {
+  id: string;
+  workspace_id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  accepted_at: string | null;
+  accepted_by: string | null;
+}
+export interface BotTokensTable {
+  id: string;
+  token_hash: string;
+  bot_user_id: string;
+  workspace_id: string;
+  owner_user_id: string | null;
+  name: string;
+  scopes_json: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export interface EventsTable {
+  id: string;
+  cursor: string;
+  workspace_id: string;
+  channel_id: string | null;
+  direct_conversation_id: string | null;
+  type: string;
+  seq: number | null;
+  payload_json: string;
+  is_private: number;
+  created_at: string;
+}
+export interface EventRecipientsTable {
+  event_id: string;
+  user_id: string;
+}
+export interface SchemaMigrationsTable {
+  name: string;
+  applied_at: Generated<string>;
+}
+
+export interface DB {
+  users: UsersTable;
+  identities: IdentitiesTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  channel_reads: ChannelReadsTable;
+  direct_conversations: DirectConversationsTable;
+  direct_conversation_members: DirectConversationMembersTable;
+  messages: MessagesTable;
+  thread_state: ThreadStateTable;
+  reactions: ReactionsTable;
+  uploads: UploadsTable;
+  message_attachments: MessageAttachmentsTable;
+  auth_magic_links: MagicLinksTable;
+  sessions: SessionsTable;
+  invites: InvitesTable;
+  bot_tokens: BotTokensTable;
+  events: EventsTable;
+  event_recipients: EventRecipientsTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { Executor } from './executor.js';
+import { AuthRepo } from './repos/auth.js';
+import { ChannelsRepo } from './repos/channels.js';
+import { EventsRepo } from './repos/events.js';
+import { MessagesRepo } from './repos/messages.js';
+import { UsersRepo } from './repos/users.js';
+import { WorkspacesRepo } from './repos/workspaces.js';
+import type { DB } from './schema.js';
+
+/** Every repository, bound to one executor (the pool, or one transaction). */
+export class Repos {
+  readonly users: UsersRepo;
+  readonly workspaces: WorkspacesRepo;
+  readonly channels: ChannelsRepo;
+  readonly messages: MessagesRepo;
+  readonly auth: AuthRepo;
+  readonly events: EventsRepo;
+  constructor(db: Executor) {
+    this.users = new UsersRepo(db);
+    this.workspaces = new WorkspacesRepo(db);
+    this.channels = new ChannelsRepo(db);
+    this.messages = new MessagesRepo(db);
+    this.auth = new AuthRepo(db);
+    this.events = new EventsRepo(db);
+  }
+}
+
+/**
+ * The storage boundary services see. `write` runs one transaction (the write lock is taken
+ * up front); nothing written inside it is visible or acknowledged before it commits.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly read: Repos;
+  write<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Cheap liveness probe for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class KyselyStore implements Store {
+  readonly read: Repos;
+  constructor(
+    readonly dialect: 'sqlite' | 'postgres',
+    private readonly db: Kysely<DB>,
+    private readonly onClose: () => void | Promise<void> = () => undefined,
+  ) {
+    this.read = new Repos(db);
+  }
+
+  write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new Repos(trx)));
+  }
+
+  async ping(): Promise<void> {
+    await this.db.selectFrom('schema_migrations').select('name').limit(1).execute();
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}
