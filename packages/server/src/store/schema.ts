@@ -41,14 +41,14 @@ export interface ChannelsTable {
   name: string;
   kind: 'public' | 'private';
   display_title: string | null;
-  external_managed: number;
+  external_managed: Generated<number>;
   external_ref: string | null;
   external_url: string | null;
   sidebar_section: string | null;
   created_by: string | null;
   created_at: string;
   archived_at: string | null;
-  last_seq: number;
+  last_seq: Generated<number>;
 }
 export interface ChannelMembersTable {
   channel_id: string;
@@ -67,7 +67,7 @@ export interface DirectConversationsTable {
   workspace_id: string;
   member_set_key: string | null;
   created_at: string;
-  last_seq: number;
+  last_seq: Generated<number>;
 }
 export interface DirectConversationMembersTable {
   conversation_id: string;

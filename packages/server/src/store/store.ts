@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Executor } from './executor.js';
 import { AuthRepo } from './repos/auth.js';
 import { ChannelsRepo } from './repos/channels.js';
+import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { UsersRepo } from './repos/users.js';
@@ -16,6 +17,7 @@ export class Repos {
   readonly messages: MessagesRepo;
   readonly auth: AuthRepo;
   readonly events: EventsRepo;
+  readonly dms: DmsRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -23,6 +25,7 @@ export class Repos {
     this.messages = new MessagesRepo(db);
     this.auth = new AuthRepo(db);
     this.events = new EventsRepo(db);
+    this.dms = new DmsRepo(db);
   }
 }
 

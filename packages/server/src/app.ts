@@ -1,0 +1,62 @@
+import cookie from '@fastify/cookie';
+import type { Event } from '@clickclack/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { requestId } from './http/correlation.js';
+import { registerAuth } from './http/plugins/auth.js';
+import { registerErrorHandling } from './http/plugins/errors.js';
+import type { App } from './http/route.js';
+import { registerRoutes } from './http/routes/index.js';
+import type { ServiceDeps } from './services/context.js';
+import type { Store } from './store/store.js';
+
+export const MAX_JSON_BODY = 1024 * 1024;
+
+export interface AppOptions {
+  store: Store;
+  devBootstrap: boolean;
+  logger?: FastifyServerOptions['logger'];
+  /** Told about every committed event (the realtime hub subscribes here). */
+  onEvents?: (events: readonly Event[]) => void;
+}
+
+/** Builds the HTTP app without listening; tests and `serve` both use it. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: MAX_JSON_BODY,
+    genReqId: requestId,
+    requestIdHeader: false,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const deps: ServiceDeps = {
+    store: opts.store,
+    devBootstrap: opts.devBootstrap,
+    published: (events) => opts.onEvents?.(events),
+  };
+
+  // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = new Error('request body is not valid JSON (exactly one JSON value expected)');
+      (err as Error & { statusCode: number }).statusCode = 400;
+      done(err, undefined);
+    }
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('X-Correlation-ID', req.id);
+  });
+
+  await app.register(cookie);
+  registerErrorHandling(app);
+  registerAuth(app, deps);
+  registerRoutes(app, deps);
+  return app;
+}

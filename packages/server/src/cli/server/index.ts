@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { registerMigrate } from './migrate.js';
+import { registerServe } from './serve.js';
+
+/** serve, migrate, admin …, backup, export: commands that work on the server's own data. */
+export function registerServerCommands(program: Command): void {
+  registerServe(program);
+  registerMigrate(program);
+}

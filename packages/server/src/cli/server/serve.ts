@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { buildApp } from '../../app.js';
+import { listenTarget, resolveServerConfig, type ServeFlags } from '../../config/resolve.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { ensureBootstrap } from '../../services/users.js';
+import { openStore } from '../../store/open.js';
+import { logLine } from '../log.js';
+
+export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
+
+export function createDataDirs(data: string): void {
+  for (const dir of [data, join(data, 'uploads'), join(data, 'logs')]) mkdirSync(dir, { recursive: true });
+}
+
+export async function serve(flags: ServeFlags): Promise<void> {
+  const config = resolveServerConfig(flags);
+  const target = listenTarget(config.addr);
+  createDataDirs(config.data);
+  const store = openStore(config.db, { migrate: true });
+  const deps: ServiceDeps = { store, devBootstrap: config.devBootstrap, published: () => undefined };
+  if (config.devBootstrap) {
+    const user = await ensureBootstrap(deps, DEV_USER);
+    logLine(`dev auth user: ${user.display_name} (${user.id})`);
+  }
+  const app = await buildApp({
+    store,
+    devBootstrap: config.devBootstrap,
+    logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
+  });
+  await app.listen({ host: target.host, port: target.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : target.port;
+  const shownHost = target.host === '::' || target.host === '0.0.0.0' ? 'localhost' : target.host;
+  logLine(`ClickClack listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logLine(`${signal} received, draining`);
+    const timer = setTimeout(() => process.exit(1), 5000);
+    timer.unref();
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the chat server')
+    .option('--addr <addr>', 'listen address (default :8080)')
+    .option('--data <dir>', 'data directory (default ./data)')
+    .option('--db <url>', 'database URL (default sqlite://<data>/clickclack.db)')
+    .option('--uploads <dir>', 'upload storage (default <data>/uploads)')
+    .option('--environment <name>', 'environment label')
+    .option('--config <file>', 'JSON config file')
+    .option('--dev-bootstrap [bool]', 'enable dev bootstrap and loopback dev auth')
+    .option('--metrics-enabled [bool]', 'expose /metrics')
+    .allowExcessArguments(true)
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const b = (v: string | boolean | undefined) => (v === undefined ? undefined : v === true ? 'true' : String(v));
+      await serve({
+        addr: opts.addr as string | undefined,
+        data: opts.data as string | undefined,
+        db: opts.db as string | undefined,
+        uploads: opts.uploads as string | undefined,
+        environment: opts.environment as string | undefined,
+        config: opts.config as string | undefined,
+        devBootstrap: b(opts.devBootstrap),
+        metricsEnabled: b(opts.metricsEnabled),
+      });
+    });
+}

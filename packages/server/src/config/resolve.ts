@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Server settings after precedence: flags > env (CLICKCLACK_*) > --config file > defaults. */
+export interface ServerConfig {
+  addr: string;
+  data: string;
+  db: string;
+  uploads: string;
+  environment: string;
+  devBootstrap: boolean;
+  metricsEnabled: boolean;
+  publicUrl: string;
+}
+
+export interface ServeFlags {
+  addr?: string;
+  data?: string;
+  db?: string;
+  uploads?: string;
+  environment?: string;
+  config?: string;
+  devBootstrap?: string;
+  metricsEnabled?: string;
+}
+
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+export function parseBool(name: string, raw: string): boolean {
+  if (TRUE.has(raw)) return true;
+  if (FALSE.has(raw)) return false;
+  throw new Error(`invalid boolean for ${name}: "${raw}"`);
+}
+
+type FileConfig = Record<string, unknown>;
+
+function readConfigFile(path: string): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`read config ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as FileConfig;
+  } catch (err) {
+    throw new Error(`parse config ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** `sqlite://<data>/clickclack.db` unless a database URL was given. */
+export const defaultDbUrl = (data: string): string => `sqlite://${join(data, 'clickclack.db')}`;
+
+export function resolveServerConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  const str = (key: string, envName: string, flag: string | undefined, def: string): string => {
+    if (flag !== undefined) return flag;
+    const e = env[envName];
+    if (e !== undefined && e !== '') return e;
+    const f = file[key];
+    return typeof f === 'string' ? f : typeof f === 'number' ? String(f) : def;
+  };
+  const bool = (key: string, envName: string, flag: string | undefined): boolean => {
+    if (flag !== undefined) return flag === 'true';
+    const e = env[envName];
+    // A config file that names dev_bootstrap at all takes it out of the environment's hands.
+    const envBlocked = key === 'dev_bootstrap' && key in file;
+    if (!envBlocked && e !== undefined && e !== '') return parseBool(envName, e);
+    const f = file[key];
+    return typeof f === 'boolean' ? f : typeof f === 'string' ? parseBool(key, f) : false;
+  };
+  const data = str('data', 'CLICKCLACK_DATA', flags.data, './data') || './data';
+  return {
+    addr: str('addr', 'CLICKCLACK_ADDR', flags.addr, ':8080') || ':8080',
+    data,
+    db: str('db', 'CLICKCLACK_DB', flags.db, '') || defaultDbUrl(data),
+    uploads: str('uploads', 'CLICKCLACK_UPLOADS', flags.uploads, '') || join(data, 'uploads'),
+    environment: str('environment', 'CLICKCLACK_ENVIRONMENT', flags.environment, ''),
+    devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
+    metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
+    publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
+  };
+}
+
+/** Non-serve commands read only --data/--db and CLICKCLACK_DATA/CLICKCLACK_DB. */
+export function resolveDbUrl(flags: { data?: string; db?: string }, env: NodeJS.ProcessEnv = process.env): {
+  data: string;
+  db: string;
+} {
+  const data = flags.data || env.CLICKCLACK_DATA || './data';
+  return { data, db: flags.db || env.CLICKCLACK_DB || defaultDbUrl(data) };
+}
+
+/** `:8080` → all interfaces; `host:port` → that host. */
+export function listenTarget(addr: string): { host: string; port: number } {
+  const idx = addr.lastIndexOf(':');
+  const host = addr.slice(0, idx).replace(/^\[|\]$/g, '');
+  const port = Number(addr.slice(idx + 1));
+  if (idx < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`invalid listen address "${addr}"`);
+  }
+  return { host: host === '' ? '::' : host, port };
+}

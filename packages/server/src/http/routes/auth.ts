@@ -1,0 +1,60 @@
+import { OPERATIONS } from '@clickclack/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import * as auth from '../../services/auth.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { DomainError, forbidden } from '../../services/errors.js';
+import * as users from '../../services/users.js';
+import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
+import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
+import { route, type App } from '../route.js';
+
+/** Login-type endpoints accept only same-origin JSON requests. */
+function assertLoginRequest(req: FastifyRequest): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new DomainError('unsupported_media_type', 'content-type must be application/json');
+  }
+  if (!isSameOrigin(req)) throw forbidden('cross-site login requests are not allowed');
+}
+
+function secureCookie(req: FastifyRequest, devBootstrap: boolean): boolean {
+  if (req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https') return true;
+  return !(devBootstrap && isLocalDevRequest(req));
+}
+
+function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: string, expires: string, dev: boolean) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    expires: new Date(expires),
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secureCookie(req, dev),
+  });
+}
+
+export function authRoutes(app: App, deps: ServiceDeps): void {
+  route(app, OPERATIONS.magicRequest, async (req, reply) => {
+    if (!deps.devBootstrap) throw new DomainError('not_implemented', 'magic-link delivery is not configured');
+    if (!isLocalDevRequest(req)) throw forbidden('magic-link token minting is only available from loopback clients');
+    const res = await auth.createMagicLink(deps, { email: req.body.email, displayName: req.body.display_name });
+    return reply.status(201).send(res);
+  });
+
+  route(app, OPERATIONS.magicConsume, async (req, reply) => {
+    assertLoginRequest(req);
+    const res = await auth.consumeMagicLink(deps, req.body.token);
+    setSessionCookie(reply, req, res.token, res.session.expires_at, deps.devBootstrap);
+    return reply.status(200).send(res);
+  });
+
+  route(app, OPERATIONS.logout, async (req, reply) => {
+    assertLoginRequest(req);
+    const token = bearerToken(req) || sessionCookie(req);
+    if (token) await auth.revokeSession(deps, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.send({ ok: true });
+  });
+
+  route(app, OPERATIONS.getMe, async (req) => ({ user: users.getMe(req.actor) }));
+  route(app, OPERATIONS.updateMe, async (req) => ({ user: await users.updateMe(deps, req.actor, req.body) }));
+}

@@ -1,0 +1,14 @@
+import type { ServiceDeps } from '../../services/context.js';
+import type { App } from '../route.js';
+import { authRoutes } from './auth.js';
+import { messageRoutes } from './messages.js';
+import { opsRoutes } from './ops.js';
+import { workspaceRoutes } from './workspaces.js';
+
+/** The route table: every resource plugin, in one place. */
+export function registerRoutes(app: App, deps: ServiceDeps): void {
+  opsRoutes(app, deps);
+  authRoutes(app, deps);
+  workspaceRoutes(app, deps);
+  messageRoutes(app, deps);
+}

@@ -1,0 +1,32 @@
+import { OPERATIONS } from '@clickclack/protocol';
+import * as channels from '../../services/channels.js';
+import type { ServiceDeps } from '../../services/context.js';
+import * as workspaces from '../../services/workspaces.js';
+import { route, type App } from '../route.js';
+
+export function workspaceRoutes(app: App, deps: ServiceDeps): void {
+  route(app, OPERATIONS.listWorkspaces, async (req) => ({
+    workspaces: await workspaces.listWorkspaces(deps, req.actor),
+  }));
+  route(app, OPERATIONS.createWorkspace, async (req, reply) =>
+    reply.status(201).send(await workspaces.createWorkspace(deps, req.actor, req.body)),
+  );
+  route(app, OPERATIONS.getWorkspace, async (req) => ({
+    workspace: await workspaces.getWorkspace(deps, req.actor, req.params.workspace_id),
+  }));
+  route(app, OPERATIONS.listMembers, async (req) =>
+    workspaces.listMembers(deps, req.actor, req.params.workspace_id, req.query),
+  );
+  route(app, OPERATIONS.acceptInvite, async (req) =>
+    workspaces.acceptInvite(deps, req.actor, req.params.token),
+  );
+  route(app, OPERATIONS.listChannels, async (req) => ({
+    channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),
+  }));
+  route(app, OPERATIONS.createChannel, async (req, reply) =>
+    reply.status(201).send(await channels.createChannel(deps, req.actor, req.params.workspace_id, req.body)),
+  );
+  route(app, OPERATIONS.getChannel, async (req) => ({
+    channel: await channels.getChannel(deps, req.actor, req.params.channel_id),
+  }));
+}

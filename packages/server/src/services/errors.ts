@@ -1,0 +1,21 @@
+import type { ErrorCode } from '@clickclack/protocol';
+
+/** A rule a caller broke. HTTP maps `code` to a status in one place (http/plugins/errors). */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badRequest = (m: string) => new DomainError('bad_request', m);
+export const unauthenticated = (m = 'authentication required') => new DomainError('unauthenticated', m);
+export const forbidden = (m: string) => new DomainError('forbidden', m);
+export const notFound = (m: string) => new DomainError('not_found', m);
+export const conflict = (m: string) => new DomainError('conflict', m);
+export const missingScope = (scope: string) =>
+  new DomainError('missing_scope', `bot token is missing scope ${scope}`);

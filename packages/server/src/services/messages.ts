@@ -1,0 +1,197 @@
+import type {
+  CreateMessageBody,
+  Event,
+  Message,
+  MessageEventResponse,
+  MessagePage,
+  MessagePageQuery,
+} from '@clickclack/protocol';
+import { nowIso } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import type { MessageRow } from '../store/repos/messages.js';
+import type { Repos } from '../store/store.js';
+import type { Ctx, ServiceDeps } from './context.js';
+import { DomainError, badRequest, conflict } from './errors.js';
+import { loadWindow, parseCursor } from './paging.js';
+import {
+  assertCanPost,
+  assertScope,
+  requireMember,
+  requireReadableChannel,
+  requireReadableMessage,
+} from './policies.js';
+import { presentMessages, presentOne } from './present.js';
+import * as v from './validate.js';
+
+const AGENT_KINDS = new Set(['agent_commentary', 'agent_tool']);
+export const QUOTE_SNAPSHOT_CHARS = 280;
+export const NONCE_REUSED = 'client nonce was already used for a different message';
+
+export async function listChannelMessages(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  channelId: string,
+  query: MessagePageQuery,
+): Promise<MessagePage> {
+  assertScope(ctx.actor, 'messages:read');
+  const db = deps.store.read;
+  await requireReadableChannel(db, ctx.actor, channelId);
+  let cursor = parseCursor(query);
+  if (query.mode !== undefined) {
+    if (query.mode !== 'latest') throw badRequest('invalid message page request: mode must be latest');
+    if (cursor.kind !== 'default') throw badRequest('invalid message page request: mode cannot be combined with a cursor');
+    cursor = { kind: 'latest' };
+  }
+  const win = await loadWindow(db, { kind: 'channel', channelId }, cursor, query.limit, 'latest');
+  const { rows, ...seqs } = win;
+  return { messages: await presentMessages(db, rows, { threadState: true }), ...seqs };
+}
+
+export async function getMessage(deps: ServiceDeps, ctx: Ctx, messageId: string): Promise<Message> {
+  assertScope(ctx.actor, 'messages:read');
+  const db = deps.store.read;
+  const { message } = await requireReadableMessage(db, ctx.actor, messageId);
+  return presentOne(db, message);
+}
+
+/** The caller's own message carrying `nonce` in a workspace (clients recover lost acks). */
+export async function messageByNonce(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  workspaceId: string,
+  rawNonce: string,
+): Promise<Message> {
+  assertScope(ctx.actor, 'messages:read');
+  const db = deps.store.read;
+  await requireMember(db, ctx.actor, workspaceId);
+  const n = v.nonce(rawNonce);
+  const row = n === '' ? undefined : await db.messages.byNonce(ctx.actor.user.id, n);
+  if (!row || row.workspace_id !== workspaceId) {
+    throw new DomainError('not_found', 'message not found', { 'X-ClickClack-Message-Nonce': 'supported' });
+  }
+  return presentOne(db, row);
+}
+
+export interface Quote {
+  quoted_message_id: string | null;
+  quoted_author_id: string | null;
+  quoted_body_snapshot: string | null;
+}
+
+/** Resolves a quote target that `allowed` accepts, freezing a snapshot of its body. */
+export async function resolveQuote(
+  tx: Repos,
+  rawId: string | undefined,
+  allowed: (m: MessageRow) => boolean,
+): Promise<Quote> {
+  const id = (rawId ?? '').trim();
+  if (id === '') return { quoted_message_id: null, quoted_author_id: null, quoted_body_snapshot: null };
+  const target = await tx.messages.byId(id);
+  if (!target || target.deleted_at || !allowed(target)) {
+    throw badRequest('quoted message is not in this channel, conversation, or thread');
+  }
+  return {
+    quoted_message_id: target.id,
+    quoted_author_id: target.author_id,
+    quoted_body_snapshot: [...target.body.trim()].slice(0, QUOTE_SNAPSHOT_CHARS).join(''),
+  };
+}
+
+/** True when an earlier message with the same nonce is the same request replayed. */
+export function isReplay(prev: MessageRow, next: Partial<MessageRow>): boolean {
+  return (
+    prev.body === next.body &&
+    prev.channel_id === (next.channel_id ?? null) &&
+    prev.direct_conversation_id === (next.direct_conversation_id ?? null) &&
+    prev.parent_message_id === (next.parent_message_id ?? null) &&
+    prev.kind === next.kind &&
+    prev.turn_id === (next.turn_id ?? null) &&
+    prev.quoted_message_id === ((next.quoted_message_id ?? '') || null)
+  );
+}
+
+export async function createChannelMessage(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  channelId: string,
+  body: CreateMessageBody,
+): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
+  const { actor } = ctx;
+  assertScope(actor, 'messages:write');
+  const text = v.messageBody(body.body, 'message body is required');
+  const nonce = v.nonce(body.nonce);
+  const kind = (body.kind ?? 'message').trim() || 'message';
+  const turnId = (body.turn_id ?? '').trim() || null;
+  if (kind !== 'message' && !AGENT_KINDS.has(kind)) throw badRequest(`unknown message kind "${kind}"`);
+  if (kind === 'message' && turnId) throw badRequest('turn_id is only allowed on agent activity messages');
+  if (kind !== 'message') assertScope(actor, 'agent_activity:write');
+  const quotedId = (body.quoted_message_id ?? '').trim();
+
+  const out = await deps.store.write(async (tx) => {
+    const { channel } = await requireReadableChannel(tx, actor, channelId);
+    if (nonce !== '') {
+      const prev = await tx.messages.byNonce(actor.user.id, nonce);
+      if (prev) {
+        const same = isReplay(prev, { body: text, channel_id: channel.id, kind, turn_id: turnId, quoted_message_id: quotedId });
+        if (!same) throw conflict(NONCE_REUSED);
+        return { replay: prev, message: prev, event: undefined };
+      }
+    }
+    assertCanPost(channel);
+    const quote = await resolveQuote(
+      tx,
+      quotedId,
+      (m) => m.channel_id === channel.id && m.parent_message_id === null,
+    );
+    const seq = await tx.channels.nextSeq(channel.id);
+    const at = nowIso();
+    const row: MessageRow = {
+      id: newId('message'),
+      workspace_id: channel.workspace_id,
+      channel_id: channel.id,
+      direct_conversation_id: null,
+      author_id: actor.user.id,
+      parent_message_id: null,
+      thread_root_id: '',
+      channel_seq: seq,
+      thread_seq: null,
+      body: text,
+      kind,
+      turn_id: turnId,
+      client_nonce: nonce,
+      ...quote,
+      created_at: at,
+      edited_at: null,
+      deleted_at: null,
+    };
+    row.thread_root_id = row.id;
+    await tx.messages.insert(row);
+    await tx.messages.insertThreadState(row.id);
+    // Your own message never counts as unread.
+    await tx.messages.advanceRead(channel.id, actor.user.id, seq, at);
+    const event = await tx.events.append({
+      type: 'message.created',
+      workspace_id: channel.workspace_id,
+      channel_id: channel.id,
+      seq,
+      payload: messageCreatedPayload(row, ctx.correlationId),
+    });
+    return { replay: undefined, message: row, event };
+  });
+  const message = await presentOne(deps.store.read, out.message);
+  if (!out.event) return { status: 200, response: { message } };
+  deps.published([out.event]);
+  return { status: 201, response: { message, event: out.event } };
+}
+
+function messageCreatedPayload(row: MessageRow, correlationId: string | undefined): Event['payload'] {
+  return {
+    message_id: row.id,
+    author_id: row.author_id,
+    ...(row.kind !== 'message' ? { kind: row.kind } : {}),
+    ...(row.turn_id ? { turn_id: row.turn_id } : {}),
+    ...(row.client_nonce ? { nonce: row.client_nonce } : {}),
+    ...(correlationId ? { correlation_id: correlationId } : {}),
+  };
+}
+
