@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 const layer = (from, banned, message) => ({
   files: [from],
   rules: {
-    'no-restricted-imports': ['error', { patterns: banned.map((group) => ({ group: [group], message })) }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: banned.map((group) => ({ group: [group], message })) },
+    ],
   },
 });
 
@@ -23,8 +26,24 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
-  layer('packages/server/src/services/**', ['fastify', '**/http/**', '**/cli/**'], 'services never import HTTP or CLI code'),
-  layer('packages/server/src/store/**', ['**/services/**', '**/http/**', 'fastify'], 'store never imports services or HTTP'),
-  layer('packages/server/src/cli/client/**', ['**/services/**', '**/store/**', '**/http/**', '../../app.js'], 'client commands use the SDK only'),
-  layer('packages/sdk/src/**', ['node:*', 'clickclack', '**/server/**'], 'the SDK uses only fetch and WebSocket'),
+  layer(
+    'packages/server/src/services/**',
+    ['fastify', '**/http/**', '**/cli/**'],
+    'services never import HTTP or CLI code',
+  ),
+  layer(
+    'packages/server/src/store/**',
+    ['**/services/**', '**/http/**', 'fastify'],
+    'store never imports services or HTTP',
+  ),
+  layer(
+    'packages/server/src/cli/client/**',
+    ['**/services/**', '**/store/**', '**/http/**', '../../app.js'],
+    'client commands use the SDK only',
+  ),
+  layer(
+    'packages/sdk/src/**',
+    ['node:*', 'clickclack', '**/server/**'],
+    'the SDK uses only fetch and WebSocket',
+  ),
 );

@@ -24,7 +24,10 @@ export function buildOpenApi(version = '0.1.0'): Json {
     for (const [status, schema] of Object.entries(op.responses)) {
       responses[status] = { description: 'OK', content: { 'application/json': { schema } } };
     }
-    responses.default = { description: 'Error', content: { 'application/json': { schema: ErrorBody } } };
+    responses.default = {
+      description: 'Error',
+      content: { 'application/json': { schema: ErrorBody } },
+    };
     paths[path] ??= {};
     paths[path][op.method.toLowerCase()] = {
       operationId,

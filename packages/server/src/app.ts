@@ -28,6 +28,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
+    // Bodies are validated strictly (no '42' for 42); unknown fields are dropped, not refused.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const deps: ServiceDeps = {
@@ -37,7 +39,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   };
 
   // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);

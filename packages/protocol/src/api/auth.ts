@@ -14,7 +14,11 @@ export type MagicRequestResponse = Static<typeof MagicRequestResponse>;
 export const MagicConsumeBody = Type.Object({ token: Type.String({ maxLength: 200 }) });
 export type MagicConsumeBody = Static<typeof MagicConsumeBody>;
 
-export const MagicConsumeResponse = Type.Object({ user: User, session: Session, token: Type.String() });
+export const MagicConsumeResponse = Type.Object({
+  user: User,
+  session: Session,
+  token: Type.String(),
+});
 export type MagicConsumeResponse = Static<typeof MagicConsumeResponse>;
 
 export const OkResponse = Type.Object({ ok: Type.Boolean() });

@@ -44,7 +44,8 @@ function readConfigFile(path: string): FileConfig {
   }
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
     return parsed as FileConfig;
   } catch (err) {
     throw new Error(`parse config ${path}: ${(err as Error).message}`, { cause: err });
@@ -54,7 +55,10 @@ function readConfigFile(path: string): FileConfig {
 /** `sqlite://<data>/clickclack.db` unless a database URL was given. */
 export const defaultDbUrl = (data: string): string => `sqlite://${join(data, 'clickclack.db')}`;
 
-export function resolveServerConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function resolveServerConfig(
+  flags: ServeFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
   const file = flags.config ? readConfigFile(flags.config) : {};
   const str = (key: string, envName: string, flag: string | undefined, def: string): string => {
     if (flag !== undefined) return flag;
@@ -86,7 +90,10 @@ export function resolveServerConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = 
 }
 
 /** Non-serve commands read only --data/--db and CLICKCLACK_DATA/CLICKCLACK_DB. */
-export function resolveDbUrl(flags: { data?: string; db?: string }, env: NodeJS.ProcessEnv = process.env): {
+export function resolveDbUrl(
+  flags: { data?: string; db?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): {
   data: string;
   db: string;
 } {

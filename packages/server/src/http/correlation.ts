@@ -11,4 +11,5 @@ export function suppliedCorrelationId(req: IncomingMessage): string | undefined 
 }
 
 /** Fastify request id: the caller's correlation id, or a fresh one. */
-export const requestId = (req: IncomingMessage): string => suppliedCorrelationId(req) ?? randomUUID();
+export const requestId = (req: IncomingMessage): string =>
+  suppliedCorrelationId(req) ?? randomUUID();

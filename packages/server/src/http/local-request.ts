@@ -74,7 +74,8 @@ export function isLocalDevRequest(req: FastifyRequest): boolean {
     for (const part of fwd.split(/[;,]/)) {
       const [k, raw] = part.split('=');
       const key = (k ?? '').trim().toLowerCase();
-      if ((key === 'for' || key === 'host') && !isLocalHostName((raw ?? '').replace(/"/g, ''))) return false;
+      if ((key === 'for' || key === 'host') && !isLocalHostName((raw ?? '').replace(/"/g, '')))
+        return false;
     }
   }
   return isSameOrigin(req);

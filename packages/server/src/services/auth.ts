@@ -35,7 +35,10 @@ export async function createMagicLink(
 }
 
 /** Consumes a magic link atomically: find-or-create the user, mark used, open a session. */
-export async function consumeMagicLink(deps: ServiceDeps, rawToken: string): Promise<MagicConsumeResponse> {
+export async function consumeMagicLink(
+  deps: ServiceDeps,
+  rawToken: string,
+): Promise<MagicConsumeResponse> {
   const hash = hashSecret(rawToken);
   return deps.store.write(async (tx) => {
     const link = await tx.auth.magicLinkByHash(hash);
@@ -46,7 +49,11 @@ export async function consumeMagicLink(deps: ServiceDeps, rawToken: string): Pro
     if (!(await tx.auth.useMagicLink(link.id, at))) throw badRequest('magic link already used');
     const user =
       (await tx.users.byEmail(link.email)) ??
-      (await insertHuman(tx, { displayName: link.display_name, email: link.email, provider: 'magic' }));
+      (await insertHuman(tx, {
+        displayName: link.display_name,
+        email: link.email,
+        provider: 'magic',
+      }));
     const token = newSecret('sst');
     const session = {
       id: newId('session'),
@@ -59,7 +66,13 @@ export async function consumeMagicLink(deps: ServiceDeps, rawToken: string): Pro
     await tx.auth.insertSession(session);
     return {
       user: presentUser(user),
-      session: { id: session.id, token, user_id: user.id, created_at: at, expires_at: session.expires_at },
+      session: {
+        id: session.id,
+        token,
+        user_id: user.id,
+        created_at: at,
+        expires_at: session.expires_at,
+      },
       token,
     };
   });
@@ -71,7 +84,11 @@ export async function revokeSession(deps: ServiceDeps, rawToken: string): Promis
 }
 
 /** Resolves an `sst_` session or `ccb_` bot token to an actor, or throws 401. */
-export async function actorForToken(deps: ServiceDeps, rawToken: string, via: 'bearer' | 'cookie'): Promise<Actor> {
+export async function actorForToken(
+  deps: ServiceDeps,
+  rawToken: string,
+  via: 'bearer' | 'cookie',
+): Promise<Actor> {
   const hash = hashSecret(rawToken);
   const db = deps.store.read;
   const now = nowIso();
@@ -80,7 +97,8 @@ export async function actorForToken(deps: ServiceDeps, rawToken: string, via: 'b
     if (!tok || tok.revoked_at) throw unauthenticated('invalid bot token');
     const bot = await db.users.byId(tok.bot_user_id);
     if (!bot || bot.deleted_at) throw unauthenticated('invalid bot token');
-    if (!(await db.workspaces.role(tok.workspace_id, bot.id))) throw unauthenticated('bot is not a member of this workspace');
+    if (!(await db.workspaces.role(tok.workspace_id, bot.id)))
+      throw unauthenticated('bot is not a member of this workspace');
     if (tok.owner_user_id && !(await db.workspaces.role(tok.workspace_id, tok.owner_user_id))) {
       throw unauthenticated('bot owner is no longer a workspace member');
     }
@@ -105,6 +123,7 @@ export async function actorForToken(deps: ServiceDeps, rawToken: string, via: 'b
 export async function devActor(deps: ServiceDeps, userId: string | undefined): Promise<Actor> {
   const db = deps.store.read;
   const user = userId ? await db.users.byId(userId) : await db.users.oldest();
-  if (!user || user.deleted_at) throw unauthenticated(userId ? 'unknown user' : 'authentication required');
+  if (!user || user.deleted_at)
+    throw unauthenticated(userId ? 'unknown user' : 'authentication required');
   return { kind: 'human', user, via: 'dev' };
 }

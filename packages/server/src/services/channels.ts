@@ -4,27 +4,45 @@ import { newId, newRouteId } from '../lib/ids.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict } from './errors.js';
-import { assertCanCreateChannel, assertScope, requireMember, requireReadableChannel } from './policies.js';
+import {
+  assertCanCreateChannel,
+  assertScope,
+  requireMember,
+  requireReadableChannel,
+} from './policies.js';
 import { presentChannel } from './present.js';
 import { slugify } from './validate.js';
 
 /** Exact text some clients parse: it must mention unique, channel, workspace and name. */
 export const CHANNEL_NAME_TAKEN = 'channel name must be unique within the workspace';
 
-export async function listChannels(deps: ServiceDeps, actor: Actor, workspaceId: string): Promise<Channel[]> {
+export async function listChannels(
+  deps: ServiceDeps,
+  actor: Actor,
+  workspaceId: string,
+): Promise<Channel[]> {
   assertScope(actor, 'channels:read');
   const db = deps.store.read;
   const role = await requireMember(db, actor, workspaceId);
   const rows = await db.channels.listVisible(workspaceId, actor.user.id);
-  return rows.filter((c) => role !== 'guest' || c.name === 'guest').map((c) => presentChannel(c, c));
+  return rows
+    .filter((c) => role !== 'guest' || c.name === 'guest')
+    .map((c) => presentChannel(c, c));
 }
 
-export async function getChannel(deps: ServiceDeps, actor: Actor, channelId: string): Promise<Channel> {
+export async function getChannel(
+  deps: ServiceDeps,
+  actor: Actor,
+  channelId: string,
+): Promise<Channel> {
   assertScope(actor, 'channels:read');
   const db = deps.store.read;
   const { channel } = await requireReadableChannel(db, actor, channelId);
   const lastRead = await db.channels.readPointer(channel.id, actor.user.id);
-  return presentChannel(channel, { last_read_seq: lastRead, unread_count: channel.last_seq - lastRead });
+  return presentChannel(channel, {
+    last_read_seq: lastRead,
+    unread_count: channel.last_seq - lastRead,
+  });
 }
 
 const optional = (v: string | undefined, max: number, field: string): string | null => {
@@ -41,7 +59,8 @@ export async function createChannel(
 ): Promise<ChannelEventResponse> {
   assertScope(actor, 'channels:write');
   const kind = (body.kind ?? 'public').trim() || 'public';
-  if (kind !== 'public' && kind !== 'private') throw badRequest('channel kind must be public or private');
+  if (kind !== 'public' && kind !== 'private')
+    throw badRequest('channel kind must be public or private');
   const name = slugify(body.name) || 'general';
   if (name.length > 80) throw badRequest('channel name is too long (max 80 characters)');
   if (name === 'guest') throw badRequest('guest channel name is reserved');

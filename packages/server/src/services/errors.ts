@@ -13,7 +13,8 @@ export class DomainError extends Error {
 }
 
 export const badRequest = (m: string) => new DomainError('bad_request', m);
-export const unauthenticated = (m = 'authentication required') => new DomainError('unauthenticated', m);
+export const unauthenticated = (m = 'authentication required') =>
+  new DomainError('unauthenticated', m);
 export const forbidden = (m: string) => new DomainError('forbidden', m);
 export const notFound = (m: string) => new DomainError('not_found', m);
 export const conflict = (m: string) => new DomainError('conflict', m);

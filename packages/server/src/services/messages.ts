@@ -38,8 +38,10 @@ export async function listChannelMessages(
   await requireReadableChannel(db, ctx.actor, channelId);
   let cursor = parseCursor(query);
   if (query.mode !== undefined) {
-    if (query.mode !== 'latest') throw badRequest('invalid message page request: mode must be latest');
-    if (cursor.kind !== 'default') throw badRequest('invalid message page request: mode cannot be combined with a cursor');
+    if (query.mode !== 'latest')
+      throw badRequest('invalid message page request: mode must be latest');
+    if (cursor.kind !== 'default')
+      throw badRequest('invalid message page request: mode cannot be combined with a cursor');
     cursor = { kind: 'latest' };
   }
   const win = await loadWindow(db, { kind: 'channel', channelId }, cursor, query.limit, 'latest');
@@ -67,7 +69,9 @@ export async function messageByNonce(
   const n = v.nonce(rawNonce);
   const row = n === '' ? undefined : await db.messages.byNonce(ctx.actor.user.id, n);
   if (!row || row.workspace_id !== workspaceId) {
-    throw new DomainError('not_found', 'message not found', { 'X-ClickClack-Message-Nonce': 'supported' });
+    throw new DomainError('not_found', 'message not found', {
+      'X-ClickClack-Message-Nonce': 'supported',
+    });
   }
   return presentOne(db, row);
 }
@@ -85,7 +89,8 @@ export async function resolveQuote(
   allowed: (m: MessageRow) => boolean,
 ): Promise<Quote> {
   const id = (rawId ?? '').trim();
-  if (id === '') return { quoted_message_id: null, quoted_author_id: null, quoted_body_snapshot: null };
+  if (id === '')
+    return { quoted_message_id: null, quoted_author_id: null, quoted_body_snapshot: null };
   const target = await tx.messages.byId(id);
   if (!target || target.deleted_at || !allowed(target)) {
     throw badRequest('quoted message is not in this channel, conversation, or thread');
@@ -122,8 +127,10 @@ export async function createChannelMessage(
   const nonce = v.nonce(body.nonce);
   const kind = (body.kind ?? 'message').trim() || 'message';
   const turnId = (body.turn_id ?? '').trim() || null;
-  if (kind !== 'message' && !AGENT_KINDS.has(kind)) throw badRequest(`unknown message kind "${kind}"`);
-  if (kind === 'message' && turnId) throw badRequest('turn_id is only allowed on agent activity messages');
+  if (kind !== 'message' && !AGENT_KINDS.has(kind))
+    throw badRequest(`unknown message kind "${kind}"`);
+  if (kind === 'message' && turnId)
+    throw badRequest('turn_id is only allowed on agent activity messages');
   if (kind !== 'message') assertScope(actor, 'agent_activity:write');
   const quotedId = (body.quoted_message_id ?? '').trim();
 
@@ -132,7 +139,13 @@ export async function createChannelMessage(
     if (nonce !== '') {
       const prev = await tx.messages.byNonce(actor.user.id, nonce);
       if (prev) {
-        const same = isReplay(prev, { body: text, channel_id: channel.id, kind, turn_id: turnId, quoted_message_id: quotedId });
+        const same = isReplay(prev, {
+          body: text,
+          channel_id: channel.id,
+          kind,
+          turn_id: turnId,
+          quoted_message_id: quotedId,
+        });
         if (!same) throw conflict(NONCE_REUSED);
         return { replay: prev, message: prev, event: undefined };
       }
@@ -184,7 +197,10 @@ export async function createChannelMessage(
   return { status: 201, response: { message, event: out.event } };
 }
 
-function messageCreatedPayload(row: MessageRow, correlationId: string | undefined): Event['payload'] {
+function messageCreatedPayload(
+  row: MessageRow,
+  correlationId: string | undefined,
+): Event['payload'] {
   return {
     message_id: row.id,
     author_id: row.author_id,
@@ -194,4 +210,3 @@ function messageCreatedPayload(row: MessageRow, correlationId: string | undefine
     ...(correlationId ? { correlation_id: correlationId } : {}),
   };
 }
-

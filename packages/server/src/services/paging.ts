@@ -11,9 +11,7 @@ export interface PageQuery {
 }
 
 export type Cursor =
-  | { kind: 'default' }
-  | { kind: 'latest' }
-  | { kind: 'before' | 'after' | 'around'; seq: number };
+  { kind: 'default' } | { kind: 'latest' } | { kind: 'before' | 'after' | 'around'; seq: number };
 
 /** Parses the cursor grammar shared by message and thread pages: at most one cursor. */
 export function parseCursor(q: PageQuery): Cursor {
@@ -25,7 +23,9 @@ export function parseCursor(q: PageQuery): Cursor {
     ] as const
   ).filter(([, v]) => v !== undefined);
   if (given.length > 1) {
-    throw badRequest('invalid message page request: use only one of before_seq, after_seq, around_seq');
+    throw badRequest(
+      'invalid message page request: use only one of before_seq, after_seq, around_seq',
+    );
   }
   const [first] = given;
   return first ? { kind: first[0], seq: first[1] as number } : { kind: 'default' };
@@ -64,8 +64,10 @@ export async function loadWindow(
       rows = (await db.messages.window(scope, { kind: cursor.kind, seq: cursor.seq }, limit)).rows;
       break;
     case 'around': {
-      const left = (await db.messages.window(scope, { kind: 'before', seq: cursor.seq + 1 }, limit)).rows;
-      const right = (await db.messages.window(scope, { kind: 'after', seq: cursor.seq }, limit)).rows;
+      const left = (await db.messages.window(scope, { kind: 'before', seq: cursor.seq + 1 }, limit))
+        .rows;
+      const right = (await db.messages.window(scope, { kind: 'after', seq: cursor.seq }, limit))
+        .rows;
       let leftCount = Math.min(Math.ceil(limit / 2), left.length);
       const rightCount = Math.min(limit - leftCount, right.length);
       leftCount = Math.min(left.length, limit - rightCount);
@@ -75,7 +77,8 @@ export async function loadWindow(
   }
   const first = rows[0];
   const last = rows[rows.length - 1];
-  if (!first || !last) return { rows, oldest_seq: 0, newest_seq: 0, has_older: false, has_newer: false };
+  if (!first || !last)
+    return { rows, oldest_seq: 0, newest_seq: 0, has_older: false, has_newer: false };
   const oldest = seqOf(scope, first);
   const newest = seqOf(scope, last);
   return {

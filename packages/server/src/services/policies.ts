@@ -38,7 +38,11 @@ export async function requireMember(db: Repos, actor: Actor, workspaceId: string
 }
 
 /** Whether a member may read a channel: public to members, private to channel members. */
-export async function canReadChannel(db: Repos, userId: string, channel: ChannelRow): Promise<boolean> {
+export async function canReadChannel(
+  db: Repos,
+  userId: string,
+  channel: ChannelRow,
+): Promise<boolean> {
   if (channel.kind === 'public') return true;
   return db.channels.isMember(channel.id, userId);
 }
@@ -86,7 +90,8 @@ export async function requireReadableMessage(
       const { channel } = await requireReadableChannel(db, actor, message.channel_id);
       return { message, channel };
     } catch (err) {
-      if (err instanceof Error && err.message === 'channel not found') throw notFound('message not found');
+      if (err instanceof Error && err.message === 'channel not found')
+        throw notFound('message not found');
       throw err;
     }
   }

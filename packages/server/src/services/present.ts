@@ -130,7 +130,9 @@ export async function presentMessages(
   rows: readonly MessageRow[],
   opts: { threadState: boolean },
 ): Promise<Message[]> {
-  const userIds = rows.flatMap((r) => (r.quoted_author_id ? [r.author_id, r.quoted_author_id] : [r.author_id]));
+  const userIds = rows.flatMap((r) =>
+    r.quoted_author_id ? [r.author_id, r.quoted_author_id] : [r.author_id],
+  );
   const users = new Map((await db.users.byIds(userIds)).map((u) => [u.id, u]));
   const roots = opts.threadState ? rows.filter((r) => r.parent_message_id === null) : [];
   const states = new Map(
@@ -140,7 +142,9 @@ export async function presentMessages(
     presentMessage(
       r,
       users,
-      opts.threadState && r.parent_message_id === null ? presentThreadState(states.get(r.id), r.id) : undefined,
+      opts.threadState && r.parent_message_id === null
+        ? presentThreadState(states.get(r.id), r.id)
+        : undefined,
     ),
   );
 }

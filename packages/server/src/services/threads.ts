@@ -1,4 +1,9 @@
-import type { CreateReplyBody, ReplyResponse, ThreadPage, ThreadPageQuery } from '@clickclack/protocol';
+import type {
+  CreateReplyBody,
+  ReplyResponse,
+  ThreadPage,
+  ThreadPageQuery,
+} from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { MessageRow, ThreadStateRow } from '../store/repos/messages.js';
@@ -20,18 +25,26 @@ export async function getThread(
   const db = deps.store.read;
   const { message: root } = await requireReadableMessage(db, ctx.actor, rootId);
   if (root.parent_message_id !== null) throw badRequest('thread root must be a root message');
-  if (query.mode !== undefined) throw badRequest('invalid thread page request: use latest or a thread sequence cursor');
+  if (query.mode !== undefined)
+    throw badRequest('invalid thread page request: use latest or a thread sequence cursor');
   let cursor: Cursor = parseCursor(query);
   if (query.latest !== undefined) {
     if (query.latest !== 'true' && query.latest !== 'false') {
       throw badRequest('invalid thread page request: latest must be true or false');
     }
     if (query.latest === 'true') {
-      if (cursor.kind !== 'default') throw badRequest('invalid thread page request: latest cannot be combined with a cursor');
+      if (cursor.kind !== 'default')
+        throw badRequest('invalid thread page request: latest cannot be combined with a cursor');
       cursor = { kind: 'latest' };
     }
   }
-  const { rows, ...seqs } = await loadWindow(db, { kind: 'thread', rootId }, cursor, query.limit, 'earliest');
+  const { rows, ...seqs } = await loadWindow(
+    db,
+    { kind: 'thread', rootId },
+    cursor,
+    query.limit,
+    'earliest',
+  );
   const [rootOut, replies, state] = await Promise.all([
     presentOne(db, root),
     presentMessages(db, rows, { threadState: false }),
@@ -41,7 +54,12 @@ export async function getThread(
 }
 
 /** Moves the newest replier to the front of the recent-author list (max 3, distinct). */
-function nextThreadState(prev: ThreadStateRow | undefined, rootId: string, authorId: string, at: string): ThreadStateRow {
+function nextThreadState(
+  prev: ThreadStateRow | undefined,
+  rootId: string,
+  authorId: string,
+  at: string,
+): ThreadStateRow {
   const authors = prev ? (JSON.parse(prev.last_reply_author_ids_json) as string[]) : [];
   const recent = [authorId, ...authors.filter((a) => a !== authorId)].slice(0, 3);
   return {
@@ -66,7 +84,8 @@ export async function createReply(
 
   const out = await deps.store.write(async (tx) => {
     const { message: root, channel } = await requireReadableMessage(tx, actor, rootId);
-    if (root.parent_message_id !== null) throw badRequest('nested thread replies are not supported');
+    if (root.parent_message_id !== null)
+      throw badRequest('nested thread replies are not supported');
     if (root.direct_conversation_id) assertScope(actor, 'dms:write');
     if (nonce !== '') {
       const prev = await tx.messages.byNonce(actor.user.id, nonce);
@@ -106,9 +125,16 @@ export async function createReply(
       deleted_at: null,
     };
     await tx.messages.insert(row);
-    const state = nextThreadState(await tx.messages.threadState(root.id), root.id, actor.user.id, at);
+    const state = nextThreadState(
+      await tx.messages.threadState(root.id),
+      root.id,
+      actor.user.id,
+      at,
+    );
     await tx.messages.saveThreadState(state);
-    const dm = root.direct_conversation_id ? { direct_conversation_id: root.direct_conversation_id } : {};
+    const dm = root.direct_conversation_id
+      ? { direct_conversation_id: root.direct_conversation_id }
+      : {};
     const scope = {
       workspace_id: root.workspace_id,
       channel_id: root.channel_id,

@@ -73,9 +73,20 @@ export async function ensureBootstrap(
     const at = nowIso();
     let ws = await tx.workspaces.bySlug(DEFAULT_WORKSPACE.slug);
     if (!ws) {
-      ws = { id: newId('workspace'), route_id: newRouteId('T'), ...DEFAULT_WORKSPACE, icon_url: '', created_at: at };
+      ws = {
+        id: newId('workspace'),
+        route_id: newRouteId('T'),
+        ...DEFAULT_WORKSPACE,
+        icon_url: '',
+        created_at: at,
+      };
       await tx.workspaces.insert(ws);
-      await tx.workspaces.addMember({ workspace_id: ws.id, user_id: user.id, role: 'owner', created_at: at });
+      await tx.workspaces.addMember({
+        workspace_id: ws.id,
+        user_id: user.id,
+        role: 'owner',
+        created_at: at,
+      });
       await tx.channels.insert({
         id: newId('channel'),
         route_id: newRouteId('C'),
@@ -86,7 +97,12 @@ export async function ensureBootstrap(
         created_at: at,
       });
     } else {
-      await tx.workspaces.addMember({ workspace_id: ws.id, user_id: user.id, role: 'member', created_at: at });
+      await tx.workspaces.addMember({
+        workspace_id: ws.id,
+        user_id: user.id,
+        role: 'member',
+        created_at: at,
+      });
     }
     return user;
   });

@@ -29,7 +29,11 @@ export async function listWorkspaces(deps: ServiceDeps, actor: Actor): Promise<W
     .map((w) => presentWorkspace(w, w.role));
 }
 
-export async function getWorkspace(deps: ServiceDeps, actor: Actor, id: string): Promise<Workspace> {
+export async function getWorkspace(
+  deps: ServiceDeps,
+  actor: Actor,
+  id: string,
+): Promise<Workspace> {
   assertScope(actor, 'workspaces:read');
   const role = await requireMember(deps.store.read, actor, id);
   const ws = await deps.store.read.workspaces.byId(id);
@@ -51,9 +55,21 @@ export async function createWorkspace(
   const res = await deps.store.write(async (tx) => {
     if (await tx.workspaces.bySlug(slug)) throw conflict('workspace slug is already taken');
     const at = nowIso();
-    const ws = { id: newId('workspace'), route_id: newRouteId('T'), name, slug, icon_url: '', created_at: at };
+    const ws = {
+      id: newId('workspace'),
+      route_id: newRouteId('T'),
+      name,
+      slug,
+      icon_url: '',
+      created_at: at,
+    };
     await tx.workspaces.insert(ws);
-    await tx.workspaces.addMember({ workspace_id: ws.id, user_id: actor.user.id, role: 'owner', created_at: at });
+    await tx.workspaces.addMember({
+      workspace_id: ws.id,
+      user_id: actor.user.id,
+      role: 'owner',
+      created_at: at,
+    });
     const event = await tx.events.append({
       type: 'workspace.created',
       workspace_id: ws.id,
@@ -78,7 +94,8 @@ const encodeCursor = (c: MemberCursor) => Buffer.from(JSON.stringify(c)).toStrin
 function decodeCursor(raw: string, q: string, role: string): MemberCursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as MemberCursor;
-    if (c.v !== 1 || typeof c.n !== 'string' || typeof c.u !== 'string' || typeof c.r !== 'number') throw new Error();
+    if (c.v !== 1 || typeof c.n !== 'string' || typeof c.u !== 'string' || typeof c.r !== 'number')
+      throw new Error();
     if (c.q !== q || c.role !== role) throw new Error();
     return c;
   } catch {
@@ -139,7 +156,15 @@ export async function listMembers(
         }
       : {}),
     has_more: hasMore,
-    ...(after ? {} : { total_count: await db.workspaces.countMembers(workspaceId, q || undefined, (role || undefined) as Role | undefined) }),
+    ...(after
+      ? {}
+      : {
+          total_count: await db.workspaces.countMembers(
+            workspaceId,
+            q || undefined,
+            (role || undefined) as Role | undefined,
+          ),
+        }),
   };
 }
 
@@ -170,7 +195,11 @@ export async function createInvite(
 }
 
 /** Joins the caller to the invite's workspace as a member (idempotent for members). */
-export async function acceptInvite(deps: ServiceDeps, actor: Actor, rawToken: string): Promise<AcceptInviteResponse> {
+export async function acceptInvite(
+  deps: ServiceDeps,
+  actor: Actor,
+  rawToken: string,
+): Promise<AcceptInviteResponse> {
   assertHuman(actor, 'bot tokens cannot accept invites');
   const res = await deps.store.write(async (tx) => {
     const invite = await tx.auth.inviteByHash(hashSecret(rawToken));
@@ -184,7 +213,12 @@ export async function acceptInvite(deps: ServiceDeps, actor: Actor, rawToken: st
     }
     if (invite.accepted_at) throw conflict('invite already used');
     const at = nowIso();
-    await tx.workspaces.addMember({ workspace_id: ws.id, user_id: actor.user.id, role: 'member', created_at: at });
+    await tx.workspaces.addMember({
+      workspace_id: ws.id,
+      user_id: actor.user.id,
+      role: 'member',
+      created_at: at,
+    });
     await tx.auth.markInviteAccepted(invite.id, actor.user.id, at);
     const event = await tx.events.append({
       type: 'member.joined',

@@ -11,7 +11,8 @@ import { logLine } from '../log.js';
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
 export function createDataDirs(data: string): void {
-  for (const dir of [data, join(data, 'uploads'), join(data, 'logs')]) mkdirSync(dir, { recursive: true });
+  for (const dir of [data, join(data, 'uploads'), join(data, 'logs')])
+    mkdirSync(dir, { recursive: true });
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -19,7 +20,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const target = listenTarget(config.addr);
   createDataDirs(config.data);
   const store = openStore(config.db, { migrate: true });
-  const deps: ServiceDeps = { store, devBootstrap: config.devBootstrap, published: () => undefined };
+  const deps: ServiceDeps = {
+    store,
+    devBootstrap: config.devBootstrap,
+    published: () => undefined,
+  };
   if (config.devBootstrap) {
     const user = await ensureBootstrap(deps, DEV_USER);
     logLine(`dev auth user: ${user.display_name} (${user.id})`);
@@ -33,7 +38,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : target.port;
   const shownHost = target.host === '::' || target.host === '0.0.0.0' ? 'localhost' : target.host;
-  logLine(`ClickClack listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`);
+  logLine(
+    `ClickClack listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -64,7 +71,8 @@ export function registerServe(program: Command): void {
     .option('--metrics-enabled [bool]', 'expose /metrics')
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const b = (v: string | boolean | undefined) => (v === undefined ? undefined : v === true ? 'true' : String(v));
+      const b = (v: string | boolean | undefined) =>
+        v === undefined ? undefined : v === true ? 'true' : String(v);
       await serve({
         addr: opts.addr as string | undefined,
         data: opts.data as string | undefined,

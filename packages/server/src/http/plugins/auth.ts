@@ -31,7 +31,8 @@ export function sessionCookie(req: FastifyRequest): string | undefined {
     .map((p) => p.trim())
     .filter((p) => p.startsWith(`${SESSION_COOKIE}=`))
     .map((p) => decodeURIComponent(p.slice(SESSION_COOKIE.length + 1)));
-  if (values.length > 1) throw unauthenticated('multiple cookies with the same name are not allowed');
+  if (values.length > 1)
+    throw unauthenticated('multiple cookies with the same name are not allowed');
   return values[0] === '' ? undefined : values[0];
 }
 

@@ -42,17 +42,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      return reply.status(400).send({ error: `invalid request: ${fe.message}`, code: 'validation_failed' });
+      return reply
+        .status(400)
+        .send({ error: `invalid request: ${fe.message}`, code: 'validation_failed' });
     }
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const message = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : fe.message;
-      return reply.status(status).send({ error: message, code: CODE_BY_STATUS[status] ?? 'bad_request' });
+      const message =
+        fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : fe.message;
+      return reply
+        .status(status)
+        .send({ error: message, code: CODE_BY_STATUS[status] ?? 'bad_request' });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal server error', code: 'internal' });
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}`, code: 'not_found' }),
+    reply
+      .status(404)
+      .send({ error: `no route for ${req.method} ${req.url.split('?')[0]}`, code: 'not_found' }),
   );
 }

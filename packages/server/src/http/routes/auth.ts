@@ -22,7 +22,13 @@ function secureCookie(req: FastifyRequest, devBootstrap: boolean): boolean {
   return !(devBootstrap && isLocalDevRequest(req));
 }
 
-function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: string, expires: string, dev: boolean) {
+function setSessionCookie(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  token: string,
+  expires: string,
+  dev: boolean,
+) {
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     expires: new Date(expires),
@@ -34,9 +40,14 @@ function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: strin
 
 export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.magicRequest, async (req, reply) => {
-    if (!deps.devBootstrap) throw new DomainError('not_implemented', 'magic-link delivery is not configured');
-    if (!isLocalDevRequest(req)) throw forbidden('magic-link token minting is only available from loopback clients');
-    const res = await auth.createMagicLink(deps, { email: req.body.email, displayName: req.body.display_name });
+    if (!deps.devBootstrap)
+      throw new DomainError('not_implemented', 'magic-link delivery is not configured');
+    if (!isLocalDevRequest(req))
+      throw forbidden('magic-link token minting is only available from loopback clients');
+    const res = await auth.createMagicLink(deps, {
+      email: req.body.email,
+      displayName: req.body.display_name,
+    });
     return reply.status(201).send(res);
   });
 
@@ -56,5 +67,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   });
 
   route(app, OPERATIONS.getMe, async (req) => ({ user: users.getMe(req.actor) }));
-  route(app, OPERATIONS.updateMe, async (req) => ({ user: await users.updateMe(deps, req.actor, req.body) }));
+  route(app, OPERATIONS.updateMe, async (req) => ({
+    user: await users.updateMe(deps, req.actor, req.body),
+  }));
 }

@@ -6,14 +6,22 @@ import * as threads from '../../services/threads.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, type App } from '../route.js';
 
-const ctx = (req: FastifyRequest): Ctx => ({ actor: req.actor, correlationId: suppliedCorrelationId(req.raw) });
+const ctx = (req: FastifyRequest): Ctx => ({
+  actor: req.actor,
+  correlationId: suppliedCorrelationId(req.raw),
+});
 
 export function messageRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.listMessages, async (req) =>
     messages.listChannelMessages(deps, ctx(req), req.params.channel_id, req.query),
   );
   route(app, OPERATIONS.createMessage, async (req, reply) => {
-    const res = await messages.createChannelMessage(deps, ctx(req), req.params.channel_id, req.body);
+    const res = await messages.createChannelMessage(
+      deps,
+      ctx(req),
+      req.params.channel_id,
+      req.body,
+    );
     return reply.status(res.status).send(res.response);
   });
   route(app, OPERATIONS.messageByNonce, async (req) => ({

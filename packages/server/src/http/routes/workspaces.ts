@@ -24,7 +24,9 @@ export function workspaceRoutes(app: App, deps: ServiceDeps): void {
     channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),
   }));
   route(app, OPERATIONS.createChannel, async (req, reply) =>
-    reply.status(201).send(await channels.createChannel(deps, req.actor, req.params.workspace_id, req.body)),
+    reply
+      .status(201)
+      .send(await channels.createChannel(deps, req.actor, req.params.workspace_id, req.body)),
   );
   route(app, OPERATIONS.getChannel, async (req) => ({
     channel: await channels.getChannel(deps, req.actor, req.params.channel_id),

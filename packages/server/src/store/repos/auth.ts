@@ -16,7 +16,11 @@ export class AuthRepo {
   }
 
   magicLinkByHash(hash: string): Promise<MagicLinkRow | undefined> {
-    return this.db.selectFrom('auth_magic_links').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return this.db
+      .selectFrom('auth_magic_links')
+      .selectAll()
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
   }
 
   /** Marks a link used; false when another request consumed it first. */
@@ -35,7 +39,11 @@ export class AuthRepo {
   }
 
   sessionByHash(hash: string): Promise<SessionRow | undefined> {
-    return this.db.selectFrom('sessions').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
   }
 
   async revokeSession(hash: string, at: string): Promise<void> {
@@ -52,7 +60,11 @@ export class AuthRepo {
   }
 
   inviteByHash(hash: string): Promise<InviteRow | undefined> {
-    return this.db.selectFrom('invites').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return this.db
+      .selectFrom('invites')
+      .selectAll()
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
   }
 
   async markInviteAccepted(id: string, userId: string, at: string): Promise<void> {
@@ -69,11 +81,19 @@ export class AuthRepo {
   }
 
   botTokenByHash(hash: string): Promise<BotTokenRow | undefined> {
-    return this.db.selectFrom('bot_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return this.db
+      .selectFrom('bot_tokens')
+      .selectAll()
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
   }
 
   async touchBotTokens(ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.updateTable('bot_tokens').set({ last_used_at: at }).where('id', 'in', [...ids]).execute();
+    await this.db
+      .updateTable('bot_tokens')
+      .set({ last_used_at: at })
+      .where('id', 'in', [...ids])
+      .execute();
   }
 }

@@ -71,7 +71,11 @@ export class EventsRepo {
    * Deletes a workspace's events older than `before` (if given), always sparing the newest
    * `keepLatest`. Returns how many were deleted; recipient rows cascade.
    */
-  async prune(workspaceId: string, before: string | undefined, keepLatest: number): Promise<number> {
+  async prune(
+    workspaceId: string,
+    before: string | undefined,
+    keepLatest: number,
+  ): Promise<number> {
     let q = this.db.deleteFrom('events').where('workspace_id', '=', workspaceId);
     if (before) q = q.where('created_at', '<', before);
     if (keepLatest > 0) {

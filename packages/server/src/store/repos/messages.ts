@@ -26,7 +26,11 @@ export class MessagesRepo {
 
   byIds(ids: readonly string[]): Promise<MessageRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('messages').selectAll().where('id', 'in', [...ids]).execute();
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
   }
 
   byNonce(authorId: string, nonce: string): Promise<MessageRow | undefined> {
@@ -46,9 +50,7 @@ export class MessagesRepo {
     const q = this.db.selectFrom('messages').selectAll();
     switch (scope.kind) {
       case 'channel':
-        return q
-          .where('channel_id', '=', scope.channelId)
-          .where('parent_message_id', 'is', null);
+        return q.where('channel_id', '=', scope.channelId).where('parent_message_id', 'is', null);
       case 'dm':
         return q
           .where('direct_conversation_id', '=', scope.conversationId)
@@ -63,7 +65,11 @@ export class MessagesRepo {
   }
 
   /** One window of messages in ascending seq order (fetches limit+1 to detect more). */
-  async window(scope: PageScope, win: PageWindow, limit: number): Promise<{ rows: MessageRow[]; more: boolean }> {
+  async window(
+    scope: PageScope,
+    win: PageWindow,
+    limit: number,
+  ): Promise<{ rows: MessageRow[]; more: boolean }> {
     const col = this.seqColumn(scope);
     let q = this.scoped(scope);
     let descending = false;
@@ -121,7 +127,12 @@ export class MessagesRepo {
   async insertThreadState(rootId: string): Promise<void> {
     await this.db
       .insertInto('thread_state')
-      .values({ root_message_id: rootId, reply_count: 0, last_reply_at: null, last_reply_author_ids_json: '[]' })
+      .values({
+        root_message_id: rootId,
+        reply_count: 0,
+        last_reply_at: null,
+        last_reply_author_ids_json: '[]',
+      })
       .execute();
   }
 
@@ -152,7 +163,10 @@ export class MessagesRepo {
       .insertInto('channel_reads')
       .values({ channel_id: channelId, user_id: userId, last_read_seq: seq, last_read_at: at })
       .onConflict((oc) =>
-        oc.columns(['channel_id', 'user_id']).doUpdateSet({ last_read_seq: seq, last_read_at: at }).where('channel_reads.last_read_seq', '<', seq),
+        oc
+          .columns(['channel_id', 'user_id'])
+          .doUpdateSet({ last_read_seq: seq, last_read_at: at })
+          .where('channel_reads.last_read_seq', '<', seq),
       )
       .execute();
   }

@@ -13,7 +13,11 @@ export class UsersRepo {
 
   byIds(ids: readonly string[]): Promise<UserRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
   }
 
   byEmail(email: string): Promise<UserRow | undefined> {

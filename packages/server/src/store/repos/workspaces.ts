@@ -62,7 +62,12 @@ export class WorkspacesRepo {
   /** Member directory page ordered by role rank, name, id (keyset after `after`). */
   async members(
     workspaceId: string,
-    opts: { limit: number; q?: string; role?: Role; after?: { rank: number; name: string; id: string } },
+    opts: {
+      limit: number;
+      q?: string;
+      role?: Role;
+      after?: { rank: number; name: string; id: string };
+    },
   ): Promise<MemberRow[]> {
     let query = this.db
       .selectFrom('workspace_members as m')

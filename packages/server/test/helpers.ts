@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.js';
+import type { ServiceDeps } from '../src/services/context.js';
+import { DEV_USER } from '../src/cli/server/serve.js';
+import { ensureBootstrap } from '../src/services/users.js';
+import { openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/store.js';
+import type { UserRow } from '../src/store/repos/users.js';
+import { request } from 'node:http';
+import Database from 'better-sqlite3';
+import { createMagicLink, consumeMagicLink } from '../src/services/auth.js';
+
+export interface TestServer {
+  url: string;
+  store: Store;
+  deps: ServiceDeps;
+  dataDir: string;
+  devUser: UserRow;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server on a loopback port over a fresh SQLite file, bootstrapped. */
+export async function startTestServer(opts: { devBootstrap?: boolean } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cc-test-'));
+  const store = openStore(`sqlite://${join(dataDir, 'clickclack.db')}`, { migrate: true });
+  const devBootstrap = opts.devBootstrap ?? false;
+  const deps: ServiceDeps = { store, devBootstrap, published: () => undefined };
+  const devUser = await ensureBootstrap(deps, DEV_USER);
+  const app = await buildApp({ store, devBootstrap });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    deps,
+    dataDir,
+    devUser,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs a (new or existing) user in through the real magic-link flow; returns the session token. */
+export async function signIn(
+  srv: TestServer,
+  email: string,
+  name = '',
+): Promise<{ token: string; userId: string }> {
+  const link = await createMagicLink(srv.deps, { email, displayName: name });
+  const res = await consumeMagicLink(srv.deps, link.token);
+  return { token: res.token, userId: res.user.id };
+}
+
+export interface Res<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** fetch + JSON, with an optional bearer token. */
+export async function api<T = Record<string, unknown>>(
+  srv: TestServer,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+): Promise<Res<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(srv.url + path, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+}
+
+/** A raw GET with full control of headers (fetch refuses to set Host). */
+export function rawGet(
+  srv: TestServer,
+  path: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(srv.url + path, { method: 'GET', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A second connection to the server's SQLite file, for checks only the database can show. */
+export function sqliteOf(srv: TestServer): Database.Database {
+  return new Database(join(srv.dataDir, 'clickclack.db'));
+}
