@@ -70,9 +70,10 @@ function checkCsrf(req: FastifyRequest): void {
 }
 
 export function registerAuth(app: FastifyInstance, deps: ServiceDeps): void {
-  // Set by the preHandler below before any handler runs.
+  // Set by the hook below before any handler runs.
   app.decorateRequest('actor', null as never);
-  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+  // Before validation: an anonymous caller learns nothing about the body it sent.
+  app.addHook('preValidation', async (req: FastifyRequest, _reply: FastifyReply) => {
     checkCsrf(req);
     if (req.routeOptions.config.auth === false) return;
     req.actor = await resolveActor(deps, req);

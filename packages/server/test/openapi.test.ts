@@ -1,0 +1,40 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { OPERATIONS } from '@clickclack/protocol';
+import { api, startTestServer, type TestServer } from './helpers.js';
+
+let srv: TestServer;
+before(async () => {
+  srv = await startTestServer();
+});
+after(() => srv.close());
+
+test('GET /api/openapi.json serves the committed OpenAPI 3.1 contract', async () => {
+  const res = await api<{ openapi: string; paths: Record<string, Record<string, { operationId: string }>> }>(
+    srv,
+    'GET',
+    '/api/openapi.json',
+  );
+  assert.equal(res.status, 200);
+  assert.equal(res.body.openapi, '3.1.0');
+  const snapshot = JSON.parse(readFileSync(new URL('../../protocol/openapi.snapshot.json', import.meta.url), 'utf8'));
+  assert.deepEqual(res.body, snapshot);
+  for (const [id, op] of Object.entries(OPERATIONS)) {
+    const path = op.path.replace(/:([a-z_]+)/g, '{$1}');
+    assert.equal(res.body.paths[path]?.[op.method.toLowerCase()]?.operationId, id);
+  }
+});
+
+test('every route outside the public allow-list refuses anonymous callers', async () => {
+  const publicOps = Object.entries(OPERATIONS)
+    .filter(([, op]) => !op.auth)
+    .map(([id]) => id)
+    .sort();
+  assert.deepEqual(publicOps, ['healthz', 'logout', 'magicConsume', 'magicRequest', 'readyz']);
+  for (const op of Object.values(OPERATIONS).filter((o) => o.auth)) {
+    const path = op.path.replace(/:([a-z_]+)/g, 'x_1');
+    const res = await api(srv, op.method, path, op.method === 'GET' ? {} : { body: {} });
+    assert.equal(res.status, 401, `${op.method} ${op.path}`);
+  }
+});
