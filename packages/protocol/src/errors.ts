@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'missing_scope',
   'not_found',
   'conflict',
+  'cursor_gone',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

@@ -12,5 +12,6 @@ export * from './api/auth.js';
 export * from './api/workspaces.js';
 export * from './api/channels.js';
 export * from './api/messages.js';
+export * from './api/realtime.js';
 export * from './api/operations.js';
 export * from './openapi.js';

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import type { Event } from '@clickclack/protocol';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';
@@ -8,6 +7,9 @@ import { registerErrorHandling } from './http/plugins/errors.js';
 import type { App } from './http/route.js';
 import { registerRoutes } from './http/routes/index.js';
 import type { ServiceDeps } from './services/context.js';
+import { attachRealtime } from './http/realtime-upgrade.js';
+import { Hub, type HubOptions } from './realtime/hub.js';
+import type { SessionOptions } from './realtime/session.js';
 import type { Store } from './store/store.js';
 
 export const MAX_JSON_BODY = 1024 * 1024;
@@ -16,9 +18,16 @@ export interface AppOptions {
   store: Store;
   devBootstrap: boolean;
   logger?: FastifyServerOptions['logger'];
-  /** Told about every committed event (the realtime hub subscribes here). */
-  onEvents?: (events: readonly Event[]) => void;
+  /** Realtime tuning; defaults suit production. */
+  realtime?: Partial<SessionOptions> & HubOptions;
 }
+
+export const REALTIME_DEFAULTS: SessionOptions = {
+  replayLimit: 5000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  pingMs: 25_000,
+  recheckMs: 30_000,
+};
 
 /** Builds the HTTP app without listening; tests and `serve` both use it. */
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -32,11 +41,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const hub = await Hub.start(opts.store, opts.realtime ?? {});
   const deps: ServiceDeps = {
     store: opts.store,
     devBootstrap: opts.devBootstrap,
-    published: (events) => opts.onEvents?.(events),
+    // The log is the truth: a commit only wakes the tailer, which reads it back.
+    published: () => hub.wake(),
+    realtime: hub,
   };
+  const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
+  app.addHook('onClose', async () => {
+    hub.stop();
+    wss.close();
+  });
 
   // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.
   app.removeContentTypeParser(['application/json', 'text/plain']);

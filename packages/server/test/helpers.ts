@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../src/app.js';
+import { buildApp, type AppOptions } from '../src/app.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/users.js';
@@ -22,13 +22,15 @@ export interface TestServer {
 }
 
 /** The real HTTP server on a loopback port over a fresh SQLite file, bootstrapped. */
-export async function startTestServer(opts: { devBootstrap?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { devBootstrap?: boolean; realtime?: AppOptions['realtime'] } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-test-'));
   const store = openStore(`sqlite://${join(dataDir, 'clickclack.db')}`, { migrate: true });
   const devBootstrap = opts.devBootstrap ?? false;
   const deps: ServiceDeps = { store, devBootstrap, published: () => undefined };
   const devUser = await ensureBootstrap(deps, DEV_USER);
-  const app = await buildApp({ store, devBootstrap });
+  const app = await buildApp({ store, devBootstrap, realtime: { pollMs: 50, ...opts.realtime } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

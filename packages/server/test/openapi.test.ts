@@ -11,14 +11,15 @@ before(async () => {
 after(() => srv.close());
 
 test('GET /api/openapi.json serves the committed OpenAPI 3.1 contract', async () => {
-  const res = await api<{ openapi: string; paths: Record<string, Record<string, { operationId: string }>> }>(
-    srv,
-    'GET',
-    '/api/openapi.json',
-  );
+  const res = await api<{
+    openapi: string;
+    paths: Record<string, Record<string, { operationId: string }>>;
+  }>(srv, 'GET', '/api/openapi.json');
   assert.equal(res.status, 200);
   assert.equal(res.body.openapi, '3.1.0');
-  const snapshot = JSON.parse(readFileSync(new URL('../../protocol/openapi.snapshot.json', import.meta.url), 'utf8'));
+  const snapshot = JSON.parse(
+    readFileSync(new URL('../../protocol/openapi.snapshot.json', import.meta.url), 'utf8'),
+  );
   assert.deepEqual(res.body, snapshot);
   for (const [id, op] of Object.entries(OPERATIONS)) {
     const path = op.path.replace(/:([a-z_]+)/g, '{$1}');

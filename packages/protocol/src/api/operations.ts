@@ -3,6 +3,7 @@ import { ErrorBody } from '../errors.js';
 import * as A from './auth.js';
 import * as C from './channels.js';
 import * as M from './messages.js';
+import * as R from './realtime.js';
 import * as W from './workspaces.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -193,6 +194,37 @@ export const OPERATIONS = {
     auth: true,
     params: W.InviteParams,
     responses: ok(200, W.AcceptInviteResponse),
+  },
+  listEvents: {
+    method: 'GET',
+    path: '/api/realtime/events',
+    summary: 'Page of visible durable events after a cursor (optionally long-polling)',
+    auth: true,
+    query: R.EventListQuery,
+    responses: ok(200, R.EventPage),
+  },
+  publishEphemeral: {
+    method: 'POST',
+    path: '/api/realtime/ephemeral',
+    summary: 'Send a typing/presence/progress event to connected sockets (not stored)',
+    auth: true,
+    body: R.EphemeralBody,
+    responses: ok(202, R.EphemeralResponse),
+  },
+  eventTypes: {
+    method: 'GET',
+    path: '/api/event-types',
+    summary: 'Durable event type names',
+    auth: true,
+    responses: ok(200, R.EventTypesResponse),
+  },
+  presence: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/presence',
+    summary: 'Users with an open realtime connection',
+    auth: true,
+    params: W.WorkspaceParams,
+    responses: ok(200, R.PresenceResponse),
   },
 } satisfies Record<string, Operation>;
 

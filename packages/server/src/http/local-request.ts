@@ -1,4 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What these checks read: a Fastify request or a raw upgrade request both fit. */
+export interface RequestLike {
+  headers: IncomingHttpHeaders;
+  socket: { remoteAddress?: string | undefined };
+}
 
 /** Request-origin checks used by dev auth, login endpoints and the CSRF rule (spec 3.6/3.7). */
 
@@ -23,7 +29,7 @@ function isLocalHostName(host: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost') || isLoopbackAddress(h);
 }
 
-const header = (req: FastifyRequest, name: string): string | undefined => {
+const header = (req: RequestLike, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(',') : v;
 };
@@ -33,7 +39,7 @@ function defaultPort(scheme: string): string {
 }
 
 /** Origin (if any) must name the same host and port as the request's Host header. */
-export function isSameOrigin(req: FastifyRequest): boolean {
+export function isSameOrigin(req: RequestLike): boolean {
   const origin = header(req, 'origin');
   if (origin === undefined) {
     const site = header(req, 'sec-fetch-site');
@@ -61,7 +67,7 @@ export function isSameOrigin(req: FastifyRequest): boolean {
 }
 
 /** All of spec 3.7: loopback peer, local Host, local forwarding headers, same-origin. */
-export function isLocalDevRequest(req: FastifyRequest): boolean {
+export function isLocalDevRequest(req: RequestLike): boolean {
   if (!isLoopbackAddress(req.socket.remoteAddress)) return false;
   const host = header(req, 'host');
   if (!host || !isLocalHostName(host)) return false;

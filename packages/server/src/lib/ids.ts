@@ -17,3 +17,10 @@ export function newRouteId(letter: 'T' | 'C' | 'D' | 'M'): string {
   for (const b of bytes) out += ROUTE_ALPHABET[b & 31];
   return out;
 }
+
+/** `eph_` + UTC yyyyMMddHHmmss.nnnnnnnnn, as upstream: ephemeral events are not ULIDs. */
+export function newEphemeralId(now: Date = new Date()): string {
+  const digits = now.toISOString().replace(/[-:TZ]/g, '');
+  const nanos = String(process.hrtime()[1] % 1_000_000).padStart(6, '0');
+  return `eph_${digits.slice(0, 14)}.${digits.slice(15, 18)}${nanos}`;
+}

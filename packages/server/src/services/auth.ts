@@ -78,9 +78,18 @@ export async function consumeMagicLink(
   });
 }
 
-export async function revokeSession(deps: ServiceDeps, rawToken: string): Promise<void> {
-  if (rawToken.startsWith('ccb_')) return;
-  await deps.store.write((tx) => tx.auth.revokeSession(hashSecret(rawToken), nowIso()));
+/** Revokes a session token; returns its id (for closing its sockets) when it existed. */
+export async function revokeSession(
+  deps: ServiceDeps,
+  rawToken: string,
+): Promise<string | undefined> {
+  if (rawToken.startsWith('ccb_')) return undefined;
+  const hash = hashSecret(rawToken);
+  return deps.store.write(async (tx) => {
+    const session = await tx.auth.sessionByHash(hash);
+    await tx.auth.revokeSession(hash, nowIso());
+    return session?.id;
+  });
 }
 
 /** Resolves an `sst_` session or `ccb_` bot token to an actor, or throws 401. */

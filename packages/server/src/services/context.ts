@@ -2,12 +2,29 @@ import type { Event } from '@clickclack/protocol';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 
+/** Who may receive an event: every member of its workspace, or exactly these users. */
+export type Audience = 'workspace' | ReadonlySet<string>;
+
+/** What services may ask of the realtime layer (implemented by realtime/hub.ts). */
+export interface RealtimePort {
+  /** Resolves when new events of the workspace are committed, or after `timeoutMs`. */
+  waitForEvents(workspaceId: string, timeoutMs: number): Promise<void>;
+  /** Sends a not-persisted event to the connected sockets of a workspace. */
+  publishEphemeral(workspaceId: string, frame: string, audience: Audience): void;
+  /** Closes every socket authenticated by this session or bot token (1008). */
+  revokeCredential(id: string): void;
+  /** Users with at least one open socket in the workspace. */
+  presentUsers(workspaceId: string): string[];
+}
+
 /** What every service needs: the store and a way to announce committed events. */
 export interface ServiceDeps {
   store: Store;
   /** Called after a transaction commits with the events it appended (never on rollback). */
   published: (events: readonly Event[]) => void;
   devBootstrap: boolean;
+  /** Absent in processes without sockets (admin commands); their events reach sockets via the log. */
+  realtime?: RealtimePort;
 }
 
 /** Per-request context. */

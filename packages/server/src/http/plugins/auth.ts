@@ -3,7 +3,7 @@ import type { Actor } from '../../services/actor.js';
 import { actorForToken, devActor } from '../../services/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { forbidden, unauthenticated } from '../../services/errors.js';
-import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
+import { isLocalDevRequest, isSameOrigin, type RequestLike } from '../local-request.js';
 
 export const SESSION_COOKIE = 'cc_session';
 
@@ -17,14 +17,14 @@ declare module 'fastify' {
   }
 }
 
-export function bearerToken(req: FastifyRequest): string | undefined {
+export function bearerToken(req: RequestLike): string | undefined {
   const h = req.headers.authorization;
   if (h === undefined) return undefined;
   return h.startsWith('Bearer ') ? h.slice(7).trim() : '';
 }
 
 /** The session cookie value; a name repeated in the Cookie header is refused outright. */
-export function sessionCookie(req: FastifyRequest): string | undefined {
+export function sessionCookie(req: RequestLike): string | undefined {
   const raw = req.headers.cookie ?? '';
   const values = raw
     .split(';')
@@ -37,7 +37,7 @@ export function sessionCookie(req: FastifyRequest): string | undefined {
 }
 
 /** Caller resolution in the spec's order: Bearer, cookie, then dev fallbacks on loopback. */
-export async function resolveActor(deps: ServiceDeps, req: FastifyRequest): Promise<Actor> {
+export async function resolveActor(deps: ServiceDeps, req: RequestLike): Promise<Actor> {
   const bearer = bearerToken(req);
   if (bearer !== undefined) {
     if (bearer === '') throw unauthenticated('invalid authorization header');

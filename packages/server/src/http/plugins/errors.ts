@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError } from '../../services/errors.js';
 import { UnknownScopeError } from '@clickclack/protocol';
 
-const STATUS: Record<ErrorCode, number> = {
+export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
   unauthenticated: 401,
@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   missing_scope: 403,
   not_found: 404,
   conflict: 409,
+  cursor_gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -35,7 +36,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof DomainError) {
       reply.headers(err.headers);
       if (err.code === 'rate_limited') reply.header('Retry-After', '1');
-      return reply.status(STATUS[err.code]).send({ error: err.message, code: err.code });
+      return reply.status(STATUS_OF[err.code]).send({ error: err.message, code: err.code });
     }
     if (err instanceof UnknownScopeError) {
       return reply.status(400).send({ error: err.message, code: 'bad_request' });

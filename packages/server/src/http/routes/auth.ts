@@ -61,7 +61,10 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.logout, async (req, reply) => {
     assertLoginRequest(req);
     const token = bearerToken(req) || sessionCookie(req);
-    if (token) await auth.revokeSession(deps, token);
+    if (token) {
+      const sessionId = await auth.revokeSession(deps, token);
+      if (sessionId) deps.realtime?.revokeCredential(sessionId);
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.send({ ok: true });
   });

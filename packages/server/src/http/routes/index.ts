@@ -3,6 +3,7 @@ import type { App } from '../route.js';
 import { authRoutes } from './auth.js';
 import { messageRoutes } from './messages.js';
 import { opsRoutes } from './ops.js';
+import { realtimeRoutes } from './realtime.js';
 import { workspaceRoutes } from './workspaces.js';
 
 /** The route table: every resource plugin, in one place. */
@@ -11,4 +12,5 @@ export function registerRoutes(app: App, deps: ServiceDeps): void {
   authRoutes(app, deps);
   workspaceRoutes(app, deps);
   messageRoutes(app, deps);
+  realtimeRoutes(app, deps);
 }

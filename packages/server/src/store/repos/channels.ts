@@ -97,4 +97,13 @@ export class ChannelsRepo {
       .executeTakeFirstOrThrow();
     return row.last_seq;
   }
+
+  async memberIds(channelId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('channel_members')
+      .select('user_id')
+      .where('channel_id', '=', channelId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
 }

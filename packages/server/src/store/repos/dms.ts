@@ -13,4 +13,13 @@ export class DmsRepo {
       .executeTakeFirst();
     return row !== undefined;
   }
+
+  async memberIds(conversationId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('direct_conversation_members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
 }

@@ -94,6 +94,126 @@ export class EventsRepo {
     return Number(res.numDeletedRows);
   }
 
+  /**
+   * Events of a workspace after `after` (exclusive) that `userId` may read now, ascending:
+   * private events only for recipients, channel events only where the user can read the
+   * channel, DM events only for DM members. `upTo` bounds the cursor (inclusive).
+   */
+  visibleAfter(
+    workspaceId: string,
+    userId: string,
+    after: string,
+    limit: number,
+    upTo?: string,
+  ): Promise<EventRow[]> {
+    let q = this.visible(workspaceId, userId).where('e.cursor', '>', after);
+    if (upTo !== undefined) q = q.where('e.cursor', '<=', upTo);
+    return q.orderBy('e.cursor').limit(limit).execute();
+  }
+
+  /** The newest cursor `userId` may see in a workspace, or ''. */
+  async visibleTail(workspaceId: string, userId: string): Promise<string> {
+    const row = await this.visible(workspaceId, userId)
+      .orderBy('e.cursor', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.cursor ?? '';
+  }
+
+  private visible(workspaceId: string, userId: string) {
+    return this.db
+      .selectFrom('events as e')
+      .selectAll('e')
+      .where('e.workspace_id', '=', workspaceId)
+      .where((eb) =>
+        eb.and([
+          eb.or([
+            eb('e.is_private', '=', 0),
+            eb.exists(
+              eb
+                .selectFrom('event_recipients as r')
+                .select('r.user_id')
+                .whereRef('r.event_id', '=', 'e.id')
+                .where('r.user_id', '=', userId),
+            ),
+          ]),
+          eb.or([
+            eb('e.channel_id', 'is', null),
+            eb.exists(
+              eb
+                .selectFrom('channels as c')
+                .select('c.id')
+                .whereRef('c.id', '=', 'e.channel_id')
+                .where((c) =>
+                  c.or([
+                    c('c.kind', '=', 'public'),
+                    c.exists(
+                      c
+                        .selectFrom('channel_members as cm')
+                        .select('cm.user_id')
+                        .whereRef('cm.channel_id', '=', 'c.id')
+                        .where('cm.user_id', '=', userId),
+                    ),
+                  ]),
+                ),
+            ),
+          ]),
+          eb.or([
+            eb('e.direct_conversation_id', 'is', null),
+            eb.exists(
+              eb
+                .selectFrom('direct_conversation_members as d')
+                .select('d.user_id')
+                .whereRef('d.conversation_id', '=', 'e.direct_conversation_id')
+                .where('d.user_id', '=', userId),
+            ),
+          ]),
+        ]),
+      );
+  }
+
+  /** Every event (all workspaces) after a cursor, ascending: the live tailer's read. */
+  allAfter(after: string, limit: number): Promise<EventRow[]> {
+    return this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('cursor', '>', after)
+      .orderBy('cursor')
+      .limit(limit)
+      .execute();
+  }
+
+  async newestCursor(): Promise<string> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('cursor').as('cursor'))
+      .executeTakeFirst();
+    return row?.cursor ?? '';
+  }
+
+  async exists(workspaceId: string, cursor: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('events')
+      .select('id')
+      .where('cursor', '=', cursor)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Recipient lists of private events, keyed by event id. */
+  async recipients(eventIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (eventIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('event_recipients')
+      .select(['event_id', 'user_id'])
+      .where('event_id', 'in', [...eventIds])
+      .execute();
+    for (const r of rows) out.set(r.event_id, [...(out.get(r.event_id) ?? []), r.user_id]);
+    return out;
+  }
+
   async count(workspaceId: string): Promise<number> {
     const row = await this.db
       .selectFrom('events')

@@ -1,0 +1,120 @@
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Actor } from '../services/actor.js';
+import { actorForToken } from '../services/auth.js';
+import type { ServiceDeps } from '../services/context.js';
+import { DomainError } from '../services/errors.js';
+import { assertScope, requireMember } from '../services/policies.js';
+import type { Hub } from '../realtime/hub.js';
+import { Session, type SessionOptions } from '../realtime/session.js';
+import { bearerToken, resolveActor, sessionCookie } from './plugins/auth.js';
+import { isSameOrigin } from './local-request.js';
+import { STATUS_OF } from './plugins/errors.js';
+
+export const WS_PATH = '/api/realtime/ws';
+const SUBPROTOCOL_PREFIX = 'clickclack.bearer.';
+
+function reject(socket: Duplex, status: number, error: string, code = 'bad_request'): void {
+  const body = JSON.stringify({ error, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** The raw credential a socket authenticated with, so it can be re-checked later. */
+function credentialOf(req: IncomingMessage): { raw: string; via: 'bearer' | 'cookie' } | undefined {
+  const bearer = bearerToken(req);
+  if (bearer) return { raw: bearer, via: 'bearer' };
+  const cookie = sessionCookie(req);
+  return cookie ? { raw: cookie, via: 'cookie' } : undefined;
+}
+
+/**
+ * Handles `GET /api/realtime/ws` upgrades: every check answers with a normal JSON HTTP
+ * error before the handshake; the `clickclack.bearer.<token>` subprotocol is echoed back.
+ */
+export function attachRealtime(
+  server: Server,
+  deps: ServiceDeps,
+  hub: Hub,
+  opts: SessionOptions,
+): WebSocketServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 4096,
+    handleProtocols: (protocols) =>
+      [...protocols].find((p) => p.startsWith(SUBPROTOCOL_PREFIX)) ?? false,
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== WS_PATH) return reject(socket, 404, 'not found', 'not_found');
+      // Browsers always send Origin: it must be ours. Other clients send none.
+      if (req.headers.origin !== undefined && !isSameOrigin(req)) {
+        return reject(socket, 403, 'cross-origin websocket upgrades are not allowed', 'forbidden');
+      }
+      if (req.headers.authorization === undefined) {
+        const offered = (req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((p) => p.trim());
+        const token = offered
+          .find((p) => p.startsWith(SUBPROTOCOL_PREFIX))
+          ?.slice(SUBPROTOCOL_PREFIX.length);
+        if (token) req.headers.authorization = `Bearer ${token}`;
+      }
+      let actor: Actor;
+      try {
+        actor = await resolveActor(deps, req);
+        assertScope(actor, 'realtime:read');
+      } catch (err) {
+        return err instanceof DomainError
+          ? reject(socket, STATUS_OF[err.code], err.message, err.code)
+          : reject(socket, 500, 'internal server error', 'internal');
+      }
+      const workspaceId = url.searchParams.get('workspace_id')?.trim() ?? '';
+      if (workspaceId === '') return reject(socket, 400, 'workspace_id is required');
+      const afterCursor = url.searchParams.get('after_cursor')?.trim() ?? '';
+      if (afterCursor !== '' && !/^cur_[0-9a-z]{26}$/.test(afterCursor)) {
+        return reject(socket, 400, 'after_cursor is not a cursor');
+      }
+      try {
+        await requireMember(deps.store.read, actor, workspaceId);
+      } catch (err) {
+        return err instanceof DomainError
+          ? reject(socket, STATUS_OF[err.code], err.message, err.code)
+          : reject(socket, 500, 'internal server error', 'internal');
+      }
+      const credential = credentialOf(req);
+      const stillAllowed = async (): Promise<boolean> => {
+        try {
+          const now = credential
+            ? await actorForToken(deps, credential.raw, credential.via)
+            : actor;
+          return (await deps.store.read.workspaces.role(workspaceId, now.user.id)) !== undefined;
+        } catch (err) {
+          if (err instanceof DomainError) return false;
+          throw err;
+        }
+      };
+      const credentialId = actor.kind === 'bot' ? actor.tokenId : actor.sessionId;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const session = new Session(
+          ws,
+          hub,
+          deps.store,
+          workspaceId,
+          actor.user.id,
+          credentialId,
+          afterCursor,
+          stillAllowed,
+          opts,
+        );
+        void session.start();
+      });
+    })();
+  });
+  return wss;
+}

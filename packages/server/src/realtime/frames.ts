@@ -1,0 +1,17 @@
+import type { EventRow } from '../store/repos/events.js';
+
+const q = JSON.stringify;
+
+/**
+ * The wire frame of a durable event, built from the stored row without re-parsing the
+ * payload: key order and omission rules are those of the event envelope.
+ */
+export function frameFromRow(row: EventRow): string {
+  return (
+    `{"id":${q(row.id)},"cursor":${q(row.cursor)},"type":${q(row.type)},` +
+    `"workspace_id":${q(row.workspace_id)}` +
+    (row.channel_id ? `,"channel_id":${q(row.channel_id)}` : '') +
+    (row.seq !== null ? `,"seq":${row.seq}` : '') +
+    `,"created_at":${q(row.created_at)},"payload":${row.payload_json}}`
+  );
+}

@@ -1,0 +1,250 @@
+import type { Audience, RealtimePort } from '../services/context.js';
+import type { Store } from '../store/store.js';
+import { audiences, canReceive } from './audience.js';
+import { frameFromRow } from './frames.js';
+import { newEphemeralId } from '../lib/ids.js';
+
+/** One committed event, serialised once and shared by every socket that receives it. */
+export interface LiveEvent {
+  cursor: string;
+  frame: Buffer;
+  audience: Audience;
+}
+
+/** A connected socket as the hub sees it. */
+export interface Subscriber {
+  readonly workspaceId: string;
+  readonly userId: string;
+  /** Session or bot-token id that authenticated the socket. */
+  readonly credentialId: string | undefined;
+  onLive(): void;
+  sendEphemeral(frame: Buffer): void;
+  close(code: number, reason: string): void;
+}
+
+interface Ring {
+  /** Every event of the workspace with a cursor above `floor` is in `events`. */
+  floor: string;
+  events: LiveEvent[];
+}
+
+export interface HubOptions {
+  /** Events kept in memory per workspace for sockets that are caught up. */
+  ringSize?: number;
+  /** How often to look for events committed by other processes, in ms. */
+  pollMs?: number;
+}
+
+/**
+ * The live side of the event log. One tailer reads newly committed events (from this
+ * process or any other writer of the same database) in cursor order, serialises each once,
+ * works out its audience once, and wakes the sockets of its workspace. Sockets that are
+ * behind read the log themselves (realtime/session.ts); the hub carries no durable state.
+ */
+export class Hub implements RealtimePort {
+  private lastCursor = '';
+  private readonly rings = new Map<string, Ring>();
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private tailing = false;
+  private tailAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly ringSize: number;
+
+  private constructor(
+    private readonly store: Store,
+    opts: HubOptions,
+  ) {
+    this.ringSize = opts.ringSize ?? 2000;
+    this.timer = setInterval(() => this.poll(), opts.pollMs ?? 200);
+    this.timer.unref();
+  }
+
+  static async start(store: Store, opts: HubOptions = {}): Promise<Hub> {
+    const hub = new Hub(store, opts);
+    hub.lastCursor = await store.read.events.newestCursor();
+    return hub;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const set of this.subscribers.values())
+      for (const s of set) s.close(1001, 'server shutting down');
+  }
+
+  /** Something was committed: read the log's new tail soon. */
+  wake(): void {
+    void this.tail();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.subscribers.size === 0 && this.waiters.size === 0) return;
+    try {
+      if ((await this.store.read.events.newestCursor()) > this.lastCursor) void this.tail();
+    } catch {
+      // The next tick retries; a closed store during shutdown lands here.
+    }
+  }
+
+  private async tail(): Promise<void> {
+    if (this.tailing) {
+      this.tailAgain = true;
+      return;
+    }
+    this.tailing = true;
+    try {
+      do {
+        this.tailAgain = false;
+        for (;;) {
+          const rows = await this.store.read.events.allAfter(this.lastCursor, 500);
+          if (rows.length === 0) break;
+          const auds = await audiences(this.store.read, rows);
+          const touched = new Set<string>();
+          for (const row of rows) {
+            const ring = this.ringFor(row.workspace_id);
+            this.lastCursor = row.cursor;
+            if (!ring) continue;
+            ring.events.push({
+              cursor: row.cursor,
+              frame: Buffer.from(frameFromRow(row)),
+              audience: auds.get(row.id) ?? new Set(),
+            });
+            if (ring.events.length > this.ringSize) {
+              const evicted = ring.events.splice(0, ring.events.length - this.ringSize);
+              ring.floor = evicted[evicted.length - 1]?.cursor ?? ring.floor;
+            }
+            touched.add(row.workspace_id);
+          }
+          for (const ws of touched) this.notify(ws);
+          if (rows.length < 500) break;
+        }
+      } while (this.tailAgain);
+    } catch {
+      // Retried by the next wake or poll; sockets keep their cursors.
+    } finally {
+      this.tailing = false;
+    }
+  }
+
+  /** Rings exist only for workspaces someone listens to; others stay in the database. */
+  private ringFor(workspaceId: string): Ring | undefined {
+    let ring = this.rings.get(workspaceId);
+    if (!ring && (this.subscribers.has(workspaceId) || this.waiters.has(workspaceId))) {
+      ring = { floor: this.lastCursor, events: [] };
+      this.rings.set(workspaceId, ring);
+    }
+    return ring;
+  }
+
+  private notify(workspaceId: string): void {
+    for (const s of this.subscribers.get(workspaceId) ?? []) s.onLive();
+    const waiting = this.waiters.get(workspaceId);
+    if (waiting) {
+      this.waiters.delete(workspaceId);
+      for (const w of waiting) w();
+    }
+  }
+
+  /** The cursor below which a socket must read the log itself. */
+  floor(workspaceId: string): string {
+    return this.rings.get(workspaceId)?.floor ?? this.lastCursor;
+  }
+
+  /** Live events of a workspace after `cursor` (the caller checked `cursor >= floor`). */
+  liveAfter(workspaceId: string, cursor: string): LiveEvent[] {
+    const events = this.rings.get(workspaceId)?.events ?? [];
+    let lo = 0;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((events[mid] as LiveEvent).cursor <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    return events.slice(lo);
+  }
+
+  subscribe(s: Subscriber): void {
+    let set = this.subscribers.get(s.workspaceId);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(s.workspaceId, set);
+      this.ringFor(s.workspaceId);
+    }
+    const first = this.sessionsOf(s.workspaceId, s.userId) === 0;
+    set.add(s);
+    if (first) this.presenceChanged(s, 'online');
+  }
+
+  /** A user's first socket in a workspace makes them online, their last one offline. */
+  private presenceChanged(s: Subscriber, status: 'online' | 'offline'): void {
+    const now = new Date();
+    const frame = JSON.stringify({
+      id: newEphemeralId(now),
+      cursor: '',
+      type: 'presence.changed',
+      workspace_id: s.workspaceId,
+      created_at: now.toISOString(),
+      payload: { user_id: s.userId, status },
+    });
+    this.publishEphemeral(s.workspaceId, frame, 'workspace');
+  }
+
+  unsubscribe(s: Subscriber): void {
+    const set = this.subscribers.get(s.workspaceId);
+    if (!set?.delete(s)) return;
+    if (this.sessionsOf(s.workspaceId, s.userId) === 0) this.presenceChanged(s, 'offline');
+    if (set.size === 0) {
+      this.subscribers.delete(s.workspaceId);
+      if (!this.waiters.has(s.workspaceId)) this.rings.delete(s.workspaceId);
+    }
+  }
+
+  sessionsOf(workspaceId: string, userId: string): number {
+    let n = 0;
+    for (const s of this.subscribers.get(workspaceId) ?? []) if (s.userId === userId) n++;
+    return n;
+  }
+
+  waitForEvents(workspaceId: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this.waiters.get(workspaceId);
+      if (!set) {
+        set = new Set();
+        this.waiters.set(workspaceId, set);
+        this.ringFor(workspaceId);
+      }
+      const done = () => {
+        clearTimeout(timer);
+        const current = this.waiters.get(workspaceId);
+        current?.delete(done);
+        if (current?.size === 0) {
+          this.waiters.delete(workspaceId);
+          if (!this.subscribers.has(workspaceId)) this.rings.delete(workspaceId);
+        }
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      set.add(done);
+    });
+  }
+
+  publishEphemeral(workspaceId: string, frame: string, audience: Audience): void {
+    const buf = Buffer.from(frame);
+    for (const s of this.subscribers.get(workspaceId) ?? []) {
+      if (canReceive(audience, s.userId)) s.sendEphemeral(buf);
+    }
+  }
+
+  revokeCredential(id: string): void {
+    for (const set of this.subscribers.values()) {
+      for (const s of set) {
+        if (s.credentialId === id) s.close(1008, 'credential revoked; sign in again');
+      }
+    }
+  }
+
+  presentUsers(workspaceId: string): string[] {
+    return [...new Set([...(this.subscribers.get(workspaceId) ?? [])].map((s) => s.userId))].sort();
+  }
+}

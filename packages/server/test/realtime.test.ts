@@ -1,0 +1,365 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { TestSocket } from './ws-client.js';
+import { createInvite } from '../src/services/workspaces.js';
+import { openStore } from '../src/store/open.js';
+import { createChannelMessage } from '../src/services/messages.js';
+
+type Ev = { cursor: string; type: string; channel_id?: string; payload: Record<string, unknown> };
+
+let srv: TestServer;
+let owner: { token: string; userId: string };
+let member: { token: string; userId: string };
+let wid: string;
+let general: string;
+let secret: string;
+
+before(async () => {
+  srv = await startTestServer({ realtime: { maxBufferedBytes: 256 * 1024 } });
+  owner = await signIn(srv, 'local@clickclack.chat');
+  member = await signIn(srv, 'member@x.io', 'Member');
+  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    token: owner.token,
+  });
+  wid = ws.body.workspaces[0]!.id;
+  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
+  const chs = await api<{ channels: { id: string; name: string }[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/channels`,
+    { token: owner.token },
+  );
+  general = chs.body.channels.find((c) => c.name === 'general')!.id;
+  const sec = await api<{ channel: { id: string } }>(
+    srv,
+    'POST',
+    `/api/workspaces/${wid}/channels`,
+    {
+      token: owner.token,
+      body: { name: 'secret', kind: 'private' },
+    },
+  );
+  secret = sec.body.channel.id;
+});
+after(() => srv.close());
+
+const post = (token: string, channel: string, body: string) =>
+  api<{ message: { id: string }; event: Ev }>(srv, 'POST', `/api/channels/${channel}/messages`, {
+    token,
+    body: { body },
+  });
+const wsUrl = (after = '') =>
+  `${srv.url}/api/realtime/ws?workspace_id=${wid}${after ? `&after_cursor=${after}` : ''}`;
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+const tail = async (token: string) =>
+  (
+    await api<{ tail_cursor: string }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&limit=1`,
+      { token },
+    )
+  ).body.tail_cursor;
+
+describe('websocket', () => {
+  test('replay from an old cursor meets live events with no gap or duplicate', async () => {
+    const first = await post(owner.token, general, 'seed 0');
+    for (let i = 1; i < 40; i++) await post(owner.token, general, `seed ${i}`);
+    let posting = true;
+    const sent: string[] = [];
+    const writer = (async () => {
+      for (let i = 0; posting || i < 20; i++) {
+        const r = await post(member.token, general, `live ${i}`);
+        sent.push(r.body.event.cursor);
+      }
+    })();
+    const sock = await TestSocket.open(wsUrl(first.body.event.cursor), bearer(owner.token));
+    await new Promise((r) => setTimeout(r, 300));
+    posting = false;
+    await writer;
+    const last = sent[sent.length - 1]!;
+    await sock.until(() => sock.frames.some((f) => f.cursor === last), 5000, 'last live event');
+    const cursors = sock.durable().map((f) => f.cursor);
+    assert.equal(new Set(cursors).size, cursors.length, 'no duplicates');
+    assert.deepEqual(cursors, [...cursors].sort(), 'cursor order');
+    assert.ok(
+      cursors.every((c) => c > first.body.event.cursor),
+      'nothing at or before after_cursor',
+    );
+    const pulled = await api<{ events: Ev[] }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${first.body.event.cursor}&limit=500`,
+      { token: owner.token },
+    );
+    assert.deepEqual(
+      cursors,
+      pulled.body.events.map((e) => e.cursor),
+      'socket and log agree exactly',
+    );
+    sock.close();
+  });
+
+  test('private channel events reach members only, on the socket and the pull endpoint', async () => {
+    const from = await tail(owner.token);
+    const ownerSock = await TestSocket.open(wsUrl(from), bearer(owner.token));
+    const memberSock = await TestSocket.open(wsUrl(from), bearer(member.token));
+    const hidden = await post(owner.token, secret, 'classified');
+    const visible = await post(owner.token, general, 'public news');
+    await memberSock.until(() =>
+      memberSock.frames.some((f) => f.cursor === visible.body.event.cursor),
+    );
+    await ownerSock.until(() =>
+      ownerSock.frames.some((f) => f.cursor === visible.body.event.cursor),
+    );
+    assert.ok(ownerSock.frames.some((f) => f.cursor === hidden.body.event.cursor));
+    assert.ok(!memberSock.frames.some((f) => f.channel_id === secret));
+    const pull = await api<{ events: Ev[] }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${from}`,
+      {
+        token: member.token,
+      },
+    );
+    assert.ok(!pull.body.events.some((e) => e.channel_id === secret));
+    assert.ok(pull.body.events.some((e) => e.cursor === visible.body.event.cursor));
+    // Replaying the same range from the log hides it too.
+    const replay = await TestSocket.open(wsUrl(from), bearer(member.token));
+    await replay.until(() => replay.frames.some((f) => f.cursor === visible.body.event.cursor));
+    assert.ok(!replay.frames.some((f) => f.channel_id === secret));
+    for (const s of [ownerSock, memberSock, replay]) s.close();
+  });
+
+  test('auth: subprotocol token is echoed, cookie works, bad credentials and origins are refused', async () => {
+    const sub = await TestSocket.open(wsUrl(), {
+      protocols: [`clickclack.bearer.${member.token}`],
+    });
+    assert.equal(sub.protocol, `clickclack.bearer.${member.token}`);
+    sub.close();
+    const cookie = await TestSocket.open(wsUrl(), {
+      headers: { cookie: `cc_session=${member.token}`, origin: srv.url },
+    });
+    cookie.close();
+    await assert.rejects(TestSocket.open(wsUrl(), bearer('sst_nope')), /HTTP 401/);
+    await assert.rejects(TestSocket.open(wsUrl()), /HTTP 401/);
+    await assert.rejects(
+      TestSocket.open(wsUrl(), {
+        headers: { authorization: `Bearer ${member.token}`, origin: 'https://evil.example' },
+      }),
+      /HTTP 403/,
+    );
+    await assert.rejects(
+      TestSocket.open(`${srv.url}/api/realtime/ws`, bearer(member.token)),
+      /HTTP 400.*workspace_id is required/,
+    );
+    const stranger = await signIn(srv, 'stranger@x.io');
+    await assert.rejects(TestSocket.open(wsUrl(), bearer(stranger.token)), /HTTP 403/);
+  });
+
+  test('client pings get pongs', async () => {
+    const sock = await TestSocket.open(wsUrl(await tail(member.token)), bearer(member.token));
+    const pong = new Promise<void>((resolve) => sock.ws.once('pong', () => resolve()));
+    sock.ws.ping();
+    await pong;
+    sock.close();
+  });
+
+  test('an unknown or pruned cursor closes with 4001', async () => {
+    const sock = await TestSocket.open(
+      wsUrl('cur_00000000000000000000000000'),
+      bearer(member.token),
+    );
+    await sock.until(() => sock.closed !== undefined);
+    assert.equal(sock.closed?.code, 4001);
+    const old = await post(owner.token, general, 'to be pruned');
+    await post(owner.token, general, 'kept');
+    const db = sqliteOf(srv);
+    db.prepare('DELETE FROM events WHERE cursor = ?').run(old.body.event.cursor);
+    db.close();
+    const pruned = await TestSocket.open(wsUrl(old.body.event.cursor), bearer(member.token));
+    await pruned.until(() => pruned.closed !== undefined);
+    assert.equal(pruned.closed?.code, 4001);
+    const pull = await api(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${old.body.event.cursor}`,
+      {
+        token: member.token,
+      },
+    );
+    assert.equal(pull.status, 410);
+  });
+
+  test('logging out closes that session’s sockets with 1008', async () => {
+    const s = await signIn(srv, 'member@x.io');
+    const sock = await TestSocket.open(wsUrl(await tail(s.token)), bearer(s.token));
+    const out = await api(srv, 'POST', '/api/auth/logout', { token: s.token, raw: '' });
+    assert.equal(out.status, 200);
+    await sock.until(() => sock.closed !== undefined);
+    assert.equal(sock.closed?.code, 1008);
+  });
+
+  test('a slow consumer is closed with 1013 while a fast one keeps receiving', async () => {
+    const from = await tail(member.token);
+    const slow = await TestSocket.open(wsUrl(from), bearer(member.token));
+    const fast = await TestSocket.open(wsUrl(from), bearer(owner.token));
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const pad = 'x'.repeat(7000);
+    for (let i = 0; i < 800 && slow.closed === undefined; i++) {
+      const r = await api(srv, 'POST', '/api/realtime/ephemeral', {
+        token: owner.token,
+        body: { workspace_id: wid, channel_id: general, type: 'typing.started', payload: { pad } },
+      });
+      assert.equal(r.status, 202);
+    }
+    const done = await post(owner.token, general, 'after the flood');
+    await fast.until(() => fast.frames.some((f) => f.cursor === done.body.event.cursor), 10000);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await slow.until(() => slow.closed !== undefined, 10000);
+    assert.equal(slow.closed?.code, 1013);
+    fast.close();
+  });
+
+  test('events committed by another connection to the same database reach sockets', async () => {
+    const sock = await TestSocket.open(wsUrl(await tail(member.token)), bearer(member.token));
+    const other = openStore(`sqlite://${join(srv.dataDir, 'clickclack.db')}`, { migrate: false });
+    const owners = await other.read.users.byId(owner.userId);
+    const res = await createChannelMessage(
+      { store: other, devBootstrap: false, published: () => undefined },
+      { actor: { kind: 'human', user: owners!, via: 'bearer' } },
+      general,
+      { body: 'from another process' },
+    );
+    await other.close();
+    const cursor = res.response.event!.cursor;
+    await sock.until(() => sock.frames.some((f) => f.cursor === cursor), 5000, 'foreign event');
+    sock.close();
+  });
+});
+
+describe('pull and ephemeral', () => {
+  test('pages carry has_more and tail_cursor; wait long-polls until an event arrives', async () => {
+    const start = await tail(member.token);
+    for (let i = 0; i < 3; i++) await post(owner.token, general, `page ${i}`);
+    const p1 = await api<{ events: Ev[]; has_more: boolean; tail_cursor: string }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${start}&limit=2&include_tail=true`,
+      { token: member.token },
+    );
+    assert.equal(p1.body.events.length, 2);
+    assert.equal(p1.body.has_more, true);
+    const p2 = await api<{ events: Ev[]; has_more: boolean; tail_cursor: string }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${p1.body.events[1]!.cursor}&limit=2`,
+      { token: member.token },
+    );
+    assert.equal(p2.body.events.length, 1);
+    assert.equal(p2.body.has_more, false);
+    assert.equal(p2.body.tail_cursor, p2.body.events[0]!.cursor);
+    const end = p2.body.events[0]!.cursor;
+    const empty = await api<{ events: Ev[] }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${end}`,
+      {
+        token: member.token,
+      },
+    );
+    assert.deepEqual(empty.body.events, []);
+    const started = Date.now();
+    const waiting = api<{ events: Ev[] }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${end}&wait=10`,
+      {
+        token: member.token,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const posted = await post(owner.token, general, 'wake up');
+    const woke = await waiting;
+    assert.equal(woke.body.events[0]!.cursor, posted.body.event.cursor);
+    assert.ok(Date.now() - started < 5000);
+    const bad = await api(srv, 'GET', `/api/realtime/events?workspace_id=${wid}&wait=soon`, {
+      token: member.token,
+    });
+    assert.equal(bad.status, 400);
+  });
+
+  test('ephemeral events: 202, sender forced, never stored, private audiences respected', async () => {
+    const from = await tail(member.token);
+    const memberSock = await TestSocket.open(wsUrl(from), bearer(member.token));
+    const ownerSock = await TestSocket.open(wsUrl(from), bearer(owner.token));
+    const res = await api<{ event: Ev & { id: string } }>(srv, 'POST', '/api/realtime/ephemeral', {
+      token: owner.token,
+      body: {
+        workspace_id: wid,
+        channel_id: general,
+        type: 'typing.started',
+        payload: { user_id: 'usr_spoofed' },
+      },
+    });
+    assert.equal(res.status, 202);
+    assert.match(res.body.event.id, /^eph_\d{14}\.\d{9}$/);
+    assert.equal(res.body.event.cursor, '');
+    assert.equal(res.body.event.payload.user_id, owner.userId);
+    await memberSock.until(() => memberSock.frames.some((f) => f.type === 'typing.started'));
+    await api(srv, 'POST', '/api/realtime/ephemeral', {
+      token: owner.token,
+      body: { workspace_id: wid, channel_id: secret, type: 'typing.started' },
+    });
+    await post(owner.token, general, 'marker');
+    await memberSock.until(() => memberSock.frames.some((f) => f.type === 'message.created'));
+    await ownerSock.until(() =>
+      ownerSock.frames.some((f) => f.type === 'typing.started' && f.channel_id === secret),
+    );
+    assert.ok(!memberSock.frames.some((f) => f.channel_id === secret));
+    for (const body of [
+      { workspace_id: wid, type: 'typing.started' },
+      { workspace_id: wid, type: 'message.created', channel_id: general },
+      {
+        workspace_id: wid,
+        type: 'typing.started',
+        channel_id: general,
+        direct_conversation_id: 'dm_x',
+      },
+    ]) {
+      assert.equal(
+        (await api(srv, 'POST', '/api/realtime/ephemeral', { token: owner.token, body })).status,
+        400,
+      );
+    }
+    assert.equal(
+      (
+        await api(srv, 'POST', '/api/realtime/ephemeral', {
+          token: owner.token,
+          body: { workspace_id: wid, type: 'agent.progress', channel_id: general },
+        })
+      ).status,
+      403,
+    );
+    const presence = await api<{ user_ids: string[] }>(
+      srv,
+      'GET',
+      `/api/workspaces/${wid}/presence`,
+      { token: owner.token },
+    );
+    assert.ok(presence.body.user_ids.includes(member.userId));
+    memberSock.close();
+    await ownerSock.until(() =>
+      ownerSock.frames.some(
+        (f) =>
+          f.type === 'presence.changed' &&
+          f.payload.user_id === member.userId &&
+          f.payload.status === 'offline',
+      ),
+    );
+    ownerSock.close();
+  });
+});
