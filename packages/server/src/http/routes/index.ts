@@ -1,9 +1,12 @@
 import type { ServiceDeps } from '../../services/context.js';
 import type { App } from '../route.js';
 import { authRoutes } from './auth.js';
+import { conversationRoutes } from './conversations.js';
 import { messageRoutes } from './messages.js';
+import { messagingRoutes } from './messaging.js';
 import { opsRoutes } from './ops.js';
 import { realtimeRoutes } from './realtime.js';
+import { searchUploadRoutes } from './search-uploads.js';
 import { workspaceRoutes } from './workspaces.js';
 
 /** The route table: every resource plugin, in one place. */
@@ -13,4 +16,7 @@ export function registerRoutes(app: App, deps: ServiceDeps): void {
   workspaceRoutes(app, deps);
   messageRoutes(app, deps);
   realtimeRoutes(app, deps);
+  messagingRoutes(app, deps);
+  conversationRoutes(app, deps);
+  searchUploadRoutes(app, deps);
 }
