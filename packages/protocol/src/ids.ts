@@ -14,6 +14,14 @@ export const ID_PREFIX = {
   invite: 'inv',
   upload: 'upl',
   pin: 'pin',
+  audit: 'aud',
+  eventSubscription: 'sub',
+  eventDelivery: 'edl',
+  deliveryAttempt: 'eda',
+  appInstallation: 'app',
+  slashCommand: 'cmd',
+  slashInvocation: 'sci',
+  incomingWebhook: 'whk',
 } as const;
 
 export const SECRET_PREFIX = {
@@ -21,6 +29,8 @@ export const SECRET_PREFIX = {
   sessionToken: 'sst',
   botToken: 'ccb',
   inviteToken: 'tok',
+  signingSecret: 'ccs',
+  webhookKey: 'whs',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

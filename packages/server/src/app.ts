@@ -9,6 +9,12 @@ import { registerRoutes } from './http/routes/index.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime } from './http/realtime-upgrade.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
+import {
+  Dispatcher,
+  DISPATCH_DEFAULTS,
+  type DispatcherOptions,
+} from './integrations/dispatcher.js';
+import { DEFAULT_OUTBOUND } from './lib/outbound.js';
 import type { SessionOptions } from './realtime/session.js';
 import type { Store } from './store/store.js';
 
@@ -18,6 +24,8 @@ export interface AppOptions {
   store: Store;
   devBootstrap: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Outgoing callbacks: loopback targets are refused unless a test allows them. */
+  integrations?: Partial<Omit<DispatcherOptions, 'policy'>> & { allowLoopbackCallbacks?: boolean };
   /** Realtime tuning; defaults suit production. */
   realtime?: Partial<SessionOptions> & HubOptions;
 }
@@ -42,17 +50,30 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const hub = await Hub.start(opts.store, opts.realtime ?? {});
+  const { allowLoopbackCallbacks = false, ...dispatch } = opts.integrations ?? {};
+  const outbound = { ...DEFAULT_OUTBOUND, allowLoopback: allowLoopbackCallbacks };
+  const dispatcher = new Dispatcher(opts.store, {
+    ...DISPATCH_DEFAULTS,
+    ...dispatch,
+    policy: outbound,
+  });
+  await dispatcher.start();
   const deps: ServiceDeps = {
     store: opts.store,
     devBootstrap: opts.devBootstrap,
     // The log is the truth: a commit only wakes the tailer, which reads it back.
-    published: () => hub.wake(),
+    published: () => {
+      hub.wake();
+      dispatcher.wake();
+    },
+    outbound,
     realtime: hub,
   };
   const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
   app.addHook('onClose', async () => {
     hub.stop();
     wss.close();
+    await dispatcher.stop();
   });
 
   // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.

@@ -19,18 +19,31 @@ export interface TestServer {
   dataDir: string;
   devUser: UserRow;
   close(): Promise<void>;
+  /** Stops the server but keeps its data directory (for restart tests). */
+  stop(): Promise<void>;
 }
 
 /** The real HTTP server on a loopback port over a fresh SQLite file, bootstrapped. */
 export async function startTestServer(
-  opts: { devBootstrap?: boolean; realtime?: AppOptions['realtime'] } = {},
+  opts: {
+    devBootstrap?: boolean;
+    realtime?: AppOptions['realtime'];
+    integrations?: AppOptions['integrations'];
+    /** Reuse a data directory (a restart); a fresh one by default. */
+    dataDir?: string;
+  } = {},
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cc-test-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
   const store = openStore(`sqlite://${join(dataDir, 'clickclack.db')}`, { migrate: true });
   const devBootstrap = opts.devBootstrap ?? false;
   const deps: ServiceDeps = { store, devBootstrap, published: () => undefined };
   const devUser = await ensureBootstrap(deps, DEV_USER);
-  const app = await buildApp({ store, devBootstrap, realtime: { pollMs: 50, ...opts.realtime } });
+  const app = await buildApp({
+    store,
+    devBootstrap,
+    realtime: { pollMs: 50, ...opts.realtime },
+    integrations: opts.integrations,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -44,6 +57,10 @@ export async function startTestServer(
       await app.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    async stop() {
+      await app.close();
+      await store.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { CONVERSATION_OPERATIONS } from './conversations-operations.js';
 import { CORE_OPERATIONS } from './core-operations.js';
+import { INTEGRATION_OPERATIONS } from './integrations-operations.js';
 import { MESSAGING_OPERATIONS } from './messaging-operations.js';
 import { SEARCH_UPLOAD_OPERATIONS } from './search-uploads-operations.js';
 
@@ -14,6 +15,7 @@ export const OPERATIONS = {
   ...MESSAGING_OPERATIONS,
   ...CONVERSATION_OPERATIONS,
   ...SEARCH_UPLOAD_OPERATIONS,
+  ...INTEGRATION_OPERATIONS,
 };
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -11,6 +11,8 @@ export interface ServerConfig {
   devBootstrap: boolean;
   metricsEnabled: boolean;
   publicUrl: string;
+  /** Test-only: let integration callbacks reach loopback addresses. */
+  allowLoopbackCallbacks: boolean;
 }
 
 export interface ServeFlags {
@@ -22,6 +24,7 @@ export interface ServeFlags {
   config?: string;
   devBootstrap?: string;
   metricsEnabled?: string;
+  allowLoopbackCallbacks?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -86,6 +89,11 @@ export function resolveServerConfig(
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
+    allowLoopbackCallbacks: bool(
+      'allow_loopback_callbacks',
+      'CLICKCLACK_ALLOW_LOOPBACK_CALLBACKS',
+      flags.allowLoopbackCallbacks,
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Event } from '@clickclack/protocol';
+import type { OutboundPolicy } from '../lib/outbound.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   devBootstrap: boolean;
   /** Absent in processes without sockets (admin commands); their events reach sockets via the log. */
   realtime?: RealtimePort;
+  /** Rules for calling out to integration URLs (slash commands, subscriptions). */
+  outbound?: OutboundPolicy;
 }
 
 /** Per-request context. */

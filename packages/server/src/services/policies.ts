@@ -101,3 +101,17 @@ export async function requireReadableMessage(
   if (!dm || !(await db.dms.isMember(dm, actor.user.id))) throw notFound('message not found');
   return { message };
 }
+
+/** Workspace owners and moderators manage bots and integrations; bot tokens never do. */
+export async function requireManager(
+  db: Repos,
+  actor: Actor,
+  workspaceId: string,
+  what: string,
+): Promise<Role> {
+  assertHuman(actor, `bot tokens cannot manage ${what}`);
+  const role = await requireMember(db, actor, workspaceId);
+  if (role !== 'owner' && role !== 'moderator')
+    throw forbidden('workspace manager permission required');
+  return role;
+}

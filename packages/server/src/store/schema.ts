@@ -187,6 +187,64 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<string>;
 }
 
+export interface EventSubscriptionsTable {
+  id: string;
+  workspace_id: string;
+  app_installation_id: string | null;
+  event_types_json: string;
+  callback_url: string;
+  signing_secret: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  status: Generated<'active' | 'failing'>;
+  consecutive_failures: Generated<number>;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+}
+export interface EventDeliveriesTable {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  workspace_id: string;
+  event_type: string;
+  request_json: string;
+  state: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  created_at: string;
+  completed_at: string | null;
+}
+export interface EventDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  subscription_id: string;
+  event_id: string;
+  workspace_id: string;
+  event_type: string;
+  attempt: number;
+  request_json: string;
+  response_status: number;
+  response_body: string;
+  error: string;
+  created_at: string;
+  completed_at: string;
+}
+export interface AuditLogEntriesTable {
+  id: string;
+  workspace_id: string;
+  actor_user_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  metadata_json: string;
+  created_at: string;
+}
+export interface EventDispatchStateTable {
+  id: number;
+  cursor: string;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -209,4 +267,9 @@ export interface DB {
   events: EventsTable;
   event_recipients: EventRecipientsTable;
   schema_migrations: SchemaMigrationsTable;
+  event_subscriptions: EventSubscriptionsTable;
+  event_deliveries: EventDeliveriesTable;
+  event_delivery_attempts: EventDeliveryAttemptsTable;
+  event_dispatch_state: EventDispatchStateTable;
+  audit_log_entries: AuditLogEntriesTable;
 }

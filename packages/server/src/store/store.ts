@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from './executor.js';
+import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
 import { ChannelsRepo } from './repos/channels.js';
 import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
+import { SubscriptionsRepo } from './repos/subscriptions.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
 import type { DB } from './schema.js';
@@ -18,6 +20,8 @@ export class Repos {
   readonly auth: AuthRepo;
   readonly events: EventsRepo;
   readonly dms: DmsRepo;
+  readonly audit: AuditRepo;
+  readonly subscriptions: SubscriptionsRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -26,6 +30,8 @@ export class Repos {
     this.auth = new AuthRepo(db);
     this.events = new EventsRepo(db);
     this.dms = new DmsRepo(db);
+    this.audit = new AuditRepo(db);
+    this.subscriptions = new SubscriptionsRepo(db);
   }
 }
 

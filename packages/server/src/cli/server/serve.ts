@@ -32,6 +32,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const app = await buildApp({
     store,
     devBootstrap: config.devBootstrap,
+    integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -69,6 +70,10 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'JSON config file')
     .option('--dev-bootstrap [bool]', 'enable dev bootstrap and loopback dev auth')
     .option('--metrics-enabled [bool]', 'expose /metrics')
+    .option(
+      '--allow-loopback-callbacks [bool]',
+      'let integration callbacks reach loopback (tests only)',
+    )
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -82,6 +87,7 @@ export function registerServe(program: Command): void {
         config: opts.config as string | undefined,
         devBootstrap: b(opts.devBootstrap),
         metricsEnabled: b(opts.metricsEnabled),
+        allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
       });
     });
 }

@@ -2,6 +2,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import type { App } from '../route.js';
 import { authRoutes } from './auth.js';
 import { conversationRoutes } from './conversations.js';
+import { integrationRoutes } from './integrations.js';
 import { messageRoutes } from './messages.js';
 import { messagingRoutes } from './messaging.js';
 import { opsRoutes } from './ops.js';
@@ -19,4 +20,5 @@ export function registerRoutes(app: App, deps: ServiceDeps): void {
   messagingRoutes(app, deps);
   conversationRoutes(app, deps);
   searchUploadRoutes(app, deps);
+  integrationRoutes(app, deps);
 }

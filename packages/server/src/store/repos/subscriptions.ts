@@ -1,0 +1,151 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../executor.js';
+import type {
+  EventDeliveriesTable,
+  EventDeliveryAttemptsTable,
+  EventSubscriptionsTable,
+} from '../schema.js';
+
+export type SubscriptionRow = Selectable<EventSubscriptionsTable>;
+export type DeliveryRow = Selectable<EventDeliveriesTable>;
+export type AttemptRow = Selectable<EventDeliveryAttemptsTable>;
+
+/** Event subscriptions, their durable delivery queue and the attempt log. */
+export class SubscriptionsRepo {
+  constructor(private readonly db: Executor) {}
+
+  async insert(row: Insertable<EventSubscriptionsTable>): Promise<void> {
+    await this.db.insertInto('event_subscriptions').values(row).execute();
+  }
+
+  byId(id: string): Promise<SubscriptionRow | undefined> {
+    return this.db
+      .selectFrom('event_subscriptions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  listActive(workspaceId: string): Promise<SubscriptionRow[]> {
+    return this.db
+      .selectFrom('event_subscriptions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Active subscriptions of the given workspaces (the dispatcher's matching set). */
+  activeIn(workspaceIds: readonly string[]): Promise<SubscriptionRow[]> {
+    if (workspaceIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('event_subscriptions')
+      .selectAll()
+      .where('workspace_id', 'in', [...workspaceIds])
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async update(id: string, patch: Partial<SubscriptionRow>): Promise<void> {
+    await this.db.updateTable('event_subscriptions').set(patch).where('id', '=', id).execute();
+  }
+
+  async dispatchCursor(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('event_dispatch_state')
+      .select('cursor')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return row?.cursor;
+  }
+
+  async setDispatchCursor(cursor: string): Promise<void> {
+    await this.db
+      .insertInto('event_dispatch_state')
+      .values({ id: 1, cursor })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ cursor }))
+      .execute();
+  }
+
+  async enqueue(rows: Insertable<EventDeliveriesTable>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('event_deliveries')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing())
+      .execute();
+  }
+
+  /**
+   * Due deliveries, at most `perWorkspace` from each workspace so one busy or slow
+   * workspace cannot starve the others.
+   */
+  async due(now: string, limit: number, perWorkspace: number): Promise<DeliveryRow[]> {
+    const rows = await this.db
+      .selectFrom('event_deliveries')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit * 4)
+      .execute();
+    const taken = new Map<string, number>();
+    const out: DeliveryRow[] = [];
+    for (const r of rows) {
+      const n = taken.get(r.workspace_id) ?? 0;
+      if (n >= perWorkspace) continue;
+      taken.set(r.workspace_id, n + 1);
+      out.push(r);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async nextDueAt(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('event_deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return row?.at ?? undefined;
+  }
+
+  async updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void> {
+    await this.db.updateTable('event_deliveries').set(patch).where('id', '=', id).execute();
+  }
+
+  async insertAttempt(row: Insertable<EventDeliveryAttemptsTable>): Promise<void> {
+    await this.db.insertInto('event_delivery_attempts').values(row).execute();
+  }
+
+  /** Attempts newest first; `before` is an attempt id from a previous page. */
+  async attempts(
+    subscriptionId: string,
+    limit: number,
+    before?: AttemptRow,
+  ): Promise<AttemptRow[]> {
+    let q = this.db
+      .selectFrom('event_delivery_attempts')
+      .selectAll()
+      .where('subscription_id', '=', subscriptionId);
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('created_at', '<', before.created_at),
+          eb.and([eb('created_at', '=', before.created_at), eb('id', '<', before.id)]),
+        ]),
+      );
+    }
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  attemptById(id: string): Promise<AttemptRow | undefined> {
+    return this.db
+      .selectFrom('event_delivery_attempts')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,323 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { verifySignature } from '../src/lib/signing.js';
+import { createInvite } from '../src/services/workspaces.js';
+
+/** A real HTTP receiver on loopback that verifies signatures and can be told to fail. */
+class Receiver {
+  readonly hits: { body: string; valid: boolean; eventId: string; status: number }[] = [];
+  secret = '';
+  failNext = 0;
+  private server: Server;
+  url = '';
+  constructor() {
+    this.server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const ts = String(req.headers['x-clickclack-timestamp']);
+        const valid =
+          Math.abs(Date.now() / 1000 - Number(ts)) < 300 &&
+          verifySignature(this.secret, ts, body, String(req.headers['x-clickclack-signature']));
+        const status = this.failNext > 0 ? 503 : 200;
+        if (this.failNext > 0) this.failNext--;
+        this.hits.push({
+          body,
+          valid,
+          eventId: String(req.headers['x-clickclack-event-id']),
+          status,
+        });
+        res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+  }
+  listen(): Promise<void> {
+    return new Promise((resolve) =>
+      this.server.listen(0, '127.0.0.1', () => {
+        const a = this.server.address();
+        this.url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hook`;
+        resolve();
+      }),
+    );
+  }
+  close(): void {
+    this.server.close();
+  }
+  async until(pred: () => boolean, ms = 8000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`receiver timed out with ${this.hits.length} hits`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+type Sub = { id: string; signing_secret?: string; status: string; consecutive_failures: number };
+type Attempt = { attempt: number; response_status: number; error?: string; event_id: string };
+
+let srv: TestServer;
+let owner: { token: string; userId: string };
+let member: { token: string; userId: string };
+let wid: string;
+let general: string;
+const receiver = new Receiver();
+const integrations = { allowLoopbackCallbacks: true, retryBaseMs: 40, pollMs: 30 };
+
+before(async () => {
+  await receiver.listen();
+  srv = await startTestServer({ integrations });
+  owner = await signIn(srv, 'local@clickclack.chat');
+  member = await signIn(srv, 'member@x.io');
+  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    token: owner.token,
+  });
+  wid = ws.body.workspaces[0]!.id;
+  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
+  const chs = await api<{ channels: { id: string; name: string }[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/channels`,
+    { token: owner.token },
+  );
+  general = chs.body.channels.find((c) => c.name === 'general')!.id;
+});
+after(async () => {
+  receiver.close();
+  await srv.close();
+});
+
+const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
+  api<{ event_subscription: Sub }>(srv, 'POST', `/api/workspaces/${wid}/event-subscriptions`, {
+    token,
+    body: { event_types: types, callback_url: url },
+  });
+
+test('management: managers only, validated, secrets shown once', async () => {
+  assert.equal((await subscribe(['message.created'], receiver.url, member.token)).status, 403);
+  assert.equal((await subscribe(['nope.event'])).status, 400);
+  assert.equal((await subscribe([])).status, 400);
+  assert.equal((await subscribe(['*'], 'ftp://example.com/x')).status, 400);
+  assert.equal((await subscribe(['*'], 'http://user:pw@example.com/x')).status, 400);
+  const created = await subscribe(['channel.created']);
+  assert.equal(created.status, 201);
+  assert.match(created.body.event_subscription.signing_secret!, /^ccs_/);
+  const list = await api<{ event_subscriptions: Sub[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/event-subscriptions`,
+    {
+      token: member.token,
+    },
+  );
+  const listed = list.body.event_subscriptions.find(
+    (s) => s.id === created.body.event_subscription.id,
+  )!;
+  assert.equal(listed.signing_secret, undefined);
+  const rotated = await api<{ event_subscription: Sub }>(
+    srv,
+    'POST',
+    `/api/event-subscriptions/${listed.id}/rotate-secret`,
+    { token: owner.token, raw: '' },
+  );
+  assert.notEqual(
+    rotated.body.event_subscription.signing_secret,
+    created.body.event_subscription.signing_secret,
+  );
+  assert.equal(
+    (
+      await api(srv, 'POST', `/api/event-subscriptions/${listed.id}/revoke`, {
+        token: member.token,
+        raw: '',
+      })
+    ).status,
+    403,
+  );
+  const revoked = await api<{ event_subscription: { revoked_at?: string } }>(
+    srv,
+    'POST',
+    `/api/event-subscriptions/${listed.id}/revoke`,
+    { token: owner.token, raw: '' },
+  );
+  assert.ok(revoked.body.event_subscription.revoked_at);
+  assert.equal(
+    (
+      await api(srv, 'POST', `/api/event-subscriptions/${listed.id}/rotate-secret`, {
+        token: owner.token,
+        raw: '',
+      })
+    ).status,
+    400,
+  );
+});
+
+test('signed delivery, retried through 503s: delivered once with every attempt logged', async () => {
+  const sub = (await subscribe(['message.created'])).body.event_subscription;
+  receiver.secret = sub.signing_secret!;
+  receiver.hits.length = 0;
+  receiver.failNext = 2;
+  const posted = await api<{ event: { id: string } }>(
+    srv,
+    'POST',
+    `/api/channels/${general}/messages`,
+    {
+      token: member.token,
+      body: { body: 'deliver me' },
+    },
+  );
+  await receiver.until(() => receiver.hits.some((h) => h.status === 200));
+  assert.equal(receiver.hits.length, 3);
+  assert.ok(receiver.hits.every((h) => h.valid && h.eventId === posted.body.event.id));
+  const payload = JSON.parse(receiver.hits[2]!.body) as {
+    event: { id: string; type: string };
+    subscription_id: string;
+  };
+  assert.equal(payload.event.type, 'message.created');
+  assert.equal(payload.subscription_id, sub.id);
+  const log = await api<{ deliveries: Attempt[]; next_cursor: string | null }>(
+    srv,
+    'GET',
+    `/api/event-subscriptions/${sub.id}/deliveries`,
+    { token: member.token },
+  );
+  assert.deepEqual(
+    log.body.deliveries.map((d) => [d.attempt, d.response_status]),
+    [
+      [3, 200],
+      [2, 503],
+      [1, 503],
+    ],
+  );
+  const page = await api<{ deliveries: Attempt[]; next_cursor: string | null }>(
+    srv,
+    'GET',
+    `/api/event-subscriptions/${sub.id}/deliveries?limit=2`,
+    { token: member.token },
+  );
+  assert.equal(page.body.deliveries.length, 2);
+  const rest = await api<{ deliveries: Attempt[] }>(
+    srv,
+    'GET',
+    `/api/event-subscriptions/${sub.id}/deliveries?limit=2&before=${page.body.next_cursor}`,
+    { token: member.token },
+  );
+  assert.deepEqual(
+    rest.body.deliveries.map((d) => d.attempt),
+    [1],
+  );
+  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
+    token: owner.token,
+    raw: '',
+  });
+});
+
+test('private channel events go only to subscriptions whose creator can see them', async () => {
+  const sub = (await subscribe(['message.created'])).body.event_subscription;
+  receiver.secret = sub.signing_secret!;
+  receiver.hits.length = 0;
+  const mine = await api<{ channel: { id: string } }>(
+    srv,
+    'POST',
+    `/api/workspaces/${wid}/channels`,
+    {
+      token: member.token,
+      body: { name: 'members-only', kind: 'private' },
+    },
+  );
+  const hidden = await api<{ event: { id: string } }>(
+    srv,
+    'POST',
+    `/api/channels/${mine.body.channel.id}/messages`,
+    {
+      token: member.token,
+      body: { body: 'owner cannot see this' },
+    },
+  );
+  const visible = await api<{ event: { id: string } }>(
+    srv,
+    'POST',
+    `/api/channels/${general}/messages`,
+    {
+      token: member.token,
+      body: { body: 'public' },
+    },
+  );
+  await receiver.until(() => receiver.hits.some((h) => h.eventId === visible.body.event.id));
+  assert.ok(!receiver.hits.some((h) => h.eventId === hidden.body.event.id));
+  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
+    token: owner.token,
+    raw: '',
+  });
+});
+
+test('a receiver that never recovers marks the subscription failing', async () => {
+  const sub = (await subscribe(['message.created'])).body.event_subscription;
+  receiver.secret = sub.signing_secret!;
+  receiver.hits.length = 0;
+  receiver.failNext = 1000;
+  await api(srv, 'POST', `/api/channels/${general}/messages`, {
+    token: member.token,
+    body: { body: 'doomed' },
+  });
+  const deadline = Date.now() + 20000;
+  let status = 'active';
+  while (status !== 'failing' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const list = await api<{ event_subscriptions: Sub[] }>(
+      srv,
+      'GET',
+      `/api/workspaces/${wid}/event-subscriptions`,
+      {
+        token: owner.token,
+      },
+    );
+    status = list.body.event_subscriptions.find((s) => s.id === sub.id)!.status;
+  }
+  assert.equal(status, 'failing');
+  assert.equal(receiver.hits.length, 8);
+  receiver.failNext = 0;
+  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
+    token: owner.token,
+    raw: '',
+  });
+});
+
+test('a delivery waiting on backoff survives a server restart', async () => {
+  // Restart on a slow retry schedule so the retry is still pending when the server stops.
+  await srv.stop();
+  srv = await startTestServer({
+    integrations: { ...integrations, retryBaseMs: 1500 },
+    dataDir: srv.dataDir,
+  });
+  const sub = (await subscribe(['message.created'])).body.event_subscription;
+  receiver.secret = sub.signing_secret!;
+  receiver.hits.length = 0;
+  receiver.failNext = 1;
+  const posted = await api<{ event: { id: string } }>(
+    srv,
+    'POST',
+    `/api/channels/${general}/messages`,
+    {
+      token: member.token,
+      body: { body: 'survive' },
+    },
+  );
+  await receiver.until(() => receiver.hits.length === 1);
+  const dataDir = srv.dataDir;
+  await srv.stop();
+  srv = await startTestServer({ integrations, dataDir });
+  await receiver.until(() => receiver.hits.some((h) => h.status === 200));
+  assert.deepEqual(
+    receiver.hits.map((h) => [h.eventId, h.status]),
+    [
+      [posted.body.event.id, 503],
+      [posted.body.event.id, 200],
+    ],
+  );
+  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
+    token: owner.token,
+    raw: '',
+  });
+});
