@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const layer = (from, banned, message) => ({
   files: [from],
@@ -23,7 +24,7 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**', 'packages/server/bin/**', 'bench/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(

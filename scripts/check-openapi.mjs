@@ -16,7 +16,9 @@ if (process.argv.includes('--update')) {
     // fall through to the mismatch message
   }
   if (committed !== current) {
-    console.error('OpenAPI drift: run `node scripts/check-openapi.mjs --update` and commit the snapshot');
+    console.error(
+      'OpenAPI drift: run `node scripts/check-openapi.mjs --update` and commit the snapshot',
+    );
     process.exit(1);
   }
 }

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerAdmin } from './admin.js';
+import { registerBackup } from './backup.js';
+import { registerExport } from './export.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
 
@@ -6,4 +9,7 @@ import { registerServe } from './serve.js';
 export function registerServerCommands(program: Command): void {
   registerServe(program);
   registerMigrate(program);
+  registerAdmin(program);
+  registerBackup(program);
+  registerExport(program);
 }

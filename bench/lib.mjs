@@ -1,0 +1,131 @@
+// Shared helpers for benchmarks: start the real server as a separate process, mint a
+// session, percentile maths, and a results file.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(ROOT, 'packages/server/bin/clickclack.js');
+
+export function cli(args, env = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  if (r.status !== 0) throw new Error(`clickclack ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Starts `clickclack serve` on a loopback port over a fresh data dir. */
+export async function startServer(extraArgs = []) {
+  const data = mkdtempSync(join(tmpdir(), 'cc-bench-'));
+  cli([
+    'admin',
+    'bootstrap',
+    '--name',
+    'Bench Owner',
+    '--email',
+    'bench@example.com',
+    '--data',
+    data,
+  ]);
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--addr', '127.0.0.1:0', '--data', data, ...extraArgs],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CLICKCLACK_LOG_LEVEL: 'error' },
+    },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stderr.on('data', (c) => {
+      buf += c.toString();
+      const m = buf.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${buf}`)));
+  });
+  const token = cli([
+    'admin',
+    'magic-link',
+    'create',
+    '--email',
+    'bench@example.com',
+    '--data',
+    data,
+  ]);
+  const res = await fetch(`${url}/api/auth/magic/consume`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  const session = (await res.json()).token;
+  const auth = { authorization: `Bearer ${session}`, 'content-type': 'application/json' };
+  const ws = (await (await fetch(`${url}/api/workspaces`, { headers: auth })).json()).workspaces[0];
+  const channels = (
+    await (await fetch(`${url}/api/workspaces/${ws.id}/channels`, { headers: auth })).json()
+  ).channels;
+  return {
+    url,
+    data,
+    pid: child.pid,
+    session,
+    auth,
+    workspaceId: ws.id,
+    channelId: channels.find((c) => c.name === 'general').id,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function summarise(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+  };
+}
+
+export function table(title, rows) {
+  console.log(`\n## ${title}`);
+  const cols = Object.keys(rows[0] ?? {});
+  const fmt = (v) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v);
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => fmt(r[c]).length)));
+  console.log(cols.map((c, i) => c.padEnd(widths[i])).join('  '));
+  for (const r of rows) console.log(cols.map((c, i) => fmt(r[c]).padEnd(widths[i])).join('  '));
+}
+
+/** Merges one benchmark's figures into bench/results/latest.json (git-ignored). */
+export function record(name, figures) {
+  const file = join(ROOT, 'bench/results/latest.json');
+  mkdirSync(dirname(file), { recursive: true });
+  let all = {};
+  try {
+    all = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // first run
+  }
+  all[name] = { at: new Date().toISOString(), ...figures };
+  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function argValue(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > -1 ? process.argv[i + 1] : def;
+}

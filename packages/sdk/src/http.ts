@@ -1,0 +1,129 @@
+import { ClickClackError } from './errors.js';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface HttpOptions {
+  baseUrl: string;
+  token?: string;
+  userId?: string;
+  fetch?: FetchLike;
+  /** Sent as X-Correlation-ID on every request. */
+  correlationId?: string;
+  /** Per-request timeout in ms (default 30 s). */
+  timeoutMs?: number;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+/** Query string with keys sorted and undefined values left out. */
+export function queryString(q: Query | undefined): string {
+  if (!q) return '';
+  const params = new URLSearchParams();
+  for (const key of Object.keys(q).sort()) {
+    const v = q[key];
+    if (v !== undefined) params.set(key, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export const seg = (s: string): string => encodeURIComponent(s);
+
+/** The one place requests are made: auth headers, JSON, errors. */
+export class Http {
+  readonly baseUrl: string;
+  token: string | undefined;
+  userId: string | undefined;
+  correlationId: string | undefined;
+  private readonly fetchImpl: FetchLike;
+  private readonly timeoutMs: number;
+
+  constructor(opts: HttpOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.token = opts.token;
+    this.userId = opts.userId;
+    this.correlationId = opts.correlationId;
+    this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+  }
+
+  headers(method: string, hasBody: boolean): Record<string, string> {
+    const h: Record<string, string> = { accept: 'application/json' };
+    if (hasBody) h['content-type'] = 'application/json';
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (this.userId) h['x-clickclack-user'] = this.userId;
+    if (this.correlationId) h['x-correlation-id'] = this.correlationId;
+    // Cookie sessions (browsers) must prove same-origin intent on writes.
+    if (!this.token && UNSAFE.has(method)) h['x-clickclack-csrf'] = '1';
+    return h;
+  }
+
+  /** Sends a request and returns the parsed JSON body (undefined for empty bodies). */
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { query?: Query; body?: unknown } = {},
+  ): Promise<T> {
+    const res = await this.raw(method, path, opts);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Like request, but hands back the Response (for downloads and custom bodies). */
+  async raw(
+    method: string,
+    path: string,
+    opts: {
+      query?: Query;
+      body?: unknown;
+      rawBody?: BodyInit;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Response> {
+    const hasJson = opts.body !== undefined;
+    const init: RequestInit = {
+      method,
+      headers: { ...this.headers(method, hasJson), ...opts.headers },
+      body: hasJson ? JSON.stringify(opts.body) : opts.rawBody,
+      signal: AbortSignal.timeout(this.timeoutMs),
+      credentials: 'same-origin',
+    };
+    const res = await this.fetchImpl(`${this.baseUrl}${path}${queryString(opts.query)}`, init);
+    if (!res.ok) {
+      const text = await res.text();
+      let message = '';
+      let code: string | undefined;
+      try {
+        const parsed = JSON.parse(text) as { error?: unknown; code?: unknown };
+        if (typeof parsed.error === 'string') message = parsed.error;
+        if (typeof parsed.code === 'string') code = parsed.code;
+      } catch {
+        // not JSON: keep the status line only
+      }
+      throw new ClickClackError(
+        res.status,
+        res.statusText || STATUS_TEXT[res.status] || '',
+        message,
+        code,
+        res.headers,
+      );
+    }
+    return res;
+  }
+}

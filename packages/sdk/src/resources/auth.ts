@@ -1,0 +1,45 @@
+import type {
+  MagicConsumeResponse,
+  MagicRequestResponse,
+  Me,
+  MeResponse,
+  OkResponse,
+  UpdateMeBody,
+} from '@clickclack/protocol';
+import type { Http } from '../http.js';
+
+export class AuthResource {
+  constructor(private readonly http: Http) {}
+
+  /** Dev bootstrap on a loopback client only: mints a magic-link token. */
+  requestMagicLink(email: string, displayName?: string): Promise<MagicRequestResponse> {
+    return this.http.request('POST', '/api/auth/magic/request', {
+      body: { email, display_name: displayName },
+    });
+  }
+
+  /** Exchanges a magic-link token for a session; the client then uses that session. */
+  async consumeMagicLink(token: string): Promise<MagicConsumeResponse> {
+    const res = await this.http.request<MagicConsumeResponse>('POST', '/api/auth/magic/consume', {
+      body: { token },
+    });
+    this.http.token = res.token;
+    return res;
+  }
+
+  async logout(): Promise<OkResponse> {
+    return this.http.request('POST', '/api/auth/logout', { body: {} });
+  }
+
+  setToken(token: string | undefined): void {
+    this.http.token = token;
+  }
+
+  async me(): Promise<Me> {
+    return (await this.http.request<MeResponse>('GET', '/api/me')).user;
+  }
+
+  async updateMe(patch: UpdateMeBody): Promise<Me> {
+    return (await this.http.request<MeResponse>('PATCH', '/api/me', { body: patch })).user;
+  }
+}

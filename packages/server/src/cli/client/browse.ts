@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { emitRows } from '../output.js';
+import { resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
+
+const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
+
+export function registerBrowseCommands(program: Command): void {
+  const workspaces = program.command('workspaces').description('workspaces you belong to');
+  workspaces
+    .command('list')
+    .description('list workspaces: id, slug, name')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      const list = await ctx.client.workspaces.list();
+      emitRows(
+        ctx.mode,
+        { workspaces: list },
+        list.map((w) => [w.id, w.slug, w.name]),
+      );
+    });
+
+  const channels = program.command('channels').description('channels of a workspace');
+  channels
+    .command('list')
+    .description('list channels: id, name, kind')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      const workspace = await resolveWorkspace(ctx);
+      const list = await ctx.client.channels.list(workspace.id);
+      emitRows(
+        ctx.mode,
+        { channels: list, workspace },
+        list.map((c) => [c.id, c.name, c.kind]),
+      );
+    });
+}

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import type { Channel, Workspace } from '@clickclack/sdk';
+import { deleteConfig, saveConfig } from '../client-config.js';
+import { CliError } from '../log.js';
+import { emit, printJson, printLine } from '../output.js';
+import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
+
+const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
+
+export function registerSessionCommands(program: Command): void {
+  program
+    .command('login')
+    .description('exchange a magic-link token for a session and store it')
+    .option('--magic-token <token>', 'the mgt_… token from `admin magic-link create`')
+    .option('--store', 'store the session in the client config (default)')
+    .option('--no-store', 'do not write the client config')
+    .action(async (opts: { magicToken?: string; store?: boolean }, cmd: Command) => {
+      const token = (opts.magicToken ?? '').trim();
+      if (token === '') throw new CliError('--magic-token is required');
+      const ctx = resolveContext(flagsOf(cmd), { useStored: false });
+      const res = await ctx.client.auth.consumeMagicLink(opts.magicToken as string);
+      if (opts.store !== false) {
+        saveConfig({
+          server: ctx.server,
+          token: res.token,
+          workspace: ctx.workspace,
+          channel: ctx.channel,
+        });
+      }
+      emit(ctx.mode, {
+        json: { session: res.session, token: res.token, user: res.user },
+        plain: res.token,
+        human: `logged in as ${res.user.display_name}`,
+      });
+    });
+
+  program
+    .command('logout')
+    .description('forget the stored session (the server session stays valid until it expires)')
+    .action((_opts: unknown, cmd: Command) => {
+      deleteConfig();
+      emit(resolveContext(flagsOf(cmd), { useStored: false }).mode, {
+        json: { logged_out: true },
+        plain: 'logged_out',
+        human: 'logged out',
+      });
+    });
+
+  program
+    .command('whoami')
+    .description('show the signed-in user')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      const user = await ctx.client.me();
+      emit(ctx.mode, { json: { user }, plain: user.id, human: `${user.id}\t${user.display_name}` });
+    });
+
+  program
+    .command('status')
+    .description('show the server, user, workspace and channel commands will use')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      const user = await ctx.client.me();
+      let workspace: Partial<Workspace> = { id: '' };
+      let channel: Partial<Channel> = { id: '' };
+      try {
+        ({ workspace, channel } = await resolveChannel(ctx));
+      } catch (err) {
+        const quiet = !ctx.channel && err instanceof CliError;
+        if (!quiet || !/^no (workspaces|channels) visible$/.test(err.message)) throw err;
+        if (err.message === 'no channels visible') workspace = await resolveWorkspace(ctx);
+      }
+      if (ctx.mode === 'json') printJson({ channel, server: ctx.server, user, workspace });
+      else if (ctx.mode === 'human') {
+        for (const line of [
+          `server\t${ctx.server}`,
+          `user\t${user.id}`,
+          `workspace\t${workspace.id}`,
+          `channel\t${channel.id}`,
+        ]) {
+          printLine(line);
+        }
+      }
+    });
+}

@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { createBot } from '../../services/bots.js';
+import { createMagicLink } from '../../services/auth.js';
+import { ensureBootstrap, insertHuman } from '../../services/users.js';
+import { createInvite } from '../../services/workspaces.js';
+import { nowIso } from '../../lib/clock.js';
+import { CliError } from '../log.js';
+import { withDeps, type DbFlags } from './open.js';
+import { registerEventsPrune } from './prune.js';
+
+const dbOptions = (cmd: Command): Command =>
+  cmd
+    .option('--data <dir>', 'data directory (env CLICKCLACK_DATA, default ./data)')
+    .option('--db <url>', 'database URL (env CLICKCLACK_DB)');
+
+const required = (value: string | undefined, flag: string): string => {
+  const v = (value ?? '').trim();
+  if (v === '') throw new CliError(`${flag} is required`);
+  return v;
+};
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+export function registerAdmin(program: Command): void {
+  const admin = program
+    .command('admin')
+    .description('administer users, invites, bots and events directly on the database')
+    .argument('[subcommand]')
+    .action((sub?: string) => {
+      throw new CliError(sub ? `unknown admin subcommand "${sub}"` : 'admin requires a subcommand');
+    });
+
+  dbOptions(
+    admin
+      .command('bootstrap')
+      .description('create the first user and the default workspace (idempotent)'),
+  )
+    .option('--name <name>', 'display name', 'Owner')
+    .option('--email <email>', 'email', '')
+    .action(async (opts: DbFlags & { name: string; email: string }) => {
+      const user = await withDeps(
+        opts,
+        (deps) => ensureBootstrap(deps, { displayName: opts.name, email: opts.email }),
+        {
+          dataDirs: true,
+        },
+      );
+      out(user.id);
+    });
+
+  const user = admin.command('user').description('manage users');
+  dbOptions(user.command('create').description('create a human user'))
+    .option('--name <name>', 'display name', 'Local User')
+    .option('--email <email>', 'email', '')
+    .option('--workspace <id>', 'also add the user to this workspace as a member')
+    .action(async (opts: DbFlags & { name: string; email: string; workspace?: string }) => {
+      const created = await withDeps(opts, (deps) =>
+        deps.store.write(async (tx) => {
+          const row = await insertHuman(tx, {
+            displayName: opts.name,
+            email: opts.email,
+            provider: 'local',
+          });
+          const ws = opts.workspace?.trim();
+          if (ws) {
+            if (!(await tx.workspaces.byId(ws))) throw new CliError(`workspace "${ws}" not found`);
+            await tx.workspaces.addMember({
+              workspace_id: ws,
+              user_id: row.id,
+              role: 'member',
+              created_at: nowIso(),
+            });
+            await tx.events.append({
+              type: 'member.joined',
+              workspace_id: ws,
+              payload: { workspace_id: ws, user_id: row.id, role: 'member' },
+            });
+          }
+          return row;
+        }),
+      );
+      out(created.id);
+    });
+
+  const invite = admin.command('invite').description('manage invites');
+  dbOptions(
+    invite
+      .command('create')
+      .description('mint an invite token (acts as the oldest user, who must be a member)'),
+  )
+    .option('--workspace <id>', 'workspace id')
+    .action(async (opts: DbFlags & { workspace?: string }) => {
+      const workspaceId = required(opts.workspace, '--workspace');
+      const res = await withDeps(opts, async (deps) => {
+        const oldest = await deps.store.read.users.oldest();
+        if (!oldest)
+          throw new CliError('no users exist yet; run `clickclack admin bootstrap` first');
+        return createInvite(deps, { workspaceId, createdBy: oldest.id });
+      });
+      out(res.token);
+    });
+
+  const bot = admin.command('bot').description('manage bots');
+  dbOptions(bot.command('create').description('create a bot user and mint its first token'))
+    .option('--workspace <id>', 'workspace id')
+    .option('--created-by <user-id>', 'the human creating the bot')
+    .option('--name <name>', 'bot display name')
+    .option('--owner <user-id>', 'make it a user-owned bot of this user')
+    .option('--handle <handle>', 'bot handle')
+    .option('--avatar-url <url>', 'avatar URL')
+    .option('--token-name <name>', 'token name', 'default')
+    .option('--scopes <scopes>', 'comma-separated scopes or bundles', 'bot:write')
+    .option('--plain', 'print only the ccb_ token')
+    .option('--json', 'print JSON (the default)')
+    .action(
+      async (
+        opts: DbFlags & {
+          workspace?: string;
+          createdBy?: string;
+          name?: string;
+          owner?: string;
+          handle?: string;
+          avatarUrl?: string;
+          tokenName: string;
+          scopes: string;
+          plain?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        // Checked before the database is opened (or created).
+        const workspaceId = required(opts.workspace, '--workspace');
+        const createdBy = required(opts.createdBy, '--created-by');
+        const name = required(opts.name, '--name');
+        const res = await withDeps(opts, (deps) =>
+          createBot(deps, {
+            workspaceId,
+            createdBy,
+            displayName: name,
+            ownerUserId: opts.owner?.trim() || undefined,
+            handle: opts.handle,
+            avatarUrl: opts.avatarUrl,
+            tokenName: opts.tokenName,
+            scopes: opts.scopes,
+          }),
+        );
+        out(
+          opts.plain && !opts.json
+            ? res.token
+            : JSON.stringify({ bot: res.bot, bot_token: res.bot_token, token: res.token }),
+        );
+      },
+    );
+
+  const magic = admin.command('magic-link').description('sign-in links');
+  dbOptions(magic.command('create').description('mint a 15-minute, single-use magic-link token'))
+    .option('--email <email>', 'email of the user to sign in (created on first use)', '')
+    .option('--name <name>', 'display name for a new user', '')
+    .action(async (opts: DbFlags & { email: string; name: string }) => {
+      const res = await withDeps(opts, (deps) =>
+        createMagicLink(deps, { email: opts.email, displayName: opts.name }),
+      );
+      out(res.token);
+    });
+
+  registerEventsPrune(admin, dbOptions);
+}
