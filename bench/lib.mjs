@@ -31,9 +31,11 @@ export async function startServer(extraArgs = []) {
     '--data',
     data,
   ]);
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--addr', '127.0.0.1:0', '--data', data, ...extraArgs],
+    [...nodeArgs, BIN, 'serve', '--addr', '127.0.0.1:0', '--data', data, ...extraArgs],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, CLICKCLACK_LOG_LEVEL: 'error' },

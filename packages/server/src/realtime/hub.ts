@@ -46,6 +46,8 @@ export class Hub implements RealtimePort {
   private readonly rings = new Map<string, Ring>();
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Open sockets per `workspace user` pair, for presence. */
+  private readonly socketsPerUser = new Map<string, number>();
   private tailing = false;
   private tailAgain = false;
   private timer: NodeJS.Timeout | undefined;
@@ -151,9 +153,14 @@ export class Hub implements RealtimePort {
     return this.rings.get(workspaceId)?.floor ?? this.lastCursor;
   }
 
-  /** Live events of a workspace after `cursor` (the caller checked `cursor >= floor`). */
-  liveAfter(workspaceId: string, cursor: string): LiveEvent[] {
-    const events = this.rings.get(workspaceId)?.events ?? [];
+  /** The ring of a workspace: committed events in cursor order, shared by all sockets. */
+  ringEvents(workspaceId: string): readonly LiveEvent[] {
+    return this.rings.get(workspaceId)?.events ?? [];
+  }
+
+  /** Index of the first ring event after `cursor` (binary search). */
+  indexAfter(workspaceId: string, cursor: string): number {
+    const events = this.ringEvents(workspaceId);
     let lo = 0;
     let hi = events.length;
     while (lo < hi) {
@@ -161,7 +168,7 @@ export class Hub implements RealtimePort {
       if ((events[mid] as LiveEvent).cursor <= cursor) lo = mid + 1;
       else hi = mid;
     }
-    return events.slice(lo);
+    return lo;
   }
 
   subscribe(s: Subscriber): void {
@@ -171,9 +178,11 @@ export class Hub implements RealtimePort {
       this.subscribers.set(s.workspaceId, set);
       this.ringFor(s.workspaceId);
     }
-    const first = this.sessionsOf(s.workspaceId, s.userId) === 0;
     set.add(s);
-    if (first) this.presenceChanged(s, 'online');
+    const key = `${s.workspaceId} ${s.userId}`;
+    const open = (this.socketsPerUser.get(key) ?? 0) + 1;
+    this.socketsPerUser.set(key, open);
+    if (open === 1) this.presenceChanged(s, 'online');
   }
 
   /** A user's first socket in a workspace makes them online, their last one offline. */
@@ -193,17 +202,16 @@ export class Hub implements RealtimePort {
   unsubscribe(s: Subscriber): void {
     const set = this.subscribers.get(s.workspaceId);
     if (!set?.delete(s)) return;
-    if (this.sessionsOf(s.workspaceId, s.userId) === 0) this.presenceChanged(s, 'offline');
+    const key = `${s.workspaceId} ${s.userId}`;
+    const open = (this.socketsPerUser.get(key) ?? 1) - 1;
+    if (open === 0) {
+      this.socketsPerUser.delete(key);
+      this.presenceChanged(s, 'offline');
+    } else this.socketsPerUser.set(key, open);
     if (set.size === 0) {
       this.subscribers.delete(s.workspaceId);
       if (!this.waiters.has(s.workspaceId)) this.rings.delete(s.workspaceId);
     }
-  }
-
-  sessionsOf(workspaceId: string, userId: string): number {
-    let n = 0;
-    for (const s of this.subscribers.get(workspaceId) ?? []) if (s.userId === userId) n++;
-    return n;
   }
 
   waitForEvents(workspaceId: string, timeoutMs: number): Promise<void> {

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { Store } from '../store/store.js';
 import { canReceive } from './audience.js';
 import { frameFromRow } from './frames.js';
-import type { Hub, Subscriber } from './hub.js';
+import type { Hub, LiveEvent, Subscriber } from './hub.js';
 
 export interface SessionOptions {
   /** Most events one connection may replay from the log before it must resync (4001). */
@@ -81,7 +81,24 @@ export class Session implements Subscriber {
   }
 
   onLive(): void {
+    // Fast path for a caught-up socket: no replay needed, so deliver synchronously and
+    // skip the async drain machinery (this runs once per socket per committed batch).
+    if (!this.pumping && !this.closed && this.cursor >= this.hub.floor(this.workspaceId)) {
+      this.deliverLive();
+      return;
+    }
     this.pump();
+  }
+
+  /** Sends the ring's events after this socket's cursor; false if the socket closed. */
+  private deliverLive(): boolean {
+    const events = this.hub.ringEvents(this.workspaceId);
+    for (let i = this.hub.indexAfter(this.workspaceId, this.cursor); i < events.length; i++) {
+      const ev = events[i] as LiveEvent;
+      if (canReceive(ev.audience, this.userId) && !this.send(ev.frame)) return false;
+      this.cursor = ev.cursor;
+    }
+    return true;
   }
 
   private pump(): void {
@@ -126,10 +143,7 @@ export class Session implements Subscriber {
       if (rows.length < PAGE) this.cursor = floor;
     }
     // Caught up: everything newer is in the ring, serialised once for all sockets.
-    for (const ev of this.hub.liveAfter(this.workspaceId, this.cursor)) {
-      if (canReceive(ev.audience, this.userId) && !this.send(ev.frame)) return;
-      this.cursor = ev.cursor;
-    }
+    this.deliverLive();
   }
 
   /** Queues a frame; a socket whose queue is over the bound is closed and must resume. */
