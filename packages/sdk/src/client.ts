@@ -4,6 +4,7 @@ import { ChannelsResource } from './resources/channels.js';
 import { EventsResource } from './resources/events.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
 import { WorkspacesResource } from './resources/workspaces.js';
+import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
 
 export type ClickClackClientOptions = HttpOptions;
 
@@ -41,5 +42,10 @@ export class ClickClackClient {
 
   setToken(token: string | undefined): void {
     this.http.token = token;
+  }
+
+  /** A resumable realtime event stream for one workspace (see RealtimeConnection). */
+  realtime(opts: RealtimeOptions): RealtimeConnection {
+    return new RealtimeConnection(this, opts);
   }
 }

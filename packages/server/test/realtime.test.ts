@@ -194,6 +194,42 @@ describe('websocket', () => {
     assert.equal(pull.status, 410);
   });
 
+  test('a replay longer than the limit closes with 4001 and says why', async () => {
+    const small = await startTestServer({ realtime: { replayLimit: 5 } });
+    try {
+      const a = await signIn(small, 'local@clickclack.chat');
+      const w = (
+        await api<{ workspaces: { id: string }[] }>(small, 'GET', '/api/workspaces', {
+          token: a.token,
+        })
+      ).body.workspaces[0]!.id;
+      const c = (
+        await api<{ channels: { id: string }[] }>(small, 'GET', `/api/workspaces/${w}/channels`, {
+          token: a.token,
+        })
+      ).body.channels[0]!.id;
+      const first = await api<{ event: Ev }>(small, 'POST', `/api/channels/${c}/messages`, {
+        token: a.token,
+        body: { body: 'm0' },
+      });
+      for (let i = 1; i <= 8; i++)
+        await api(small, 'POST', `/api/channels/${c}/messages`, {
+          token: a.token,
+          body: { body: `m${i}` },
+        });
+      const sock = await TestSocket.open(
+        `${small.url}/api/realtime/ws?workspace_id=${w}&after_cursor=${first.body.event.cursor}`,
+        bearer(a.token),
+      );
+      await sock.until(() => sock.closed !== undefined);
+      assert.equal(sock.closed?.code, 4001);
+      assert.match(sock.closed?.reason ?? '', /replay limit/);
+      assert.equal(sock.durable().length, 5);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('logging out closes that session’s sockets with 1008', async () => {
     const s = await signIn(srv, 'member@x.io');
     const sock = await TestSocket.open(wsUrl(await tail(s.token)), bearer(s.token));

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { ClickClackError } from '@clickclack/sdk';
 import { Command, CommanderError } from 'commander';
 import { registerBrowseCommands } from './client/browse.js';
+import { registerEventCommands } from './client/events.js';
 import { registerMessageCommands, registerThreadCommands } from './client/messages.js';
 import { registerSessionCommands } from './client/session.js';
 import { CliError } from './log.js';
@@ -53,6 +54,7 @@ function clientProgram(): Command {
   registerBrowseCommands(program);
   registerMessageCommands(program);
   registerThreadCommands(program);
+  registerEventCommands(program);
   return program;
 }
 

@@ -13,6 +13,8 @@ export interface ServerConfig {
   publicUrl: string;
   /** Test-only: let integration callbacks reach loopback addresses. */
   allowLoopbackCallbacks: boolean;
+  /** Most events one socket replays before it must resync (close 4001). */
+  replayLimit: number;
 }
 
 export interface ServeFlags {
@@ -25,6 +27,7 @@ export interface ServeFlags {
   devBootstrap?: string;
   metricsEnabled?: string;
   allowLoopbackCallbacks?: string;
+  replayLimit?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -80,6 +83,11 @@ export function resolveServerConfig(
     return typeof f === 'boolean' ? f : typeof f === 'string' ? parseBool(key, f) : false;
   };
   const data = str('data', 'CLICKCLACK_DATA', flags.data, './data') || './data';
+  const replayLimit = Number(
+    str('realtime_replay_limit', 'CLICKCLACK_REALTIME_REPLAY_LIMIT', flags.replayLimit, '5000'),
+  );
+  if (!Number.isInteger(replayLimit) || replayLimit < 1)
+    throw new Error('realtime replay limit must be a positive integer');
   return {
     addr: str('addr', 'CLICKCLACK_ADDR', flags.addr, ':8080') || ':8080',
     data,
@@ -89,6 +97,7 @@ export function resolveServerConfig(
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
+    replayLimit,
     allowLoopbackCallbacks: bool(
       'allow_loopback_callbacks',
       'CLICKCLACK_ALLOW_LOOPBACK_CALLBACKS',

@@ -33,6 +33,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     store,
     devBootstrap: config.devBootstrap,
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
+    realtime: { replayLimit: config.replayLimit },
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -88,6 +89,7 @@ export function registerServe(program: Command): void {
         devBootstrap: b(opts.devBootstrap),
         metricsEnabled: b(opts.metricsEnabled),
         allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
+        replayLimit: opts.realtimeReplayLimit as string | undefined,
       });
     });
 }
