@@ -76,7 +76,7 @@ export async function startServer(
       '127.0.0.1:0',
       '--data',
       dataDir,
-      `--dev-bootstrap=${opts.devBootstrap ? 'true' : 'false'}`,
+      ...(opts.devBootstrap ? ['--dev-bootstrap=true'] : []),
       ...(opts.args ?? []),
     ],
     { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] },

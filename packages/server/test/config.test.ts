@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listenTarget, resolveDbUrl, resolveServerConfig } from '../src/config/resolve.js';
+
+const file = (content: unknown): string => {
+  const p = join(mkdtempSync(join(tmpdir(), 'cc-conf-')), 'config.json');
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+};
+
+test('defaults', () => {
+  const c = resolveServerConfig({}, {});
+  assert.equal(c.addr, ':8080');
+  assert.equal(c.data, './data');
+  assert.equal(c.db, 'sqlite://data/clickclack.db');
+  assert.equal(c.devBootstrap, false);
+  assert.equal(c.replayLimit, 5000);
+});
+
+test('flags > env > config file > defaults', () => {
+  const cfg = file({ addr: ':7000', data: '/srv/file', dev_bootstrap: false, environment: 'file' });
+  const fromFile = resolveServerConfig({ config: cfg }, {});
+  assert.equal(fromFile.addr, ':7000');
+  assert.equal(fromFile.data, '/srv/file');
+  assert.equal(fromFile.db, 'sqlite:///srv/file/clickclack.db');
+  const env = {
+    CLICKCLACK_ADDR: ':7100',
+    CLICKCLACK_ENVIRONMENT: 'env',
+    CLICKCLACK_DB: 'sqlite:///tmp/x.db',
+  };
+  const fromEnv = resolveServerConfig({ config: cfg }, env);
+  assert.equal(fromEnv.addr, ':7100');
+  assert.equal(fromEnv.environment, 'env');
+  assert.equal(fromEnv.db, 'sqlite:///tmp/x.db');
+  assert.equal(fromEnv.data, '/srv/file');
+  const fromFlags = resolveServerConfig(
+    { config: cfg, addr: '127.0.0.1:7200', devBootstrap: 'true' },
+    env,
+  );
+  assert.equal(fromFlags.addr, '127.0.0.1:7200');
+  assert.equal(fromFlags.devBootstrap, true);
+  // Empty env values do not override.
+  assert.equal(resolveServerConfig({ config: cfg }, { CLICKCLACK_ADDR: '' }).addr, ':7000');
+});
+
+test('dev_bootstrap in the file takes the env var out of play', () => {
+  const withKey = file({ dev_bootstrap: false });
+  assert.equal(
+    resolveServerConfig({ config: withKey }, { CLICKCLACK_DEV_BOOTSTRAP: 'true' }).devBootstrap,
+    false,
+  );
+  assert.equal(
+    resolveServerConfig({ config: withKey }, { CLICKCLACK_DEV_BOOTSTRAP: 'garbage' }).devBootstrap,
+    false,
+  );
+  assert.equal(resolveServerConfig({}, { CLICKCLACK_DEV_BOOTSTRAP: '1' }).devBootstrap, true);
+  assert.throws(
+    () => resolveServerConfig({}, { CLICKCLACK_DEV_BOOTSTRAP: 'yes please' }),
+    /invalid boolean/,
+  );
+});
+
+test('bad config files and addresses are clear errors', () => {
+  assert.throws(
+    () => resolveServerConfig({ config: '/nonexistent/clickclack.json' }, {}),
+    /read config/,
+  );
+  assert.throws(() => resolveServerConfig({ config: file('{not json') }, {}), /parse config/);
+  assert.throws(() => resolveServerConfig({ config: file('[1]') }, {}), /parse config/);
+  assert.throws(() => listenTarget('nonsense'), /invalid listen address/);
+  assert.deepEqual(listenTarget(':8080'), { host: '::', port: 8080 });
+  assert.deepEqual(listenTarget('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(listenTarget('[::1]:9000'), { host: '::1', port: 9000 });
+});
+
+test('ops commands read only --data/--db and their env vars', () => {
+  assert.deepEqual(resolveDbUrl({}, {}), { data: './data', db: 'sqlite://data/clickclack.db' });
+  assert.deepEqual(resolveDbUrl({}, { CLICKCLACK_DATA: '/var/cc' }), {
+    data: '/var/cc',
+    db: 'sqlite:///var/cc/clickclack.db',
+  });
+  assert.equal(
+    resolveDbUrl({ db: 'sqlite:///x.db' }, { CLICKCLACK_DB: 'sqlite:///y.db' }).db,
+    'sqlite:///x.db',
+  );
+});
