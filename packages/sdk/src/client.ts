@@ -3,6 +3,7 @@ import { AuthResource } from './resources/auth.js';
 import { ChannelsResource } from './resources/channels.js';
 import { EventsResource } from './resources/events.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
+import { MessagingResource } from './resources/messaging.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
 
@@ -17,6 +18,7 @@ export class ClickClackClient {
   readonly messages: MessagesResource;
   readonly threads: ThreadsResource;
   readonly events: EventsResource;
+  readonly messaging: MessagingResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -26,6 +28,7 @@ export class ClickClackClient {
     this.messages = new MessagesResource(this.http);
     this.threads = new ThreadsResource(this.http);
     this.events = new EventsResource(this.http);
+    this.messaging = new MessagingResource(this.http);
   }
 
   get baseUrl(): string {

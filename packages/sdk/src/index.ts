@@ -5,6 +5,7 @@ export * from './resources/auth.js';
 export * from './resources/channels.js';
 export * from './resources/events.js';
 export * from './resources/messages.js';
+export * from './resources/messaging.js';
 export * from './resources/workspaces.js';
 export * from './realtime/connection.js';
 export type * from '@clickclack/protocol';

@@ -1,4 +1,109 @@
-import type { Operation } from './operation.js';
+import { ChannelParams } from './channels.js';
+import { MessageParams } from './messages.js';
+import * as X from './messaging.js';
+import { ok, type Operation } from './operation.js';
 
 /** Edits, deletes, reactions, pins, mentions, read state, thread follows. */
-export const MESSAGING_OPERATIONS = {} satisfies Record<string, Operation>;
+export const MESSAGING_OPERATIONS = {
+  updateMessage: {
+    method: 'PATCH',
+    path: '/api/messages/:message_id',
+    summary: 'Edit your message',
+    auth: true,
+    params: MessageParams,
+    body: X.UpdateMessageBody,
+    responses: ok(200, X.MessageMutationResponse),
+  },
+  deleteMessage: {
+    method: 'DELETE',
+    path: '/api/messages/:message_id',
+    summary: 'Soft-delete a message (author, or a workspace owner/moderator)',
+    auth: true,
+    params: MessageParams,
+    responses: ok(200, X.MessageMutationResponse),
+  },
+  addReaction: {
+    method: 'POST',
+    path: '/api/messages/:message_id/reactions',
+    summary: 'React with an emoji (201; 200 with a zero event if you already had it)',
+    auth: true,
+    params: MessageParams,
+    body: X.ReactionBody,
+    responses: { 200: X.ReactionsResponse, 201: X.ReactionsResponse },
+  },
+  removeReaction: {
+    method: 'DELETE',
+    path: '/api/messages/:message_id/reactions/:emoji',
+    summary: 'Remove your reaction',
+    auth: true,
+    params: X.ReactionParams,
+    responses: ok(200, X.ReactionsResponse),
+  },
+  listReactions: {
+    method: 'GET',
+    path: '/api/messages/:message_id/reactions',
+    summary: 'Reactions with who reacted',
+    auth: true,
+    params: MessageParams,
+    responses: ok(200, X.ReactionListResponse),
+  },
+  listPins: {
+    method: 'GET',
+    path: '/api/channels/:channel_id/pins',
+    summary: 'Pinned messages, newest pin first',
+    auth: true,
+    params: ChannelParams,
+    query: X.PinsQuery,
+    responses: ok(200, X.PinListResponse),
+  },
+  pinMessage: {
+    method: 'POST',
+    path: '/api/channels/:channel_id/pins',
+    summary: 'Pin a message (100 per channel)',
+    auth: true,
+    params: ChannelParams,
+    body: X.PinBody,
+    responses: ok(201, X.PinResponse),
+  },
+  unpinMessage: {
+    method: 'DELETE',
+    path: '/api/channels/:channel_id/pins/:message_id',
+    summary: 'Unpin a message',
+    auth: true,
+    params: X.PinParams,
+    responses: ok(200, X.UnpinResponse),
+  },
+  markChannelRead: {
+    method: 'POST',
+    path: '/api/channels/:channel_id/read',
+    summary: 'Move your read pointer forward',
+    auth: true,
+    params: ChannelParams,
+    body: X.ReadBody,
+    responses: ok(200, X.ReceiptResponse),
+  },
+  listMentions: {
+    method: 'GET',
+    path: '/api/me/mentions',
+    summary: 'Messages that mention you, newest first',
+    auth: true,
+    query: X.MentionsQuery,
+    responses: ok(200, X.MentionsResponse),
+  },
+  followThread: {
+    method: 'POST',
+    path: '/api/messages/:message_id/follow',
+    summary: 'Follow a thread (get thread.followed_reply events)',
+    auth: true,
+    params: MessageParams,
+    responses: ok(200, X.FollowResponse),
+  },
+  unfollowThread: {
+    method: 'DELETE',
+    path: '/api/messages/:message_id/follow',
+    summary: 'Stop following a thread',
+    auth: true,
+    params: MessageParams,
+    responses: ok(200, X.FollowResponse),
+  },
+} satisfies Record<string, Operation>;

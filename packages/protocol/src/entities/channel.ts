@@ -20,5 +20,7 @@ export const Channel = Type.Object({
   last_seq: Type.Integer(),
   last_read_seq: Type.Integer(),
   unread_count: Type.Integer(),
+  /** Unread messages that mention the caller (@handle, @channel, @here). */
+  mention_count: Type.Integer(),
 });
 export type Channel = Static<typeof Channel>;

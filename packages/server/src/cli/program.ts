@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBrowseCommands } from './client/browse.js';
 import { registerEventCommands } from './client/events.js';
 import { registerMessageCommands, registerThreadCommands } from './client/messages.js';
+import { registerMessagingCommands } from './client/messaging.js';
 import { registerSessionCommands } from './client/session.js';
 import { CliError } from './log.js';
 
@@ -55,6 +56,7 @@ function clientProgram(): Command {
   registerMessageCommands(program);
   registerThreadCommands(program);
   registerEventCommands(program);
+  registerMessagingCommands(program);
   return program;
 }
 

@@ -38,11 +38,8 @@ export async function getChannel(
   assertScope(actor, 'channels:read');
   const db = deps.store.read;
   const { channel } = await requireReadableChannel(db, actor, channelId);
-  const lastRead = await db.channels.readPointer(channel.id, actor.user.id);
-  return presentChannel(channel, {
-    last_read_seq: lastRead,
-    unread_count: channel.last_seq - lastRead,
-  });
+  const read = await db.channels.readPointer(channel.id, actor.user.id);
+  return presentChannel(channel, { ...read, unread_count: channel.last_seq - read.last_read_seq });
 }
 
 const optional = (v: string | undefined, max: number, field: string): string | null => {

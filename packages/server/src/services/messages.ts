@@ -20,6 +20,8 @@ import {
   requireReadableChannel,
   requireReadableMessage,
 } from './policies.js';
+import { autoFollow } from './follows.js';
+import { recordChannelMentions } from './mentions.js';
 import { presentMessages, presentOne } from './present.js';
 import * as v from './validate.js';
 
@@ -46,14 +48,17 @@ export async function listChannelMessages(
   }
   const win = await loadWindow(db, { kind: 'channel', channelId }, cursor, query.limit, 'latest');
   const { rows, ...seqs } = win;
-  return { messages: await presentMessages(db, rows, { threadState: true }), ...seqs };
+  return {
+    messages: await presentMessages(db, rows, { threadState: true, viewerId: ctx.actor.user.id }),
+    ...seqs,
+  };
 }
 
 export async function getMessage(deps: ServiceDeps, ctx: Ctx, messageId: string): Promise<Message> {
   assertScope(ctx.actor, 'messages:read');
   const db = deps.store.read;
   const { message } = await requireReadableMessage(db, ctx.actor, messageId);
-  return presentOne(db, message);
+  return presentOne(db, message, ctx.actor.user.id);
 }
 
 /** The caller's own message carrying `nonce` in a workspace (clients recover lost acks). */
@@ -73,7 +78,7 @@ export async function messageByNonce(
       'X-ClickClack-Message-Nonce': 'supported',
     });
   }
-  return presentOne(db, row);
+  return presentOne(db, row, ctx.actor.user.id);
 }
 
 export interface Quote {
@@ -147,7 +152,7 @@ export async function createChannelMessage(
           quoted_message_id: quotedId,
         });
         if (!same) throw conflict(NONCE_REUSED);
-        return { replay: prev, message: prev, event: undefined };
+        return { replay: prev, message: prev, event: undefined, extra: [] };
       }
     }
     assertCanPost(channel);
@@ -189,11 +194,13 @@ export async function createChannelMessage(
       seq,
       payload: messageCreatedPayload(row, ctx.correlationId),
     });
-    return { replay: undefined, message: row, event };
+    await autoFollow(tx, row.id, [actor.user.id]);
+    const mention = await recordChannelMentions(deps, tx, row, channel);
+    return { replay: undefined, message: row, event, extra: mention ? [mention] : [] };
   });
   const message = await presentOne(deps.store.read, out.message);
   if (!out.event) return { status: 200, response: { message } };
-  deps.published([out.event]);
+  deps.published([out.event, ...out.extra]);
   return { status: 201, response: { message, event: out.event } };
 }
 

@@ -3,6 +3,7 @@ import type {
   Me,
   Message,
   MessageKind,
+  ReactionSummary,
   ThreadState,
   User,
   Workspace,
@@ -53,7 +54,10 @@ export function presentWorkspace(w: WorkspaceRow, role?: Role): Workspace {
 
 export function presentChannel(
   c: ChannelRow,
-  reads: { last_read_seq: number; unread_count: number } = { last_read_seq: 0, unread_count: 0 },
+  reads: { last_read_seq: number; unread_count: number; mention_count?: number } = {
+    last_read_seq: 0,
+    unread_count: 0,
+  },
 ): Channel {
   return {
     id: c.id,
@@ -71,6 +75,7 @@ export function presentChannel(
     last_seq: c.last_seq,
     last_read_seq: reads.last_read_seq,
     unread_count: Math.max(0, reads.unread_count),
+    mention_count: reads.mention_count ?? 0,
   };
 }
 
@@ -87,6 +92,7 @@ function presentMessage(
   m: MessageRow,
   users: Map<string, UserRow>,
   threadState: ThreadState | undefined,
+  reactions: ReactionSummary[] | undefined,
 ): Message {
   const author = users.get(m.author_id);
   const quotedAuthor = m.quoted_author_id ? users.get(m.quoted_author_id) : undefined;
@@ -117,6 +123,7 @@ function presentMessage(
     ...(quotedAuthor ? { quoted_author: presentUser(quotedAuthor) } : {}),
     ...(threadState ? { thread_state: threadState } : {}),
     ...(m.client_nonce ? { nonce: m.client_nonce } : {}),
+    ...(reactions && reactions.length > 0 ? { reactions } : {}),
   };
 }
 
@@ -124,11 +131,29 @@ function missingUser(id: string): User {
   return { id, kind: 'human', display_name: '', handle: '', avatar_url: '', created_at: '' };
 }
 
-/** Hydrates authors (and thread state for page listings) with one query per kind. */
+/** Reaction summaries of messages as `viewerId` sees them, keyed by message id. */
+export async function reactionSummaries(
+  db: Repos,
+  messageIds: readonly string[],
+  viewerId: string,
+): Promise<Map<string, ReactionSummary[]>> {
+  const out = new Map<string, ReactionSummary[]>();
+  for (const r of await db.messaging.reactionCounts(messageIds, viewerId)) {
+    const list = out.get(r.message_id) ?? [];
+    list.push({ emoji: r.emoji, count: Number(r.count), reacted_by_me: Number(r.mine) > 0 });
+    out.set(r.message_id, list);
+  }
+  return out;
+}
+
+/**
+ * Hydrates authors, and for reads by a viewer their reactions (plus thread state for page
+ * listings), with one query per kind, never one per message.
+ */
 export async function presentMessages(
   db: Repos,
   rows: readonly MessageRow[],
-  opts: { threadState: boolean },
+  opts: { threadState: boolean; viewerId?: string },
 ): Promise<Message[]> {
   const userIds = rows.flatMap((r) =>
     r.quoted_author_id ? [r.author_id, r.quoted_author_id] : [r.author_id],
@@ -138,6 +163,13 @@ export async function presentMessages(
   const states = new Map(
     (await db.messages.threadStates(roots.map((r) => r.id))).map((t) => [t.root_message_id, t]),
   );
+  const reactions = opts.viewerId
+    ? await reactionSummaries(
+        db,
+        rows.map((r) => r.id),
+        opts.viewerId,
+      )
+    : new Map<string, ReactionSummary[]>();
   return rows.map((r) =>
     presentMessage(
       r,
@@ -145,11 +177,12 @@ export async function presentMessages(
       opts.threadState && r.parent_message_id === null
         ? presentThreadState(states.get(r.id), r.id)
         : undefined,
+      r.deleted_at ? undefined : reactions.get(r.id),
     ),
   );
 }
 
-export async function presentOne(db: Repos, row: MessageRow): Promise<Message> {
-  const [m] = await presentMessages(db, [row], { threadState: false });
+export async function presentOne(db: Repos, row: MessageRow, viewerId?: string): Promise<Message> {
+  const [m] = await presentMessages(db, [row], { threadState: false, viewerId });
   return m as Message;
 }

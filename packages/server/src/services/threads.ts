@@ -1,5 +1,6 @@
 import type {
   CreateReplyBody,
+  Event,
   ReplyResponse,
   ThreadPage,
   ThreadPageQuery,
@@ -9,7 +10,9 @@ import { newId } from '../lib/ids.js';
 import type { MessageRow, ThreadStateRow } from '../store/repos/messages.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, conflict } from './errors.js';
+import { autoFollow, notifyFollowers } from './follows.js';
 import { isReplay, NONCE_REUSED, resolveQuote } from './messages.js';
+import { recordChannelMentions } from './mentions.js';
 import { loadWindow, parseCursor, type Cursor } from './paging.js';
 import { assertCanPost, assertScope, requireReadableMessage } from './policies.js';
 import { presentMessages, presentOne, presentThreadState } from './present.js';
@@ -46,8 +49,8 @@ export async function getThread(
     'earliest',
   );
   const [rootOut, replies, state] = await Promise.all([
-    presentOne(db, root),
-    presentMessages(db, rows, { threadState: false }),
+    presentOne(db, root, ctx.actor.user.id),
+    presentMessages(db, rows, { threadState: false, viewerId: ctx.actor.user.id }),
     db.messages.threadState(root.id),
   ]);
   return { root: rootOut, replies, thread_state: presentThreadState(state, root.id), ...seqs };
@@ -99,7 +102,12 @@ export async function createReply(
           quoted_message_id: quotedId,
         });
         if (!same) throw conflict(NONCE_REUSED);
-        return { message: prev, state: await tx.messages.threadState(root.id), events: null };
+        return {
+          message: prev,
+          state: await tx.messages.threadState(root.id),
+          events: null,
+          extra: [],
+        };
       }
     }
     if (channel) assertCanPost(channel);
@@ -157,7 +165,15 @@ export async function createReply(
       type: 'thread.state_updated',
       payload: { root_message_id: root.id, reply_count: state.reply_count, ...dm },
     });
-    return { message: row, state, events: [replyEvent, stateEvent] };
+    await autoFollow(tx, root.id, [root.author_id, actor.user.id]);
+    const followed = await notifyFollowers(tx, root, row);
+    const mention = channel ? await recordChannelMentions(deps, tx, row, channel) : undefined;
+    return {
+      message: row,
+      state,
+      events: [replyEvent, stateEvent],
+      extra: [followed, mention].filter((e): e is Event => e !== undefined),
+    };
   });
   const response: ReplyResponse = {
     message: await presentOne(deps.store.read, out.message),
@@ -165,6 +181,6 @@ export async function createReply(
     events: out.events,
   };
   if (!out.events) return { status: 200, response };
-  deps.published(out.events);
+  deps.published([...out.events, ...out.extra]);
   return { status: 201, response };
 }

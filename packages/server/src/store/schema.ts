@@ -60,6 +60,7 @@ export interface ChannelReadsTable {
   user_id: string;
   last_read_seq: number;
   last_read_at: string;
+  mention_count: Generated<number>;
 }
 export interface DirectConversationsTable {
   id: string;
@@ -245,6 +246,31 @@ export interface EventDispatchStateTable {
   cursor: string;
 }
 
+export interface PinnedMessagesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  message_id: string;
+  pinned_by: string | null;
+  created_at: string;
+}
+export interface MentionsTable {
+  message_id: string;
+  user_id: string;
+  workspace_id: string;
+  channel_id: string | null;
+  direct_conversation_id: string | null;
+  seq: number;
+  kind: 'user' | 'channel' | 'here';
+  created_at: string;
+}
+export interface ThreadFollowsTable {
+  root_message_id: string;
+  user_id: string;
+  following: number;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -272,4 +298,7 @@ export interface DB {
   event_delivery_attempts: EventDeliveryAttemptsTable;
   event_dispatch_state: EventDispatchStateTable;
   audit_log_entries: AuditLogEntriesTable;
+  pinned_messages: PinnedMessagesTable;
+  mentions: MentionsTable;
+  thread_follows: ThreadFollowsTable;
 }

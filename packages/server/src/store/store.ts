@@ -6,6 +6,7 @@ import { ChannelsRepo } from './repos/channels.js';
 import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
+import { MessagingRepo } from './repos/messaging.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
@@ -22,6 +23,7 @@ export class Repos {
   readonly dms: DmsRepo;
   readonly audit: AuditRepo;
   readonly subscriptions: SubscriptionsRepo;
+  readonly messaging: MessagingRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -32,6 +34,7 @@ export class Repos {
     this.dms = new DmsRepo(db);
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);
+    this.messaging = new MessagingRepo(db);
   }
 }
 

@@ -3,7 +3,11 @@ import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
 
 export type ChannelRow = Selectable<ChannelsTable>;
-export type ChannelWithReads = ChannelRow & { last_read_seq: number; unread_count: number };
+export type ChannelWithReads = ChannelRow & {
+  last_read_seq: number;
+  unread_count: number;
+  mention_count: number;
+};
 
 export class ChannelsRepo {
   constructor(private readonly db: Executor) {}
@@ -55,6 +59,7 @@ export class ChannelsRepo {
       )
       .selectAll('c')
       .select((eb) => eb.fn.coalesce('r.last_read_seq', eb.lit(0)).as('last_read_seq'))
+      .select((eb) => eb.fn.coalesce('r.mention_count', eb.lit(0)).as('mention_count'))
       .select((eb) =>
         eb(eb.ref('c.last_seq'), '-', eb.fn.coalesce('r.last_read_seq', eb.lit(0))).as(
           'unread_count',
@@ -77,14 +82,17 @@ export class ChannelsRepo {
       .execute();
   }
 
-  async readPointer(channelId: string, userId: string): Promise<number> {
+  async readPointer(
+    channelId: string,
+    userId: string,
+  ): Promise<{ last_read_seq: number; mention_count: number }> {
     const row = await this.db
       .selectFrom('channel_reads')
-      .select('last_read_seq')
+      .select(['last_read_seq', 'mention_count'])
       .where('channel_id', '=', channelId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return row?.last_read_seq ?? 0;
+    return { last_read_seq: row?.last_read_seq ?? 0, mention_count: row?.mention_count ?? 0 };
   }
 
   /** Allocates the next root seq of a channel inside the caller's write transaction. */

@@ -170,4 +170,50 @@ export class MessagesRepo {
       )
       .execute();
   }
+
+  async update(id: string, patch: Partial<MessageRow>): Promise<void> {
+    await this.db.updateTable('messages').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Live (not deleted) replies of a thread: count, newest time, up to 3 recent authors. */
+  async liveReplyStats(
+    rootId: string,
+  ): Promise<{ count: number; lastAt: string | null; recent: string[] }> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['author_id', 'created_at'])
+      .where('parent_message_id', '=', rootId)
+      .where('deleted_at', 'is', null)
+      .orderBy('thread_seq', 'desc')
+      .execute();
+    const recent: string[] = [];
+    for (const r of rows)
+      if (!recent.includes(r.author_id) && recent.length < 3) recent.push(r.author_id);
+    return { count: rows.length, lastAt: rows[0]?.created_at ?? null, recent };
+  }
+
+  /** Moves a read pointer forward only, setting the unread-mention counter with it. */
+  async setRead(
+    channelId: string,
+    userId: string,
+    seq: number,
+    mentionCount: number,
+    at: string,
+  ): Promise<void> {
+    await this.db
+      .insertInto('channel_reads')
+      .values({
+        channel_id: channelId,
+        user_id: userId,
+        last_read_seq: seq,
+        last_read_at: at,
+        mention_count: mentionCount,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['channel_id', 'user_id'])
+          .doUpdateSet({ last_read_seq: seq, last_read_at: at, mention_count: mentionCount }),
+      )
+      .execute();
+  }
 }

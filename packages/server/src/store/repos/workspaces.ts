@@ -132,4 +132,13 @@ export class WorkspacesRepo {
     const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  async memberIds(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('workspace_members')
+      .select('user_id')
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
 }
