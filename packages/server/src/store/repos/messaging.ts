@@ -177,14 +177,12 @@ export class MessagingRepo {
     at: string,
     onlyIfNew = false,
   ): Promise<void> {
-    const q = this.db
-      .insertInto('thread_follows')
-      .values({
-        root_message_id: rootId,
-        user_id: userId,
-        following: following ? 1 : 0,
-        created_at: at,
-      });
+    const q = this.db.insertInto('thread_follows').values({
+      root_message_id: rootId,
+      user_id: userId,
+      following: following ? 1 : 0,
+      created_at: at,
+    });
     await (
       onlyIfNew
         ? q.onConflict((oc) => oc.columns(['root_message_id', 'user_id']).doNothing())
