@@ -13,7 +13,6 @@ import { reactionSummaries } from './present.js';
 const SHORTCODE = /^:?[a-z0-9_+-]{1,64}:?$/;
 const EMOJI =
   /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\u200D|\uFE0F|\u20E3|[#*0-9])+$/u;
-/^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u{1F3FB}-\u{1F3FF}\u200D\uFE0F\u20E3#*0-9])+$/u;
 
 /** A Unicode emoji (with modifiers and joiners), or a `:shortcode:` (colons optional). */
 export function validEmoji(raw: string): string {
