@@ -7,6 +7,7 @@ export const DURABLE_EVENT_TYPES = [
   'channel.deleted',
   'channel.read',
   'channel.updated',
+  'dm.created',
   'dm.read',
   'member.joined',
   'member.moderation_updated',

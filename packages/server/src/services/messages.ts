@@ -120,14 +120,33 @@ export function isReplay(prev: MessageRow, next: Partial<MessageRow>): boolean {
   );
 }
 
-export async function createChannelMessage(
+/** What posting a root message needs to know about where it goes. */
+export interface RootTarget {
+  workspaceId: string;
+  channelId: string | null;
+  dmId: string | null;
+  /** Posting rules, checked after a nonce replay (a replay succeeds even if they changed). */
+  assertCanPost(): void | Promise<void>;
+  nextSeq(): Promise<number>;
+  /** The author's own message never counts as unread. */
+  markAuthorRead(seq: number, at: string): Promise<void>;
+  /** Set for DMs: only these users may read the events. */
+  recipients?: readonly string[];
+  /** Extra events in the same transaction (mentions, …). */
+  after(row: MessageRow): Promise<Event[]>;
+}
+
+/**
+ * Posts a root message to a channel or DM: validate, then in ONE transaction replay a
+ * known nonce or insert the message with the next seq, its thread state and its event.
+ */
+export async function postRootMessage(
   deps: ServiceDeps,
   ctx: Ctx,
-  channelId: string,
   body: CreateMessageBody,
+  load: (tx: Repos) => Promise<RootTarget>,
 ): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
   const { actor } = ctx;
-  assertScope(actor, 'messages:write');
   const text = v.messageBody(body.body, 'message body is required');
   const nonce = v.nonce(body.nonce);
   const kind = (body.kind ?? 'message').trim() || 'message';
@@ -140,37 +159,44 @@ export async function createChannelMessage(
   const quotedId = (body.quoted_message_id ?? '').trim();
 
   const out = await deps.store.write(async (tx) => {
-    const { channel } = await requireReadableChannel(tx, actor, channelId);
+    const target = await load(tx);
+    const where = { channel_id: target.channelId, direct_conversation_id: target.dmId };
     if (nonce !== '') {
       const prev = await tx.messages.byNonce(actor.user.id, nonce);
       if (prev) {
-        const same = isReplay(prev, {
-          body: text,
-          channel_id: channel.id,
-          kind,
-          turn_id: turnId,
-          quoted_message_id: quotedId,
-        });
-        if (!same) throw conflict(NONCE_REUSED);
-        return { replay: prev, message: prev, event: undefined, extra: [] };
+        if (
+          !isReplay(prev, {
+            body: text,
+            ...where,
+            kind,
+            turn_id: turnId,
+            quoted_message_id: quotedId,
+          })
+        ) {
+          throw conflict(NONCE_REUSED);
+        }
+        return { message: prev, event: undefined, extra: [] };
       }
     }
-    assertCanPost(channel);
+    await target.assertCanPost();
     const quote = await resolveQuote(
       tx,
       quotedId,
-      (m) => m.channel_id === channel.id && m.parent_message_id === null,
+      (m) =>
+        m.channel_id === target.channelId &&
+        m.direct_conversation_id === target.dmId &&
+        m.parent_message_id === null,
     );
-    const seq = await tx.channels.nextSeq(channel.id);
+    const seq = await target.nextSeq();
     const at = nowIso();
+    const id = newId('message');
     const row: MessageRow = {
-      id: newId('message'),
-      workspace_id: channel.workspace_id,
-      channel_id: channel.id,
-      direct_conversation_id: null,
+      id,
+      workspace_id: target.workspaceId,
+      ...where,
       author_id: actor.user.id,
       parent_message_id: null,
-      thread_root_id: '',
+      thread_root_id: id,
       channel_seq: seq,
       thread_seq: null,
       body: text,
@@ -182,26 +208,51 @@ export async function createChannelMessage(
       edited_at: null,
       deleted_at: null,
     };
-    row.thread_root_id = row.id;
     await tx.messages.insert(row);
     await tx.messages.insertThreadState(row.id);
-    // Your own message never counts as unread.
-    await tx.messages.advanceRead(channel.id, actor.user.id, seq, at);
+    await target.markAuthorRead(seq, at);
     const event = await tx.events.append({
       type: 'message.created',
-      workspace_id: channel.workspace_id,
-      channel_id: channel.id,
+      workspace_id: target.workspaceId,
+      ...where,
       seq,
-      payload: messageCreatedPayload(row, ctx.correlationId),
+      payload: {
+        ...messageCreatedPayload(row, ctx.correlationId),
+        ...(target.dmId ? { direct_conversation_id: target.dmId } : {}),
+      },
+      ...(target.recipients ? { recipients: target.recipients } : {}),
     });
     await autoFollow(tx, row.id, [actor.user.id]);
-    const mention = await recordChannelMentions(deps, tx, row, channel);
-    return { replay: undefined, message: row, event, extra: mention ? [mention] : [] };
+    return { message: row, event, extra: await target.after(row) };
   });
   const message = await presentOne(deps.store.read, out.message);
   if (!out.event) return { status: 200, response: { message } };
   deps.published([out.event, ...out.extra]);
   return { status: 201, response: { message, event: out.event } };
+}
+
+export async function createChannelMessage(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  channelId: string,
+  body: CreateMessageBody,
+): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
+  assertScope(ctx.actor, 'messages:write');
+  return postRootMessage(deps, ctx, body, async (tx) => {
+    const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
+    return {
+      workspaceId: channel.workspace_id,
+      channelId: channel.id,
+      dmId: null,
+      assertCanPost: () => assertCanPost(channel),
+      nextSeq: () => tx.channels.nextSeq(channel.id),
+      markAuthorRead: (seq, at) => tx.messages.advanceRead(channel.id, ctx.actor.user.id, seq, at),
+      after: async (row) => {
+        const mention = await recordChannelMentions(deps, tx, row, channel);
+        return mention ? [mention] : [];
+      },
+    };
+  });
 }
 
 function messageCreatedPayload(

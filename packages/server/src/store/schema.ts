@@ -271,6 +271,18 @@ export interface ThreadFollowsTable {
   created_at: string;
 }
 
+export interface DirectConversationHiddenTable {
+  conversation_id: string;
+  user_id: string;
+  hidden_at: string;
+}
+export interface DirectReadsTable {
+  conversation_id: string;
+  user_id: string;
+  last_read_seq: number;
+  last_read_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -301,4 +313,6 @@ export interface DB {
   pinned_messages: PinnedMessagesTable;
   mentions: MentionsTable;
   thread_follows: ThreadFollowsTable;
+  direct_conversation_hidden: DirectConversationHiddenTable;
+  direct_reads: DirectReadsTable;
 }
