@@ -1,6 +1,7 @@
 import { Http, type HttpOptions } from './http.js';
 import { AuthResource } from './resources/auth.js';
 import { ChannelsResource } from './resources/channels.js';
+import { AdminResource, DmsResource } from './resources/conversations.js';
 import { EventsResource } from './resources/events.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
 import { MessagingResource } from './resources/messaging.js';
@@ -19,6 +20,8 @@ export class ClickClackClient {
   readonly threads: ThreadsResource;
   readonly events: EventsResource;
   readonly messaging: MessagingResource;
+  readonly dms: DmsResource;
+  readonly admin: AdminResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -29,6 +32,8 @@ export class ClickClackClient {
     this.threads = new ThreadsResource(this.http);
     this.events = new EventsResource(this.http);
     this.messaging = new MessagingResource(this.http);
+    this.dms = new DmsResource(this.http);
+    this.admin = new AdminResource(this.http);
   }
 
   get baseUrl(): string {

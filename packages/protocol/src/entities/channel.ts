@@ -11,6 +11,10 @@ export const Channel = Type.Object({
   name: Type.String(),
   display_title: Type.Optional(Type.String()),
   kind: Type.String(),
+  topic: Type.String(),
+  purpose: Type.String(),
+  /** Whether the caller has joined (private channels: always true when visible). */
+  is_member: Type.Boolean(),
   created_at: Timestamp,
   archived_at: Type.Optional(Timestamp),
   external_managed: Type.Boolean(),

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { ClickClackError } from '@clickclack/sdk';
 import { Command, CommanderError } from 'commander';
 import { registerBrowseCommands } from './client/browse.js';
+import { registerConversationCommands } from './client/conversations.js';
 import { registerEventCommands } from './client/events.js';
 import { registerMessageCommands, registerThreadCommands } from './client/messages.js';
 import { registerMessagingCommands } from './client/messaging.js';
@@ -57,6 +58,7 @@ function clientProgram(): Command {
   registerThreadCommands(program);
   registerEventCommands(program);
   registerMessagingCommands(program);
+  registerConversationCommands(program);
   return program;
 }
 

@@ -252,6 +252,12 @@ export class Hub implements RealtimePort {
     }
   }
 
+  dropUser(workspaceId: string, userId: string): void {
+    for (const s of [...(this.subscribers.get(workspaceId) ?? [])]) {
+      if (s.userId === userId) s.close(1008, 'workspace access revoked');
+    }
+  }
+
   presentUsers(workspaceId: string): string[] {
     return [...new Set([...(this.subscribers.get(workspaceId) ?? [])].map((s) => s.userId))].sort();
   }

@@ -39,7 +39,12 @@ export async function getChannel(
   const db = deps.store.read;
   const { channel } = await requireReadableChannel(db, actor, channelId);
   const read = await db.channels.readPointer(channel.id, actor.user.id);
-  return presentChannel(channel, { ...read, unread_count: channel.last_seq - read.last_read_seq });
+  const isMember = await db.channels.isMember(channel.id, actor.user.id);
+  return presentChannel(channel, {
+    ...read,
+    unread_count: channel.last_seq - read.last_read_seq,
+    is_member: isMember,
+  });
 }
 
 const optional = (v: string | undefined, max: number, field: string): string | null => {
@@ -76,6 +81,8 @@ export async function createChannel(
     created_at: nowIso(),
     archived_at: null,
     last_seq: 0,
+    topic: '',
+    purpose: '',
   } as const;
   const res = await deps.store.write(async (tx) => {
     assertCanCreateChannel(await requireMember(tx, actor, workspaceId));
@@ -89,7 +96,10 @@ export async function createChannel(
       channel_id: row.id,
       payload: { channel_id: row.id },
     });
-    return { channel: presentChannel(row), event };
+    return {
+      channel: presentChannel(row, { last_read_seq: 0, unread_count: 0, is_member: true }),
+      event,
+    };
   });
   deps.published([res.event]);
   return res;

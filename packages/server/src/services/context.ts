@@ -14,6 +14,8 @@ export interface RealtimePort {
   publishEphemeral(workspaceId: string, frame: string, audience: Audience): void;
   /** Closes every socket authenticated by this session or bot token (1008). */
   revokeCredential(id: string): void;
+  /** Closes a user's sockets in a workspace (they were removed from it). */
+  dropUser(workspaceId: string, userId: string): void;
   /** Users with at least one open socket in the workspace. */
   presentUsers(workspaceId: string): string[];
 }

@@ -54,7 +54,12 @@ export function presentWorkspace(w: WorkspaceRow, role?: Role): Workspace {
 
 export function presentChannel(
   c: ChannelRow,
-  reads: { last_read_seq: number; unread_count: number; mention_count?: number } = {
+  reads: {
+    last_read_seq: number;
+    unread_count: number;
+    mention_count?: number;
+    is_member?: boolean | number;
+  } = {
     last_read_seq: 0,
     unread_count: 0,
   },
@@ -66,6 +71,9 @@ export function presentChannel(
     name: c.name,
     ...(c.display_title ? { display_title: c.display_title } : {}),
     kind: c.kind,
+    topic: c.topic,
+    purpose: c.purpose,
+    is_member: Boolean(reads.is_member),
     created_at: c.created_at,
     ...(c.archived_at ? { archived_at: c.archived_at } : {}),
     external_managed: c.external_managed === 1,

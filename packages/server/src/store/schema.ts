@@ -49,6 +49,8 @@ export interface ChannelsTable {
   created_at: string;
   archived_at: string | null;
   last_seq: Generated<number>;
+  topic: Generated<string>;
+  purpose: Generated<string>;
 }
 export interface ChannelMembersTable {
   channel_id: string;

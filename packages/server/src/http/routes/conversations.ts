@@ -1,7 +1,9 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
+import * as admin from '../../services/channel-admin.js';
 import * as dms from '../../services/dms.js';
+import * as members from '../../services/members.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, type App } from '../route.js';
 
@@ -37,5 +39,46 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
   });
   route(app, OPERATIONS.markDmRead, async (req) =>
     dms.markDmRead(deps, ctx(req), req.params.conversation_id, req.body),
+  );
+  route(app, OPERATIONS.updateChannel, async (req) =>
+    admin.updateChannel(deps, req.actor, req.params.channel_id, req.body),
+  );
+  route(app, OPERATIONS.joinChannel, async (req) =>
+    admin.joinChannel(deps, req.actor, req.params.channel_id),
+  );
+  route(app, OPERATIONS.leaveChannel, async (req) =>
+    admin.leaveChannel(deps, req.actor, req.params.channel_id),
+  );
+  route(app, OPERATIONS.listChannelMembers, async (req) => ({
+    members: await admin.listChannelMembers(deps, req.actor, req.params.channel_id),
+  }));
+  route(app, OPERATIONS.addChannelMember, async (req) =>
+    admin.addChannelMember(deps, req.actor, req.params.channel_id, req.body.user_id.trim()),
+  );
+  route(app, OPERATIONS.removeChannelMember, async (req) =>
+    admin.removeChannelMember(deps, req.actor, req.params.channel_id, req.params.user_id),
+  );
+  route(app, OPERATIONS.channelDirectory, async (req) =>
+    admin.channelDirectory(deps, req.actor, req.params.workspace_id),
+  );
+  route(app, OPERATIONS.addWorkspaceMember, async (req, reply) =>
+    reply
+      .status(201)
+      .send(await members.addMember(deps, req.actor, req.params.workspace_id, req.body)),
+  );
+  route(app, OPERATIONS.updateWorkspaceMember, async (req) =>
+    members.updateMember(
+      deps,
+      req.actor,
+      req.params.workspace_id,
+      req.params.user_id,
+      req.body.role,
+    ),
+  );
+  route(app, OPERATIONS.removeWorkspaceMember, async (req) =>
+    members.removeMember(deps, req.actor, req.params.workspace_id, req.params.user_id),
+  );
+  route(app, OPERATIONS.createInvite, async (req, reply) =>
+    reply.status(201).send(await members.inviteOverHttp(deps, req.actor, req.params.workspace_id)),
   );
 }

@@ -61,6 +61,18 @@ export class ChannelsRepo {
       .select((eb) => eb.fn.coalesce('r.last_read_seq', eb.lit(0)).as('last_read_seq'))
       .select((eb) => eb.fn.coalesce('r.mention_count', eb.lit(0)).as('mention_count'))
       .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('channel_members as me')
+              .select('me.user_id')
+              .whereRef('me.channel_id', '=', 'c.id')
+              .where('me.user_id', '=', userId),
+          )
+          .$castTo<number>()
+          .as('is_member'),
+      )
+      .select((eb) =>
         eb(eb.ref('c.last_seq'), '-', eb.fn.coalesce('r.last_read_seq', eb.lit(0))).as(
           'unread_count',
         ),
@@ -113,5 +125,49 @@ export class ChannelsRepo {
       .where('channel_id', '=', channelId)
       .execute();
     return rows.map((r) => r.user_id);
+  }
+
+  async update(id: string, patch: Partial<ChannelRow>): Promise<void> {
+    await this.db.updateTable('channels').set(patch).where('id', '=', id).execute();
+  }
+
+  async removeMember(channelId: string, userId: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('channel_members')
+      .where('channel_id', '=', channelId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  /** Drops a user from every channel of a workspace (they left the workspace). */
+  async removeFromWorkspace(workspaceId: string, userId: string): Promise<void> {
+    await this.db
+      .deleteFrom('channel_members')
+      .where('user_id', '=', userId)
+      .where(
+        'channel_id',
+        'in',
+        this.db.selectFrom('channels').select('id').where('workspace_id', '=', workspaceId),
+      )
+      .execute();
+  }
+
+  /** Public channels of a workspace with how many people joined each. */
+  directory(workspaceId: string): Promise<(ChannelRow & { member_count: number })[]> {
+    return this.db
+      .selectFrom('channels as c')
+      .selectAll('c')
+      .select((eb) =>
+        eb
+          .selectFrom('channel_members as m')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('m.channel_id', '=', 'c.id')
+          .as('member_count'),
+      )
+      .where('c.workspace_id', '=', workspaceId)
+      .where('c.kind', '=', 'public')
+      .orderBy('c.name')
+      .execute() as Promise<(ChannelRow & { member_count: number })[]>;
   }
 }

@@ -141,4 +141,21 @@ export class WorkspacesRepo {
       .execute();
     return rows.map((r) => r.user_id);
   }
+
+  async setRole(workspaceId: string, userId: string, role: Role): Promise<void> {
+    await this.db
+      .updateTable('workspace_members')
+      .set({ role })
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async removeMember(workspaceId: string, userId: string): Promise<void> {
+    await this.db
+      .deleteFrom('workspace_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .execute();
+  }
 }

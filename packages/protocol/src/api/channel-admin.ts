@@ -1,0 +1,63 @@
+import { Type, type Static } from 'typebox';
+import { Channel } from '../entities/channel.js';
+import { Event } from '../entities/event.js';
+import { User } from '../entities/user.js';
+import { Invite, WorkspaceMember, WorkspaceRole } from '../entities/workspace.js';
+
+export const UpdateChannelBody = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  topic: Type.Optional(Type.String({ maxLength: 1000 })),
+  purpose: Type.Optional(Type.String({ maxLength: 1000 })),
+  display_title: Type.Optional(Type.String({ maxLength: 1000 })),
+  archived: Type.Optional(Type.Boolean()),
+  sidebar_section: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type UpdateChannelBody = Static<typeof UpdateChannelBody>;
+
+export const ChannelMembersResponse = Type.Object({ members: Type.Array(User) });
+export type ChannelMembersResponse = Static<typeof ChannelMembersResponse>;
+
+export const ChannelMemberBody = Type.Object({ user_id: Type.String({ maxLength: 100 }) });
+export type ChannelMemberBody = Static<typeof ChannelMemberBody>;
+
+export const ChannelMemberParams = Type.Object({
+  channel_id: Type.String({ maxLength: 100 }),
+  user_id: Type.String({ maxLength: 100 }),
+});
+export type ChannelMemberParams = Static<typeof ChannelMemberParams>;
+
+export const ChannelEventOnly = Type.Object({ channel: Channel, event: Type.Optional(Event) });
+export type ChannelEventOnly = Static<typeof ChannelEventOnly>;
+
+export const DirectoryEntry = Type.Object({ channel: Channel, member_count: Type.Integer() });
+export const DirectoryResponse = Type.Object({ channels: Type.Array(DirectoryEntry) });
+export type DirectoryResponse = Static<typeof DirectoryResponse>;
+
+export const AddMemberBody = Type.Object({
+  user_id: Type.Optional(Type.String({ maxLength: 100 })),
+  handle: Type.Optional(Type.String({ maxLength: 100 })),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+  role: Type.Optional(Type.String({ maxLength: 20 })),
+});
+export type AddMemberBody = Static<typeof AddMemberBody>;
+
+export const UpdateMemberBody = Type.Object({ role: WorkspaceRole });
+export type UpdateMemberBody = Static<typeof UpdateMemberBody>;
+
+export const WorkspaceMemberParams = Type.Object({
+  workspace_id: Type.String({ maxLength: 100 }),
+  user_id: Type.String({ maxLength: 100 }),
+});
+export type WorkspaceMemberParams = Static<typeof WorkspaceMemberParams>;
+
+export const MemberEventResponse = Type.Object({
+  member: WorkspaceMember,
+  event: Type.Optional(Event),
+});
+export type MemberEventResponse = Static<typeof MemberEventResponse>;
+
+export const RemoveMemberResponse = Type.Object({ removed_user_id: Type.String(), event: Event });
+export type RemoveMemberResponse = Static<typeof RemoveMemberResponse>;
+
+export const CreateInviteResponse = Type.Object({ invite: Invite, token: Type.String() });
+export type CreateInviteResponse = Static<typeof CreateInviteResponse>;

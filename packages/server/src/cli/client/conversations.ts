@@ -1,0 +1,143 @@
+import type { Command } from 'commander';
+import type { ClientContext } from './context.js';
+import { CliError } from '../log.js';
+import { emit, emitRows } from '../output.js';
+import { resolveBody, type BodyFlags } from './body.js';
+import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
+
+const ctxOf = (cmd: Command, channel?: string): ClientContext => {
+  const ctx = resolveContext(cmd.optsWithGlobals<GlobalFlags>());
+  if (channel) ctx.channel = channel;
+  return ctx;
+};
+
+/** `usr_…` ids pass through; `@handle`s are looked up in the workspace directory. */
+async function userIds(ctx: ClientContext, workspaceId: string, who: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const w of who) {
+    if (w.startsWith('usr_')) {
+      out.push(w);
+      continue;
+    }
+    const handle = w.replace(/^@/, '').toLowerCase();
+    const page = await ctx.client.workspaces.members(workspaceId, { q: handle, limit: '200' });
+    const hit = page.members.find((m) => m.user.handle === handle);
+    if (!hit) throw new CliError(`user "${w}" not found`);
+    out.push(hit.user.id);
+  }
+  return out;
+}
+
+export function registerConversationCommands(program: Command): void {
+  const dms = program.command('dms').description('direct messages');
+  dms
+    .command('list')
+    .description('your open DMs: id, members, unread')
+    .action(async (_o: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const ws = await resolveWorkspace(ctx);
+      const list = await ctx.client.dms.list(ws.id);
+      emitRows(
+        ctx.mode,
+        { conversations: list },
+        list.map((d) => [d.id, d.members.map((m) => m.display_name).join(', '), d.unread_count]),
+      );
+    });
+  dms
+    .command('open')
+    .description('open (or find) a DM with people, by user id or @handle')
+    .argument('<users...>')
+    .action(async (who: string[], _o: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const ws = await resolveWorkspace(ctx);
+      const res = await ctx.client.dms.create(ws.id, await userIds(ctx, ws.id, who));
+      const c = res.conversation;
+      emit(ctx.mode, {
+        json: res,
+        plain: c.id,
+        human: `${c.id}\t${c.members.map((m) => m.display_name).join(', ')}`,
+      });
+    });
+  dms
+    .command('send')
+    .description('post in a DM')
+    .argument('<dm-id>')
+    .argument('[body...]')
+    .option('--body <text>', 'message text')
+    .option('--file <path>', 'read the text from a file')
+    .option('--stdin', 'read the text from standard input')
+    .option('--reply-to <message-id>', 'quote this message')
+    .action(async (id: string, words: string[], _o: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<GlobalFlags & BodyFlags & { replyTo?: string }>();
+      const ctx = ctxOf(cmd);
+      const body = await resolveBody(flags, words);
+      const res = await ctx.client.dms.sendMessage(id, {
+        body,
+        ...(flags.replyTo ? { quoted_message_id: flags.replyTo } : {}),
+      });
+      emit(ctx.mode, {
+        json: res,
+        plain: res.message.id,
+        human: `sent ${res.message.id} to ${id}`,
+      });
+    });
+
+  const channels = program.commands.find((c) => c.name() === 'channels');
+  if (!channels) throw new Error('register browse commands first');
+  channels
+    .command('create')
+    .description('create a channel')
+    .argument('<name>')
+    .option('--private', 'only invited members can see it')
+    .option('--topic <text>', 'channel topic')
+    .action(async (name: string, opts: { private?: boolean; topic?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const ws = await resolveWorkspace(ctx);
+      const res = await ctx.client.channels.create(ws.id, {
+        name,
+        kind: opts.private ? 'private' : 'public',
+      });
+      if (opts.topic) await ctx.client.admin.updateChannel(res.channel.id, { topic: opts.topic });
+      emit(ctx.mode, {
+        json: res,
+        plain: res.channel.id,
+        human: `created #${res.channel.name} (${res.channel.id})`,
+      });
+    });
+  for (const [verb, done] of [
+    ['join', 'joined'],
+    ['leave', 'left'],
+    ['archive', 'archived'],
+  ] as const) {
+    channels
+      .command(verb)
+      .description(`${verb} a channel (name or id; default --channel)`)
+      .argument('[channel]')
+      .action(async (channel: string | undefined, _o: unknown, cmd: Command) => {
+        const ctx = ctxOf(cmd, channel);
+        if (!ctx.channel) throw new CliError(`usage: clickclack channels ${verb} <channel>`);
+        const { channel: ch } = await resolveChannel(ctx);
+        const res =
+          verb === 'join'
+            ? await ctx.client.admin.joinChannel(ch.id)
+            : verb === 'leave'
+              ? await ctx.client.admin.leaveChannel(ch.id)
+              : await ctx.client.admin.updateChannel(ch.id, { archived: true });
+        emit(ctx.mode, { json: res, plain: ch.id, human: `${done} #${ch.name}` });
+      });
+  }
+  channels
+    .command('members')
+    .description('members of a channel: id, name, handle')
+    .argument('[channel]')
+    .action(async (channel: string | undefined, _o: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd, channel);
+      const { channel: ch } = await resolveChannel(ctx);
+      const members = await ctx.client.admin.channelMembers(ch.id);
+      emitRows(
+        ctx.mode,
+        { channel: ch, members },
+        members.map((u) => [u.id, u.display_name, u.handle]),
+      );
+    });
+}
