@@ -62,7 +62,14 @@ test('messages edit/delete, react add/remove, pins list/add/remove, unread', asy
   assert.match(unread, /^chn_\w+\tgeneral\t1\t0$/);
   assert.equal(await cliOk(['unread', '--token', bob], as()), '');
 
+  const found = await cliOk(['search', 'better'], as());
+  assert.equal(found, `${id}\t#general\tAda\tbetter text`);
+  assert.equal(
+    JSON.parse(await cliOk(['search', 'nothing-like-this', '--json'], as())).results.length,
+    0,
+  );
   assert.equal(await cliOk(['messages', 'delete', id], as()), `deleted ${id}`);
+  assert.equal(await cliOk(['search', 'better'], as()), '');
   const gone = await runCli(['messages', 'edit', id, 'again'], as());
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /deleted messages cannot be edited/);

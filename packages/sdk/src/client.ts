@@ -5,6 +5,7 @@ import { AdminResource, DmsResource } from './resources/conversations.js';
 import { EventsResource } from './resources/events.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
 import { MessagingResource } from './resources/messaging.js';
+import { SearchResource } from './resources/search.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
 
@@ -22,6 +23,7 @@ export class ClickClackClient {
   readonly messaging: MessagingResource;
   readonly dms: DmsResource;
   readonly admin: AdminResource;
+  readonly search: SearchResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -34,6 +36,7 @@ export class ClickClackClient {
     this.messaging = new MessagingResource(this.http);
     this.dms = new DmsResource(this.http);
     this.admin = new AdminResource(this.http);
+    this.search = new SearchResource(this.http);
   }
 
   get baseUrl(): string {

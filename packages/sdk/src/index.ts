@@ -8,5 +8,6 @@ export * from './resources/events.js';
 export * from './resources/messages.js';
 export * from './resources/messaging.js';
 export * from './resources/workspaces.js';
+export * from './resources/search.js';
 export * from './realtime/connection.js';
 export type * from '@clickclack/protocol';

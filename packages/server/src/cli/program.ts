@@ -6,6 +6,7 @@ import { registerConversationCommands } from './client/conversations.js';
 import { registerEventCommands } from './client/events.js';
 import { registerMessageCommands, registerThreadCommands } from './client/messages.js';
 import { registerMessagingCommands } from './client/messaging.js';
+import { registerSearchCommand } from './client/search.js';
 import { registerSessionCommands } from './client/session.js';
 import { CliError } from './log.js';
 
@@ -59,6 +60,7 @@ function clientProgram(): Command {
   registerEventCommands(program);
   registerMessagingCommands(program);
   registerConversationCommands(program);
+  registerSearchCommand(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
+import { SearchRepo } from './repos/search.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
@@ -24,6 +25,7 @@ export class Repos {
   readonly audit: AuditRepo;
   readonly subscriptions: SubscriptionsRepo;
   readonly messaging: MessagingRepo;
+  readonly search: SearchRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -35,6 +37,7 @@ export class Repos {
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);
     this.messaging = new MessagingRepo(db);
+    this.search = new SearchRepo(db);
   }
 }
 

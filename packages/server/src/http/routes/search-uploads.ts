@@ -1,5 +1,9 @@
+import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
-import type { App } from '../route.js';
+import { search } from '../../services/search.js';
+import { route, type App } from '../route.js';
 
 /** Search and uploads. */
-export function searchUploadRoutes(_app: App, _deps: ServiceDeps): void {}
+export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
+  route(app, OPERATIONS.search, async (req) => search(deps, req.actor, req.query));
+}

@@ -1,0 +1,211 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { createInvite } from '../src/services/workspaces.js';
+import { createBot } from '../src/services/bots.js';
+
+type U = { token: string; userId: string };
+type R = {
+  id: string;
+  snippet: string;
+  highlights: { start: number; end: number }[];
+  channel_name?: string;
+  direct_conversation_id?: string;
+  parent_message_id?: string;
+  reply_count: number;
+};
+type Page = { results: R[]; next_cursor: string | null };
+
+let srv: TestServer;
+let a: U, b: U, outsider: U;
+let wid: string;
+let general: string;
+let secret: string;
+let dm: string;
+const ids: Record<string, string> = {};
+
+before(async () => {
+  srv = await startTestServer();
+  a = await signIn(srv, 'local@clickclack.chat');
+  wid = (
+    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
+  ).body.workspaces[0]!.id;
+  b = await signIn(srv, 'b@x.io', 'B');
+  outsider = await signIn(srv, 'o@x.io', 'O');
+  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
+  general = (
+    await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+      token: a.token,
+    })
+  ).body.channels[0]!.id;
+  secret = (
+    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      token: a.token,
+      body: { name: 'secret', kind: 'private' },
+    })
+  ).body.channel.id;
+  dm = (
+    await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+      token: a.token,
+      body: { workspace_id: wid, member_ids: [b.userId] },
+    })
+  ).body.conversation.id;
+  const post = async (key: string, path: string, body: string, token = a.token) => {
+    ids[key] = (
+      await api<{ message: { id: string } }>(srv, 'POST', path, { token, body: { body } })
+    ).body.message.id;
+  };
+  await post(
+    'deploy',
+    `/api/channels/${general}/messages`,
+    'The deploy of the rocket is scheduled for Friday',
+  );
+  await post(
+    'deploying',
+    `/api/channels/${general}/messages`,
+    'Deploying rockets takes patience',
+    b.token,
+  );
+  await post('hidden', `/api/channels/${secret}/messages`, 'Secret rocket plans');
+  await post('dm', `/api/dms/${dm}/messages`, 'a private rocket chat');
+  ids.reply = (
+    await api<{ message: { id: string } }>(
+      srv,
+      'POST',
+      `/api/messages/${ids.deploy}/thread/replies`,
+      { token: b.token, body: { body: 'rocket reply in thread' } },
+    )
+  ).body.message.id;
+});
+after(() => srv.close());
+
+const find = (token: string, q: string, extra = '') =>
+  api<Page>(srv, 'GET', `/api/search?workspace_id=${wid}&q=${encodeURIComponent(q)}${extra}`, {
+    token,
+  });
+
+test('stemmed matches, snippets with code-point highlights, replies and thread counts', async () => {
+  const res = await find(a.token, 'deploy');
+  assert.equal(res.status, 200);
+  const got = res.body.results.map((r) => r.id);
+  assert.ok(got.includes(ids.deploy!) && got.includes(ids.deploying!));
+  const hit = res.body.results.find((r) => r.id === ids.deploy)!;
+  assert.equal(hit.channel_name, 'general');
+  assert.equal(hit.reply_count, 1);
+  const h = hit.highlights[0]!;
+  assert.equal([...hit.snippet].slice(h.start, h.end).join(''), 'deploy');
+  assert.ok(!hit.snippet.includes('\u0002'));
+  const reply = (await find(a.token, 'reply')).body.results[0]!;
+  assert.equal(reply.parent_message_id, ids.deploy);
+  const thread = await find(a.token, 'rocket', `&thread_root_id=${ids.deploy}`);
+  assert.deepEqual(thread.body.results.map((r) => r.id).sort(), [ids.deploy, ids.reply].sort());
+});
+
+test('results only from channels and DMs the caller can read', async () => {
+  const mine = (await find(a.token, 'rocket')).body.results.map((r) => r.id);
+  assert.ok(mine.includes(ids.hidden!) && mine.includes(ids.dm!));
+  const theirs = (await find(b.token, 'rocket')).body.results.map((r) => r.id);
+  assert.ok(!theirs.includes(ids.hidden!), 'private channel hidden from non-members');
+  assert.ok(theirs.includes(ids.dm!), 'DM visible to its member');
+  assert.equal((await find(outsider.token, 'rocket')).status, 403);
+  assert.equal((await find(b.token, 'rocket', `&channel_id=${secret}`)).status, 404);
+  const onlyDm = await find(b.token, 'rocket', `&direct_conversation_id=${dm}`);
+  assert.deepEqual(
+    onlyDm.body.results.map((r) => r.id),
+    [ids.dm],
+  );
+  assert.equal((await find(outsider.token, 'rocket', `&direct_conversation_id=${dm}`)).status, 403);
+  const bot = await createBot(srv.deps, {
+    workspaceId: wid,
+    createdBy: a.userId,
+    displayName: 'Searcher',
+    scopes: 'messages:read',
+  });
+  const botHits = (await find(bot.token, 'rocket')).body.results.map((r) => r.id);
+  assert.ok(!botHits.includes(ids.dm!), 'bots without dms:read see no DMs');
+  const noScope = await createBot(srv.deps, {
+    workspaceId: wid,
+    createdBy: a.userId,
+    displayName: 'Blind',
+    scopes: 'channels:read',
+  });
+  assert.equal((await find(noScope.token, 'rocket')).status, 403);
+});
+
+test('edits re-index, deletes drop out, filters and paging', async () => {
+  const m = (
+    await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+      token: a.token,
+      body: { body: 'kumquat season' },
+    })
+  ).body.message.id;
+  const first = await find(a.token, 'kumquat');
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.deepEqual(
+    first.body.results.map((r) => r.id),
+    [m],
+  );
+  await api(srv, 'PATCH', `/api/messages/${m}`, {
+    token: a.token,
+    body: { body: 'persimmon season' },
+  });
+  assert.deepEqual((await find(a.token, 'kumquat')).body.results, []);
+  const edited = await find(a.token, 'persimmon');
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+  assert.deepEqual(
+    edited.body.results.map((r) => r.id),
+    [m],
+  );
+  await api(srv, 'DELETE', `/api/messages/${m}`, { token: a.token });
+  assert.deepEqual((await find(a.token, 'persimmon')).body.results, []);
+  const db = sqliteOf(srv);
+  db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)").run();
+  db.close();
+  assert.deepEqual(
+    (await find(a.token, 'rocket', `&author_id=${b.userId}`)).body.results.map((r) => r.id).sort(),
+    [ids.deploying, ids.dm === undefined ? '' : ids.reply].sort(),
+  );
+  assert.deepEqual((await find(a.token, 'rocket', '&before=2000-01-01')).body.results, []);
+  const p1 = await find(a.token, 'rocket', '&limit=2&sort=newest');
+  assert.equal(p1.body.results.length, 2);
+  assert.ok(p1.body.next_cursor);
+  const p2 = await find(a.token, 'rocket', `&limit=2&sort=newest&cursor=${p1.body.next_cursor}`);
+  const all = [...p1.body.results, ...p2.body.results].map((r) => r.id);
+  assert.equal(new Set(all).size, all.length);
+  assert.equal((await find(a.token, 'other', `&cursor=${p1.body.next_cursor}`)).status, 400);
+  assert.equal((await find(a.token, 'rocket', '&sort=random')).status, 400);
+  assert.equal((await find(a.token, 'rocket', '&limit=0')).status, 400);
+});
+
+test('hostile input never reaches FTS syntax: 200 or a clean 400, never 500', async () => {
+  for (const q of [
+    '"',
+    '""',
+    '*',
+    'rock*',
+    'NEAR(',
+    'NEAR(a b',
+    '-',
+    '- rocket',
+    '(((',
+    ')',
+    'a OR b',
+    'body:rocket',
+    '^rocket',
+    'rocket"',
+    "'; DROP TABLE messages; --",
+    '\u0000',
+    '🚀',
+    '   ',
+  ]) {
+    const res = await find(a.token, q);
+    assert.equal(res.status, 200, JSON.stringify(q));
+    assert.ok(Array.isArray(res.body.results));
+  }
+  const huge = await find(a.token, 'rocket '.repeat(1500));
+  assert.equal(huge.status, 400);
+  assert.match(String((huge.body as unknown as { error: string }).error), /too long/);
+  const many = await find(a.token, Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '));
+  assert.equal(many.status, 400);
+});
