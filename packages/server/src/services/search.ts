@@ -15,9 +15,10 @@ const MAX_TERMS = 32;
  */
 export function ftsQuery(q: string): string | undefined {
   // Control characters (NUL included) are never meaningful in a search: treat them as spaces.
-  // eslint-disable-next-line no-control-regex
-  const terms = q
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+  const printable = [...q]
+    .map((c) => ((c.codePointAt(0) ?? 0) < 32 || c === '\u007f' ? ' ' : c))
+    .join('');
+  const terms = printable
     .trim()
     .split(/\s+/)
     .filter((t) => t !== '');
