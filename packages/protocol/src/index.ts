@@ -17,6 +17,7 @@ export * from './api/messaging.js';
 export * from './api/conversations.js';
 export * from './api/channel-admin.js';
 export * from './api/search.js';
+export * from './api/uploads.js';
 export * from './api/event-subscriptions.js';
 export * from './api/operations.js';
 export * from './openapi.js';

@@ -6,6 +6,7 @@ import { EventsResource } from './resources/events.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
 import { MessagingResource } from './resources/messaging.js';
 import { SearchResource } from './resources/search.js';
+import { UploadsResource } from './resources/uploads.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
 
@@ -24,6 +25,7 @@ export class ClickClackClient {
   readonly dms: DmsResource;
   readonly admin: AdminResource;
   readonly search: SearchResource;
+  readonly uploads: UploadsResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -37,6 +39,7 @@ export class ClickClackClient {
     this.dms = new DmsResource(this.http);
     this.admin = new AdminResource(this.http);
     this.search = new SearchResource(this.http);
+    this.uploads = new UploadsResource(this.http);
   }
 
   get baseUrl(): string {

@@ -2,6 +2,8 @@ import { ClickClackError } from './errors.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 export type Query = Record<string, string | number | boolean | undefined>;
+/** A protocol query type with every value loosened: numbers and booleans are stringified. */
+export type QueryOf<T> = { [K in keyof T]?: string | number | boolean };
 
 export interface HttpOptions {
   baseUrl: string;
@@ -14,21 +16,34 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
+/** A request's optional parts: query, JSON body, or a raw body with its own headers. */
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  425: 'Too Early',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** Query string with keys sorted and undefined values left out. */
@@ -75,11 +90,7 @@ export class Http {
   }
 
   /** Sends a request and returns the parsed JSON body (undefined for empty bodies). */
-  async request<T>(
-    method: string,
-    path: string,
-    opts: { query?: Query; body?: unknown } = {},
-  ): Promise<T> {
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.raw(method, path, opts);
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
@@ -94,16 +105,20 @@ export class Http {
       body?: unknown;
       rawBody?: BodyInit;
       headers?: Record<string, string>;
+      /** The body is a stream: send it half-duplex. */
+      duplex?: boolean;
     } = {},
   ): Promise<Response> {
     const hasJson = opts.body !== undefined;
-    const init: RequestInit = {
+    const init = {
       method,
       headers: { ...this.headers(method, hasJson), ...opts.headers },
       body: hasJson ? JSON.stringify(opts.body) : opts.rawBody,
       signal: AbortSignal.timeout(this.timeoutMs),
       credentials: 'same-origin',
-    };
+      // A streamed request body needs half-duplex mode in fetch.
+      ...(opts.duplex ? { duplex: 'half' } : {}),
+    } as RequestInit;
     const res = await this.fetchImpl(`${this.baseUrl}${path}${queryString(opts.query)}`, init);
     if (!res.ok) {
       const text = await res.text();

@@ -9,5 +9,6 @@ export * from './resources/messages.js';
 export * from './resources/messaging.js';
 export * from './resources/workspaces.js';
 export * from './resources/search.js';
+export * from './resources/uploads.js';
 export * from './realtime/connection.js';
 export type * from '@clickclack/protocol';

@@ -1,4 +1,7 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import { LocalDiskBlobStore } from './blobs/local-disk.js';
+import { DEFAULT_UPLOAD_MAX_BYTES, sweepOrphanUploads } from './services/uploads.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';
@@ -26,6 +29,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Outgoing callbacks: loopback targets are refused unless a test allows them. */
   integrations?: Partial<Omit<DispatcherOptions, 'policy'>> & { allowLoopbackCallbacks?: boolean };
+  /** Upload storage directory and per-file limit; orphans are swept after the grace period. */
+  uploads?: { dir: string; maxBytes?: number; orphanGraceMs?: number };
   /** Realtime tuning; defaults suit production. */
   realtime?: Partial<SessionOptions> & HubOptions;
 }
@@ -68,9 +73,27 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
     outbound,
     realtime: hub,
+    ...(opts.uploads
+      ? {
+          uploads: {
+            blobs: new LocalDiskBlobStore(opts.uploads.dir),
+            maxBytes: opts.uploads.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+          },
+        }
+      : {}),
   };
+  // Uploads nothing ever attached are deleted a day later (checked hourly).
+  const sweeper = setInterval(
+    () =>
+      void sweepOrphanUploads(deps, opts.uploads?.orphanGraceMs ?? 86_400_000).catch(
+        () => undefined,
+      ),
+    3_600_000,
+  );
+  sweeper.unref();
   const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
   app.addHook('onClose', async () => {
+    clearInterval(sweeper);
     hub.stop();
     wss.close();
     await dispatcher.stop();
@@ -95,6 +118,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   await app.register(cookie);
+  await app.register(multipart, {
+    limits: {
+      files: 1,
+      fields: 10,
+      fieldSize: 1024,
+      parts: 20,
+      fileSize: (opts.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES) + 1,
+    },
+  });
   registerErrorHandling(app);
   registerAuth(app, deps);
   registerRoutes(app, deps);

@@ -29,6 +29,7 @@ export async function startTestServer(
     devBootstrap?: boolean;
     realtime?: AppOptions['realtime'];
     integrations?: AppOptions['integrations'];
+    uploadMaxBytes?: number;
     /** Reuse a data directory (a restart); a fresh one by default. */
     dataDir?: string;
   } = {},
@@ -43,6 +44,7 @@ export async function startTestServer(
     devBootstrap,
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
+    uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

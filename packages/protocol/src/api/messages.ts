@@ -29,6 +29,8 @@ export const CreateMessageBody = Type.Object({
   nonce: Type.Optional(Type.String({ maxLength: 512 })),
   kind: Type.Optional(Type.String({ maxLength: 40 })),
   turn_id: Type.Optional(Type.String({ maxLength: 200 })),
+  /** Attach an upload in the same write. */
+  upload_id: Type.Optional(Type.String({ maxLength: 100 })),
 });
 export type CreateMessageBody = Static<typeof CreateMessageBody>;
 

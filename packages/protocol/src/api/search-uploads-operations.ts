@@ -1,5 +1,8 @@
 import { ok, type Operation } from './operation.js';
+import { OkResponse } from './auth.js';
+import { MessageParams } from './messages.js';
 import * as S from './search.js';
+import * as U from './uploads.js';
 
 /** Search and uploads. */
 export const SEARCH_UPLOAD_OPERATIONS = {
@@ -10,5 +13,22 @@ export const SEARCH_UPLOAD_OPERATIONS = {
     auth: true,
     query: S.SearchQuery,
     responses: ok(200, S.SearchResponse),
+  },
+  uploadByNonce: {
+    method: 'GET',
+    path: '/api/uploads/by-nonce',
+    summary: "The caller's upload with this nonce",
+    auth: true,
+    query: U.UploadByNonceQuery,
+    responses: ok(200, U.UploadResponse),
+  },
+  attachUpload: {
+    method: 'POST',
+    path: '/api/messages/:message_id/attachments',
+    summary: 'Attach an upload to your message',
+    auth: true,
+    params: MessageParams,
+    body: U.AttachBody,
+    responses: ok(200, OkResponse),
   },
 } satisfies Record<string, Operation>;

@@ -1,13 +1,18 @@
 import type {
   CreateReplyBody,
+  FollowResponse,
   Message,
+  MessageMutationResponse,
   MessageResponse,
+  OkResponse,
+  ReactionListResponse,
+  ReactionsResponse,
   ReplyResponse,
   ThreadPage,
   ThreadPageQuery,
 } from '@clickclack/protocol';
-import { ClickClackError } from '../errors.js';
-import { seg, type Http } from '../http.js';
+import { isClickClackError } from '../errors.js';
+import { seg, type Http, type QueryOf } from '../http.js';
 
 export class MessagesResource {
   constructor(private readonly http: Http) {}
@@ -29,8 +34,7 @@ export class MessagesResource {
       return res.message;
     } catch (err) {
       if (
-        err instanceof ClickClackError &&
-        err.status === 404 &&
+        isClickClackError(err, 404) &&
         err.headers.get('x-clickclack-message-nonce') === 'supported'
       ) {
         return null;
@@ -38,13 +42,51 @@ export class MessagesResource {
       throw err;
     }
   }
+
+  /** Replaces the text of the caller's own message. */
+  update(messageId: string, body: string): Promise<MessageMutationResponse> {
+    return this.http.request('PATCH', `/api/messages/${seg(messageId)}`, { body: { body } });
+  }
+
+  /** Soft delete: own messages, or any channel message for owners and moderators. */
+  delete(messageId: string): Promise<MessageMutationResponse> {
+    return this.http.request('DELETE', `/api/messages/${seg(messageId)}`);
+  }
+
+  addReaction(messageId: string, emoji: string): Promise<ReactionsResponse> {
+    return this.http.request('POST', `/api/messages/${seg(messageId)}/reactions`, {
+      body: { emoji },
+    });
+  }
+
+  removeReaction(messageId: string, emoji: string): Promise<ReactionsResponse> {
+    return this.http.request('DELETE', `/api/messages/${seg(messageId)}/reactions/${seg(emoji)}`);
+  }
+
+  /** Every reaction with who reacted. */
+  reactions(messageId: string): Promise<ReactionListResponse> {
+    return this.http.request('GET', `/api/messages/${seg(messageId)}/reactions`);
+  }
+
+  /** Follow (or with `false`, unfollow) a thread. */
+  follow(rootId: string, following = true): Promise<FollowResponse> {
+    return this.http.request(following ? 'POST' : 'DELETE', `/api/messages/${seg(rootId)}/follow`);
+  }
+
+  /** Attaches one of the caller's uploads to the caller's message. */
+  attach(messageId: string, uploadId: string): Promise<OkResponse> {
+    return this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
+      body: { upload_id: uploadId },
+    });
+  }
 }
 
 export class ThreadsResource {
   constructor(private readonly http: Http) {}
 
-  get(rootId: string, query: ThreadPageQuery = {}): Promise<ThreadPage> {
-    return this.http.request('GET', `/api/messages/${seg(rootId)}/thread`, { query: { ...query } });
+  /** One page of a thread: `limit`, `latest`, or one of `before_seq`/`after_seq`/`around_seq`. */
+  get(rootId: string, query: QueryOf<ThreadPageQuery> = {}): Promise<ThreadPage> {
+    return this.http.request('GET', `/api/messages/${seg(rootId)}/thread`, { query });
   }
 
   reply(rootId: string, input: CreateReplyBody): Promise<ReplyResponse> {

@@ -1,18 +1,25 @@
 import type {
-  AcceptInviteResponse,
+  AddMemberBody,
+  CreateInviteResponse,
   CreateWorkspaceBody,
   CreateWorkspaceResponse,
+  DirectoryResponse,
+  MemberEventResponse,
   MemberListQuery,
   MemberListResponse,
+  PresenceResponse,
+  RemoveMemberResponse,
   Workspace,
   WorkspaceListResponse,
   WorkspaceResponse,
+  WorkspaceRole,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { seg, type Http, type QueryOf } from '../http.js';
 
 export class WorkspacesResource {
   constructor(private readonly http: Http) {}
 
+  /** The caller's workspaces, oldest first. */
   async list(): Promise<Workspace[]> {
     return (await this.http.request<WorkspaceListResponse>('GET', '/api/workspaces')).workspaces;
   }
@@ -27,22 +34,54 @@ export class WorkspacesResource {
     ).workspace;
   }
 
-  members(workspaceId: string, query: MemberListQuery = {}): Promise<MemberListResponse> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/members`, {
-      query: { ...query },
+  /** Member directory page (`q` filters by name, handle or email; `cursor` pages on). */
+  members(workspaceId: string, query: QueryOf<MemberListQuery> = {}): Promise<MemberListResponse> {
+    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/members`, { query });
+  }
+
+  /** Adds an existing user by `user_id`, `handle` or `email` (managers only). */
+  addMember(workspaceId: string, input: AddMemberBody): Promise<MemberEventResponse> {
+    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/members`, {
+      body: input,
     });
   }
 
+  updateMember(
+    workspaceId: string,
+    userId: string,
+    role: WorkspaceRole,
+  ): Promise<MemberEventResponse> {
+    return this.http.request(
+      'PATCH',
+      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
+      { body: { role } },
+    );
+  }
+
+  removeMember(workspaceId: string, userId: string): Promise<RemoveMemberResponse> {
+    return this.http.request(
+      'DELETE',
+      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
+    );
+  }
+
+  /** A single-use invite; hand `token` to the invitee (see `client.invites.accept`). */
+  createInvite(workspaceId: string): Promise<CreateInviteResponse> {
+    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/invites`, { body: {} });
+  }
+
+  /** User ids with at least one live realtime connection in the workspace. */
   async presence(workspaceId: string): Promise<string[]> {
     return (
-      await this.http.request<{ user_ids: string[] }>(
+      await this.http.request<PresenceResponse>(
         'GET',
         `/api/workspaces/${seg(workspaceId)}/presence`,
       )
     ).user_ids;
   }
 
-  acceptInvite(token: string): Promise<AcceptInviteResponse> {
-    return this.http.request('POST', `/api/invites/${seg(token)}/accept`, { body: {} });
+  /** Public channels with member counts, joined or not. */
+  channelDirectory(workspaceId: string): Promise<DirectoryResponse> {
+    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/channel-directory`);
   }
 }

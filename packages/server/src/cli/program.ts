@@ -8,6 +8,7 @@ import { registerMessageCommands, registerThreadCommands } from './client/messag
 import { registerMessagingCommands } from './client/messaging.js';
 import { registerSearchCommand } from './client/search.js';
 import { registerSessionCommands } from './client/session.js';
+import { registerUploadCommand } from './client/upload.js';
 import { CliError } from './log.js';
 
 const SERVER_COMMANDS = new Set(['serve', 'migrate', 'admin', 'backup', 'export', 'version']);
@@ -61,6 +62,7 @@ function clientProgram(): Command {
   registerMessagingCommands(program);
   registerConversationCommands(program);
   registerSearchCommand(program);
+  registerUploadCommand(program);
   return program;
 }
 

@@ -15,6 +15,8 @@ export interface ServerConfig {
   allowLoopbackCallbacks: boolean;
   /** Most events one socket replays before it must resync (close 4001). */
   replayLimit: number;
+  /** Largest accepted upload, in bytes. */
+  uploadMaxBytes: number;
 }
 
 export interface ServeFlags {
@@ -28,6 +30,7 @@ export interface ServeFlags {
   metricsEnabled?: string;
   allowLoopbackCallbacks?: string;
   replayLimit?: string;
+  uploadMaxBytes?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -88,6 +91,17 @@ export function resolveServerConfig(
   );
   if (!Number.isInteger(replayLimit) || replayLimit < 1)
     throw new Error('realtime replay limit must be a positive integer');
+  const uploadMaxBytes = Number(
+    str(
+      'upload_max_bytes',
+      'CLICKCLACK_UPLOAD_MAX_BYTES',
+      flags.uploadMaxBytes,
+      String(25 * 1024 * 1024),
+    ),
+  );
+  if (!Number.isInteger(uploadMaxBytes) || uploadMaxBytes < 1) {
+    throw new Error('upload max bytes must be a positive integer');
+  }
   return {
     addr: str('addr', 'CLICKCLACK_ADDR', flags.addr, ':8080') || ':8080',
     data,
@@ -98,6 +112,7 @@ export function resolveServerConfig(
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
     replayLimit,
+    uploadMaxBytes,
     allowLoopbackCallbacks: bool(
       'allow_loopback_callbacks',
       'CLICKCLACK_ALLOW_LOOPBACK_CALLBACKS',

@@ -1,4 +1,5 @@
 import type { Event } from '@clickclack/protocol';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   realtime?: RealtimePort;
   /** Rules for calling out to integration URLs (slash commands, subscriptions). */
   outbound?: OutboundPolicy;
+  /** Upload storage and its per-file size limit; absent where uploads are not served. */
+  uploads?: { blobs: BlobStore; maxBytes: number };
 }
 
 /** Per-request context. */

@@ -78,6 +78,7 @@ export async function deleteMessage(
     const deleted: MessageRow = { ...message, body: '', deleted_at: nowIso() };
     await tx.messages.update(message.id, { body: '', deleted_at: deleted.deleted_at });
     if (channel) await tx.messaging.deletePin(channel.id, message.id);
+    await tx.uploads.detachAll(message.id);
     if (message.parent_message_id) await refreshThreadState(tx, message.parent_message_id);
     const event = await tx.events.append({
       ...(await messageEventScope(tx, deleted)),

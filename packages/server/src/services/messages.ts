@@ -21,6 +21,7 @@ import {
   requireReadableMessage,
 } from './policies.js';
 import { autoFollow } from './follows.js';
+import { linkUpload } from './uploads.js';
 import { recordChannelMentions } from './mentions.js';
 import { presentMessages, presentOne } from './present.js';
 import * as v from './validate.js';
@@ -210,6 +211,8 @@ export async function postRootMessage(
     };
     await tx.messages.insert(row);
     await tx.messages.insertThreadState(row.id);
+    if (body.upload_id?.trim())
+      await linkUpload(tx, actor, target.workspaceId, row.id, body.upload_id.trim());
     await target.markAuthorRead(seq, at);
     const event = await tx.events.append({
       type: 'message.created',

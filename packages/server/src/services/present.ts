@@ -4,6 +4,7 @@ import type {
   Message,
   MessageKind,
   ReactionSummary,
+  Upload,
   ThreadState,
   User,
   Workspace,
@@ -13,6 +14,7 @@ import type { MessageRow, ThreadStateRow } from '../store/repos/messages.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Role, WorkspaceRow } from '../store/repos/workspaces.js';
 import type { Repos } from '../store/store.js';
+import { presentUpload } from './uploads.js';
 
 /** Row → wire shapes. Optional wire fields are omitted, never null. */
 
@@ -101,6 +103,7 @@ function presentMessage(
   users: Map<string, UserRow>,
   threadState: ThreadState | undefined,
   reactions: ReactionSummary[] | undefined,
+  attachments: Upload[] | undefined,
 ): Message {
   const author = users.get(m.author_id);
   const quotedAuthor = m.quoted_author_id ? users.get(m.quoted_author_id) : undefined;
@@ -123,6 +126,7 @@ function presentMessage(
     kind: m.kind as MessageKind,
     ...(m.turn_id ? { turn_id: m.turn_id } : {}),
     author: author ? presentUser(author) : missingUser(m.author_id),
+    ...(attachments && attachments.length > 0 && !m.deleted_at ? { attachments } : {}),
     ...(m.quoted_message_id ? { quoted_message_id: m.quoted_message_id } : {}),
     ...(m.quoted_body_snapshot !== null && m.quoted_message_id
       ? { quoted_body_snapshot: m.quoted_body_snapshot }
@@ -178,6 +182,13 @@ export async function presentMessages(
         opts.viewerId,
       )
     : new Map<string, ReactionSummary[]>();
+  const attachments = new Map<string, Upload[]>();
+  for (const a of await db.uploads.attachmentsOf(rows.map((r) => r.id))) {
+    attachments.set(a.message_id, [
+      ...(attachments.get(a.message_id) ?? []),
+      presentUpload(a, false),
+    ]);
+  }
   return rows.map((r) =>
     presentMessage(
       r,
@@ -186,6 +197,7 @@ export async function presentMessages(
         ? presentThreadState(states.get(r.id), r.id)
         : undefined,
       r.deleted_at ? undefined : reactions.get(r.id),
+      attachments.get(r.id),
     ),
   );
 }

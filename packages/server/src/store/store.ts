@@ -9,6 +9,7 @@ import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
 import { SearchRepo } from './repos/search.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
+import { UploadsRepo } from './repos/uploads.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
 import type { DB } from './schema.js';
@@ -26,6 +27,7 @@ export class Repos {
   readonly subscriptions: SubscriptionsRepo;
   readonly messaging: MessagingRepo;
   readonly search: SearchRepo;
+  readonly uploads: UploadsRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -38,6 +40,7 @@ export class Repos {
     this.subscriptions = new SubscriptionsRepo(db);
     this.messaging = new MessagingRepo(db);
     this.search = new SearchRepo(db);
+    this.uploads = new UploadsRepo(db);
   }
 }
 

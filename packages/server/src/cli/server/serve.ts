@@ -34,6 +34,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     devBootstrap: config.devBootstrap,
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit },
+    uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -90,6 +91,7 @@ export function registerServe(program: Command): void {
         metricsEnabled: b(opts.metricsEnabled),
         allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
         replayLimit: opts.realtimeReplayLimit as string | undefined,
+        uploadMaxBytes: opts.uploadMaxBytes as string | undefined,
       });
     });
 }

@@ -1,9 +1,85 @@
-import { OPERATIONS } from '@clickclack/protocol';
-import type { ServiceDeps } from '../../services/context.js';
+import {
+  OPERATIONS,
+  UploadParams,
+  UploadQuery,
+  type UploadQuery as UploadQueryT,
+} from '@clickclack/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { Ctx, ServiceDeps } from '../../services/context.js';
+import { badRequest } from '../../services/errors.js';
 import { search } from '../../services/search.js';
+import { attachUpload, createUpload, openUpload, uploadByNonce } from '../../services/uploads.js';
+import { suppliedCorrelationId } from '../correlation.js';
 import { route, type App } from '../route.js';
+
+const ctx = (req: FastifyRequest): Ctx => ({
+  actor: req.actor,
+  correlationId: suppliedCorrelationId(req.raw),
+});
+
+/** RFC 6266/5987 filename parameter that no header injection can break. */
+function disposition(kind: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
 
 /** Search and uploads. */
 export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.search, async (req) => search(deps, req.actor, req.query));
+  route(app, OPERATIONS.uploadByNonce, async (req) => ({
+    upload: await uploadByNonce(deps, req.actor, req.query.workspace_id, req.query.nonce),
+  }));
+  route(app, OPERATIONS.attachUpload, async (req) =>
+    attachUpload(deps, ctx(req), req.params.message_id, req.body.upload_id),
+  );
+
+  // Multipart in, bytes out: these two are not JSON operations, so they are wired by hand.
+  app.post('/api/uploads', { schema: { querystring: UploadQuery } }, async (req, reply) => {
+    if (!req.isMultipart())
+      throw badRequest('uploads must be multipart/form-data with one file part');
+    const query = req.query as UploadQueryT;
+    const fields: Record<string, string> = {};
+    let result: Awaited<ReturnType<typeof createUpload>> | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value).slice(0, 1024);
+        continue;
+      }
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        continue;
+      }
+      if (result) throw badRequest('only one file is supported');
+      const workspaceId = (query.workspace_id ?? fields.workspace_id ?? '').trim();
+      if (query.workspace_id && fields.workspace_id && query.workspace_id !== fields.workspace_id) {
+        throw badRequest('workspace_id in the query and the form differ');
+      }
+      if (!workspaceId)
+        throw badRequest('workspace_id is required (in the query, or as a field before the file)');
+      result = await createUpload(deps, req.actor, {
+        workspaceId,
+        nonce: query.nonce,
+        file: { stream: part.file, filename: part.filename, mimetype: part.mimetype },
+        durationMs: Number(fields.duration_ms ?? 0),
+      });
+    }
+    if (!result) throw badRequest('file is required');
+    return reply.status(result.status).send({ upload: result.upload });
+  });
+
+  app.get('/api/uploads/:upload_id', { schema: { params: UploadParams } }, async (req, reply) => {
+    const { upload_id } = req.params as { upload_id: string };
+    const file = await openUpload(deps, req.actor, upload_id);
+    return reply
+      .header('content-type', file.servedType)
+      .header('content-length', String(file.size))
+      .header(
+        'content-disposition',
+        disposition(file.inline ? 'inline' : 'attachment', file.upload.filename),
+      )
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', 'sandbox')
+      .header('cache-control', 'private, max-age=300')
+      .send(file.stream);
+  });
 }

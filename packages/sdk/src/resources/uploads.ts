@@ -1,0 +1,95 @@
+import type { Upload, UploadResponse } from '@clickclack/protocol';
+import { ClickClackError } from '../errors.js';
+import { seg, type Http } from '../http.js';
+
+export interface UploadInput {
+  /** The bytes, as a web stream (a Blob's `.stream()`, or a file stream converted with `Readable.toWeb`). */
+  stream: ReadableStream<Uint8Array>;
+  filename: string;
+  contentType?: string;
+  /** Called with the number of bytes sent so far. */
+  onProgress?: (sent: number) => void;
+  nonce?: string;
+}
+
+const encoder = new TextEncoder();
+
+/** One multipart body, streamed so large files never sit in memory and progress is observable. */
+function multipart(input: UploadInput, boundary: string): ReadableStream<Uint8Array> {
+  const safeName = input.filename.replace(/["\r\n\\]/g, '_');
+  const head = encoder.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\n` +
+      `Content-Type: ${input.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  const reader = input.stream.getReader();
+  let sent = 0;
+  let stage: 'head' | 'body' | 'done' = 'head';
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (stage === 'head') {
+        stage = 'body';
+        controller.enqueue(head);
+        return;
+      }
+      if (stage === 'done') return controller.close();
+      const { value, done } = await reader.read();
+      if (done) {
+        stage = 'done';
+        controller.enqueue(tail);
+        return;
+      }
+      sent += value.byteLength;
+      input.onProgress?.(sent);
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      void reader.cancel(reason);
+    },
+  });
+}
+
+export class UploadsResource {
+  constructor(private readonly http: Http) {}
+
+  async create(workspaceId: string, input: UploadInput): Promise<Upload> {
+    const boundary = `----clickclack${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
+    const res = await this.http.raw('POST', '/api/uploads', {
+      query: { workspace_id: workspaceId, nonce: input.nonce },
+      rawBody: multipart(input, boundary),
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      duplex: true,
+    });
+    return ((await res.json()) as UploadResponse).upload;
+  }
+
+  /** The caller's upload with this nonce, or null (404 with the nonce-support header). */
+  async findByNonce(workspaceId: string, nonce: string): Promise<Upload | null> {
+    try {
+      return (
+        await this.http.request<UploadResponse>('GET', '/api/uploads/by-nonce', {
+          query: { workspace_id: workspaceId, nonce },
+        })
+      ).upload;
+    } catch (err) {
+      if (
+        err instanceof ClickClackError &&
+        err.status === 404 &&
+        err.headers.get('x-clickclack-upload-nonce') === 'supported'
+      )
+        return null;
+      throw err;
+    }
+  }
+
+  attach(messageId: string, uploadId: string): Promise<{ ok: boolean }> {
+    return this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
+      body: { upload_id: uploadId },
+    });
+  }
+
+  /** The raw download response (stream its body). */
+  download(uploadId: string): Promise<Response> {
+    return this.http.raw('GET', `/api/uploads/${seg(uploadId)}`);
+  }
+}

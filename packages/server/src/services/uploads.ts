@@ -1,0 +1,259 @@
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Upload } from '@clickclack/protocol';
+import { fileTypeFromBuffer } from 'file-type';
+import { imageSize } from 'image-size';
+import { BlobTooLargeError } from '../blobs/blob-store.js';
+import { nowIso } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import type { UploadRow } from '../store/repos/uploads.js';
+import type { Repos } from '../store/store.js';
+import type { Actor } from './actor.js';
+import type { Ctx, ServiceDeps } from './context.js';
+import { DomainError, badRequest, conflict, forbidden, notFound } from './errors.js';
+import { messageEventScope, messageRef } from './message-scope.js';
+import { assertScope, requireMember, requireReadableMessage, canReadChannel } from './policies.js';
+import * as v from './validate.js';
+
+export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+/** Types served inline; everything else is downloaded as application/octet-stream. */
+const INLINE = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'video/mp4',
+  'video/webm',
+  'text/plain',
+  'application/pdf',
+]);
+
+export function presentUpload(u: UploadRow, withNonce = true): Upload {
+  return {
+    id: u.id,
+    workspace_id: u.workspace_id,
+    owner_id: u.owner_id,
+    ...(withNonce && u.client_nonce ? { nonce: u.client_nonce } : {}),
+    filename: u.filename,
+    content_type: u.content_type,
+    byte_size: u.byte_size,
+    width: u.width,
+    height: u.height,
+    duration_ms: u.duration_ms,
+    created_at: u.created_at,
+  };
+}
+
+/** A display name only: no directories, no control characters, bounded. */
+export function safeFilename(raw: string): string {
+  const name = [...basename(raw.replace(/\\/g, '/'))]
+    .filter((c) => (c.codePointAt(0) ?? 0) >= 32 && c !== '\u007f')
+    .join('')
+    .trim()
+    .slice(0, 255);
+  return name === '' || name === '.' || name === '..' ? 'file' : name;
+}
+
+/** The type comes from the bytes, not from what the client claimed (text is the exception). */
+async function sniff(head: Buffer, claimed: string): Promise<string> {
+  const detected = await fileTypeFromBuffer(head);
+  if (detected) return detected.mime;
+  const textual = claimed.split(';')[0]?.trim().toLowerCase() === 'text/plain' || head.length === 0;
+  return textual && !head.includes(0) ? 'text/plain' : 'application/octet-stream';
+}
+
+function dimensions(head: Buffer, type: string): { width: number; height: number } {
+  if (!type.startsWith('image/')) return { width: 0, height: 0 };
+  try {
+    const d = imageSize(head);
+    return { width: d.width ?? 0, height: d.height ?? 0 };
+  } catch {
+    return { width: 0, height: 0 };
+  }
+}
+
+export interface IncomingFile {
+  stream: Readable;
+  filename: string;
+  mimetype: string;
+}
+
+/**
+ * Stores an upload: membership and nonce checked first, bytes streamed to the blob store
+ * under a random key with the size limit enforced, then the row. A nonce replay returns the
+ * earlier upload without storing anything.
+ */
+export async function createUpload(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { workspaceId: string; nonce?: string; file: IncomingFile; durationMs?: number },
+): Promise<{ status: 200 | 201; upload: Upload }> {
+  const store = deps.uploads;
+  if (!store) throw new DomainError('internal', 'uploads are not configured');
+  assertScope(actor, 'uploads:write');
+  const db = deps.store.read;
+  await requireMember(db, actor, input.workspaceId);
+  const nonce = v.nonce(input.nonce);
+  if (nonce) {
+    const prev = await db.uploads.byNonce(actor.user.id, nonce);
+    if (prev) {
+      input.file.stream.resume();
+      if (prev.workspace_id !== input.workspaceId)
+        throw conflict('upload nonce was already used in another workspace');
+      return { status: 200, upload: presentUpload(prev) };
+    }
+  }
+  let blob;
+  try {
+    blob = await store.blobs.put(input.file.stream, store.maxBytes);
+  } catch (err) {
+    if (err instanceof BlobTooLargeError) throw new DomainError('payload_too_large', err.message);
+    throw err;
+  }
+  const type = await sniff(blob.head, input.file.mimetype);
+  const row: UploadRow = {
+    id: newId('upload'),
+    workspace_id: input.workspaceId,
+    owner_id: actor.user.id,
+    client_nonce: nonce,
+    filename: safeFilename(input.file.filename),
+    content_type: type,
+    byte_size: blob.size,
+    storage_path: blob.key,
+    ...dimensions(blob.head, type),
+    duration_ms: Math.max(0, Math.floor(input.durationMs ?? 0)) || 0,
+    created_at: nowIso(),
+  };
+  try {
+    await deps.store.write((tx) => tx.uploads.insert(row));
+  } catch (err) {
+    await store.blobs.delete(blob.key);
+    throw err;
+  }
+  return { status: 201, upload: presentUpload(row) };
+}
+
+/**
+ * Who may fetch an upload: its owner while nothing attaches it; afterwards anyone who can
+ * read one of the live messages that attach it. Everything else is a 404.
+ */
+export async function requireVisibleUpload(
+  tx: Repos,
+  actor: Actor,
+  uploadId: string,
+): Promise<UploadRow> {
+  const upload = await tx.uploads.byId(uploadId);
+  if (!upload) throw notFound('upload not found');
+  if (actor.kind === 'bot' && actor.workspaceId !== upload.workspace_id)
+    throw notFound('upload not found');
+  if (!(await tx.workspaces.role(upload.workspace_id, actor.user.id)))
+    throw notFound('upload not found');
+  const messages = await tx.uploads.messagesWith(upload.id);
+  if (messages.length === 0) {
+    if (upload.owner_id !== actor.user.id) throw notFound('upload not found');
+    return upload;
+  }
+  for (const m of messages) {
+    if (m.channel_id) {
+      const channel = await tx.channels.byId(m.channel_id);
+      if (channel && (await canReadChannel(tx, actor.user.id, channel))) return upload;
+    } else if (
+      m.direct_conversation_id &&
+      (actor.kind === 'human' || actor.scopes.has('dms:read'))
+    ) {
+      if (await tx.dms.isMember(m.direct_conversation_id, actor.user.id)) return upload;
+    }
+  }
+  throw notFound('upload not found');
+}
+
+export async function openUpload(
+  deps: ServiceDeps,
+  actor: Actor,
+  uploadId: string,
+): Promise<{
+  upload: UploadRow;
+  stream: Readable;
+  size: number;
+  servedType: string;
+  inline: boolean;
+}> {
+  assertScope(actor, 'messages:read');
+  if (!deps.uploads) throw notFound('upload not found');
+  const upload = await requireVisibleUpload(deps.store.read, actor, uploadId);
+  const { stream, size } = await deps.uploads.blobs.open(upload.storage_path);
+  const base = upload.content_type.split(';')[0]?.trim().toLowerCase() ?? '';
+  const servedType =
+    INLINE.has(base) || base.startsWith('audio/') ? base : 'application/octet-stream';
+  const inline = servedType !== 'application/octet-stream';
+  return { upload, stream, size, servedType, inline };
+}
+
+export async function uploadByNonce(
+  deps: ServiceDeps,
+  actor: Actor,
+  workspaceId: string,
+  rawNonce: string,
+): Promise<Upload> {
+  await requireMember(deps.store.read, actor, workspaceId);
+  const nonce = v.nonce(rawNonce);
+  const row = nonce ? await deps.store.read.uploads.byNonce(actor.user.id, nonce) : undefined;
+  if (!row || row.workspace_id !== workspaceId) {
+    throw new DomainError('not_found', 'upload not found', {
+      'X-ClickClack-Upload-Nonce': 'supported',
+    });
+  }
+  return presentUpload(row);
+}
+
+/** Links an upload the author may use to their message inside the caller's transaction. */
+export async function linkUpload(
+  tx: Repos,
+  actor: Actor,
+  messageWorkspace: string,
+  messageId: string,
+  uploadId: string,
+): Promise<boolean> {
+  const upload = await requireVisibleUpload(tx, actor, uploadId).catch(() => undefined);
+  if (!upload) throw forbidden('upload is not visible to you');
+  if (upload.workspace_id !== messageWorkspace) throw badRequest('upload is in another workspace');
+  return tx.uploads.attach(messageId, upload.id, nowIso());
+}
+
+export async function attachUpload(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  messageId: string,
+  uploadId: string,
+): Promise<{ ok: true }> {
+  assertScope(ctx.actor, 'uploads:write');
+  assertScope(ctx.actor, 'messages:write');
+  const event = await deps.store.write(async (tx) => {
+    const { message } = await requireReadableMessage(tx, ctx.actor, messageId);
+    if (message.direct_conversation_id) assertScope(ctx.actor, 'dms:write');
+    if (message.author_id !== ctx.actor.user.id)
+      throw forbidden('message attachments can only be changed by the message author');
+    if (message.deleted_at) throw badRequest('deleted messages cannot get attachments');
+    if (!(await linkUpload(tx, ctx.actor, message.workspace_id, message.id, uploadId.trim())))
+      return undefined;
+    return tx.events.append({
+      ...(await messageEventScope(tx, message)),
+      type: 'message.updated',
+      payload: messageRef(message),
+    });
+  });
+  if (event) deps.published([event]);
+  return { ok: true };
+}
+
+/** Deletes uploads nothing attaches once they are older than the grace period. */
+export async function sweepOrphanUploads(deps: ServiceDeps, graceMs: number): Promise<number> {
+  if (!deps.uploads) return 0;
+  const before = new Date(Date.now() - graceMs).toISOString();
+  const rows = await deps.store.read.uploads.orphans(before, 500);
+  for (const row of rows) {
+    await deps.store.write((tx) => tx.uploads.delete(row.id));
+    await deps.uploads.blobs.delete(row.storage_path);
+  }
+  return rows.length;
+}

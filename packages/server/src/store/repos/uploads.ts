@@ -1,0 +1,93 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { UploadsTable } from '../schema.js';
+import type { MessageRow } from './messages.js';
+
+export type UploadRow = Selectable<UploadsTable>;
+
+/** Upload metadata and which messages attach which uploads. */
+export class UploadsRepo {
+  constructor(private readonly db: Executor) {}
+
+  async insert(row: UploadRow): Promise<void> {
+    await this.db.insertInto('uploads').values(row).execute();
+  }
+
+  byId(id: string): Promise<UploadRow | undefined> {
+    return this.db.selectFrom('uploads').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byNonce(ownerId: string, nonce: string): Promise<UploadRow | undefined> {
+    return this.db
+      .selectFrom('uploads')
+      .selectAll()
+      .where('owner_id', '=', ownerId)
+      .where('client_nonce', '=', nonce)
+      .executeTakeFirst();
+  }
+
+  /** Links an upload to a message; false when it already was. */
+  async attach(messageId: string, uploadId: string, at: string): Promise<boolean> {
+    const res = await this.db
+      .insertInto('message_attachments')
+      .values({ message_id: messageId, upload_id: uploadId, created_at: at })
+      .onConflict((oc) => oc.columns(['message_id', 'upload_id']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async detachAll(messageId: string): Promise<void> {
+    await this.db.deleteFrom('message_attachments').where('message_id', '=', messageId).execute();
+  }
+
+  /** Attachments of live messages, in link order. */
+  async attachmentsOf(
+    messageIds: readonly string[],
+  ): Promise<(UploadRow & { message_id: string })[]> {
+    if (messageIds.length === 0) return [];
+    return this.db
+      .selectFrom('message_attachments as a')
+      .innerJoin('uploads as u', 'u.id', 'a.upload_id')
+      .selectAll('u')
+      .select('a.message_id')
+      .where('a.message_id', 'in', [...messageIds])
+      .orderBy('a.created_at')
+      .orderBy('u.id')
+      .execute();
+  }
+
+  /** Live messages that attach an upload (for download access checks). */
+  messagesWith(uploadId: string): Promise<MessageRow[]> {
+    return this.db
+      .selectFrom('message_attachments as a')
+      .innerJoin('messages as m', 'm.id', 'a.message_id')
+      .selectAll('m')
+      .where('a.upload_id', '=', uploadId)
+      .where('m.deleted_at', 'is', null)
+      .execute();
+  }
+
+  /** Uploads created at or before `before` that no message attaches. */
+  orphans(before: string, limit: number): Promise<UploadRow[]> {
+    return this.db
+      .selectFrom('uploads as u')
+      .selectAll('u')
+      .where('u.created_at', '<=', before)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('message_attachments as a')
+              .select('a.upload_id')
+              .whereRef('a.upload_id', '=', 'u.id'),
+          ),
+        ),
+      )
+      .limit(limit)
+      .execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('uploads').where('id', '=', id).execute();
+  }
+}
