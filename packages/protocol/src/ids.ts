@@ -22,6 +22,7 @@ export const ID_PREFIX = {
   slashCommand: 'cmd',
   slashInvocation: 'sci',
   incomingWebhook: 'whk',
+  botCommand: 'bcm',
 } as const;
 
 export const SECRET_PREFIX = {

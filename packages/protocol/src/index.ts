@@ -18,6 +18,7 @@ export * from './api/conversations.js';
 export * from './api/channel-admin.js';
 export * from './api/search.js';
 export * from './api/uploads.js';
+export * from './api/bots.js';
 export * from './api/event-subscriptions.js';
 export * from './api/operations.js';
 export * from './openapi.js';

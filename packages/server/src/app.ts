@@ -12,6 +12,7 @@ import { registerRoutes } from './http/routes/index.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime } from './http/realtime-upgrade.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
+import { BotUsage } from './services/bot-usage.js';
 import {
   Dispatcher,
   DISPATCH_DEFAULTS,
@@ -63,7 +64,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     policy: outbound,
   });
   await dispatcher.start();
+  const botUsage = new BotUsage();
+  const usageTimer = setInterval(
+    () => void botUsage.flush(opts.store).catch(() => undefined),
+    5_000,
+  );
+  usageTimer.unref();
   const deps: ServiceDeps = {
+    botUsage,
     store: opts.store,
     devBootstrap: opts.devBootstrap,
     // The log is the truth: a commit only wakes the tailer, which reads it back.
@@ -94,6 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
+    clearInterval(usageTimer);
+    await botUsage.flush(opts.store).catch(() => undefined);
     hub.stop();
     wss.close();
     await dispatcher.stop();

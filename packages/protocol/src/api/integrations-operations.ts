@@ -1,3 +1,5 @@
+import { Type } from 'typebox';
+import * as B from './bots.js';
 import * as S from './event-subscriptions.js';
 import { ok, type Operation } from './operation.js';
 import { WorkspaceParams } from './workspaces.js';
@@ -45,5 +47,78 @@ export const INTEGRATION_OPERATIONS = {
     params: S.SubscriptionParams,
     query: S.DeliveriesQuery,
     responses: ok(200, S.DeliveriesResponse),
+  },
+  createBot: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/bots',
+    summary: 'Create a service bot (managers) or your own bot, with a first token',
+    auth: true,
+    params: WorkspaceParams,
+    body: B.CreateBotBody,
+    responses: ok(201, B.CreateBotResponse),
+  },
+  listBots: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/bots',
+    summary: 'Bots of a workspace with their (redacted) tokens',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, B.BotListResponse),
+  },
+  listBotTokens: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/tokens',
+    summary: "A bot's tokens, newest first (redacted)",
+    auth: true,
+    params: B.BotParams,
+    responses: ok(200, B.BotTokenListResponse),
+  },
+  createBotToken: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/tokens',
+    summary: 'Mint another token (the raw ccb_ value is shown once)',
+    auth: true,
+    params: B.BotParams,
+    body: B.CreateTokenBody,
+    responses: ok(201, B.BotTokenResponse),
+  },
+  revokeBotToken: {
+    method: 'POST',
+    path: '/api/bot-tokens/:token_id/revoke',
+    summary: 'Revoke a token now (its sockets close)',
+    auth: true,
+    params: B.TokenParams,
+    responses: ok(200, B.BotTokenResponse),
+  },
+  removeBotMembership: {
+    method: 'DELETE',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/membership',
+    summary: 'Remove a bot from a workspace and revoke its tokens there (204)',
+    auth: true,
+    params: B.BotParams,
+    responses: ok(204, Type.Null()),
+  },
+  myBots: {
+    method: 'GET',
+    path: '/api/me/bots',
+    summary: 'Bots you own',
+    auth: true,
+    responses: ok(200, B.OwnedBotsResponse),
+  },
+  setBotCommands: {
+    method: 'PUT',
+    path: '/api/bots/self/commands',
+    summary: "Replace the calling bot's command menu (bot tokens with commands:write)",
+    auth: true,
+    body: B.SetCommandsBody,
+    responses: ok(200, B.BotCommandsResponse),
+  },
+  listBotCommands: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/bot-commands',
+    summary: 'Command menus of the bots in a workspace',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, B.BotCommandsResponse),
   },
 } satisfies Record<string, Operation>;

@@ -111,6 +111,7 @@ export async function actorForToken(
     if (tok.owner_user_id && !(await db.workspaces.role(tok.workspace_id, tok.owner_user_id))) {
       throw unauthenticated('bot owner is no longer a workspace member');
     }
+    deps.botUsage?.note(tok.id);
     return {
       kind: 'bot',
       user: bot,

@@ -33,6 +33,8 @@ export interface ServiceDeps {
   outbound?: OutboundPolicy;
   /** Upload storage and its per-file size limit; absent where uploads are not served. */
   uploads?: { blobs: BlobStore; maxBytes: number };
+  /** Collects bot-token uses for a batched `last_used_at` write. */
+  botUsage?: { note(tokenId: string): void };
 }
 
 /** Per-request context. */

@@ -285,6 +285,17 @@ export interface DirectReadsTable {
   last_read_at: string;
 }
 
+export interface BotCommandsTable {
+  id: string;
+  workspace_id: string;
+  bot_user_id: string;
+  command: string;
+  description: string;
+  args_hint: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -317,4 +328,5 @@ export interface DB {
   thread_follows: ThreadFollowsTable;
   direct_conversation_hidden: DirectConversationHiddenTable;
   direct_reads: DirectReadsTable;
+  bot_commands: BotCommandsTable;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Executor } from './executor.js';
 import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
+import { BotsRepo } from './repos/bots.js';
 import { ChannelsRepo } from './repos/channels.js';
 import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
@@ -28,6 +29,7 @@ export class Repos {
   readonly messaging: MessagingRepo;
   readonly search: SearchRepo;
   readonly uploads: UploadsRepo;
+  readonly bots: BotsRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -41,6 +43,7 @@ export class Repos {
     this.messaging = new MessagingRepo(db);
     this.search = new SearchRepo(db);
     this.uploads = new UploadsRepo(db);
+    this.bots = new BotsRepo(db);
   }
 }
 

@@ -1,5 +1,6 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
+import * as bots from '../../services/bot-admin.js';
 import * as subs from '../../services/event-subscriptions.js';
 import { route, type App } from '../route.js';
 
@@ -30,5 +31,49 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   }));
   route(app, OPERATIONS.listDeliveries, async (req) =>
     subs.listDeliveries(deps, req.actor, req.params.subscription_id, req.query),
+  );
+  route(app, OPERATIONS.createBot, async (req, reply) =>
+    reply
+      .status(201)
+      .send(await bots.createBotHttp(deps, req.actor, req.params.workspace_id, req.body)),
+  );
+  route(app, OPERATIONS.listBots, async (req) =>
+    bots.listBots(deps, req.actor, req.params.workspace_id),
+  );
+  route(app, OPERATIONS.listBotTokens, async (req) => ({
+    bot_tokens: await bots.listTokens(
+      deps,
+      req.actor,
+      req.params.workspace_id,
+      req.params.bot_user_id,
+    ),
+  }));
+  route(app, OPERATIONS.createBotToken, async (req, reply) =>
+    reply.status(201).send({
+      bot_token: await bots.createToken(
+        deps,
+        req.actor,
+        req.params.workspace_id,
+        req.params.bot_user_id,
+        req.body ?? {},
+      ),
+    }),
+  );
+  route(app, OPERATIONS.revokeBotToken, async (req) => ({
+    bot_token: await bots.revokeToken(deps, req.actor, req.params.token_id),
+  }));
+  route(app, OPERATIONS.removeBotMembership, async (req, reply) => {
+    await bots.removeBotMembership(
+      deps,
+      req.actor,
+      req.params.workspace_id,
+      req.params.bot_user_id,
+    );
+    return reply.status(204).send();
+  });
+  route(app, OPERATIONS.myBots, async (req) => bots.myBots(deps, req.actor));
+  route(app, OPERATIONS.setBotCommands, async (req) => bots.setCommands(deps, req.actor, req.body));
+  route(app, OPERATIONS.listBotCommands, async (req) =>
+    bots.listCommands(deps, req.actor, req.params.workspace_id),
   );
 }

@@ -1,0 +1,77 @@
+import { Type, type Static } from 'typebox';
+import { BotToken } from '../entities/auth.js';
+import { Timestamp } from '../entities/common.js';
+import { User } from '../entities/user.js';
+
+export const CreateBotBody = Type.Object({
+  display_name: Type.String({ maxLength: 200 }),
+  handle: Type.Optional(Type.String({ maxLength: 100 })),
+  avatar_url: Type.Optional(Type.String({ maxLength: 2000 })),
+  owner_user_id: Type.Optional(Type.String({ maxLength: 100 })),
+  token_name: Type.Optional(Type.String({ maxLength: 100 })),
+  scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 32 })),
+  initial_token: Type.Optional(Type.Boolean()),
+});
+export type CreateBotBody = Static<typeof CreateBotBody>;
+
+export const CreateBotResponse = Type.Object({ bot: User, bot_token: Type.Optional(BotToken) });
+export type CreateBotResponse = Static<typeof CreateBotResponse>;
+
+export const BotWithTokens = Type.Object({ bot: User, tokens: Type.Array(BotToken) });
+export const BotListResponse = Type.Object({ bots: Type.Array(BotWithTokens) });
+export type BotListResponse = Static<typeof BotListResponse>;
+
+export const BotParams = Type.Object({
+  workspace_id: Type.String({ maxLength: 100 }),
+  bot_user_id: Type.String({ maxLength: 100 }),
+});
+export type BotParams = Static<typeof BotParams>;
+
+export const CreateTokenBody = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 100 })),
+  scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 32 })),
+});
+export type CreateTokenBody = Static<typeof CreateTokenBody>;
+
+export const BotTokenResponse = Type.Object({ bot_token: BotToken });
+export type BotTokenResponse = Static<typeof BotTokenResponse>;
+export const BotTokenListResponse = Type.Object({ bot_tokens: Type.Array(BotToken) });
+export type BotTokenListResponse = Static<typeof BotTokenListResponse>;
+
+export const TokenParams = Type.Object({ token_id: Type.String({ maxLength: 100 }) });
+export type TokenParams = Static<typeof TokenParams>;
+
+export const OwnedBot = Type.Object({
+  bot: User,
+  workspace: Type.Object({ id: Type.String(), route_id: Type.String(), name: Type.String() }),
+  active_token_count: Type.Integer(),
+});
+export const OwnedBotsResponse = Type.Object({ bots: Type.Array(OwnedBot) });
+export type OwnedBotsResponse = Static<typeof OwnedBotsResponse>;
+
+export const BotCommandInput = Type.Object({
+  command: Type.String({ maxLength: 40 }),
+  description: Type.String({ maxLength: 200 }),
+  args_hint: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export const SetCommandsBody = Type.Object({
+  commands: Type.Array(BotCommandInput, { maxItems: 100 }),
+});
+export type SetCommandsBody = Static<typeof SetCommandsBody>;
+
+export const BotCommand = Type.Object({
+  id: Type.String(),
+  command: Type.String(),
+  description: Type.String(),
+  args_hint: Type.String(),
+  bot: Type.Object({
+    id: Type.String(),
+    handle: Type.String(),
+    display_name: Type.String(),
+    avatar_url: Type.String(),
+  }),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export const BotCommandsResponse = Type.Object({ bot_commands: Type.Array(BotCommand) });
+export type BotCommandsResponse = Static<typeof BotCommandsResponse>;

@@ -1,0 +1,90 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../executor.js';
+import type { BotCommandsTable } from '../schema.js';
+import type { BotTokenRow } from './auth.js';
+import type { UserRow } from './users.js';
+
+export type BotCommandRow = Selectable<BotCommandsTable>;
+
+/** Bot users of workspaces, their tokens and their command menus. */
+export class BotsRepo {
+  constructor(private readonly db: Executor) {}
+
+  botsIn(workspaceId: string): Promise<UserRow[]> {
+    return this.db
+      .selectFrom('users as u')
+      .innerJoin('workspace_members as m', 'm.user_id', 'u.id')
+      .selectAll('u')
+      .where('m.workspace_id', '=', workspaceId)
+      .where('u.kind', '=', 'bot')
+      .orderBy('u.created_at')
+      .execute();
+  }
+
+  ownedBy(ownerId: string): Promise<(UserRow & { workspace_id: string })[]> {
+    return this.db
+      .selectFrom('users as u')
+      .innerJoin('workspace_members as m', 'm.user_id', 'u.id')
+      .selectAll('u')
+      .select('m.workspace_id')
+      .where('u.owner_user_id', '=', ownerId)
+      .where('u.kind', '=', 'bot')
+      .execute();
+  }
+
+  tokens(workspaceId: string, botIds: readonly string[]): Promise<BotTokenRow[]> {
+    if (botIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('bot_tokens')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('bot_user_id', 'in', [...botIds])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  tokenById(id: string): Promise<BotTokenRow | undefined> {
+    return this.db.selectFrom('bot_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async revokeToken(id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('bot_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async replaceCommands(workspaceId: string, botId: string, rows: BotCommandRow[]): Promise<void> {
+    await this.db
+      .deleteFrom('bot_commands')
+      .where('workspace_id', '=', workspaceId)
+      .where('bot_user_id', '=', botId)
+      .execute();
+    if (rows.length > 0) await this.db.insertInto('bot_commands').values(rows).execute();
+  }
+
+  async deleteCommands(workspaceId: string, botId: string): Promise<void> {
+    await this.db
+      .deleteFrom('bot_commands')
+      .where('workspace_id', '=', workspaceId)
+      .where('bot_user_id', '=', botId)
+      .execute();
+  }
+
+  commands(
+    workspaceId: string,
+  ): Promise<(BotCommandRow & { handle: string; display_name: string; avatar_url: string })[]> {
+    return this.db
+      .selectFrom('bot_commands as c')
+      .innerJoin('users as u', 'u.id', 'c.bot_user_id')
+      .selectAll('c')
+      .select(['u.handle', 'u.display_name', 'u.avatar_url'])
+      .where('c.workspace_id', '=', workspaceId)
+      .orderBy('u.handle')
+      .orderBy('c.command')
+      .execute();
+  }
+}
