@@ -91,10 +91,7 @@ export async function runCli(argv: string[]): Promise<void> {
           : 2;
       return;
     }
-    const message =
-      err instanceof ClickClackError || err instanceof CliError
-        ? err.message
-        : (err as Error).message;
+    const message = err instanceof ClickClackError ? err.statusLine : (err as Error).message;
     process.stderr.write(`clickclack: ${message}\n`);
     process.exitCode = err instanceof CliError ? err.exitCode : 1;
   }
