@@ -241,10 +241,10 @@ describe('errors', () => {
         /fetch failed|ECONNREFUSED/,
       ],
       [['messages', 'list', '--workspace', 'missing'], 1, /workspace "missing" not found/],
-      [['frobnicate'], 2, /unknown command/],
+      [['frobnicate'], 1, /unknown command "frobnicate"/],
       [['send', '--bogus-flag', 'x'], 2, /unknown option/],
       [['messages', 'list', '--limit', 'many'], 2, /--limit must be an integer/],
-      [['--json'], 2, /client command is required/],
+      [['--json'], 1, /client command is required/],
     ];
     for (const [args, code, err] of cases) {
       const r = await runCli(args, as());

@@ -1,61 +1,97 @@
-import { Http, type HttpOptions } from './http.js';
+import type {
+  Me,
+  MentionsQuery,
+  MentionsResponse,
+  SearchQuery,
+  SearchResponse,
+  UpdateMeBody,
+} from '@clickclack/protocol';
+import { Http, type HttpOptions, type QueryOf } from './http.js';
 import { AuthResource } from './resources/auth.js';
 import { ChannelsResource } from './resources/channels.js';
-import { AdminResource, DmsResource } from './resources/conversations.js';
+import { DmsResource } from './resources/dms.js';
+import { EventSubscriptionsResource } from './resources/event-subscriptions.js';
 import { EventsResource } from './resources/events.js';
+import { InvitesResource } from './resources/invites.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
-import { MessagingResource } from './resources/messaging.js';
-import { SearchResource } from './resources/search.js';
 import { UploadsResource } from './resources/uploads.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
+import type { WebSocketConstructor } from './realtime/socket.js';
 
-export type ClickClackClientOptions = HttpOptions;
+export interface ClickClackClientOptions extends HttpOptions {
+  /** WebSocket implementation for `events.subscribe` and `realtime()` (default: global). */
+  webSocket?: WebSocketConstructor;
+}
 
 /** Typed ClickClack API client: fetch only, so it runs in Node, browsers and workers. */
 export class ClickClackClient {
   readonly http: Http;
+  readonly webSocket: WebSocketConstructor | undefined;
   readonly auth: AuthResource;
   readonly workspaces: WorkspacesResource;
   readonly channels: ChannelsResource;
   readonly messages: MessagesResource;
   readonly threads: ThreadsResource;
-  readonly events: EventsResource;
-  readonly messaging: MessagingResource;
   readonly dms: DmsResource;
-  readonly admin: AdminResource;
-  readonly search: SearchResource;
+  readonly invites: InvitesResource;
   readonly uploads: UploadsResource;
+  readonly events: EventsResource;
+  readonly eventTypes: { list(): Promise<string[]> };
+  readonly eventSubscriptions: EventSubscriptionsResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
+    this.webSocket = opts.webSocket;
     this.auth = new AuthResource(this.http);
     this.workspaces = new WorkspacesResource(this.http);
     this.channels = new ChannelsResource(this.http);
     this.messages = new MessagesResource(this.http);
     this.threads = new ThreadsResource(this.http);
-    this.events = new EventsResource(this.http);
-    this.messaging = new MessagingResource(this.http);
     this.dms = new DmsResource(this.http);
-    this.admin = new AdminResource(this.http);
-    this.search = new SearchResource(this.http);
+    this.invites = new InvitesResource(this.http);
     this.uploads = new UploadsResource(this.http);
+    this.events = new EventsResource(this.http, opts.webSocket);
+    this.eventTypes = { list: () => this.events.types() };
+    this.eventSubscriptions = new EventSubscriptionsResource(this.http);
   }
 
   get baseUrl(): string {
     return this.http.baseUrl;
   }
 
-  me() {
+  /** The signed-in user. */
+  me(): Promise<Me> {
     return this.auth.me();
   }
 
-  updateMe(patch: Parameters<AuthResource['updateMe']>[0]) {
+  updateMe(patch: UpdateMeBody): Promise<Me> {
     return this.auth.updateMe(patch);
   }
 
   setToken(token: string | undefined): void {
     this.http.token = token;
+  }
+
+  /** Full-text search; pass `next_cursor` back as `cursor` for the next page. */
+  search(
+    query: QueryOf<SearchQuery> & { workspace_id: string; q: string },
+  ): Promise<SearchResponse> {
+    return this.http.request('GET', '/api/search', { query });
+  }
+
+  /** Messages that mention the caller, newest first (`next_before` pages on). */
+  mentions(query: QueryOf<MentionsQuery> = {}): Promise<MentionsResponse> {
+    return this.http.request('GET', '/api/me/mentions', { query });
+  }
+
+  /** Liveness and readiness probes (no auth). */
+  healthz(): Promise<{ ok: boolean }> {
+    return this.http.request('GET', '/healthz');
+  }
+
+  readyz(): Promise<{ ok: boolean }> {
+    return this.http.request('GET', '/readyz');
   }
 
   /** A resumable realtime event stream for one workspace (see RealtimeConnection). */

@@ -22,6 +22,8 @@ export interface RequestOptions {
   body?: unknown;
   rawBody?: BodyInit;
   headers?: Record<string, string>;
+  /** The raw body is a stream: send it half-duplex. */
+  duplex?: boolean;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -97,24 +99,15 @@ export class Http {
   }
 
   /** Like request, but hands back the Response (for downloads and custom bodies). */
-  async raw(
-    method: string,
-    path: string,
-    opts: {
-      query?: Query;
-      body?: unknown;
-      rawBody?: BodyInit;
-      headers?: Record<string, string>;
-      /** The body is a stream: send it half-duplex. */
-      duplex?: boolean;
-    } = {},
-  ): Promise<Response> {
+  async raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const hasJson = opts.body !== undefined;
     const init = {
       method,
+      // A raw body (FormData, a stream) brings its own content type: only JSON sets one here.
       headers: { ...this.headers(method, hasJson), ...opts.headers },
       body: hasJson ? JSON.stringify(opts.body) : opts.rawBody,
-      signal: AbortSignal.timeout(this.timeoutMs),
+      // A streamed upload may legitimately take longer than any fixed request timeout.
+      signal: opts.duplex ? undefined : AbortSignal.timeout(this.timeoutMs),
       credentials: 'same-origin',
       // A streamed request body needs half-duplex mode in fetch.
       ...(opts.duplex ? { duplex: 'half' } : {}),

@@ -1,25 +1,18 @@
 import type { Event } from '@clickclack/protocol';
 import type { ClickClackClient } from '../client.js';
-
-/** The subset of the WebSocket API the SDK uses (browsers' WebSocket and `ws` both fit). */
-export interface WebSocketLike {
-  readonly readyState: number;
-  close(code?: number, reason?: string): void;
-  addEventListener(type: 'open', listener: () => void): void;
-  addEventListener(type: 'message', listener: (ev: { data: unknown }) => void): void;
-  addEventListener(type: 'close', listener: (ev: { code: number; reason: string }) => void): void;
-  addEventListener(type: 'error', listener: (ev: unknown) => void): void;
-}
-export type WebSocketConstructor = new (
-  url: string,
-  protocols?: string | string[],
-) => WebSocketLike;
+import {
+  bearerProtocols,
+  realtimeUrl,
+  webSocketImpl,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './socket.js';
 
 export interface RealtimeOptions {
   workspaceId: string;
   /** Last cursor already processed; omitted = start from the current tail. */
   afterCursor?: string;
-  /** WebSocket implementation (defaults to globalThis.WebSocket). */
+  /** WebSocket implementation (defaults to the client's, then globalThis.WebSocket). */
   webSocket?: WebSocketConstructor;
   /** Called when the server says the cursor is gone (4001): reload state, then continue. */
   onResync?: (info: { reason: string }) => void | Promise<void>;
@@ -52,16 +45,7 @@ export class RealtimeConnection implements AsyncIterable<Event> {
     private readonly opts: RealtimeOptions,
   ) {
     this.cursor = opts.afterCursor;
-    const WS = opts.webSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!WS) throw new Error('no WebSocket implementation: pass options.webSocket');
-    this.WS = WS;
-  }
-
-  private url(): string {
-    const base = this.client.baseUrl.replace(/^http/, 'ws');
-    const q = new URLSearchParams({ workspace_id: this.opts.workspaceId });
-    if (this.cursor) q.set('after_cursor', this.cursor);
-    return `${base}/api/realtime/ws?${q.toString()}`;
+    this.WS = webSocketImpl(opts.webSocket ?? client.webSocket);
   }
 
   private async start(): Promise<void> {
@@ -80,8 +64,10 @@ export class RealtimeConnection implements AsyncIterable<Event> {
   private connect(): void {
     if (this.closed) return;
     this.opts.onStatus?.(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const token = this.client.http.token;
-    const ws = new this.WS(this.url(), token ? [`clickclack.bearer.${token}`] : undefined);
+    const ws = new this.WS(
+      realtimeUrl(this.client.baseUrl, this.opts.workspaceId, this.cursor),
+      bearerProtocols(this.client.http.token),
+    );
     this.socket = ws;
     ws.addEventListener('open', () => {
       this.attempt = 0;

@@ -1,23 +1,15 @@
 import type {
-  AddMemberBody,
-  ChannelEventOnly,
-  CreateInviteResponse,
   CreateMessageBody,
   DirectConversation,
-  DirectoryResponse,
   DmListResponse,
   DmResponse,
-  MemberEventResponse,
   MessageEventResponse,
   MessagePage,
   MessagePageQuery,
+  OkResponse,
   ReceiptResponse,
-  RemoveMemberResponse,
-  UpdateChannelBody,
-  User,
-  WorkspaceRole,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { seg, type Http, type QueryOf } from '../http.js';
 
 /** Direct conversations. */
 export class DmsResource {
@@ -41,7 +33,8 @@ export class DmsResource {
     return (await this.http.request<DmResponse>('GET', `/api/dms/${seg(id)}`)).conversation;
   }
 
-  close(id: string): Promise<{ ok: boolean }> {
+  /** Hides the DM from the caller's list until the next message (or `open`). */
+  close(id: string): Promise<OkResponse> {
     return this.http.request('DELETE', `/api/dms/${seg(id)}`);
   }
 
@@ -50,8 +43,8 @@ export class DmsResource {
       .conversation;
   }
 
-  messages(id: string, query: MessagePageQuery = {}): Promise<MessagePage> {
-    return this.http.request('GET', `/api/dms/${seg(id)}/messages`, { query: { ...query } });
+  messages(id: string, query: QueryOf<MessagePageQuery> = {}): Promise<MessagePage> {
+    return this.http.request('GET', `/api/dms/${seg(id)}/messages`, { query });
   }
 
   sendMessage(id: string, input: CreateMessageBody): Promise<MessageEventResponse> {
@@ -60,67 +53,5 @@ export class DmsResource {
 
   markRead(id: string, seq: number): Promise<ReceiptResponse> {
     return this.http.request('POST', `/api/dms/${seg(id)}/read`, { body: { seq } });
-  }
-}
-
-/** Channel and workspace membership management. */
-export class AdminResource {
-  constructor(private readonly http: Http) {}
-
-  updateChannel(channelId: string, patch: UpdateChannelBody): Promise<ChannelEventOnly> {
-    return this.http.request('PATCH', `/api/channels/${seg(channelId)}`, { body: patch });
-  }
-
-  joinChannel(channelId: string): Promise<ChannelEventOnly> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/join`, { body: {} });
-  }
-
-  leaveChannel(channelId: string): Promise<ChannelEventOnly> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/leave`, { body: {} });
-  }
-
-  async channelMembers(channelId: string): Promise<User[]> {
-    return (
-      await this.http.request<{ members: User[] }>('GET', `/api/channels/${seg(channelId)}/members`)
-    ).members;
-  }
-
-  addChannelMember(channelId: string, userId: string): Promise<ChannelEventOnly> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/members`, {
-      body: { user_id: userId },
-    });
-  }
-
-  removeChannelMember(channelId: string, userId: string): Promise<ChannelEventOnly> {
-    return this.http.request('DELETE', `/api/channels/${seg(channelId)}/members/${seg(userId)}`);
-  }
-
-  channelDirectory(workspaceId: string): Promise<DirectoryResponse> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/channel-directory`);
-  }
-
-  addMember(workspaceId: string, input: AddMemberBody): Promise<MemberEventResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/members`, {
-      body: input,
-    });
-  }
-
-  setRole(workspaceId: string, userId: string, role: WorkspaceRole): Promise<MemberEventResponse> {
-    return this.http.request(
-      'PATCH',
-      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
-      { body: { role } },
-    );
-  }
-
-  removeMember(workspaceId: string, userId: string): Promise<RemoveMemberResponse> {
-    return this.http.request(
-      'DELETE',
-      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
-    );
-  }
-
-  createInvite(workspaceId: string): Promise<CreateInviteResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/invites`, { body: {} });
   }
 }

@@ -1,5 +1,12 @@
-import type { EphemeralBody, Event, EventPage } from '@clickclack/protocol';
+import type { Event, EventPage, EventTypesResponse } from '@clickclack/protocol';
 import type { Http } from '../http.js';
+import {
+  bearerProtocols,
+  realtimeUrl,
+  webSocketImpl,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from '../realtime/socket.js';
 
 export interface EventListOptions {
   workspaceId: string;
@@ -17,9 +24,38 @@ export interface RealtimeEventPage {
   hasMore: boolean;
 }
 
-export class EventsResource {
-  constructor(private readonly http: Http) {}
+export type RealtimeEvent = Event;
+export type RealtimeEventPayload = { correlation_id?: string; [k: string]: unknown };
 
+interface EphemeralBase {
+  workspaceId: string;
+  payload?: RealtimeEventPayload;
+}
+type EphemeralTarget =
+  | { channelId: string; directConversationId?: never }
+  | { directConversationId: string; channelId?: never };
+
+/** Typing and agent progress name exactly one conversation; presence names none. */
+export type EphemeralEventInput =
+  | (EphemeralBase & {
+      type: 'typing.started' | 'typing.stopped' | 'agent.progress';
+    } & EphemeralTarget)
+  | (EphemeralBase & { type: 'presence.changed'; channelId?: never; directConversationId?: never });
+
+export interface SubscribeOptions {
+  workspaceId: string;
+  afterCursor?: string;
+  onEvent: (event: RealtimeEvent) => void;
+  onClose?: (ev: { code: number; reason: string }) => void;
+}
+
+export class EventsResource {
+  constructor(
+    private readonly http: Http,
+    private readonly webSocket?: WebSocketConstructor,
+  ) {}
+
+  /** One page of the durable log after a cursor (`includeTail` adds the newest cursor). */
   async list(opts: EventListOptions): Promise<RealtimeEventPage> {
     const page = await this.http.request<EventPage>('GET', '/api/realtime/events', {
       query: {
@@ -33,14 +69,36 @@ export class EventsResource {
     return { events: page.events, tailCursor: page.tail_cursor, hasMore: page.has_more };
   }
 
-  async publishEphemeral(input: EphemeralBody): Promise<Event> {
-    return (
-      await this.http.request<{ event: Event }>('POST', '/api/realtime/ephemeral', { body: input })
-    ).event;
+  /** Typing, presence or agent progress: delivered live, never stored. */
+  async publishEphemeral(input: EphemeralEventInput): Promise<RealtimeEvent> {
+    const body = {
+      workspace_id: input.workspaceId,
+      channel_id: input.channelId,
+      direct_conversation_id: input.directConversationId,
+      type: input.type,
+      payload: input.payload,
+    };
+    return (await this.http.request<{ event: Event }>('POST', '/api/realtime/ephemeral', { body }))
+      .event;
   }
 
+  /**
+   * A raw WebSocket on the workspace's stream, every frame parsed into `onEvent`. No
+   * reconnects: use `client.realtime()` for a resumable stream.
+   */
+  subscribe(opts: SubscribeOptions): WebSocketLike {
+    const WS = webSocketImpl(this.webSocket);
+    const ws = new WS(
+      realtimeUrl(this.http.baseUrl, opts.workspaceId, opts.afterCursor),
+      bearerProtocols(this.http.token),
+    );
+    ws.addEventListener('message', (ev) => opts.onEvent(JSON.parse(String(ev.data)) as Event));
+    if (opts.onClose) ws.addEventListener('close', opts.onClose);
+    return ws;
+  }
+
+  /** Every durable event type the server writes. */
   async types(): Promise<string[]> {
-    return (await this.http.request<{ event_types: string[] }>('GET', '/api/event-types'))
-      .event_types;
+    return (await this.http.request<EventTypesResponse>('GET', '/api/event-types')).event_types;
   }
 }

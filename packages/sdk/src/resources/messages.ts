@@ -4,7 +4,6 @@ import type {
   Message,
   MessageMutationResponse,
   MessageResponse,
-  OkResponse,
   ReactionListResponse,
   ReactionsResponse,
   ReplyResponse,
@@ -71,13 +70,6 @@ export class MessagesResource {
   /** Follow (or with `false`, unfollow) a thread. */
   follow(rootId: string, following = true): Promise<FollowResponse> {
     return this.http.request(following ? 'POST' : 'DELETE', `/api/messages/${seg(rootId)}/follow`);
-  }
-
-  /** Attaches one of the caller's uploads to the caller's message. */
-  attach(messageId: string, uploadId: string): Promise<OkResponse> {
-    return this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
-      body: { upload_id: uploadId },
-    });
   }
 }
 

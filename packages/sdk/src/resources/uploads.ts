@@ -1,5 +1,5 @@
-import type { Upload, UploadResponse } from '@clickclack/protocol';
-import { ClickClackError } from '../errors.js';
+import type { OkResponse, Upload, UploadResponse } from '@clickclack/protocol';
+import { isClickClackError } from '../errors.js';
 import { seg, type Http } from '../http.js';
 
 export interface UploadInput {
@@ -73,8 +73,7 @@ export class UploadsResource {
       ).upload;
     } catch (err) {
       if (
-        err instanceof ClickClackError &&
-        err.status === 404 &&
+        isClickClackError(err, 404) &&
         err.headers.get('x-clickclack-upload-nonce') === 'supported'
       )
         return null;
@@ -82,7 +81,8 @@ export class UploadsResource {
     }
   }
 
-  attach(messageId: string, uploadId: string): Promise<{ ok: boolean }> {
+  /** Attaches one of the caller's uploads to the caller's message. */
+  attach(messageId: string, uploadId: string): Promise<OkResponse> {
     return this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
       body: { upload_id: uploadId },
     });

@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import {
-  chmodSync,
+  accessSync,
   closeSync,
+  constants,
+  fchmodSync,
   fsyncSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -12,7 +17,6 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { CliError } from './log.js';
 
 /** What `login` stores for later commands; only used against the same server URL. */
@@ -23,6 +27,9 @@ export interface StoredConfig {
   channel?: string;
 }
 
+const KEYS = ['server', 'token', 'workspace', 'channel'] as const;
+
+/** `$XDG_CONFIG_HOME/clickclack/config.json`, else `~/.config/clickclack/config.json`. */
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CONFIG_HOME;
   if (xdg !== undefined && xdg !== '') {
@@ -32,52 +39,80 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.HOME || homedir(), '.config', 'clickclack', 'config.json');
 }
 
-/** A missing or unreadable config is no config. */
-export function loadConfig(path = configPath()): StoredConfig | undefined {
+/** A missing, unreadable or malformed config is simply no config. */
+export function loadConfig(path?: string): StoredConfig | undefined {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const parsed: unknown = JSON.parse(readFileSync(path ?? configPath(), 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
     const c = parsed as Record<string, unknown>;
-    const str = (k: string) =>
-      typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined;
-    return {
-      server: str('server'),
-      token: str('token'),
-      workspace: str('workspace'),
-      channel: str('channel'),
-    };
+    const out: StoredConfig = {};
+    for (const key of KEYS) {
+      const v = c[key];
+      if (typeof v === 'string' && v !== '') out[key] = v;
+    }
+    return out;
   } catch {
     return undefined;
   }
 }
 
-/** Writes atomically (temp file, fsync, rename) with mode 0600 in a 0700 directory. */
-export function saveConfig(config: StoredConfig, path = configPath()): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+/** JSON with the keys in their documented order, empty ones left out. */
+export function formatConfig(config: StoredConfig): string {
   const ordered: StoredConfig = {};
-  for (const key of ['server', 'token', 'workspace', 'channel'] as const) {
-    if (config[key]) ordered[key] = config[key];
-  }
-  let mode = 0o600;
+  for (const key of KEYS) if (config[key]) ordered[key] = config[key];
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/**
+ * The file to replace: a symlinked config is followed (the link itself stays), so
+ * dotfile managers that link the config keep working.
+ */
+function writeTarget(path: string): { target: string; mode: number } {
+  let isLink: boolean;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new CliError(`client config target "${path}" is not a regular file`);
-    mode = st.mode & 0o777;
-  } catch (err) {
-    if (err instanceof CliError) throw err;
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch {
+    return { target: path, mode: 0o600 };
   }
-  const tmp = join(dir, `.config.json.tmp-${randomBytes(6).toString('hex')}`);
-  try {
-    const fd = openSync(tmp, 'w', 0o600);
+  let target = path;
+  if (isLink) {
     try {
-      writeSync(fd, `${JSON.stringify(ordered, null, 2)}\n`);
+      target = realpathSync(path);
+    } catch (err) {
+      throw new CliError(`client config symlink "${path}" is dangling: ${(err as Error).message}`);
+    }
+  }
+  const st = statSync(target);
+  if (!st.isFile()) throw new CliError(`client config target "${target}" is not a regular file`);
+  try {
+    if ((st.mode & 0o222) === 0) throw new Error('no write bit');
+    accessSync(target, constants.W_OK);
+  } catch {
+    throw new CliError(`client config target "${target}" is not writable: permission denied`);
+  }
+  return { target, mode: st.mode & 0o777 };
+}
+
+/**
+ * Writes atomically (temp file in the same directory, fsync, rename) so a crash never
+ * leaves half a token behind. New files get 0600 in a 0700 directory; an existing
+ * file keeps its mode.
+ */
+export function saveConfig(config: StoredConfig, path = configPath()): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const { target, mode } = writeTarget(path);
+  const tmp = join(dirname(target), `.config.json.tmp-${randomBytes(6).toString('hex')}`);
+  try {
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      writeSync(fd, formatConfig(config));
+      // The umask may have narrowed the open() mode; set it exactly.
+      fchmodSync(fd, mode);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    chmodSync(tmp, mode);
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -87,20 +122,29 @@ export function deleteConfig(path = configPath()): void {
   rmSync(path, { force: true });
 }
 
-/** Same scheme, host:port (case-insensitive) and path, ignoring a trailing '/'. */
+/** scheme://host[:port]/path, with the host and port exactly as typed (no defaults). */
+function splitUrl(u: string): { scheme: string; host: string; path: string } | undefined {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?([^/?#]+)([^?#]*)/i.exec(u);
+  if (!m) return undefined;
+  return {
+    scheme: m[1]!.toLowerCase(),
+    host: m[2]!.toLowerCase(),
+    path: m[3]!.replace(/\/+$/, ''),
+  };
+}
+
+/**
+ * Whether a stored credential belongs to this server: same scheme, host:port (ignoring
+ * case) and path, ignoring a trailing '/'. `localhost` vs `127.0.0.1`, or an explicit
+ * default port, are different servers on purpose: a token is never sent somewhere the
+ * user did not log in to.
+ */
 export function sameServer(a: string | undefined, b: string | undefined): boolean {
   const x = (a ?? '').trim().replace(/\/+$/, '');
   const y = (b ?? '').trim().replace(/\/+$/, '');
   if (x === '' || y === '') return false;
-  try {
-    const u = new URL(x);
-    const v = new URL(y);
-    return (
-      u.protocol.toLowerCase() === v.protocol.toLowerCase() &&
-      u.host.toLowerCase() === v.host.toLowerCase() &&
-      u.pathname.replace(/\/+$/, '') === v.pathname.replace(/\/+$/, '')
-    );
-  } catch {
-    return x === y;
-  }
+  const u = splitUrl(x);
+  const v = splitUrl(y);
+  if (!u || !v) return x === y;
+  return u.scheme === v.scheme && u.host === v.host && u.path === v.path;
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { ClickClackError } from '@clickclack/sdk';
 import { Command, CommanderError } from 'commander';
+import { normalizeArgs } from './client/args.js';
 import { registerBrowseCommands } from './client/browse.js';
 import { registerConversationCommands } from './client/conversations.js';
 import { registerEventCommands } from './client/events.js';
@@ -14,11 +15,25 @@ import { CliError } from './log.js';
 const SERVER_COMMANDS = new Set(['serve', 'migrate', 'admin', 'backup', 'export', 'version']);
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
+/** Commander errors that are flag-parse errors: exit status 2, as the reference CLI. */
+const USAGE_ERRORS = new Set([
+  'commander.unknownOption',
+  'commander.optionMissingArgument',
+  'commander.invalidArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.conflictingOption',
+]);
+
 function base(name: string): Command {
   return new Command(name)
     .exitOverride()
-    .showSuggestionAfterError(true)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .showSuggestionAfterError(false)
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // One line, like every other error: `clickclack: <what went wrong>`.
+      outputError: (s, write) => write(`clickclack: ${s.replace(/^error: /, '')}`),
+    });
 }
 
 /**
@@ -41,19 +56,31 @@ async function serverProgram(): Promise<Command> {
 /** The scriptable chat client: every command talks to a server through the SDK. */
 function clientProgram(): Command {
   const program = base('clickclack')
+    .usage('[flags] <command> [args]')
     .description(
       'ClickClack chat client (server commands: serve, migrate, admin, backup, export, version)',
     )
     .option('--server <url>', 'server URL (env CLICKCLACK_SERVER, default http://localhost:8080)')
     .option('--token <token>', 'session or bot token (env CLICKCLACK_TOKEN)')
-    .option('--user <user-id>', 'act as this user with dev bootstrap (env CLICKCLACK_USER_ID)')
+    .option(
+      '--user <user-id>',
+      'act as this user on a dev-bootstrap server (env CLICKCLACK_USER_ID)',
+    )
     .option('--user-id <user-id>', 'same as --user')
     .option('--workspace <workspace>', 'workspace id, slug or name (env CLICKCLACK_WORKSPACE)')
     .option('--channel <channel>', 'channel id or name (env CLICKCLACK_CHANNEL)')
     .option('--json', 'print JSON')
     .option('--plain', 'print only the essential value')
     .option('--no-input', 'never prompt (accepted for scripts)')
-    .option('--verbose', 'accepted for compatibility');
+    .option('--verbose', 'accepted for compatibility')
+    // Reached only when the first word is no client command.
+    .argument('[command]')
+    .allowExcessArguments()
+    .action((word: string | undefined) => {
+      throw new CliError(
+        word === undefined ? 'client command is required' : `unknown command "${word}"`,
+      );
+    });
   registerSessionCommands(program);
   registerBrowseCommands(program);
   registerMessageCommands(program);
@@ -66,33 +93,35 @@ function clientProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and sets the exit code: 0 ok, 1 runtime error, 2 usage error. */
+/** One line for any failure: the HTTP status line, a network cause, or the message. */
+export function describeError(err: unknown): string {
+  if (err instanceof ClickClackError) return err.statusLine;
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'TimeoutError') return `request timed out: ${err.message}`;
+  const cause = err.cause instanceof Error ? err.cause.message : '';
+  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
+}
+
+/** Runs the CLI and sets the exit code: 0 ok, 1 runtime error, 2 flag-parse error. */
 export async function runCli(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   const first = args[0];
-  const program =
-    first === undefined || SERVER_COMMANDS.has(first) ? await serverProgram() : clientProgram();
-  const wantsHelp = args.includes('-h') || args.includes('--help');
-  if (first !== undefined && !wantsHelp && args.every((a) => a.startsWith('-'))) {
-    process.stderr.write('clickclack: client command is required\n');
-    process.exitCode = 2;
-    return;
-  }
   try {
-    await program.parseAsync(first === undefined ? [...argv, 'serve'] : argv);
+    if (first === undefined || SERVER_COMMANDS.has(first)) {
+      const program = await serverProgram();
+      await program.parseAsync([...argv.slice(0, 2), ...(first === undefined ? ['serve'] : args)]);
+      return;
+    }
+    const program = clientProgram();
+    await program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(program, args)]);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed its message (or the help text).
-      process.exitCode =
-        err.code === 'commander.helpDisplayed' ||
-        err.code === 'commander.help' ||
-        err.code === 'commander.version'
-          ? 0
-          : 2;
+      const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
+      process.exitCode = shown ? 0 : USAGE_ERRORS.has(err.code) ? 2 : 1;
       return;
     }
-    const message = err instanceof ClickClackError ? err.statusLine : (err as Error).message;
-    process.stderr.write(`clickclack: ${message}\n`);
+    process.stderr.write(`clickclack: ${describeError(err)}\n`);
     process.exitCode = err instanceof CliError ? err.exitCode : 1;
   }
 }

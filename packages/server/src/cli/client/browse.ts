@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { emitRows } from '../output.js';
 import { resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
+import { commandGroup } from './group.js';
 
 const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
 
 export function registerBrowseCommands(program: Command): void {
-  const workspaces = program.command('workspaces').description('workspaces you belong to');
+  const workspaces = commandGroup(program, 'workspaces', {
+    description: 'workspaces you belong to',
+    usage: 'usage: clickclack workspaces list',
+  });
   workspaces
     .command('list')
     .description('list workspaces: id, slug, name')
@@ -19,7 +23,11 @@ export function registerBrowseCommands(program: Command): void {
       );
     });
 
-  const channels = program.command('channels').description('channels of a workspace');
+  const channels = commandGroup(program, 'channels', {
+    description: 'channels of a workspace',
+    usage:
+      'usage: clickclack channels <list|create|join|leave|archive|members> [--workspace WORKSPACE]',
+  });
   channels
     .command('list')
     .description('list channels: id, name, kind')

@@ -97,7 +97,7 @@ export function registerConversationCommands(program: Command): void {
         name,
         kind: opts.private ? 'private' : 'public',
       });
-      if (opts.topic) await ctx.client.admin.updateChannel(res.channel.id, { topic: opts.topic });
+      if (opts.topic) await ctx.client.channels.update(res.channel.id, { topic: opts.topic });
       emit(ctx.mode, {
         json: res,
         plain: res.channel.id,
@@ -119,10 +119,10 @@ export function registerConversationCommands(program: Command): void {
         const { channel: ch } = await resolveChannel(ctx);
         const res =
           verb === 'join'
-            ? await ctx.client.admin.joinChannel(ch.id)
+            ? await ctx.client.channels.join(ch.id)
             : verb === 'leave'
-              ? await ctx.client.admin.leaveChannel(ch.id)
-              : await ctx.client.admin.updateChannel(ch.id, { archived: true });
+              ? await ctx.client.channels.leave(ch.id)
+              : await ctx.client.channels.update(ch.id, { archived: true });
         emit(ctx.mode, { json: res, plain: ch.id, human: `${done} #${ch.name}` });
       });
   }
@@ -133,7 +133,7 @@ export function registerConversationCommands(program: Command): void {
     .action(async (channel: string | undefined, _o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd, channel);
       const { channel: ch } = await resolveChannel(ctx);
-      const members = await ctx.client.admin.channelMembers(ch.id);
+      const members = await ctx.client.channels.members(ch.id);
       emitRows(
         ctx.mode,
         { channel: ch, members },

@@ -22,7 +22,7 @@ export function registerMessagingCommands(program: Command): void {
       const flags = cmd.optsWithGlobals<GlobalFlags & BodyFlags>();
       const ctx = ctxOf(cmd);
       const body = await resolveBody(flags, words);
-      const res = await ctx.client.messaging.edit(id, body);
+      const res = await ctx.client.messages.update(id, body);
       emit(ctx.mode, { json: res, plain: res.message.id, human: `edited ${res.message.id}` });
     });
   messages
@@ -31,7 +31,7 @@ export function registerMessagingCommands(program: Command): void {
     .argument('<message-id>')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const res = await ctx.client.messaging.delete(id);
+      const res = await ctx.client.messages.delete(id);
       emit(ctx.mode, { json: res, plain: res.message.id, human: `deleted ${res.message.id}` });
     });
 
@@ -50,8 +50,8 @@ export function registerMessagingCommands(program: Command): void {
           );
         const res =
           verb === 'add'
-            ? await ctx.client.messaging.addReaction(id, emoji)
-            : await ctx.client.messaging.removeReaction(id, emoji);
+            ? await ctx.client.messages.addReaction(id, emoji)
+            : await ctx.client.messages.removeReaction(id, emoji);
         emit(ctx.mode, {
           json: res,
           human: `reaction ${verb === 'add' ? 'added' : 'removed'} on ${id}`,
@@ -66,7 +66,7 @@ export function registerMessagingCommands(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const { channel } = await resolveChannel(ctx);
-      const list = await ctx.client.messaging.pinnedMessages(channel.id);
+      const list = await ctx.client.channels.pinnedMessages(channel.id);
       emitRows(
         ctx.mode,
         { channel, messages: list },
@@ -83,8 +83,8 @@ export function registerMessagingCommands(program: Command): void {
         const { channel } = await resolveChannel(ctx);
         const res =
           verb === 'add'
-            ? await ctx.client.messaging.pin(channel.id, id)
-            : await ctx.client.messaging.unpin(channel.id, id);
+            ? await ctx.client.channels.pinMessage(channel.id, id)
+            : await ctx.client.channels.unpinMessage(channel.id, id);
         emit(ctx.mode, {
           json: res,
           plain: id,

@@ -15,10 +15,10 @@ export function registerSearchCommand(program: Command): void {
       const scope = ctx.channel
         ? await resolveChannel(ctx)
         : { workspace: await resolveWorkspace(ctx), channel: undefined };
-      const res = await ctx.client.search.messages({
+      const res = await ctx.client.search({
         workspace_id: scope.workspace.id,
         q: words.join(' '),
-        limit: String(opts.limit),
+        limit: opts.limit,
         ...(scope.channel ? { channel_id: scope.channel.id } : {}),
         ...(opts.newest ? { sort: 'newest' } : {}),
       });
