@@ -123,6 +123,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
 
+  // Form posts (Mattermost-style `payload=` webhooks, slash commands) parse to a flat object.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Correlation-ID', req.id);
   });

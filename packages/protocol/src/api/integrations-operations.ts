@@ -1,6 +1,9 @@
 import { Type } from 'typebox';
 import * as B from './bots.js';
 import * as S from './event-subscriptions.js';
+import { ChannelParams } from './channels.js';
+import { MessageEventResponse } from './messages.js';
+import * as H from './webhooks.js';
 import { ok, type Operation } from './operation.js';
 import { WorkspaceParams } from './workspaces.js';
 
@@ -120,5 +123,39 @@ export const INTEGRATION_OPERATIONS = {
     auth: true,
     params: WorkspaceParams,
     responses: ok(200, B.BotCommandsResponse),
+  },
+  mattermostHook: {
+    method: 'POST',
+    path: '/api/hooks/mattermost/:channel_id',
+    summary: 'Post Mattermost-shaped JSON ({text}) as the caller',
+    auth: true,
+    params: ChannelParams,
+    body: H.MattermostHookBody,
+    responses: ok(201, MessageEventResponse),
+  },
+  createIncomingWebhook: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/incoming-webhooks',
+    summary: 'Create a secret-URL incoming webhook for a channel (managers; URL shown once)',
+    auth: true,
+    params: WorkspaceParams,
+    body: H.CreateIncomingWebhookBody,
+    responses: ok(201, H.IncomingWebhookResponse),
+  },
+  listIncomingWebhooks: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/incoming-webhooks',
+    summary: 'Active incoming webhooks (URLs redacted)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, H.IncomingWebhookListResponse),
+  },
+  revokeIncomingWebhook: {
+    method: 'POST',
+    path: '/api/incoming-webhooks/:webhook_id/revoke',
+    summary: 'Revoke an incoming webhook',
+    auth: true,
+    params: H.WebhookParams,
+    responses: ok(200, H.IncomingWebhookResponse),
   },
 } satisfies Record<string, Operation>;

@@ -66,5 +66,9 @@ export const Message = Type.Object({
   thread_state: Type.Optional(ThreadState),
   nonce: Type.Optional(Type.String()),
   reactions: Type.Optional(Type.Array(ReactionSummary)),
+  /** Set by incoming webhooks that may present their messages under another name/avatar. */
+  display_override: Type.Optional(
+    Type.Object({ username: Type.String(), icon_url: Type.String() }),
+  ),
 });
 export type Message = Static<typeof Message>;

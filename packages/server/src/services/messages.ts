@@ -135,6 +135,8 @@ export interface RootTarget {
   recipients?: readonly string[];
   /** Extra events in the same transaction (mentions, …). */
   after(row: MessageRow): Promise<Event[]>;
+  /** A display name/avatar shown instead of the author's (webhooks that allow it). */
+  override?: { username: string | null; iconUrl: string | null };
 }
 
 /**
@@ -208,6 +210,8 @@ export async function postRootMessage(
       created_at: at,
       edited_at: null,
       deleted_at: null,
+      override_username: target.override?.username ?? null,
+      override_icon_url: target.override?.iconUrl ?? null,
     };
     await tx.messages.insert(row);
     await tx.messages.insertThreadState(row.id);
@@ -239,6 +243,7 @@ export async function createChannelMessage(
   ctx: Ctx,
   channelId: string,
   body: CreateMessageBody,
+  override?: RootTarget['override'],
 ): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
   assertScope(ctx.actor, 'messages:write');
   return postRootMessage(deps, ctx, body, async (tx) => {
@@ -250,6 +255,7 @@ export async function createChannelMessage(
       assertCanPost: () => assertCanPost(channel),
       nextSeq: () => tx.channels.nextSeq(channel.id),
       markAuthorRead: (seq, at) => tx.messages.advanceRead(channel.id, ctx.actor.user.id, seq, at),
+      override,
       after: async (row) => {
         const mention = await recordChannelMentions(deps, tx, row, channel);
         return mention ? [mention] : [];

@@ -135,6 +135,14 @@ function presentMessage(
     ...(quotedAuthor ? { quoted_author: presentUser(quotedAuthor) } : {}),
     ...(threadState ? { thread_state: threadState } : {}),
     ...(m.client_nonce ? { nonce: m.client_nonce } : {}),
+    ...(m.override_username || m.override_icon_url
+      ? {
+          display_override: {
+            username: m.override_username ?? '',
+            icon_url: m.override_icon_url ?? '',
+          },
+        }
+      : {}),
     ...(reactions && reactions.length > 0 ? { reactions } : {}),
   };
 }

@@ -131,6 +131,8 @@ export async function createReply(
       created_at: at,
       edited_at: null,
       deleted_at: null,
+      override_username: null,
+      override_icon_url: null,
     };
     await tx.messages.insert(row);
     const state = nextThreadState(

@@ -97,6 +97,8 @@ export interface MessagesTable {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
+  override_username: string | null;
+  override_icon_url: string | null;
 }
 export interface ThreadStateTable {
   root_message_id: string;
@@ -296,6 +298,20 @@ export interface BotCommandsTable {
   updated_at: string;
 }
 
+export interface IncomingWebhooksTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  bot_user_id: string;
+  key_hash: string;
+  display_name: string;
+  allow_override: number;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -329,4 +345,5 @@ export interface DB {
   direct_conversation_hidden: DirectConversationHiddenTable;
   direct_reads: DirectReadsTable;
   bot_commands: BotCommandsTable;
+  incoming_webhooks: IncomingWebhooksTable;
 }

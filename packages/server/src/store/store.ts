@@ -11,6 +11,7 @@ import { MessagingRepo } from './repos/messaging.js';
 import { SearchRepo } from './repos/search.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
 import { UploadsRepo } from './repos/uploads.js';
+import { WebhooksRepo } from './repos/webhooks.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
 import type { DB } from './schema.js';
@@ -30,6 +31,7 @@ export class Repos {
   readonly search: SearchRepo;
   readonly uploads: UploadsRepo;
   readonly bots: BotsRepo;
+  readonly webhooks: WebhooksRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -44,6 +46,7 @@ export class Repos {
     this.search = new SearchRepo(db);
     this.uploads = new UploadsRepo(db);
     this.bots = new BotsRepo(db);
+    this.webhooks = new WebhooksRepo(db);
   }
 }
 

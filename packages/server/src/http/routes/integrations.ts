@@ -2,6 +2,10 @@ import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
 import * as bots from '../../services/bot-admin.js';
 import * as subs from '../../services/event-subscriptions.js';
+import * as hooks from '../../services/webhooks.js';
+import type { MattermostHookBody as HookBody } from '@clickclack/protocol';
+import { badRequest } from '../../services/errors.js';
+import { suppliedCorrelationId } from '../correlation.js';
 import { route, type App } from '../route.js';
 
 /** Bots and integrations management. */
@@ -76,4 +80,60 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.listBotCommands, async (req) =>
     bots.listCommands(deps, req.actor, req.params.workspace_id),
   );
+  route(app, OPERATIONS.mattermostHook, async (req, reply) =>
+    reply
+      .status(201)
+      .send(
+        await hooks.mattermostHook(
+          deps,
+          { actor: req.actor, correlationId: suppliedCorrelationId(req.raw) },
+          req.params.channel_id,
+          req.body,
+        ),
+      ),
+  );
+  route(app, OPERATIONS.createIncomingWebhook, async (req, reply) =>
+    reply
+      .status(201)
+      .send({
+        incoming_webhook: await hooks.createWebhook(
+          deps,
+          req.actor,
+          req.params.workspace_id,
+          req.body,
+        ),
+      }),
+  );
+  route(app, OPERATIONS.listIncomingWebhooks, async (req) => ({
+    incoming_webhooks: await hooks.listWebhooks(deps, req.actor, req.params.workspace_id),
+  }));
+  route(app, OPERATIONS.revokeIncomingWebhook, async (req) => ({
+    incoming_webhook: await hooks.revokeWebhook(deps, req.actor, req.params.webhook_id),
+  }));
+  // Mattermost tools send JSON, or a form with the JSON in `payload`: accept both, unauthenticated
+  // (the unguessable key in the URL is the credential).
+  app.post('/hooks/:key', { config: { auth: false } }, async (req, reply) => {
+    const { key } = req.params as { key: string };
+    let body: unknown = req.body;
+    if (
+      body &&
+      typeof body === 'object' &&
+      typeof (body as { payload?: unknown }).payload === 'string'
+    ) {
+      try {
+        body = JSON.parse((body as { payload: string }).payload);
+      } catch {
+        throw badRequest('payload must be JSON');
+      }
+    }
+    const text = (body as { text?: unknown } | undefined)?.text;
+    if (typeof text !== 'string') throw badRequest('text is required');
+    const b = body as Record<string, unknown>;
+    const payload: HookBody = {
+      text,
+      ...(typeof b.username === 'string' ? { username: b.username } : {}),
+      ...(typeof b.icon_url === 'string' ? { icon_url: b.icon_url } : {}),
+    };
+    return reply.status(201).send(await hooks.postToWebhook(deps, key.slice(0, 200), payload));
+  });
 }

@@ -1,0 +1,43 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from '../entities/common.js';
+
+/** Mattermost's incoming-webhook body; fields other than these are accepted and ignored. */
+export const MattermostHookBody = Type.Object({
+  text: Type.String({ maxLength: 40_000 }),
+  username: Type.Optional(Type.String({ maxLength: 200 })),
+  icon_url: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type MattermostHookBody = Static<typeof MattermostHookBody>;
+
+export const IncomingWebhook = Type.Object({
+  id: Type.String(),
+  workspace_id: Type.String(),
+  channel_id: Type.String(),
+  bot_user_id: Type.String(),
+  display_name: Type.String(),
+  allow_override: Type.Boolean(),
+  created_by: Type.Optional(Type.String()),
+  created_at: Timestamp,
+  last_used_at: Type.Optional(Timestamp),
+  revoked_at: Type.Optional(Timestamp),
+  /** `/hooks/<key>`: shown once, when created. */
+  url: Type.Optional(Type.String()),
+});
+export type IncomingWebhook = Static<typeof IncomingWebhook>;
+
+export const CreateIncomingWebhookBody = Type.Object({
+  channel_id: Type.String({ maxLength: 100 }),
+  display_name: Type.Optional(Type.String({ maxLength: 80 })),
+  allow_override: Type.Optional(Type.Boolean()),
+});
+export type CreateIncomingWebhookBody = Static<typeof CreateIncomingWebhookBody>;
+
+export const IncomingWebhookResponse = Type.Object({ incoming_webhook: IncomingWebhook });
+export type IncomingWebhookResponse = Static<typeof IncomingWebhookResponse>;
+export const IncomingWebhookListResponse = Type.Object({
+  incoming_webhooks: Type.Array(IncomingWebhook),
+});
+export type IncomingWebhookListResponse = Static<typeof IncomingWebhookListResponse>;
+
+export const WebhookParams = Type.Object({ webhook_id: Type.String({ maxLength: 100 }) });
+export type WebhookParams = Static<typeof WebhookParams>;
