@@ -8,6 +8,7 @@ import type {
 } from '@clickclack/protocol';
 import { Http, type HttpOptions, type QueryOf } from './http.js';
 import { AuthResource } from './resources/auth.js';
+import { BotsResource, WebhooksResource } from './resources/bots.js';
 import { ChannelsResource } from './resources/channels.js';
 import { DmsResource } from './resources/dms.js';
 import { EventSubscriptionsResource } from './resources/event-subscriptions.js';
@@ -39,6 +40,8 @@ export class ClickClackClient {
   readonly events: EventsResource;
   readonly eventTypes: { list(): Promise<string[]> };
   readonly eventSubscriptions: EventSubscriptionsResource;
+  readonly bots: BotsResource;
+  readonly webhooks: WebhooksResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -54,6 +57,8 @@ export class ClickClackClient {
     this.events = new EventsResource(this.http, opts.webSocket);
     this.eventTypes = { list: () => this.events.types() };
     this.eventSubscriptions = new EventSubscriptionsResource(this.http);
+    this.bots = new BotsResource(this.http);
+    this.webhooks = new WebhooksResource(this.http);
   }
 
   get baseUrl(): string {

@@ -1,4 +1,5 @@
 export * from './client.js';
+export * from './resources/bots.js';
 export * from './bot.js';
 export * from './errors.js';
 export * from './http.js';

@@ -1,0 +1,100 @@
+import type {
+  BotCommandsResponse,
+  BotListResponse,
+  BotToken,
+  BotTokenListResponse,
+  BotTokenResponse,
+  CreateBotBody,
+  CreateBotResponse,
+  CreateIncomingWebhookBody,
+  CreateTokenBody,
+  IncomingWebhook,
+  IncomingWebhookListResponse,
+  IncomingWebhookResponse,
+  MattermostHookBody,
+  MessageEventResponse,
+  OwnedBotsResponse,
+  SetCommandsBody,
+} from '@clickclack/protocol';
+import { seg, type Http } from '../http.js';
+
+/** Bots, their tokens and command menus (spec names). */
+export class BotsResource {
+  constructor(private readonly http: Http) {}
+
+  create(workspaceId: string, input: CreateBotBody): Promise<CreateBotResponse> {
+    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/bots`, { body: input });
+  }
+
+  list(workspaceId: string): Promise<BotListResponse> {
+    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/bots`);
+  }
+
+  async listMine(): Promise<OwnedBotsResponse['bots']> {
+    return (await this.http.request<OwnedBotsResponse>('GET', '/api/me/bots')).bots;
+  }
+
+  async listWorkspaceTokens(workspaceId: string, botUserId: string): Promise<BotToken[]> {
+    const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/tokens`;
+    return (await this.http.request<BotTokenListResponse>('GET', path)).bot_tokens;
+  }
+
+  async createWorkspaceToken(
+    workspaceId: string,
+    botUserId: string,
+    input: CreateTokenBody = {},
+  ): Promise<BotToken> {
+    const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/tokens`;
+    return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
+  }
+
+  async revokeToken(tokenId: string): Promise<BotToken> {
+    return (
+      await this.http.request<BotTokenResponse>('POST', `/api/bot-tokens/${seg(tokenId)}/revoke`, {
+        body: {},
+      })
+    ).bot_token;
+  }
+
+  removeMembership(workspaceId: string, botUserId: string): Promise<void> {
+    return this.http.request(
+      'DELETE',
+      `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/membership`,
+    );
+  }
+
+  /** Bot tokens only: replace this bot's command menu. */
+  setCommands(input: SetCommandsBody): Promise<BotCommandsResponse> {
+    return this.http.request('PUT', '/api/bots/self/commands', { body: input });
+  }
+
+  listCommands(workspaceId: string): Promise<BotCommandsResponse> {
+    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/bot-commands`);
+  }
+}
+
+/** Incoming webhooks: the bearer Mattermost hook and secret-URL hooks. */
+export class WebhooksResource {
+  constructor(private readonly http: Http) {}
+
+  postMattermost(channelId: string, input: MattermostHookBody): Promise<MessageEventResponse> {
+    return this.http.request('POST', `/api/hooks/mattermost/${seg(channelId)}`, { body: input });
+  }
+
+  async create(workspaceId: string, input: CreateIncomingWebhookBody): Promise<IncomingWebhook> {
+    const path = `/api/workspaces/${seg(workspaceId)}/incoming-webhooks`;
+    return (await this.http.request<IncomingWebhookResponse>('POST', path, { body: input }))
+      .incoming_webhook;
+  }
+
+  async list(workspaceId: string): Promise<IncomingWebhook[]> {
+    const path = `/api/workspaces/${seg(workspaceId)}/incoming-webhooks`;
+    return (await this.http.request<IncomingWebhookListResponse>('GET', path)).incoming_webhooks;
+  }
+
+  async revoke(webhookId: string): Promise<IncomingWebhook> {
+    const path = `/api/incoming-webhooks/${seg(webhookId)}/revoke`;
+    return (await this.http.request<IncomingWebhookResponse>('POST', path, { body: {} }))
+      .incoming_webhook;
+  }
+}
