@@ -14,14 +14,32 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `clickclack` binary as a subprocess. */
+/**
+ * The parent environment minus any CLICKCLACK_* settings of the developer running the
+ * tests, so a local CLICKCLACK_TOKEN or CLICKCLACK_SERVER can never leak into a test.
+ */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLICKCLACK_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** A fresh, empty config home: the CLI never reads or writes the real ~/.config. */
+export function configHome(): { XDG_CONFIG_HOME: string } {
+  return { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'cc-cfg-')) };
+}
+
+/**
+ * Runs the built `clickclack` binary as a subprocess. Unless `env` names an
+ * XDG_CONFIG_HOME, each run gets its own empty one.
+ */
 export function runCli(
   args: string[],
   opts: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...opts.env },
+      env: cleanEnv({ ...configHome(), ...opts.env }),
       cwd: opts.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -79,7 +97,7 @@ export async function startServer(
       ...(opts.devBootstrap ? ['--dev-bootstrap=true'] : []),
       ...(opts.args ?? []),
     ],
-    { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: cleanEnv(opts.env), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -24,11 +24,23 @@ const USAGE_ERRORS = new Set([
   'commander.conflictingOption',
 ]);
 
+/** `messages <command>` for groups, `send [options] [body...]` for the rest. */
+function subcommandTerm(cmd: Command): string {
+  const name = [cmd.name(), ...cmd.aliases()].join('|');
+  const opts = cmd.options.length > 0 ? ' [options]' : '';
+  if (cmd.commands.length > 0) return `${name}${opts} <command>`;
+  const args = cmd.registeredArguments.map((a) => {
+    const n = `${a.name()}${a.variadic ? '...' : ''}`;
+    return a.required ? ` <${n}>` : ` [${n}]`;
+  });
+  return `${name}${opts}${args.join('')}`;
+}
+
 function base(name: string): Command {
   return new Command(name)
     .exitOverride()
     .showSuggestionAfterError(false)
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({ showGlobalOptions: true, subcommandTerm })
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       // One line, like every other error: `clickclack: <what went wrong>`.
@@ -73,10 +85,10 @@ function clientProgram(): Command {
     .option('--plain', 'print only the essential value')
     .option('--no-input', 'never prompt (accepted for scripts)')
     .option('--verbose', 'accepted for compatibility')
+    .helpCommand(true)
     // Reached only when the first word is no client command.
-    .argument('[command]')
-    .allowExcessArguments()
-    .action((word: string | undefined) => {
+    .argument('[words...]')
+    .action(([word]: string[]) => {
       throw new CliError(
         word === undefined ? 'client command is required' : `unknown command "${word}"`,
       );
@@ -116,9 +128,9 @@ export async function runCli(argv: string[]): Promise<void> {
     await program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(program, args)]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Commander already printed its message (or the help text).
-      const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
-      process.exitCode = shown ? 0 : USAGE_ERRORS.has(err.code) ? 2 : 1;
+      // Commander already printed its message (or the help text, which is a success).
+      const help = err.code.startsWith('commander.help') || err.code === 'commander.version';
+      process.exitCode = help ? err.exitCode : USAGE_ERRORS.has(err.code) ? 2 : 1;
       return;
     }
     process.stderr.write(`clickclack: ${describeError(err)}\n`);

@@ -3,6 +3,8 @@ import type { ClientContext } from './context.js';
 import { CliError } from '../log.js';
 import { emit, emitRows } from '../output.js';
 import { resolveBody, type BodyFlags } from './body.js';
+import { commandGroup } from './group.js';
+import { bodyOptions, quoteOf } from './messages.js';
 import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 
 const ctxOf = (cmd: Command, channel?: string): ClientContext => {
@@ -29,7 +31,11 @@ async function userIds(ctx: ClientContext, workspaceId: string, who: string[]): 
 }
 
 export function registerConversationCommands(program: Command): void {
-  const dms = program.command('dms').description('direct messages');
+  const dms = commandGroup(program, 'dms', {
+    description: 'direct messages',
+    usage: 'usage: clickclack dms <list|open|send>',
+    unknownWord: true,
+  });
   dms
     .command('list')
     .description('your open DMs: id, members, unread')
@@ -58,29 +64,22 @@ export function registerConversationCommands(program: Command): void {
         human: `${c.id}\t${c.members.map((m) => m.display_name).join(', ')}`,
       });
     });
-  dms
-    .command('send')
-    .description('post in a DM')
-    .argument('<dm-id>')
-    .argument('[body...]')
-    .option('--body <text>', 'message text')
-    .option('--file <path>', 'read the text from a file')
-    .option('--stdin', 'read the text from standard input')
-    .option('--reply-to <message-id>', 'quote this message')
-    .action(async (id: string, words: string[], _o: unknown, cmd: Command) => {
-      const flags = cmd.optsWithGlobals<GlobalFlags & BodyFlags & { replyTo?: string }>();
-      const ctx = ctxOf(cmd);
-      const body = await resolveBody(flags, words);
-      const res = await ctx.client.dms.sendMessage(id, {
-        body,
-        ...(flags.replyTo ? { quoted_message_id: flags.replyTo } : {}),
-      });
-      emit(ctx.mode, {
-        json: res,
-        plain: res.message.id,
-        human: `sent ${res.message.id} to ${id}`,
-      });
+  bodyOptions(
+    dms.command('send').description('post in a DM').argument('<dm-id>').argument('[body...]'),
+  ).action(async (id: string, words: string[], _o: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<GlobalFlags & BodyFlags & { replyTo?: string }>();
+    const ctx = ctxOf(cmd);
+    const body = await resolveBody(flags, words);
+    const res = await ctx.client.dms.sendMessage(id, {
+      body,
+      ...quoteOf(flags),
     });
+    emit(ctx.mode, {
+      json: res,
+      plain: res.message.id,
+      human: `sent ${res.message.id} to ${id}`,
+    });
+  });
 
   const channels = program.commands.find((c) => c.name() === 'channels');
   if (!channels) throw new Error('register browse commands first');

@@ -2,6 +2,7 @@ import type { Event } from '@clickclack/sdk';
 import type { Command } from 'commander';
 import WebSocket from 'ws';
 import { printJson, printLine } from '../output.js';
+import { commandGroup } from './group.js';
 import { intArg } from './messages.js';
 import {
   resolveChannel,
@@ -36,7 +37,11 @@ async function scope(ctx: ClientContext): Promise<{ workspaceId: string; channel
 }
 
 export function registerEventCommands(program: Command): void {
-  const events = program.command('events').description('the realtime event stream');
+  const events = commandGroup(program, 'events', {
+    description: 'the realtime event stream',
+    usage: 'usage: clickclack events <watch|list>',
+    unknownWord: true,
+  });
 
   events
     .command('watch')

@@ -11,15 +11,17 @@ export function commandGroup(
   name: string,
   opts: { description: string; usage: string; unknownWord?: boolean },
 ): Command {
-  return parent
-    .command(name)
-    .description(opts.description)
-    .usage('<command> [flags] [args]')
-    .argument('[command]')
-    .allowExcessArguments()
-    .action((word: string | undefined) => {
-      if (word !== undefined && opts.unknownWord)
-        throw new CliError(`unknown ${name} command "${word}"`);
-      throw new CliError(opts.usage);
-    });
+  return (
+    parent
+      .command(name)
+      .description(opts.description)
+      .usage('<command> [flags] [args]')
+      // Variadic rather than allowExcessArguments(), which subcommands would inherit.
+      .argument('[words...]')
+      .action(([word]: string[]) => {
+        if (word !== undefined && opts.unknownWord)
+          throw new CliError(`unknown ${name} command "${word}"`);
+        throw new CliError(opts.usage);
+      })
+  );
 }

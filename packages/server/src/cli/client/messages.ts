@@ -56,7 +56,7 @@ export function registerMessageCommands(program: Command): void {
   sendCommand(program);
   const messages = commandGroup(program, 'messages', {
     description: 'read and post channel messages',
-    usage: 'usage: clickclack messages <send|list>',
+    usage: 'usage: clickclack messages <send|list|edit|delete>',
     unknownWord: true,
   });
   sendCommand(messages);

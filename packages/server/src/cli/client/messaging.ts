@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CliError } from '../log.js';
 import { emit, emitRows } from '../output.js';
 import { resolveBody, type BodyFlags } from './body.js';
+import { commandGroup } from './group.js';
 import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 
 const ctxOf = (cmd: Command) => resolveContext(cmd.optsWithGlobals<GlobalFlags>());
@@ -35,7 +36,11 @@ export function registerMessagingCommands(program: Command): void {
       emit(ctx.mode, { json: res, plain: res.message.id, human: `deleted ${res.message.id}` });
     });
 
-  const react = program.command('react').description('emoji reactions');
+  const react = commandGroup(program, 'reactions', {
+    description: 'emoji reactions',
+    usage: 'usage: clickclack reactions <add|remove> <message-id> <emoji>',
+    unknownWord: true,
+  }).alias('react');
   for (const verb of ['add', 'remove'] as const) {
     react
       .command(verb)
@@ -54,12 +59,17 @@ export function registerMessagingCommands(program: Command): void {
             : await ctx.client.messages.removeReaction(id, emoji);
         emit(ctx.mode, {
           json: res,
-          human: `reaction ${verb === 'add' ? 'added' : 'removed'} on ${id}`,
+          // The emoji is never echoed: terminals render some of them badly.
+          human: `reaction ${verb === 'add' ? 'added' : 'removed'} on ${encodeURIComponent(id)}`,
         });
       });
   }
 
-  const pins = program.command('pins').description('pinned messages of a channel');
+  const pins = commandGroup(program, 'pins', {
+    description: 'pinned messages of a channel',
+    usage: 'usage: clickclack pins <list|add|remove> [message-id]',
+    unknownWord: true,
+  });
   pins
     .command('list')
     .description('pinned messages: id, author, body (newest pin first)')

@@ -7,6 +7,32 @@ import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } fr
 
 const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
 
+/** What status reports for "nothing selected": the record with every field empty. */
+const ZERO_WORKSPACE: Workspace = {
+  id: '',
+  route_id: '',
+  name: '',
+  slug: '',
+  icon_url: '',
+  created_at: '',
+};
+const ZERO_CHANNEL: Channel = {
+  id: '',
+  route_id: '',
+  workspace_id: '',
+  name: '',
+  kind: '',
+  topic: '',
+  purpose: '',
+  is_member: false,
+  created_at: '',
+  external_managed: false,
+  last_seq: 0,
+  last_read_seq: 0,
+  unread_count: 0,
+  mention_count: 0,
+};
+
 export function registerSessionCommands(program: Command): void {
   program
     .command('login')
@@ -61,8 +87,8 @@ export function registerSessionCommands(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = resolveContext(flagsOf(cmd));
       const user = await ctx.client.me();
-      let workspace: Partial<Workspace> = { id: '' };
-      let channel: Partial<Channel> = { id: '' };
+      let workspace: Workspace = ZERO_WORKSPACE;
+      let channel: Channel = ZERO_CHANNEL;
       try {
         ({ workspace, channel } = await resolveChannel(ctx));
       } catch (err) {
@@ -72,14 +98,10 @@ export function registerSessionCommands(program: Command): void {
       }
       if (ctx.mode === 'json') printJson({ channel, server: ctx.server, user, workspace });
       else if (ctx.mode === 'human') {
-        for (const line of [
-          `server\t${ctx.server}`,
-          `user\t${user.id}`,
-          `workspace\t${workspace.id}`,
-          `channel\t${channel.id}`,
-        ]) {
-          printLine(line);
-        }
+        printLine(`server\t${ctx.server}`);
+        printLine(`user\t${user.id}`);
+        printLine(`workspace\t${workspace.id}`);
+        printLine(`channel\t${channel.id}`);
       }
     });
 }
