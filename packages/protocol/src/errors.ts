@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'rate_limited',
   'not_implemented',
+  'bad_gateway',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

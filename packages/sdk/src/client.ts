@@ -10,6 +10,7 @@ import { Http, type HttpOptions, type QueryOf } from './http.js';
 import { AuthResource } from './resources/auth.js';
 import { BotsResource, WebhooksResource } from './resources/bots.js';
 import { ChannelsResource } from './resources/channels.js';
+import { AuditLogResource, SlashCommandsResource } from './resources/slash-commands.js';
 import { DmsResource } from './resources/dms.js';
 import { EventSubscriptionsResource } from './resources/event-subscriptions.js';
 import { EventsResource } from './resources/events.js';
@@ -42,6 +43,8 @@ export class ClickClackClient {
   readonly eventSubscriptions: EventSubscriptionsResource;
   readonly bots: BotsResource;
   readonly webhooks: WebhooksResource;
+  readonly slashCommands: SlashCommandsResource;
+  readonly auditLog: AuditLogResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -59,6 +62,8 @@ export class ClickClackClient {
     this.eventSubscriptions = new EventSubscriptionsResource(this.http);
     this.bots = new BotsResource(this.http);
     this.webhooks = new WebhooksResource(this.http);
+    this.slashCommands = new SlashCommandsResource(this.http);
+    this.auditLog = new AuditLogResource(this.http);
   }
 
   get baseUrl(): string {

@@ -87,6 +87,17 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.webhooks.create('wsp_1', { channel_id: 'chn_1' }),
     () => c.webhooks.list('wsp_1'),
     () => c.webhooks.revoke('whk_1'),
+    () => c.slashCommands.list('wsp_1'),
+    () =>
+      c.slashCommands.create('wsp_1', {
+        command: '/x',
+        callback_url: 'https://x',
+        bot_user_id: 'usr_b',
+      }),
+    () => c.slashCommands.revoke('cmd_1'),
+    () => c.slashCommands.rotateSecret('cmd_1'),
+    () => c.slashCommands.invoke('chn_1', '/x', 'hi'),
+    () => c.auditLog.list('wsp_1'),
     () => c.eventSubscriptions.create('wsp_1', { event_types: [], callback_url: 'https://x' }),
     () => c.eventSubscriptions.list('wsp_1'),
     () => c.eventSubscriptions.revoke('esub_1'),

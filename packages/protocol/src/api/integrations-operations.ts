@@ -4,6 +4,7 @@ import * as S from './event-subscriptions.js';
 import { ChannelParams } from './channels.js';
 import { MessageEventResponse } from './messages.js';
 import * as H from './webhooks.js';
+import * as C from './slash.js';
 import { ok, type Operation } from './operation.js';
 import { WorkspaceParams } from './workspaces.js';
 
@@ -157,5 +158,56 @@ export const INTEGRATION_OPERATIONS = {
     auth: true,
     params: H.WebhookParams,
     responses: ok(200, H.IncomingWebhookResponse),
+  },
+  createSlashCommand: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/slash-commands',
+    summary: 'Register a slash command answered by a signed callback (managers)',
+    auth: true,
+    params: WorkspaceParams,
+    body: C.CreateSlashCommandBody,
+    responses: ok(201, C.SlashCommandResponse),
+  },
+  listSlashCommands: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/slash-commands',
+    summary: 'Active slash commands (secrets redacted)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, C.SlashCommandListResponse),
+  },
+  revokeSlashCommand: {
+    method: 'POST',
+    path: '/api/slash-commands/:command_id/revoke',
+    summary: 'Revoke a slash command',
+    auth: true,
+    params: C.SlashCommandParams,
+    responses: ok(200, C.SlashCommandResponse),
+  },
+  rotateSlashCommandSecret: {
+    method: 'POST',
+    path: '/api/slash-commands/:command_id/rotate-secret',
+    summary: 'Issue a new signing secret',
+    auth: true,
+    params: C.SlashCommandParams,
+    responses: ok(200, C.SlashCommandResponse),
+  },
+  invokeSlashCommand: {
+    method: 'POST',
+    path: '/api/hooks/slash/:channel_id',
+    summary: 'Run a slash command in a channel (form fields command, text)',
+    auth: true,
+    params: ChannelParams,
+    body: C.InvokeSlashBody,
+    responses: { 200: C.InvokeSlashResponse, 201: C.InvokeSlashResponse },
+  },
+  auditLog: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/audit-log',
+    summary: 'Who changed bots, tokens and integrations, newest first',
+    auth: true,
+    params: WorkspaceParams,
+    query: C.AuditLogQuery,
+    responses: ok(200, C.AuditLogResponse),
   },
 } satisfies Record<string, Operation>;

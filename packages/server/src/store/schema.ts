@@ -312,6 +312,34 @@ export interface IncomingWebhooksTable {
   revoked_at: string | null;
 }
 
+export interface SlashCommandsTable {
+  id: string;
+  workspace_id: string;
+  app_installation_id: string | null;
+  command: string;
+  description: string;
+  callback_url: string;
+  signing_secret: string;
+  bot_user_id: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+export interface SlashInvocationsTable {
+  id: string;
+  command_id: string;
+  workspace_id: string;
+  channel_id: string;
+  user_id: string;
+  text: string;
+  payload_json: string;
+  response_status: number;
+  response_body: string;
+  error: string;
+  created_at: string;
+  completed_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -346,4 +374,6 @@ export interface DB {
   direct_reads: DirectReadsTable;
   bot_commands: BotCommandsTable;
   incoming_webhooks: IncomingWebhooksTable;
+  slash_commands: SlashCommandsTable;
+  slash_command_invocations: SlashInvocationsTable;
 }

@@ -9,6 +9,7 @@ import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
 import { SearchRepo } from './repos/search.js';
+import { SlashRepo } from './repos/slash.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
 import { UploadsRepo } from './repos/uploads.js';
 import { WebhooksRepo } from './repos/webhooks.js';
@@ -32,6 +33,7 @@ export class Repos {
   readonly uploads: UploadsRepo;
   readonly bots: BotsRepo;
   readonly webhooks: WebhooksRepo;
+  readonly slash: SlashRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -47,6 +49,7 @@ export class Repos {
     this.uploads = new UploadsRepo(db);
     this.bots = new BotsRepo(db);
     this.webhooks = new WebhooksRepo(db);
+    this.slash = new SlashRepo(db);
   }
 }
 

@@ -16,6 +16,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   not_implemented: 501,
+  bad_gateway: 502,
   internal: 500,
 };
 

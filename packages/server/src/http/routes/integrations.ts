@@ -3,6 +3,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import * as bots from '../../services/bot-admin.js';
 import * as subs from '../../services/event-subscriptions.js';
 import * as hooks from '../../services/webhooks.js';
+import * as slash from '../../services/slash.js';
 import type { MattermostHookBody as HookBody } from '@clickclack/protocol';
 import { badRequest } from '../../services/errors.js';
 import { suppliedCorrelationId } from '../correlation.js';
@@ -93,16 +94,14 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
       ),
   );
   route(app, OPERATIONS.createIncomingWebhook, async (req, reply) =>
-    reply
-      .status(201)
-      .send({
-        incoming_webhook: await hooks.createWebhook(
-          deps,
-          req.actor,
-          req.params.workspace_id,
-          req.body,
-        ),
-      }),
+    reply.status(201).send({
+      incoming_webhook: await hooks.createWebhook(
+        deps,
+        req.actor,
+        req.params.workspace_id,
+        req.body,
+      ),
+    }),
   );
   route(app, OPERATIONS.listIncomingWebhooks, async (req) => ({
     incoming_webhooks: await hooks.listWebhooks(deps, req.actor, req.params.workspace_id),
@@ -136,4 +135,32 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
     };
     return reply.status(201).send(await hooks.postToWebhook(deps, key.slice(0, 200), payload));
   });
+  route(app, OPERATIONS.createSlashCommand, async (req, reply) =>
+    reply
+      .status(201)
+      .send({
+        slash_command: await slash.createSlash(deps, req.actor, req.params.workspace_id, req.body),
+      }),
+  );
+  route(app, OPERATIONS.listSlashCommands, async (req) => ({
+    slash_commands: await slash.listSlash(deps, req.actor, req.params.workspace_id),
+  }));
+  route(app, OPERATIONS.revokeSlashCommand, async (req) => ({
+    slash_command: await slash.revokeSlash(deps, req.actor, req.params.command_id),
+  }));
+  route(app, OPERATIONS.rotateSlashCommandSecret, async (req) => ({
+    slash_command: await slash.rotateSlash(deps, req.actor, req.params.command_id),
+  }));
+  route(app, OPERATIONS.invokeSlashCommand, async (req, reply) => {
+    const res = await slash.invokeSlash(
+      deps,
+      { actor: req.actor, correlationId: suppliedCorrelationId(req.raw) },
+      req.params.channel_id,
+      req.body ?? {},
+    );
+    return reply.status(res.status).send(res.response);
+  });
+  route(app, OPERATIONS.auditLog, async (req) =>
+    slash.auditLog(deps, req.actor, req.params.workspace_id, req.query.limit),
+  );
 }
