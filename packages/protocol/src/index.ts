@@ -21,6 +21,7 @@ export * from './api/uploads.js';
 export * from './api/bots.js';
 export * from './api/webhooks.js';
 export * from './api/slash.js';
+export * from './api/apps.js';
 export * from './api/event-subscriptions.js';
 export * from './api/operations.js';
 export * from './openapi.js';

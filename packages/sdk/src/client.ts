@@ -9,6 +9,7 @@ import type {
 import { Http, type HttpOptions, type QueryOf } from './http.js';
 import { AuthResource } from './resources/auth.js';
 import { BotsResource, WebhooksResource } from './resources/bots.js';
+import { AppsResource } from './resources/apps.js';
 import { ChannelsResource } from './resources/channels.js';
 import { AuditLogResource, SlashCommandsResource } from './resources/slash-commands.js';
 import { DmsResource } from './resources/dms.js';
@@ -45,6 +46,7 @@ export class ClickClackClient {
   readonly webhooks: WebhooksResource;
   readonly slashCommands: SlashCommandsResource;
   readonly auditLog: AuditLogResource;
+  readonly apps: AppsResource;
 
   constructor(opts: ClickClackClientOptions) {
     this.http = new Http(opts);
@@ -64,6 +66,7 @@ export class ClickClackClient {
     this.webhooks = new WebhooksResource(this.http);
     this.slashCommands = new SlashCommandsResource(this.http);
     this.auditLog = new AuditLogResource(this.http);
+    this.apps = new AppsResource(this.http);
   }
 
   get baseUrl(): string {

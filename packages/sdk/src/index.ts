@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './resources/bots.js';
 export * from './resources/slash-commands.js';
+export * from './resources/apps.js';
 export * from './bot.js';
 export * from './errors.js';
 export * from './http.js';

@@ -5,6 +5,7 @@ import { ChannelParams } from './channels.js';
 import { MessageEventResponse } from './messages.js';
 import * as H from './webhooks.js';
 import * as C from './slash.js';
+import * as P from './apps.js';
 import { ok, type Operation } from './operation.js';
 import { WorkspaceParams } from './workspaces.js';
 
@@ -209,5 +210,32 @@ export const INTEGRATION_OPERATIONS = {
     params: WorkspaceParams,
     query: C.AuditLogQuery,
     responses: ok(200, C.AuditLogResponse),
+  },
+  installApp: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/app-installations',
+    summary: 'Install an app that acts through a bot (managers)',
+    auth: true,
+    params: WorkspaceParams,
+    body: P.InstallAppBody,
+    responses: ok(201, P.AppInstallationResponse),
+  },
+  listApps: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/app-installations',
+    summary: 'Active app installations',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, P.AppInstallationListResponse),
+  },
+  revokeApp: {
+    method: 'POST',
+    path: '/api/app-installations/:installation_id/revoke',
+    summary:
+      'Uninstall an app; its slash commands and subscriptions (and optionally bot tokens) go too',
+    auth: true,
+    params: P.AppParams,
+    body: P.RevokeAppBody,
+    responses: ok(200, P.RevokeAppResponse),
   },
 } satisfies Record<string, Operation>;

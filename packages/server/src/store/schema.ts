@@ -340,6 +340,18 @@ export interface SlashInvocationsTable {
   completed_at: string | null;
 }
 
+export interface AppInstallationsTable {
+  id: string;
+  workspace_id: string;
+  app_slug: string;
+  display_name: string;
+  bot_user_id: string;
+  config_json: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -376,4 +388,5 @@ export interface DB {
   incoming_webhooks: IncomingWebhooksTable;
   slash_commands: SlashCommandsTable;
   slash_command_invocations: SlashInvocationsTable;
+  app_installations: AppInstallationsTable;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from './executor.js';
+import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
 import { BotsRepo } from './repos/bots.js';
@@ -34,6 +35,7 @@ export class Repos {
   readonly bots: BotsRepo;
   readonly webhooks: WebhooksRepo;
   readonly slash: SlashRepo;
+  readonly apps: AppsRepo;
   constructor(db: Executor) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db);
@@ -50,6 +52,7 @@ export class Repos {
     this.bots = new BotsRepo(db);
     this.webhooks = new WebhooksRepo(db);
     this.slash = new SlashRepo(db);
+    this.apps = new AppsRepo(db);
   }
 }
 

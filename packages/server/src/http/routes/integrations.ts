@@ -4,6 +4,7 @@ import * as bots from '../../services/bot-admin.js';
 import * as subs from '../../services/event-subscriptions.js';
 import * as hooks from '../../services/webhooks.js';
 import * as slash from '../../services/slash.js';
+import * as apps from '../../services/apps.js';
 import type { MattermostHookBody as HookBody } from '@clickclack/protocol';
 import { badRequest } from '../../services/errors.js';
 import { suppliedCorrelationId } from '../correlation.js';
@@ -136,11 +137,9 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
     return reply.status(201).send(await hooks.postToWebhook(deps, key.slice(0, 200), payload));
   });
   route(app, OPERATIONS.createSlashCommand, async (req, reply) =>
-    reply
-      .status(201)
-      .send({
-        slash_command: await slash.createSlash(deps, req.actor, req.params.workspace_id, req.body),
-      }),
+    reply.status(201).send({
+      slash_command: await slash.createSlash(deps, req.actor, req.params.workspace_id, req.body),
+    }),
   );
   route(app, OPERATIONS.listSlashCommands, async (req) => ({
     slash_commands: await slash.listSlash(deps, req.actor, req.params.workspace_id),
@@ -162,5 +161,18 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   });
   route(app, OPERATIONS.auditLog, async (req) =>
     slash.auditLog(deps, req.actor, req.params.workspace_id, req.query.limit),
+  );
+  route(app, OPERATIONS.installApp, async (req, reply) =>
+    reply
+      .status(201)
+      .send({
+        app_installation: await apps.installApp(deps, req.actor, req.params.workspace_id, req.body),
+      }),
+  );
+  route(app, OPERATIONS.listApps, async (req) => ({
+    app_installations: await apps.listApps(deps, req.actor, req.params.workspace_id),
+  }));
+  route(app, OPERATIONS.revokeApp, async (req) =>
+    apps.revokeApp(deps, req.actor, req.params.installation_id, req.body ?? {}),
   );
 }

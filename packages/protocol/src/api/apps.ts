@@ -1,0 +1,48 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from '../entities/common.js';
+
+export const AppInstallation = Type.Object({
+  id: Type.String(),
+  workspace_id: Type.String(),
+  app_slug: Type.String(),
+  display_name: Type.String(),
+  bot_user_id: Type.String(),
+  config: Type.Record(Type.String(), Type.Unknown()),
+  created_by: Type.Optional(Type.String()),
+  created_at: Timestamp,
+  revoked_at: Type.Optional(Timestamp),
+});
+export type AppInstallation = Static<typeof AppInstallation>;
+
+export const InstallAppBody = Type.Object({
+  app_slug: Type.String({ maxLength: 100 }),
+  display_name: Type.Optional(Type.String({ maxLength: 200 })),
+  bot_user_id: Type.String({ maxLength: 100 }),
+  config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+export type InstallAppBody = Static<typeof InstallAppBody>;
+
+export const AppParams = Type.Object({ installation_id: Type.String({ maxLength: 100 }) });
+
+export const RevokeAppBody = Type.Object({
+  revoke_slash_commands: Type.Optional(Type.Boolean()),
+  revoke_event_subscriptions: Type.Optional(Type.Boolean()),
+  revoke_bot_tokens: Type.Optional(Type.Boolean()),
+});
+export type RevokeAppBody = Static<typeof RevokeAppBody>;
+
+export const AppInstallationResponse = Type.Object({ app_installation: AppInstallation });
+export type AppInstallationResponse = Static<typeof AppInstallationResponse>;
+export const AppInstallationListResponse = Type.Object({
+  app_installations: Type.Array(AppInstallation),
+});
+export type AppInstallationListResponse = Static<typeof AppInstallationListResponse>;
+export const RevokeAppResponse = Type.Object({
+  installation: AppInstallation,
+  revoked: Type.Object({
+    slash_commands: Type.Integer(),
+    event_subscriptions: Type.Integer(),
+    bot_tokens: Type.Integer(),
+  }),
+});
+export type RevokeAppResponse = Static<typeof RevokeAppResponse>;

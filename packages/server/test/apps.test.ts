@@ -1,0 +1,115 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { createBot } from '../src/services/bots.js';
+
+let srv: TestServer;
+let owner: { token: string; userId: string };
+let wid: string;
+
+before(async () => {
+  srv = await startTestServer();
+  owner = await signIn(srv, 'local@clickclack.chat');
+  wid = (
+    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+      token: owner.token,
+    })
+  ).body.workspaces[0]!.id;
+});
+after(() => srv.close());
+
+test('installing an app and revoking it cascades to its slash commands, subscriptions and (on request) tokens', async () => {
+  const bot = await createBot(srv.deps, {
+    workspaceId: wid,
+    createdBy: owner.userId,
+    displayName: 'GitHub',
+  });
+  const installed = await api<{
+    app_installation: { id: string; app_slug: string; config: Record<string, unknown> };
+  }>(srv, 'POST', `/api/workspaces/${wid}/app-installations`, {
+    token: owner.token,
+    body: { app_slug: 'GitHub App', bot_user_id: bot.bot.id, config: { repo: 'x/y' } },
+  });
+  assert.equal(installed.status, 201);
+  assert.equal(installed.body.app_installation.app_slug, 'github-app');
+  assert.deepEqual(installed.body.app_installation.config, { repo: 'x/y' });
+  const appId = installed.body.app_installation.id;
+  assert.equal(
+    (
+      await api(srv, 'POST', `/api/workspaces/${wid}/app-installations`, {
+        token: owner.token,
+        body: { app_slug: 'x', bot_user_id: owner.userId },
+      })
+    ).status,
+    400,
+  );
+  await api(srv, 'POST', `/api/workspaces/${wid}/slash-commands`, {
+    token: owner.token,
+    body: {
+      command: '/gh',
+      callback_url: 'https://example.com/gh',
+      bot_user_id: bot.bot.id,
+      app_installation_id: appId,
+    },
+  });
+  await api(srv, 'POST', `/api/workspaces/${wid}/event-subscriptions`, {
+    token: owner.token,
+    body: {
+      event_types: ['*'],
+      callback_url: 'https://example.com/ev',
+      app_installation_id: appId,
+    },
+  });
+  const list = await api<{ app_installations: unknown[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/app-installations`,
+    { token: owner.token },
+  );
+  assert.equal(list.body.app_installations.length, 1);
+  const revoked = await api<{ revoked: Record<string, number> }>(
+    srv,
+    'POST',
+    `/api/app-installations/${appId}/revoke`,
+    { token: owner.token, body: { revoke_bot_tokens: true } },
+  );
+  assert.deepEqual(revoked.body.revoked, {
+    slash_commands: 1,
+    event_subscriptions: 1,
+    bot_tokens: 1,
+  });
+  assert.equal((await api(srv, 'GET', '/api/me', { token: bot.token })).status, 401);
+  const again = await api<{ revoked: Record<string, number> }>(
+    srv,
+    'POST',
+    `/api/app-installations/${appId}/revoke`,
+    { token: owner.token, body: {} },
+  );
+  assert.deepEqual(again.body.revoked, {
+    slash_commands: 0,
+    event_subscriptions: 0,
+    bot_tokens: 0,
+  });
+  assert.equal(
+    (
+      await api<{ slash_commands: unknown[] }>(
+        srv,
+        'GET',
+        `/api/workspaces/${wid}/slash-commands`,
+        { token: owner.token },
+      )
+    ).body.slash_commands.length,
+    0,
+  );
+  assert.equal(
+    (
+      await api<{ app_installations: unknown[] }>(
+        srv,
+        'GET',
+        `/api/workspaces/${wid}/app-installations`,
+        { token: owner.token },
+      )
+    ).body.app_installations.length,
+    0,
+  );
+});
