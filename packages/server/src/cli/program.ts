@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { ClickClackError } from '@clickclack/sdk';
 import { Command, CommanderError } from 'commander';
 import { normalizeArgs } from './client/args.js';
+import { registerBotCommands } from './client/bots.js';
 import { registerBrowseCommands } from './client/browse.js';
 import { registerConversationCommands } from './client/conversations.js';
 import { registerEventCommands } from './client/events.js';
@@ -102,6 +103,7 @@ function clientProgram(): Command {
   registerConversationCommands(program);
   registerSearchCommand(program);
   registerUploadCommand(program);
+  registerBotCommands(program);
   return program;
 }
 

@@ -1,0 +1,64 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
+
+let srv: RunningServer;
+let token: string;
+const as = () => ({ env: { CLICKCLACK_SERVER: srv.url, CLICKCLACK_TOKEN: token } });
+
+before(async () => {
+  srv = await startServer();
+  await cliOk([
+    'admin',
+    'bootstrap',
+    '--data',
+    srv.dataDir,
+    '--name',
+    'Ada',
+    '--email',
+    'ada@example.com',
+  ]);
+  token = await sessionFor(srv, 'ada@example.com');
+});
+after(() => srv.cleanup());
+
+test('bots list/create and tokens list/create/revoke', async () => {
+  const created = JSON.parse(
+    await cliOk(
+      [
+        'bots',
+        'create',
+        'Build Bot',
+        '--handle',
+        'build',
+        '--scopes',
+        'bot:read,messages:write',
+        '--json',
+      ],
+      as(),
+    ),
+  );
+  const botId = created.bot.id as string;
+  const first = created.bot_token.token as string;
+  assert.match(first, /^ccb_/);
+  assert.equal(
+    (await http<{ user: { id: string } }>(srv.url, 'GET', '/api/me', { token: first })).body.user
+      .id,
+    botId,
+  );
+  assert.equal(await cliOk(['bots', 'list'], as()), `${botId}\tbuild\tBuild Bot\t1`);
+  const second = await cliOk(['bots', 'tokens', 'create', botId, '--name', 'ci', '--plain'], as());
+  assert.match(second, /^ccb_/);
+  const rows = (await cliOk(['bots', 'tokens', 'list', botId], as())).split('\n');
+  assert.equal(rows.length, 2);
+  const ciId = rows.find((r) => r.split('\t')[1] === 'ci')!.split('\t')[0]!;
+  assert.equal(await cliOk(['bots', 'tokens', 'revoke', ciId], as()), `revoked ${ciId}`);
+  assert.equal((await http(srv.url, 'GET', '/api/me', { token: second })).status, 401);
+  assert.match(await cliOk(['bots', 'tokens', 'list', botId], as()), /\trevoked$/m);
+  const usage = await runCli(['bots'], as());
+  assert.notEqual(usage.code, 0);
+  assert.match(usage.stderr, /usage: clickclack bots/);
+  const asBot = await runCli(['bots', 'list', '--token', first], as());
+  assert.equal(asBot.code, 1);
+  assert.match(asBot.stderr, /403/);
+});
