@@ -1,16 +1,32 @@
+// Client CLI: login/logout, the stored config and how it is scoped to one server URL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
+import {
+  cliOk,
+  configHome,
+  magicToken,
+  runCli,
+  startServer,
+  type RunningServer,
+} from './helpers.js';
 
 let srv: RunningServer;
+let dev: RunningServer;
 let owner: string;
-let token: string;
 
 before(async () => {
-  srv = await startServer();
+  [srv, dev] = await Promise.all([startServer(), startServer({ devBootstrap: true })]);
   owner = await cliOk([
     'admin',
     'bootstrap',
@@ -21,236 +37,214 @@ before(async () => {
     '--email',
     'ada@example.com',
   ]);
-  token = await sessionFor(srv, 'ada@example.com');
 });
-after(() => srv.cleanup());
+after(() => Promise.all([srv.cleanup(), dev.cleanup()]));
 
-/** A fresh, private config home per scenario: tests never touch the real ~/.config. */
-const home = () => ({ XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'cc-cfg-')) });
-const as = (env: Record<string, string> = {}) => ({
-  env: { CLICKCLACK_SERVER: srv.url, CLICKCLACK_TOKEN: token, ...env },
-});
+const cfgFile = (env: { XDG_CONFIG_HOME: string }) =>
+  join(env.XDG_CONFIG_HOME, 'clickclack', 'config.json');
+const readCfg = (env: { XDG_CONFIG_HOME: string }) =>
+  JSON.parse(readFileSync(cfgFile(env), 'utf8')) as Record<string, string>;
+const login = async (env: Record<string, string>, ...args: string[]) =>
+  cliOk(['login', '--magic-token', await magicToken(srv, 'ada@example.com'), ...args], { env });
 
-describe('login, config and scoping', () => {
-  test('login stores a 0600 config for that server; whoami and logout use it', async () => {
-    const env = home();
-    const magic = await cliOk([
-      'admin',
-      'magic-link',
-      'create',
-      '--data',
-      srv.dataDir,
-      '--email',
-      'ada@example.com',
-    ]);
-    const login = await cliOk(
-      ['login', '--server', srv.url, '--magic-token', magic, '--workspace', 'clickclack'],
-      { env },
+describe('login and logout', () => {
+  test('login stores server, token, workspace and channel, 0600 in a 0700 dir', async () => {
+    const env = configHome();
+    const out = await login(
+      env,
+      '--server',
+      srv.url,
+      '--workspace',
+      'clickclack',
+      '--channel',
+      '#general',
     );
-    assert.equal(login, 'logged in as Ada');
-    const file = join(env.XDG_CONFIG_HOME, 'clickclack', 'config.json');
+    assert.equal(out, 'logged in as Ada');
+    const file = cfgFile(env);
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-    assert.deepEqual(Object.keys(stored), ['server', 'token', 'workspace']);
+    assert.equal(statSync(join(env.XDG_CONFIG_HOME, 'clickclack')).mode & 0o777, 0o700);
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.endsWith('}\n') && text.includes('\n  "server": '), '2-space indent, newline');
+    const stored = readCfg(env);
+    assert.deepEqual(Object.keys(stored), ['server', 'token', 'workspace', 'channel']);
     assert.equal(stored.server, srv.url);
     assert.match(stored.token!, /^sst_/);
-    assert.equal(await cliOk(['whoami', '--server', srv.url, '--plain'], { env }), owner);
-    assert.equal(await cliOk(['whoami', '--server', srv.url], { env }), `${owner}\tAda`);
-    // The stored token belongs to that exact server URL: localhost is another server.
-    const other = await runCli(['whoami', '--server', srv.url.replace('127.0.0.1', 'localhost')], {
+    assert.equal(stored.channel, '#general');
+    // The stored server is the default; the stored token authenticates.
+    assert.equal(await cliOk(['whoami'], { env }), `${owner}\tAda`);
+    const status = (await cliOk(['status'], { env })).split('\n');
+    assert.equal(status[0], `server\t${srv.url}`);
+    assert.match(status[3]!, /^channel\tchn_/);
+  });
+
+  test('login output modes, --no-store, --store=false and a re-used link', async () => {
+    const env = configHome();
+    const json = await login(env, '--server', srv.url, '--json', '--no-store');
+    assert.ok(json.endsWith('}') && json.startsWith('{\n  "session": {'));
+    const parsed = JSON.parse(json);
+    assert.deepEqual(Object.keys(parsed), ['session', 'token', 'user']);
+    assert.match(parsed.token, /^sst_/);
+    assert.equal(parsed.user.id, owner);
+    assert.equal(parsed.session.user_id, owner);
+    assert.equal(existsSync(cfgFile(env)), false, '--no-store writes nothing');
+    await login(env, '--server', srv.url, '--store=false');
+    assert.equal(existsSync(cfgFile(env)), false, '--store=false writes nothing');
+    // Flags before the command work as well as after it.
+    const magic = await magicToken(srv, 'ada@example.com');
+    const plain = await cliOk(['--server', srv.url, '--plain', 'login', '--magic-token', magic], {
       env,
     });
-    assert.equal(other.code, 1);
-    assert.match(other.stderr, /401/);
-    // --user without --token skips the stored token (dev auth is off here → 401).
-    const user = await runCli(['whoami', '--server', srv.url, '--user', owner], { env });
-    assert.equal(user.code, 1);
-    assert.equal(await cliOk(['logout'], { env }), 'logged out');
-    assert.equal(existsSync(file), false);
-    assert.equal((await runCli(['whoami', '--server', srv.url], { env })).code, 1);
-  });
-
-  test('login output modes and --no-store', async () => {
-    const env = home();
-    const magic = await cliOk([
-      'admin',
-      'magic-link',
-      'create',
-      '--data',
-      srv.dataDir,
-      '--email',
-      'ada@example.com',
-    ]);
-    const json = JSON.parse(
-      await cliOk(['login', '--server', srv.url, '--magic-token', magic, '--json', '--no-store'], {
-        env,
-      }),
-    );
-    assert.deepEqual(Object.keys(json), ['session', 'token', 'user']);
-    assert.match(json.token, /^sst_/);
-    assert.equal(existsSync(join(env.XDG_CONFIG_HOME, 'clickclack', 'config.json')), false);
-    const magic2 = await cliOk([
-      'admin',
-      'magic-link',
-      'create',
-      '--data',
-      srv.dataDir,
-      '--email',
-      'ada@example.com',
-    ]);
-    assert.match(
-      await cliOk(['--server', srv.url, 'login', '--magic-token', magic2, '--plain'], { env }),
-      /^sst_\w+$/,
-    );
-    const missing = await runCli(['login', '--server', srv.url], { env });
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /--magic-token is required/);
+    assert.match(plain, /^sst_\w+$/);
+    assert.equal(readCfg(env).token, plain);
     const used = await runCli(['login', '--server', srv.url, '--magic-token', magic], { env });
     assert.equal(used.code, 1);
-    assert.match(used.stderr, /400 Bad Request: magic link already used/);
-  });
-});
-
-describe('reading and posting', () => {
-  test('workspaces and channels list in every mode', async () => {
-    const ws = await cliOk(['workspaces', 'list'], as());
-    const [id, slug, name] = ws.split('\t');
-    assert.match(id!, /^wsp_/);
-    assert.equal(slug, 'clickclack');
-    assert.equal(name, 'ClickClack');
-    const json = JSON.parse(await cliOk(['workspaces', 'list', '--json'], as()));
-    assert.equal(json.workspaces[0].id, id);
-    const channels = await cliOk(['channels', 'list', '--workspace', 'ClickClack'], as());
-    assert.match(channels, /^chn_\w+\tgeneral\tpublic$/m);
-    assert.equal(await cliOk(['channels', 'list', '--plain'], as()), channels);
-    const cj = JSON.parse(await cliOk(['channels', 'list', '--json'], as()));
-    assert.equal(cj.workspace.id, id);
-    assert.ok(cj.channels.some((c: { name: string }) => c.name === 'general'));
-  });
-
-  test('send from every body source, list, quote, and thread replies', async () => {
-    const sent = await cliOk(['send', 'hello', 'from', 'args'], as());
-    assert.match(sent, /^sent msg_\w+ to #general$/);
-    const viaBody = await cliOk(['messages', 'send', '--body', 'from --body', '--plain'], as());
-    assert.match(viaBody, /^msg_\w+$/);
-    const dir = mkdtempSync(join(tmpdir(), 'cc-body-'));
-    writeFileSync(join(dir, 'msg.md'), '# from a file\n');
-    const viaFile = JSON.parse(
-      await cliOk(['send', '--file', join(dir, 'msg.md'), '--json'], as()),
-    );
-    assert.equal(viaFile.message.body, '# from a file');
-    assert.equal(viaFile.event.type, 'message.created');
-    const viaStdin = await cliOk(['send', '--stdin', '--plain', '--reply-to', viaBody], {
-      ...as(),
-      input: 'piped in',
-    });
-    const list = await cliOk(['messages', 'list', '--limit', '4'], as());
-    const lines = list.split('\n');
-    assert.equal(lines.length, 4);
-    assert.deepEqual(
-      lines.map((l) => l.split('\t')[3]),
-      ['hello from args', 'from --body', '# from a file', 'piped in'],
-    );
-    assert.equal(lines[3]!.split('\t')[1], viaStdin);
-    assert.equal(lines[3]!.split('\t')[2], 'Ada');
-    const seq = Number(lines[2]!.split('\t')[0]);
-    const after = await cliOk(['messages', 'list', '--after-seq', String(seq)], as());
-    assert.equal(after.split('\n').length, 1);
-    const listed = JSON.parse(await cliOk(['messages', 'list', '--json', '--limit', '1'], as()));
-    assert.equal(listed.messages[0].quoted_message_id, viaBody);
-
-    const reply = await cliOk(['threads', 'reply', viaBody, 'first reply'], as());
-    assert.match(reply, new RegExp(`^replied msg_\\w+ to ${viaBody}$`));
-    const r2 = JSON.parse(
-      await cliOk(['reply', viaBody, '--body', 'second reply', '--json'], as()),
-    );
-    assert.equal(r2.thread_state.reply_count, 2);
-    assert.deepEqual(
-      r2.events.map((e: { type: string }) => e.type),
-      ['thread.reply_created', 'thread.state_updated'],
-    );
-    const thread = (await cliOk(['thread', 'open', viaBody], as())).split('\n');
-    assert.equal(thread[0], `${viaBody}\tfrom --body`);
-    assert.deepEqual(
-      thread.slice(1).map((l) => l.split('\t').slice(1).join('\t')),
-      ['Ada\tfirst reply', 'Ada\tsecond reply'],
-    );
-    const latest = JSON.parse(
-      await cliOk(['threads', 'open', viaBody, '--latest', '--limit', '1', '--json'], as()),
-    );
-    assert.deepEqual(
-      latest.replies.map((r: { body: string }) => r.body),
-      ['second reply'],
-    );
-  });
-
-  test('channels by name, #name and id, across workspaces', async () => {
-    const other = await http<{ workspace: { id: string } }>(srv.url, 'POST', '/api/workspaces', {
-      token,
-      body: { name: 'Side Project' },
-    });
-    const ch = await http<{ channel: { id: string } }>(
-      srv.url,
-      'POST',
-      `/api/workspaces/${other.body.workspace.id}/channels`,
-      {
-        token,
-        body: { name: 'ideas' },
-      },
-    );
-    assert.match(
-      await cliOk(['send', '--channel', '#ideas', '--workspace', 'side-project', 'by name'], as()),
-      /to #ideas$/,
-    );
-    assert.match(
-      await cliOk(['send', '--channel', ch.body.channel.id, 'by id'], as()),
-      /to #ideas$/,
-    );
-    const missing = await runCli(['send', '--channel', 'ideas', 'x'], as());
+    assert.match(used.stderr, /^clickclack: 400 Bad Request: .+\n$/);
+    const missing = await runCli(['login', '--server', srv.url, '--magic-token', '  '], { env });
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /channel "ideas" not found/);
-    const envChannel = await cliOk(
-      ['send', 'via env', '--plain'],
-      as({ CLICKCLACK_CHANNEL: ch.body.channel.id }),
-    );
-    assert.match(envChannel, /^msg_/);
+    assert.equal(missing.stderr, 'clickclack: --magic-token is required\n');
   });
 
-  test('status in every mode', async () => {
-    const lines = (await cliOk(['status'], as())).split('\n');
-    assert.equal(lines[0], `server\t${srv.url}`);
-    assert.equal(lines[1], `user\t${owner}`);
-    assert.match(lines[2]!, /^workspace\twsp_/);
-    assert.match(lines[3]!, /^channel\tchn_/);
-    assert.equal(await cliOk(['status', '--plain'], as()), '');
-    const json = JSON.parse(await cliOk(['status', '--json'], as()));
-    assert.deepEqual(Object.keys(json), ['channel', 'server', 'user', 'workspace']);
-    assert.equal(json.channel.name, 'general');
+  test('logout deletes the config in every output mode and never needs a server', async () => {
+    for (const [flag, out] of [
+      [[], 'logged out'],
+      [['--plain'], 'logged_out'],
+      [['--json'], '{\n  "logged_out": true\n}'],
+    ] as const) {
+      const env = configHome();
+      await login(env, '--server', srv.url);
+      assert.equal(
+        await cliOk(['logout', ...flag, '--server', 'http://127.0.0.1:9'], { env }),
+        out,
+      );
+      assert.equal(existsSync(cfgFile(env)), false);
+      const after = await runCli(['whoami', '--server', srv.url], { env });
+      assert.equal(after.code, 1);
+      assert.match(after.stderr, /401 Unauthorized/);
+    }
+    assert.equal(await cliOk(['logout'], { env: configHome() }), 'logged out', 'no config is fine');
+  });
+
+  test('a symlinked config is written through; an existing mode is kept', async () => {
+    const env = configHome();
+    const real = join(env.XDG_CONFIG_HOME, 'dotfiles', 'cc.json');
+    mkdirSync(join(env.XDG_CONFIG_HOME, 'dotfiles'));
+    mkdirSync(join(env.XDG_CONFIG_HOME, 'clickclack'), { mode: 0o700 });
+    writeFileSync(real, '{}\n');
+    chmodSync(real, 0o640);
+    symlinkSync(real, cfgFile(env));
+    await login(env, '--server', srv.url);
+    assert.ok(lstatSync(cfgFile(env)).isSymbolicLink(), 'the link itself is kept');
+    assert.match(JSON.parse(readFileSync(real, 'utf8')).token, /^sst_/);
+    assert.equal(statSync(real).mode & 0o777, 0o640);
+    const dir = configHome();
+    mkdirSync(cfgFile(dir), { recursive: true });
+    const r = await runCli(
+      ['login', '--server', srv.url, '--magic-token', await magicToken(srv, 'ada@example.com')],
+      { env: dir },
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /is not a regular file/);
   });
 });
 
-describe('errors', () => {
-  test('one line on stderr and a non-zero exit', async () => {
-    const cases: [string[], number, RegExp][] = [
-      [['send'], 1, /message body is required/],
-      [['send', '--channel', 'nope', 'x'], 1, /channel "nope" not found/],
-      [['whoami', '--token', 'sst_bad'], 1, /401 Unauthorized/],
-      [
-        ['workspaces', 'list', '--workspace', 'x', '--server', 'http://127.0.0.1:9'],
-        1,
-        /fetch failed|ECONNREFUSED/,
-      ],
-      [['messages', 'list', '--workspace', 'missing'], 1, /workspace "missing" not found/],
-      [['frobnicate'], 1, /unknown command "frobnicate"/],
-      [['send', '--bogus-flag', 'x'], 2, /unknown option/],
-      [['messages', 'list', '--limit', 'many'], 2, /--limit must be an integer/],
-      [['--json'], 1, /client command is required/],
-    ];
-    for (const [args, code, err] of cases) {
-      const r = await runCli(args, as());
-      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, err, args.join(' '));
-      assert.equal(r.stdout, '', args.join(' '));
+describe('server scoping of stored values', () => {
+  test('the stored token is only sent to the server URL it was stored for', async () => {
+    const env = configHome();
+    await login(env, '--server', srv.url);
+    // Same server spelled with a trailing slash or another case: still ours.
+    assert.equal(await cliOk(['whoami', '--plain', '--server', `${srv.url}/`], { env }), owner);
+    assert.equal(
+      await cliOk(['whoami', '--plain', '--server', srv.url.replace('http', 'HTTP')], { env }),
+      owner,
+    );
+    // localhost is another server by name: the token stays home (and this server is
+    // not in dev mode, so the request is anonymous: 401).
+    const other = srv.url.replace('127.0.0.1', 'localhost');
+    for (const r of [
+      await runCli(['whoami', '--server', other], { env }),
+      await runCli(['whoami'], { env: { ...env, CLICKCLACK_SERVER: other } }),
+    ]) {
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^clickclack: 401 Unauthorized: authentication required\n$/);
     }
+  });
+
+  test('flag > env > stored token, and --user without --token skips the stored one', async () => {
+    const env = configHome();
+    await login(env, '--server', srv.url);
+    const token = readCfg(env).token!;
+    const bad = await runCli(['whoami'], { env: { ...env, CLICKCLACK_TOKEN: 'sst_nope' } });
+    assert.match(bad.stderr, /401 Unauthorized: session is invalid or expired/);
+    assert.equal(
+      await cliOk(['whoami', '--plain', '--token', token], {
+        env: { ...env, CLICKCLACK_TOKEN: 'sst_nope' },
+      }),
+      owner,
+    );
+    const asUser = await runCli(['whoami', '--user', owner], { env });
+    assert.equal(asUser.code, 1, 'dev auth is off here and the stored token was skipped');
+    assert.equal(
+      (await runCli(['whoami'], { env: { ...env, CLICKCLACK_USER_ID: owner } })).code,
+      1,
+    );
+  });
+
+  test('stored workspace and channel apply to the same server only; flags win', async () => {
+    const env = configHome();
+    const magic = await magicToken(dev, 'local@clickclack.chat');
+    await cliOk(['login', '--server', dev.url, '--magic-token', magic, '--channel', 'nope'], {
+      env,
+    });
+    const r = await runCli(['status'], { env });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'clickclack: channel "nope" not found\n');
+    assert.match(await cliOk(['status', '--channel', 'general'], { env }), /channel\tchn_/);
+    assert.match(
+      await cliOk(['status'], { env: { ...env, CLICKCLACK_CHANNEL: 'general' } }),
+      /channel\tchn_/,
+    );
+    // Another server URL: neither the stored channel nor the token apply.
+    const other = dev.url.replace('127.0.0.1', 'localhost');
+    assert.match(await cliOk(['status', '--server', other], { env }), /channel\tchn_/);
+  });
+
+  test('dev bootstrap: --user and --user-id act as a user; the last one given wins', async () => {
+    const env = configHome();
+    const captain = (await cliOk(['whoami', '--server', dev.url], { env })).split('\t');
+    assert.equal(captain[1], 'Local Captain', 'the dev fallback is the first user');
+    const bob = await cliOk(['admin', 'user', 'create', '--data', dev.dataDir, '--name', 'Bob']);
+    assert.equal(
+      await cliOk(['whoami', '--server', dev.url, '--user', bob], { env }),
+      `${bob}\tBob`,
+    );
+    assert.equal(
+      await cliOk(
+        ['whoami', '--plain', '--server', dev.url, '--user', captain[0]!, '--user-id', bob],
+        { env },
+      ),
+      bob,
+    );
+    assert.equal(
+      await cliOk(
+        ['--user-id', bob, 'whoami', '--plain', '--server', dev.url, '--user', captain[0]!],
+        { env },
+      ),
+      captain[0],
+    );
+    assert.equal(
+      await cliOk(['whoami', '--plain', '--server', dev.url], {
+        env: { ...env, CLICKCLACK_USER_ID: bob },
+      }),
+      bob,
+    );
+  });
+
+  test('a relative XDG_CONFIG_HOME is refused when writing', async () => {
+    const r = await runCli(
+      ['login', '--server', srv.url, '--magic-token', await magicToken(srv, 'ada@example.com')],
+      { env: { XDG_CONFIG_HOME: 'relative/dir' } },
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /XDG_CONFIG_HOME must be an absolute path/);
   });
 });

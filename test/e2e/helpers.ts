@@ -152,6 +152,21 @@ export async function http<T = Record<string, unknown>>(
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
+/** Mints a magic-link token (`mgt_…`) with the admin CLI. */
+export function magicToken(srv: RunningServer, email: string, name = ''): Promise<string> {
+  return cliOk([
+    'admin',
+    'magic-link',
+    'create',
+    '--data',
+    srv.dataDir,
+    '--email',
+    email,
+    '--name',
+    name,
+  ]);
+}
+
 /** Mints a magic link with the admin CLI and signs in over HTTP; returns the session token. */
 export async function sessionFor(srv: RunningServer, email: string, name = ''): Promise<string> {
   const magic = await cliOk([

@@ -13,17 +13,22 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Message text from --body, --file, --stdin or the positional words, in that order. */
+/**
+ * Message text from --body (if not blank), --file, --stdin or the positional words, in
+ * that order. Text is sent untrimmed; a blank result fails here, before any request,
+ * since the server would refuse it anyway.
+ */
 export async function resolveBody(flags: BodyFlags, words: readonly string[]): Promise<string> {
-  if (flags.body !== undefined && flags.body.trim() !== '') return flags.body;
-  if (flags.file) {
+  let body: string;
+  if (flags.body !== undefined && flags.body.trim() !== '') body = flags.body;
+  else if (flags.file) {
     try {
-      return readFileSync(flags.file, 'utf8');
+      body = readFileSync(flags.file, 'utf8');
     } catch (err) {
       throw new CliError(`read ${flags.file}: ${(err as Error).message}`);
     }
-  }
-  if (flags.stdin) return readStdin();
-  if (words.length > 0) return words.join(' ');
-  throw new CliError('message body is required');
+  } else if (flags.stdin) body = await readStdin();
+  else body = words.join(' ');
+  if (body.trim() === '') throw new CliError('message body is required');
+  return body;
 }
