@@ -96,6 +96,24 @@ test('create service and user-owned bots; token manager rules; redacted lists', 
   );
   assert.equal(minted.status, 201);
   assert.ok(minted.body.bot_token.token);
+  const legacy = await api<{ bot_tokens: Tok[] }>(
+    srv,
+    'GET',
+    `/api/bots/${mine.body.bot.id}/tokens`,
+    { token: member.token },
+  );
+  assert.equal(legacy.body.bot_tokens.length, 2);
+  const legacyMint = await api<{ bot_token: Tok }>(
+    srv,
+    'POST',
+    `/api/bots/${service.body.bot.id}/tokens`,
+    { token: owner.token, body: {} },
+  );
+  assert.equal(legacyMint.status, 201);
+  assert.equal(
+    (await api(srv, 'GET', `/api/bots/usr_nope/tokens`, { token: owner.token })).status,
+    404,
+  );
   const owned = await api<{ bots: { bot: Bot; active_token_count: number }[] }>(
     srv,
     'GET',

@@ -26,6 +26,7 @@ export const BotParams = Type.Object({
   bot_user_id: Type.String({ maxLength: 100 }),
 });
 export type BotParams = Static<typeof BotParams>;
+export const LegacyBotParams = Type.Object({ bot_user_id: Type.String({ maxLength: 100 }) });
 
 export const CreateTokenBody = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 100 })),

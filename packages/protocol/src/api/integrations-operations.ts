@@ -87,6 +87,23 @@ export const INTEGRATION_OPERATIONS = {
     body: B.CreateTokenBody,
     responses: ok(201, B.BotTokenResponse),
   },
+  listBotTokensLegacy: {
+    method: 'GET',
+    path: '/api/bots/:bot_user_id/tokens',
+    summary: "A bot's tokens (bots installed in exactly one workspace)",
+    auth: true,
+    params: B.LegacyBotParams,
+    responses: ok(200, B.BotTokenListResponse),
+  },
+  createBotTokenLegacy: {
+    method: 'POST',
+    path: '/api/bots/:bot_user_id/tokens',
+    summary: 'Mint a token (bots installed in exactly one workspace)',
+    auth: true,
+    params: B.LegacyBotParams,
+    body: B.CreateTokenBody,
+    responses: ok(201, B.BotTokenResponse),
+  },
   revokeBotToken: {
     method: 'POST',
     path: '/api/bot-tokens/:token_id/revoke',

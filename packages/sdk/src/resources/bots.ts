@@ -48,6 +48,18 @@ export class BotsResource {
     return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
   }
 
+  /** Legacy routes: only for bots installed in exactly one workspace. */
+  async listTokens(botUserId: string): Promise<BotToken[]> {
+    return (
+      await this.http.request<BotTokenListResponse>('GET', `/api/bots/${seg(botUserId)}/tokens`)
+    ).bot_tokens;
+  }
+
+  async createToken(botUserId: string, input: CreateTokenBody = {}): Promise<BotToken> {
+    const path = `/api/bots/${seg(botUserId)}/tokens`;
+    return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
+  }
+
   async revokeToken(tokenId: string): Promise<BotToken> {
     return (
       await this.http.request<BotTokenResponse>('POST', `/api/bot-tokens/${seg(tokenId)}/revoke`, {

@@ -265,3 +265,18 @@ export async function listCommands(
     })),
   };
 }
+
+/** The legacy token routes name no workspace: allowed only for a bot in exactly one. */
+export async function soleWorkspaceOf(
+  deps: ServiceDeps,
+  actor: Actor,
+  botId: string,
+): Promise<string> {
+  assertHuman(actor, 'bot tokens cannot manage bots');
+  const rows = await deps.store.read.workspaces.listForUser(botId);
+  const bot = await deps.store.read.users.byId(botId);
+  if (!bot || bot.kind !== 'bot' || rows.length === 0) throw notFound('bot not found');
+  if (rows.length > 1)
+    throw badRequest('workspace_id is required for bots installed in multiple workspaces');
+  return (rows[0] as { id: string }).id;
+}

@@ -163,11 +163,9 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
     slash.auditLog(deps, req.actor, req.params.workspace_id, req.query.limit),
   );
   route(app, OPERATIONS.installApp, async (req, reply) =>
-    reply
-      .status(201)
-      .send({
-        app_installation: await apps.installApp(deps, req.actor, req.params.workspace_id, req.body),
-      }),
+    reply.status(201).send({
+      app_installation: await apps.installApp(deps, req.actor, req.params.workspace_id, req.body),
+    }),
   );
   route(app, OPERATIONS.listApps, async (req) => ({
     app_installations: await apps.listApps(deps, req.actor, req.params.workspace_id),
@@ -175,4 +173,22 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.revokeApp, async (req) =>
     apps.revokeApp(deps, req.actor, req.params.installation_id, req.body ?? {}),
   );
+  route(app, OPERATIONS.listBotTokensLegacy, async (req) => {
+    const ws = await bots.soleWorkspaceOf(deps, req.actor, req.params.bot_user_id);
+    return { bot_tokens: await bots.listTokens(deps, req.actor, ws, req.params.bot_user_id) };
+  });
+  route(app, OPERATIONS.createBotTokenLegacy, async (req, reply) => {
+    const ws = await bots.soleWorkspaceOf(deps, req.actor, req.params.bot_user_id);
+    return reply
+      .status(201)
+      .send({
+        bot_token: await bots.createToken(
+          deps,
+          req.actor,
+          ws,
+          req.params.bot_user_id,
+          req.body ?? {},
+        ),
+      });
+  });
 }
