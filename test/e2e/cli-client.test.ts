@@ -86,6 +86,14 @@ describe('login and logout', () => {
     assert.match(parsed.token, /^sst_/);
     assert.equal(parsed.user.id, owner);
     assert.equal(parsed.session.user_id, owner);
+    assert.deepEqual(Object.keys(parsed.session), [
+      'id',
+      'token',
+      'user_id',
+      'created_at',
+      'expires_at',
+    ]);
+    assert.equal(parsed.session.token, parsed.token);
     assert.equal(existsSync(cfgFile(env)), false, '--no-store writes nothing');
     await login(env, '--server', srv.url, '--store=false');
     assert.equal(existsSync(cfgFile(env)), false, '--store=false writes nothing');

@@ -118,6 +118,11 @@ export function describeError(err: unknown): string {
 
 /** Runs the CLI and sets the exit code: 0 ok, 1 runtime error, 2 flag-parse error. */
 export async function runCli(argv: string[]): Promise<void> {
+  // `clickclack messages list | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const args = argv.slice(2);
   const first = args[0];
   try {

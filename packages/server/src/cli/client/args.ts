@@ -37,7 +37,8 @@ interface Token {
  * - `--json=true|false` (any Go boolean spelling) for every boolean flag; the last
  *   occurrence wins, and `--latest=false` / `--store=false` become `--no-…` where
  *   that form exists;
- * - `--user-id` is the same variable as `--user` (last one wins).
+ * - `--user-id` is the same variable as `--user` (last one wins);
+ * - `--flag value` becomes `--flag=value`, so the value is never parsed as a flag.
  * Values of value-taking flags and everything after `--` pass through untouched.
  */
 export function normalizeArgs(program: Command, args: readonly string[]): string[] {
@@ -74,11 +75,11 @@ export function normalizeArgs(program: Command, args: readonly string[]): string
     const name = m[1] === 'user-id' ? 'user' : m[1]!;
     const value = m[2];
     if (values.has(name)) {
+      // One token, so a value that looks like a flag (`--body --json`) stays a value
+      // instead of being taken by the root command's own flags.
       if (value !== undefined) out.push({ text: `--${name}=${value}` });
-      else {
-        out.push({ text: `--${name}` });
-        if (i + 1 < args.length) out.push({ text: args[++i]! });
-      }
+      else if (i + 1 < args.length) out.push({ text: `--${name}=${args[++i]!}` });
+      else out.push({ text: `--${name}` });
     } else if (bools.has(name)) {
       setBool(name, value === undefined ? true : parseBool(name, value));
     } else out.push({ text: arg });

@@ -9,8 +9,8 @@ export const DEFAULT_SERVER = 'http://localhost:8080';
 export interface GlobalFlags {
   server?: string;
   token?: string;
+  /** Also set by `--user-id`: the argv normalizer folds both into one flag. */
   user?: string;
-  userId?: string;
   workspace?: string;
   channel?: string;
   json?: boolean;
@@ -44,7 +44,7 @@ export function resolveContext(
   const stored: StoredConfig | undefined = loadConfig();
   const server = flags.server ?? env('CLICKCLACK_SERVER') ?? stored?.server ?? DEFAULT_SERVER;
   let token = flags.token ?? env('CLICKCLACK_TOKEN');
-  const userId = flags.userId ?? flags.user ?? env('CLICKCLACK_USER_ID');
+  const userId = flags.user ?? env('CLICKCLACK_USER_ID');
   let workspace = flags.workspace ?? env('CLICKCLACK_WORKSPACE');
   let channel = flags.channel ?? env('CLICKCLACK_CHANNEL');
   if ((opts.useStored ?? true) && stored && sameServer(server, stored.server)) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Channel, Workspace } from '@clickclack/sdk';
+import type { Channel, Session, Workspace } from '@clickclack/sdk';
 import { deleteConfig, saveConfig } from '../client-config.js';
 import { CliError } from '../log.js';
 import { emit, printJson, printLine } from '../output.js';
@@ -33,6 +33,17 @@ const ZERO_CHANNEL: Channel = {
   mention_count: 0,
 };
 
+/** The session in the reference client's field order, with its bearer token. */
+function sessionRecord(s: Session, token: string) {
+  return {
+    id: s.id,
+    token: s.token ?? token,
+    user_id: s.user_id,
+    created_at: s.created_at,
+    expires_at: s.expires_at,
+  };
+}
+
 export function registerSessionCommands(program: Command): void {
   program
     .command('login')
@@ -54,7 +65,7 @@ export function registerSessionCommands(program: Command): void {
         });
       }
       emit(ctx.mode, {
-        json: { session: res.session, token: res.token, user: res.user },
+        json: { session: sessionRecord(res.session, res.token), token: res.token, user: res.user },
         plain: res.token,
         human: `logged in as ${res.user.display_name}`,
       });
