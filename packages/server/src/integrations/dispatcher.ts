@@ -44,6 +44,7 @@ export class Dispatcher {
   private again = false;
   private inflight = 0;
   private stopped = false;
+  private lastSkip = 0;
 
   constructor(
     private readonly store: Store,
@@ -86,6 +87,19 @@ export class Dispatcher {
 
   private async cycle(): Promise<void> {
     try {
+      // Most servers have no subscriptions: then only move the cursor along, at most once per
+      // poll, instead of a write transaction per committed event.
+      if (!(await this.store.read.subscriptions.anyActive())) {
+        if (Date.now() - this.lastSkip >= this.opts.pollMs) {
+          this.lastSkip = Date.now();
+          const newest = await this.store.read.events.newestCursor();
+          if (newest && newest !== (await this.store.read.subscriptions.dispatchCursor())) {
+            await this.store.write((tx) => tx.subscriptions.setDispatchCursor(newest));
+          }
+        }
+        await this.deliverDue();
+        return;
+      }
       while (await this.enqueueBatch());
       await this.deliverDue();
     } catch {

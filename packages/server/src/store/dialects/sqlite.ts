@@ -42,6 +42,28 @@ export function openSqliteDatabase(file: string): Database.Database {
   return db;
 }
 
+/**
+ * Kysely prepares every query anew; the same few dozen SQL strings run on every request, so
+ * prepared statements are cached (bounded) per connection.
+ */
+function withStatementCache(db: Database.Database, max = 500): SqliteDialectConfig['database'] {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => db.close(),
+    prepare: (sql: string) => {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = db.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  } as SqliteDialectConfig['database'];
+}
+
 export function sqliteKysely(db: Database.Database): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: db }) });
+  return new Kysely<DB>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(db) }),
+  });
 }

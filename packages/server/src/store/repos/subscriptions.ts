@@ -52,6 +52,16 @@ export class SubscriptionsRepo {
     await this.db.updateTable('event_subscriptions').set(patch).where('id', '=', id).execute();
   }
 
+  async anyActive(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('event_subscriptions')
+      .select('id')
+      .where('revoked_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async dispatchCursor(): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('event_dispatch_state')

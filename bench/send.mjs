@@ -1,0 +1,92 @@
+// send: N concurrent clients POST messages with bearer tokens for a fixed time; every
+// response is sent after the message and its event committed. Baselines: a bare Node http
+// server driven the same way, and the raw better-sqlite3 ceiling for the same transaction.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { argValue, record, ROOT, startServer, table } from './lib.mjs';
+
+const CONNECTIONS = Number(argValue('size', '64'));
+const SECONDS = Number(argValue('seconds', '10'));
+
+function load(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+  });
+}
+
+const row = (target, r) => ({
+  target,
+  'req/s': r.requests.average,
+  'p50 ms': r.latency.p50,
+  'p99 ms': r.latency.p99,
+  errors: r.errors + r.non2xx,
+});
+
+const srv = await startServer();
+const body = JSON.stringify({ body: 'benchmark message '.repeat(4) });
+const cc = await load(`${srv.url}/api/channels/${srv.channelId}/messages`, srv.auth, body);
+const committed = await (
+  await fetch(`${srv.url}/api/channels/${srv.channelId}`, { headers: srv.auth })
+).json();
+await srv.stop();
+
+const child = spawn(process.execPath, [join(ROOT, 'bench/baseline/http-constant.mjs')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const baseUrl = await new Promise((resolve) =>
+  child.stdout.once('data', (d) => resolve(d.toString().trim())),
+);
+const base = await load(baseUrl, { 'content-type': 'application/json' }, body);
+child.kill();
+
+// The same write ClickClack does per message (seq bump, message, thread state, event), raw.
+const db = new Database(join(srv.data, 'clickclack.db'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+const ws = db
+  .prepare('SELECT workspace_id FROM channels WHERE id = ?')
+  .get(srv.channelId).workspace_id;
+const author = db.prepare('SELECT id FROM users ORDER BY created_at LIMIT 1').get().id;
+const tx = db.transaction((i) => {
+  const seq = db
+    .prepare('UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq')
+    .get(srv.channelId).last_seq;
+  const id = `msg_raw${i}`;
+  const at = new Date().toISOString();
+  db.prepare(
+    'INSERT INTO messages (id, workspace_id, channel_id, author_id, thread_root_id, channel_seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(id, ws, srv.channelId, author, id, seq, 'raw', at);
+  db.prepare('INSERT INTO thread_state (root_message_id) VALUES (?)').run(id);
+  db.prepare(
+    "INSERT INTO events (id, cursor, workspace_id, channel_id, type, seq, payload_json, created_at) VALUES (?, ?, ?, ?, 'message.created', ?, '{}', ?)",
+  ).run(`evt_raw${i}`, `cur_zzzz${String(i).padStart(22, '0')}`, ws, srv.channelId, seq, at);
+});
+const n = 20000;
+const t0 = performance.now();
+for (let i = 0; i < n; i++) tx.immediate(i);
+const rawPerSec = n / ((performance.now() - t0) / 1000);
+db.close();
+
+const rows = [
+  row('clickclack', cc),
+  row('bare http', base),
+  { target: 'raw sqlite tx', 'req/s': rawPerSec, 'p50 ms': '-', 'p99 ms': '-', errors: 0 },
+];
+table(
+  `send (${CONNECTIONS} connections, ${SECONDS}s; goal: ≥ 0.5× bare http and ≥ 5,000 msgs/s) — ratio ${(cc.requests.average / base.requests.average).toFixed(2)}`,
+  rows,
+);
+console.log(
+  `committed messages counted by the server afterwards: last_seq=${committed.channel.last_seq}`,
+);
+record('send', {
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  rows,
+  ratio: cc.requests.average / base.requests.average,
+});
