@@ -19,18 +19,21 @@ export function cli(args, env = {}) {
 }
 
 /** Starts `clickclack serve` on a loopback port over a fresh data dir. */
-export async function startServer(extraArgs = []) {
-  const data = mkdtempSync(join(tmpdir(), 'cc-bench-'));
-  cli([
-    'admin',
-    'bootstrap',
-    '--name',
-    'Bench Owner',
-    '--email',
-    'bench@example.com',
-    '--data',
-    data,
-  ]);
+export async function startServer(opts = {}) {
+  const extraArgs = opts.args ?? [];
+  const data = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-bench-'));
+  if (!opts.reuse) {
+    cli([
+      'admin',
+      'bootstrap',
+      '--name',
+      'Bench Owner',
+      '--email',
+      'bench@example.com',
+      '--data',
+      data,
+    ]);
+  }
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(

@@ -51,6 +51,16 @@ test('serve refuses bad configuration with a clear error', async () => {
     [['serve', '--config', join(dir, 'missing.json')], {}, /read config/],
     [['serve', '--addr', 'nonsense', '--data', dir], {}, /invalid listen address/],
     [['serve', '--data', dir], { CLICKCLACK_DEV_BOOTSTRAP: 'maybe' }, /invalid boolean/],
+    [
+      ['serve', '--data', dir, '--realtime-replay-limit', '0'],
+      {},
+      /replay limit must be a positive integer/,
+    ],
+    [
+      ['serve', '--data', dir, '--upload-max-bytes', 'lots'],
+      {},
+      /upload max bytes must be a positive integer/,
+    ],
   ] as [string[], Record<string, string>, RegExp][]) {
     const r = await runCli(args, { env });
     assert.equal(r.code, 1, args.join(' '));

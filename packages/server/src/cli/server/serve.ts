@@ -76,6 +76,11 @@ export function registerServe(program: Command): void {
       '--allow-loopback-callbacks [bool]',
       'let integration callbacks reach loopback (tests only)',
     )
+    .option(
+      '--realtime-replay-limit <n>',
+      'events a socket may replay before it must resync (default 5000)',
+    )
+    .option('--upload-max-bytes <n>', 'largest accepted upload in bytes (default 25 MiB)')
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
