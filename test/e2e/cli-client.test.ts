@@ -146,12 +146,12 @@ describe('login and logout', () => {
     assert.equal(statSync(real).mode & 0o777, 0o640);
     const dir = configHome();
     mkdirSync(cfgFile(dir), { recursive: true });
-    const r = await runCli(
-      ['login', '--server', srv.url, '--magic-token', await magicToken(srv, 'ada@example.com')],
-      { env: dir },
-    );
+    const magic = await magicToken(srv, 'ada@example.com');
+    const r = await runCli(['login', '--server', srv.url, '--magic-token', magic], { env: dir });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /is not a regular file/);
+    // Checked before the single-use link was spent: it still works.
+    await cliOk(['login', '--server', srv.url, '--magic-token', magic], { env: configHome() });
   });
 });
 

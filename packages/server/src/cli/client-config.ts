@@ -94,28 +94,32 @@ function writeTarget(path: string): { target: string; mode: number } {
 }
 
 /**
- * Writes atomically (temp file in the same directory, fsync, rename) so a crash never
- * leaves half a token behind. New files get 0600 in a 0700 directory; an existing
- * file keeps its mode.
+ * Checks now that the config can be written (so `login` fails before it spends a
+ * single-use magic link), and returns the writer. Writes are atomic (temp file in the
+ * same directory, fsync, rename) so a crash never leaves half a token behind. New files
+ * get 0600 in a 0700 directory; an existing file keeps its mode.
  */
-export function saveConfig(config: StoredConfig, path = configPath()): void {
+export function configWriter(path = configPath()): (config: StoredConfig) => void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const { target, mode } = writeTarget(path);
-  const tmp = join(dirname(target), `.config.json.tmp-${randomBytes(6).toString('hex')}`);
-  try {
-    const fd = openSync(tmp, 'wx', 0o600);
+  writeTarget(path);
+  return (config) => {
+    const { target, mode } = writeTarget(path);
+    const tmp = join(dirname(target), `.config.json.tmp-${randomBytes(6).toString('hex')}`);
     try {
-      writeSync(fd, formatConfig(config));
-      // The umask may have narrowed the open() mode; set it exactly.
-      fchmodSync(fd, mode);
-      fsyncSync(fd);
+      const fd = openSync(tmp, 'wx', 0o600);
+      try {
+        writeSync(fd, formatConfig(config));
+        // The umask may have narrowed the open() mode; set it exactly.
+        fchmodSync(fd, mode);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, target);
     } finally {
-      closeSync(fd);
+      rmSync(tmp, { force: true });
     }
-    renameSync(tmp, target);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  };
 }
 
 export function deleteConfig(path = configPath()): void {

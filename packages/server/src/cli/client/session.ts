@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Channel, Session, Workspace } from '@clickclack/sdk';
-import { deleteConfig, saveConfig } from '../client-config.js';
+import { configWriter, deleteConfig } from '../client-config.js';
 import { CliError } from '../log.js';
 import { emit, printJson, printLine } from '../output.js';
 import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
@@ -55,9 +55,10 @@ export function registerSessionCommands(program: Command): void {
       const token = (opts.magicToken ?? '').trim();
       if (token === '') throw new CliError('--magic-token is required');
       const ctx = resolveContext(flagsOf(cmd), { useStored: false });
+      const save = opts.store === false ? undefined : configWriter();
       const res = await ctx.client.auth.consumeMagicLink(opts.magicToken as string);
-      if (opts.store !== false) {
-        saveConfig({
+      if (save) {
+        save({
           server: ctx.server,
           token: res.token,
           workspace: ctx.workspace,
