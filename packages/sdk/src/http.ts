@@ -1,4 +1,5 @@
 import { ClickClackError } from './errors.js';
+import { DEFAULT_RETRY, isIdempotent, retryDelay, type RetryPolicy } from './retry.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -14,6 +15,12 @@ export interface HttpOptions {
   correlationId?: string;
   /** Per-request timeout in ms (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Resending on 408/425/429 (any method) and 500/502/503/504 (idempotent requests,
+   * including creates with a `nonce`), honouring Retry-After. Default: 2 retries;
+   * `false` turns it off.
+   */
+  retry?: Partial<RetryPolicy> | false;
 }
 
 /** A request's optional parts: query, JSON body, or a raw body with its own headers. */
@@ -70,6 +77,7 @@ export class Http {
   correlationId: string | undefined;
   private readonly fetchImpl: FetchLike;
   private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
 
   constructor(opts: HttpOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -78,6 +86,8 @@ export class Http {
     this.correlationId = opts.correlationId;
     this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.retry =
+      opts.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...opts.retry };
   }
 
   headers(method: string, hasBody: boolean): Record<string, string> {
@@ -101,37 +111,45 @@ export class Http {
   /** Like request, but hands back the Response (for downloads and custom bodies). */
   async raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const hasJson = opts.body !== undefined;
-    const init = {
-      method,
-      // A raw body (FormData, a stream) brings its own content type: only JSON sets one here.
-      headers: { ...this.headers(method, hasJson), ...opts.headers },
-      body: hasJson ? JSON.stringify(opts.body) : opts.rawBody,
-      // A streamed upload may legitimately take longer than any fixed request timeout.
-      signal: opts.duplex ? undefined : AbortSignal.timeout(this.timeoutMs),
-      credentials: 'same-origin',
-      // A streamed request body needs half-duplex mode in fetch.
-      ...(opts.duplex ? { duplex: 'half' } : {}),
-    } as RequestInit;
-    const res = await this.fetchImpl(`${this.baseUrl}${path}${queryString(opts.query)}`, init);
-    if (!res.ok) {
-      const text = await res.text();
-      let message = '';
-      let code: string | undefined;
-      try {
-        const parsed = JSON.parse(text) as { error?: unknown; code?: unknown };
-        if (typeof parsed.error === 'string') message = parsed.error;
-        if (typeof parsed.code === 'string') code = parsed.code;
-      } catch {
-        // not JSON: keep the status line only
-      }
-      throw new ClickClackError(
-        res.status,
-        res.statusText || STATUS_TEXT[res.status] || '',
-        message,
-        code,
-        res.headers,
-      );
+    const url = `${this.baseUrl}${path}${queryString(opts.query)}`;
+    const init = () =>
+      ({
+        method,
+        // A raw body (FormData, a stream) brings its own content type: only JSON sets one.
+        headers: { ...this.headers(method, hasJson), ...opts.headers },
+        body: hasJson ? JSON.stringify(opts.body) : opts.rawBody,
+        // A streamed upload may legitimately take longer than any fixed request timeout.
+        signal: opts.duplex ? undefined : AbortSignal.timeout(this.timeoutMs),
+        credentials: 'same-origin',
+        // A streamed request body needs half-duplex mode in fetch.
+        ...(opts.duplex ? { duplex: 'half' } : {}),
+      }) as RequestInit;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.fetchImpl(url, init());
+      if (res.ok) return res;
+      // A stream cannot be sent twice.
+      const wait = opts.duplex
+        ? undefined
+        : retryDelay(this.retry, res, attempt, isIdempotent(method, opts.body));
+      if (wait === undefined) throw await errorFrom(res);
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    return res;
   }
+}
+
+/** The server's `{"error", "code"}` (when the body is JSON) as a ClickClackError. */
+async function errorFrom(res: Response): Promise<ClickClackError> {
+  const text = await res.text();
+  let message = '';
+  let code: string | undefined;
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; code?: unknown };
+    if (typeof parsed.error === 'string') message = parsed.error;
+    if (typeof parsed.code === 'string') code = parsed.code;
+  } catch {
+    // not JSON: keep the status line only
+  }
+  const statusText = res.statusText || STATUS_TEXT[res.status] || '';
+  return new ClickClackError(res.status, statusText, message, code, res.headers);
 }

@@ -17,3 +17,4 @@ export * from './resources/workspaces.js';
 export * from './realtime/connection.js';
 export * from './realtime/socket.js';
 export type * from '@clickclack/protocol';
+export * from './retry.js';

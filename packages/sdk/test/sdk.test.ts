@@ -258,3 +258,43 @@ test('events.subscribe and ClickClackBot: bearer subprotocol, parsed events, one
   assert.equal(sockets.length, 2);
   assert.equal(sockets[1]!.url, sockets[0]!.url, 'the constructor cursor is reused');
 });
+
+test('retries: transient errors on idempotent requests, 429 on anything, Retry-After', async () => {
+  const script = (statuses: number[], headers: Record<string, string> = {}) => {
+    let i = 0;
+    return fakeFetch(() => {
+      const status = statuses[i++] ?? 200;
+      return status === 200 ? undefined : { status, body: { error: 'busy' }, headers };
+    });
+  };
+  const make = (f: ReturnType<typeof fakeFetch>) =>
+    new ClickClackClient({
+      baseUrl: 'http://chat.test',
+      fetch: f.fetch,
+      retry: { baseDelayMs: 1 },
+    });
+  const get = script([503, 502]);
+  await make(get).workspaces.list();
+  assert.equal(get.calls.length, 3);
+  const post = script([503]);
+  await assert.rejects(make(post).channels.sendMessage('chn_1', { body: 'x' }), /busy/);
+  assert.equal(post.calls.length, 1, 'a plain create is never sent twice');
+  const withNonce = script([503]);
+  await make(withNonce).channels.sendMessage('chn_1', { body: 'x', nonce: 'n1' });
+  assert.equal(withNonce.calls.length, 2, 'a create with a nonce is idempotent');
+  const limited = script([429], { 'retry-after': '0' });
+  await make(limited).channels.sendMessage('chn_1', { body: 'x' });
+  assert.equal(limited.calls.length, 2);
+  const tooLong = script([429], { 'retry-after': '3600' });
+  const err = await make(tooLong)
+    .workspaces.list()
+    .catch((e: unknown) => e);
+  assert.ok(err instanceof ClickClackError && err.status === 429, 'a long wait is not slept');
+  const gone = script([503, 503, 503, 503]);
+  await assert.rejects(make(gone).workspaces.list(), ClickClackError);
+  assert.equal(gone.calls.length, 3, 'two retries by default');
+  const off = script([503]);
+  const noRetry = new ClickClackClient({ baseUrl: 'http://x', fetch: off.fetch, retry: false });
+  await assert.rejects(noRetry.workspaces.list(), ClickClackError);
+  assert.equal(off.calls.length, 1);
+});
