@@ -29,14 +29,26 @@ export interface StoredConfig {
 
 const KEYS = ['server', 'token', 'workspace', 'channel'] as const;
 
-/** `$XDG_CONFIG_HOME/clickclack/config.json`, else `~/.config/clickclack/config.json`. */
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * `<config dir>/clickclack/config.json`. `$XDG_CONFIG_HOME` wins everywhere (tests and
+ * sandboxes rely on it); otherwise the OS's user config directory, as the reference
+ * client used: `~/Library/Application Support` on macOS, `%AppData%` on Windows,
+ * `~/.config` elsewhere.
+ */
+export function configPath(env: NodeJS.ProcessEnv = process.env, os = process.platform): string {
   const xdg = env.XDG_CONFIG_HOME;
   if (xdg !== undefined && xdg !== '') {
     if (!isAbsolute(xdg)) throw new CliError('XDG_CONFIG_HOME must be an absolute path');
     return join(xdg, 'clickclack', 'config.json');
   }
-  return join(env.HOME || homedir(), '.config', 'clickclack', 'config.json');
+  const home = env.HOME || homedir();
+  const dir =
+    os === 'darwin'
+      ? join(home, 'Library', 'Application Support')
+      : os === 'win32' && env.AppData
+        ? env.AppData
+        : join(home, '.config');
+  return join(dir, 'clickclack', 'config.json');
 }
 
 /** A missing, unreadable or malformed config is simply no config. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command, Option } from 'commander';
 import { normalizeArgs } from '../src/cli/client/args.js';
-import { sameServer } from '../src/cli/client-config.js';
+import { configPath, sameServer } from '../src/cli/client-config.js';
 
 function program(): Command {
   const p = new Command('clickclack')
@@ -64,4 +64,15 @@ test('a stored server matches only the same scheme, host:port and path', () => {
   assert.ok(!sameServer('https://chat.example/a', 'https://chat.example/b'));
   assert.ok(!sameServer('', ''));
   assert.ok(sameServer('not a url', 'not a url/'));
+});
+
+test('the config lives in XDG_CONFIG_HOME, else the OS user config directory', () => {
+  const at = (env: NodeJS.ProcessEnv, os: NodeJS.Platform) => configPath(env, os);
+  assert.equal(at({ XDG_CONFIG_HOME: '/x', HOME: '/h' }, 'darwin'), '/x/clickclack/config.json');
+  assert.equal(at({ HOME: '/h' }, 'linux'), '/h/.config/clickclack/config.json');
+  assert.equal(
+    at({ HOME: '/h' }, 'darwin'),
+    '/h/Library/Application Support/clickclack/config.json',
+  );
+  assert.throws(() => at({ XDG_CONFIG_HOME: 'rel' }, 'linux'), /must be an absolute path/);
 });
