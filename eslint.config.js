@@ -13,7 +13,7 @@ const layer = (from, banned, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', '.tmp/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,6 +25,10 @@ export default tseslint.config(
   {
     files: ['scripts/**', 'packages/server/bin/**', 'bench/**'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['packages/web/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(

@@ -9,6 +9,7 @@ import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import type { App } from './http/route.js';
 import { registerRoutes } from './http/routes/index.js';
+import { registerWebApp } from './http/plugins/web.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime } from './http/realtime-upgrade.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
@@ -149,5 +150,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerErrorHandling(app);
   registerAuth(app, deps);
   registerRoutes(app, deps);
+  await registerWebApp(app);
   return app;
 }

@@ -75,7 +75,8 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps): void {
   // Before validation: an anonymous caller learns nothing about the body it sent.
   app.addHook('preValidation', async (req: FastifyRequest, _reply: FastifyReply) => {
     checkCsrf(req);
-    if (req.routeOptions.config.auth === false) return;
+    // Only the API needs a caller; the web app's files, health checks and secret-URL hooks don't.
+    if (req.routeOptions.config.auth === false || !req.url.startsWith('/api/')) return;
     req.actor = await resolveActor(deps, req);
   });
 }

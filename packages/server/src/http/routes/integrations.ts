@@ -179,16 +179,14 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   });
   route(app, OPERATIONS.createBotTokenLegacy, async (req, reply) => {
     const ws = await bots.soleWorkspaceOf(deps, req.actor, req.params.bot_user_id);
-    return reply
-      .status(201)
-      .send({
-        bot_token: await bots.createToken(
-          deps,
-          req.actor,
-          ws,
-          req.params.bot_user_id,
-          req.body ?? {},
-        ),
-      });
+    return reply.status(201).send({
+      bot_token: await bots.createToken(
+        deps,
+        req.actor,
+        ws,
+        req.params.bot_user_id,
+        req.body ?? {},
+      ),
+    });
   });
 }
