@@ -207,6 +207,7 @@ test('list, unread, read pointers, close and reopen', async () => {
   });
   const mine = list.body.conversations.find((d) => d.id === dm.id)!;
   assert.equal(mine.unread_count, 2);
+  assert.equal((mine as Dm & { mention_count: number }).mention_count, 2);
   assert.equal(
     (
       await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {

@@ -13,6 +13,8 @@ export const DirectConversation = Type.Object({
   last_seq: Type.Integer(),
   last_read_seq: Type.Integer(),
   unread_count: Type.Integer(),
+  /** Every unread DM message is addressed to you, so it counts as a mention (as in Slack). */
+  mention_count: Type.Integer(),
   /** False once no other member is left in the workspace. */
   can_send: Type.Boolean(),
 });

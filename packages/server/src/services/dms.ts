@@ -73,6 +73,7 @@ async function present(
     last_seq: dm.last_seq,
     last_read_seq: lastRead,
     unread_count: Math.max(0, dm.last_seq - lastRead),
+    mention_count: Math.max(0, dm.last_seq - lastRead),
     can_send: canSend,
   };
 }
