@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, sqliteOf, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { createInvite } from '../src/services/workspaces.js';
 
 type U = { token: string; userId: string };
 type Tok = {
@@ -21,20 +20,9 @@ let general: string;
 
 before(async () => {
   srv = await startTestServer();
-  owner = await signIn(srv, 'local@clickclack.chat');
-  member = await signIn(srv, 'member@x.io', 'Member');
-  wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
-      token: owner.token,
-    })
-  ).body.workspaces[0]!.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
-  await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  general = (
-    await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
-      token: owner.token,
-    })
-  ).body.channels[0]!.id;
+  const t = await team(srv, [['member@x.io', 'Member']]);
+  ({ owner, workspaceId: wid, generalId: general } = t);
+  member = t.members[0]!;
 });
 after(() => srv.close());
 

@@ -122,3 +122,56 @@ export function rawGet(
 export function sqliteOf(srv: TestServer): Database.Database {
   return new Database(join(srv.dataDir, 'clickclack.db'));
 }
+
+export interface SignedIn {
+  token: string;
+  userId: string;
+}
+
+export interface Team {
+  owner: SignedIn;
+  members: SignedIn[];
+  workspaceId: string;
+  generalId: string;
+}
+
+/**
+ * The bootstrap owner signed in, plus members who joined the default workspace through
+ * real invites: the starting point most API tests share.
+ */
+export async function team(
+  srv: TestServer,
+  members: [email: string, name: string][],
+): Promise<Team> {
+  const owner = await signIn(srv, 'local@clickclack.chat');
+  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    token: owner.token,
+  });
+  const workspaceId = ws.body.workspaces[0]!.id;
+  const joined: SignedIn[] = [];
+  for (const [email, name] of members) {
+    const who = await signIn(srv, email, name);
+    const inv = await api<{ token: string }>(
+      srv,
+      'POST',
+      `/api/workspaces/${workspaceId}/invites`,
+      { token: owner.token, raw: '' },
+    );
+    await api(srv, 'POST', `/api/invites/${inv.body.token}/accept`, { token: who.token });
+    joined.push(who);
+  }
+  const chs = await api<{ channels: { id: string; name: string }[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${workspaceId}/channels`,
+    {
+      token: owner.token,
+    },
+  );
+  return {
+    owner,
+    members: joined,
+    workspaceId,
+    generalId: chs.body.channels.find((c) => c.name === 'general')!.id,
+  };
+}
