@@ -274,6 +274,10 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
   );
 
   const dm = (await open(a, [c.userId])).body.conversation;
+  const root = await api<{ message: Msg }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
+    token: a.token,
+    body: { body: 'before they left' },
+  });
   const db = sqliteOf(srv);
   db.prepare('DELETE FROM workspace_members WHERE user_id = ? AND workspace_id = ?').run(
     c.userId,
@@ -285,6 +289,11 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
     body: { body: 'anyone?' },
   });
   assert.equal(gone.status, 409);
+  const reply = await api(srv, 'POST', `/api/messages/${root.body.message.id}/thread/replies`, {
+    token: a.token,
+    body: { body: 'still there?' },
+  });
+  assert.equal(reply.status, 409);
   assert.equal(
     (await api<{ conversation: Dm }>(srv, 'GET', `/api/dms/${dm.id}`, { token: a.token })).body
       .conversation.can_send,

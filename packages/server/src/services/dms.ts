@@ -17,10 +17,10 @@ import type { DmRow } from '../store/repos/dms.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
-import { badRequest, conflict, forbidden, notFound } from './errors.js';
+import { badRequest, forbidden, notFound } from './errors.js';
 import { postRootMessage } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
-import { assertScope, requireMember } from './policies.js';
+import { assertDmHasRecipient, assertScope, requireMember } from './policies.js';
 import { presentMessages, presentUser } from './present.js';
 
 /** 1:1 conversations are unique per workspace: the key of the sorted, length-prefixed pair. */
@@ -212,12 +212,7 @@ export async function createDmMessage(
       channelId: null,
       dmId: dm.id,
       recipients: members,
-      assertCanPost: async () => {
-        for (const m of members) {
-          if (m !== ctx.actor.user.id && (await tx.workspaces.role(dm.workspace_id, m))) return;
-        }
-        throw conflict('direct conversation has no active recipient');
-      },
+      assertCanPost: () => assertDmHasRecipient(tx, dm.id, dm.workspace_id, ctx.actor.user.id),
       nextSeq: () => tx.dms.nextSeq(dm.id),
       markAuthorRead: (seq, at) => tx.dms.setRead(dm.id, ctx.actor.user.id, seq, at),
       after: async () => {

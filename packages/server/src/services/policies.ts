@@ -4,7 +4,7 @@ import type { ChannelRow } from '../store/repos/channels.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Actor } from './actor.js';
-import { forbidden, missingScope, notFound } from './errors.js';
+import { conflict, forbidden, missingScope, notFound } from './errors.js';
 
 /** Who may do what: the only place authorisation rules live. */
 
@@ -114,4 +114,17 @@ export async function requireManager(
   if (role !== 'owner' && role !== 'moderator')
     throw forbidden('workspace manager permission required');
   return role;
+}
+
+/** A DM where nobody but the sender is left in the workspace takes no more messages. */
+export async function assertDmHasRecipient(
+  db: Repos,
+  dmId: string,
+  workspaceId: string,
+  senderId: string,
+): Promise<void> {
+  for (const m of await db.dms.memberIds(dmId)) {
+    if (m !== senderId && (await db.workspaces.role(workspaceId, m))) return;
+  }
+  throw conflict('direct conversation has no active recipient');
 }

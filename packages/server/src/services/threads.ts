@@ -14,7 +14,12 @@ import { autoFollow, notifyFollowers } from './follows.js';
 import { isReplay, NONCE_REUSED, resolveQuote } from './messages.js';
 import { recordChannelMentions } from './mentions.js';
 import { loadWindow, parseCursor, type Cursor } from './paging.js';
-import { assertCanPost, assertScope, requireReadableMessage } from './policies.js';
+import {
+  assertCanPost,
+  assertDmHasRecipient,
+  assertScope,
+  requireReadableMessage,
+} from './policies.js';
 import { presentMessages, presentOne, presentThreadState } from './present.js';
 import * as v from './validate.js';
 
@@ -89,7 +94,10 @@ export async function createReply(
     const { message: root, channel } = await requireReadableMessage(tx, actor, rootId);
     if (root.parent_message_id !== null)
       throw badRequest('nested thread replies are not supported');
-    if (root.direct_conversation_id) assertScope(actor, 'dms:write');
+    if (root.direct_conversation_id) {
+      assertScope(actor, 'dms:write');
+      await assertDmHasRecipient(tx, root.direct_conversation_id, root.workspace_id, actor.user.id);
+    }
     if (nonce !== '') {
       const prev = await tx.messages.byNonce(actor.user.id, nonce);
       if (prev) {
