@@ -10,6 +10,7 @@ if (skip) console.log(`# skipping web app tests: ${skip}`);
 
 let srv: RunningServer;
 let browser: Browser;
+const pageErrors: string[] = [];
 
 before(async () => {
   if (skip) return;
@@ -54,6 +55,8 @@ after(async () => {
 /** A fresh browser profile signed in through a magic-link URL, like a person clicking it. */
 async function signedIn(email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
+  // A script error in the app is a failure even when the page still looks fine.
+  page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
   const magic = await cliOk([
     'admin',
     'magic-link',
@@ -108,10 +111,16 @@ test('sign in, post with Enter, see others’ messages live, open a thread', { s
     .getByRole('complementary', { name: 'Thread' })
     .locator('article', { hasText: 'a threaded reply' })
     .waitFor();
-  await bob.getByRole('button', { name: '1 reply' }).waitFor();
+  try {
+    await bob.getByRole('button', { name: '1 reply' }).waitFor({ timeout: 8000 });
+  } catch (err) {
+    const html = await bob.locator('article').first().innerHTML();
+    throw new Error(`bob never saw the reply count: ${html}`, { cause: err });
+  }
   await ada.keyboard.press('Escape');
   assert.equal(await ada.getByRole('complementary', { name: 'Thread' }).count(), 0);
   await ada.screenshot({ path: '/tmp/clickclack-web.png' });
+  assert.deepEqual(pageErrors, []);
 });
 
 test('message Markdown cannot run script', { skip }, async () => {
