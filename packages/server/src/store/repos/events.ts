@@ -1,5 +1,5 @@
 import type { Event } from '@clickclack/protocol';
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { nowIso } from '../../lib/clock.js';
 import { newId, newUlid } from '../../lib/ids.js';
 import { fenceCursor } from '../cursor.js';
@@ -212,14 +212,5 @@ export class EventsRepo {
       .execute();
     for (const r of rows) out.set(r.event_id, [...(out.get(r.event_id) ?? []), r.user_id]);
     return out;
-  }
-
-  async count(workspaceId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('events')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('workspace_id', '=', workspaceId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 }
