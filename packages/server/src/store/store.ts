@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from './executor.js';
+import { GroupCommitter } from './group-commit.js';
 import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
@@ -71,15 +72,19 @@ export interface Store {
 
 export class KyselyStore implements Store {
   readonly read: Repos;
+  /** Single-connection dialects share transactions between concurrent writes. */
+  private readonly group: GroupCommitter | undefined;
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
     private readonly db: Kysely<DB>,
     private readonly onClose: () => void | Promise<void> = () => undefined,
   ) {
     this.read = new Repos(db);
+    this.group = dialect === 'sqlite' ? new GroupCommitter(db) : undefined;
   }
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    if (this.group) return this.group.run((trx) => fn(new Repos(trx)));
     return this.db.transaction().execute((trx) => fn(new Repos(trx)));
   }
 

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openStore } from '../src/store/open.js';
+import type { Repos } from '../src/store/store.js';
+
+const user = (id: string) => ({
+  id,
+  kind: 'human' as const,
+  owner_user_id: null,
+  display_name: id,
+  handle: id,
+  email: `${id}@example.com`,
+  avatar_url: '',
+  created_at: new Date().toISOString(),
+  deleted_at: null,
+});
+
+test('concurrent writes share commits, and a failing one rolls back only itself', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-group-'));
+  const url = `sqlite://${join(dir, 'clickclack.db')}`;
+  const store = openStore(url, { migrate: true });
+  try {
+    const ok = (id: string) => (tx: Repos) => tx.users.insert(user(id));
+    const failing = (id: string) => async (tx: Repos) => {
+      await tx.users.insert(user(id));
+      throw new Error(`refused ${id}`);
+    };
+    // Issued in one turn of the event loop, so they land in one transaction.
+    const results = await Promise.allSettled([
+      store.write(ok('usr_a')),
+      store.write(failing('usr_b')),
+      store.write(ok('usr_c')),
+      // A unique-constraint failure inside the batch is isolated too.
+      store.write(ok('usr_a')),
+      store.write(ok('usr_d')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.match(String((results[1] as PromiseRejectedResult).reason), /refused usr_b/);
+    await store.close();
+
+    // What was acknowledged is on disk; what was refused left nothing behind.
+    const reopened = openStore(url, { migrate: false });
+    const ids = (await reopened.read.users.byIds(['usr_a', 'usr_b', 'usr_c', 'usr_d']))
+      .map((u) => u.id)
+      .sort();
+    assert.deepEqual(ids, ['usr_a', 'usr_c', 'usr_d']);
+    await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a write alone in its transaction still rolls back entirely when it fails', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-group-'));
+  const store = openStore(`sqlite://${join(dir, 'clickclack.db')}`, { migrate: true });
+  try {
+    await assert.rejects(
+      store.write(async (tx) => {
+        await tx.users.insert(user('usr_x'));
+        throw new Error('no');
+      }),
+      /no/,
+    );
+    assert.equal(await store.read.users.byId('usr_x'), undefined);
+    // The store keeps working after a failed write.
+    await store.write((tx) => tx.users.insert(user('usr_y')));
+    assert.equal((await store.read.users.byId('usr_y'))?.id, 'usr_y');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
