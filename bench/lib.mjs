@@ -53,22 +53,7 @@ export async function startServer(opts = {}) {
     });
     child.once('exit', (code) => reject(new Error(`server exited ${code}: ${buf}`)));
   });
-  const token = cli([
-    'admin',
-    'magic-link',
-    'create',
-    '--email',
-    'bench@example.com',
-    '--data',
-    data,
-  ]);
-  const res = await fetch(`${url}/api/auth/magic/consume`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
-  });
-  const session = (await res.json()).token;
-  const auth = { authorization: `Bearer ${session}`, 'content-type': 'application/json' };
+  const { session, auth } = await signIn(url, data, 'bench@example.com');
   const ws = (await (await fetch(`${url}/api/workspaces`, { headers: auth })).json()).workspaces[0];
   const channels = (
     await (await fetch(`${url}/api/workspaces/${ws.id}/channels`, { headers: auth })).json()
@@ -86,6 +71,21 @@ export async function startServer(opts = {}) {
         child.once('exit', resolve);
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** A bearer session for an existing user, through a magic link minted by `admin`. */
+export async function signIn(url, data, email) {
+  const token = cli(['admin', 'magic-link', 'create', '--email', email, '--data', data]);
+  const res = await fetch(`${url}/api/auth/magic/consume`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  const session = (await res.json()).token;
+  return {
+    session,
+    auth: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
   };
 }
 

@@ -25,6 +25,14 @@ export interface SearchFilters {
 export type SearchRow = MessageRow & { rank: number; snippet: string };
 
 /**
+ * How many of the newest visible matches are ranked. Ranking every match of a common word
+ * costs time in proportion to the whole archive; walking the index newest first and
+ * stopping here keeps a search bounded however large the workspace grows (relevance is
+ * judged among recent matches, the way chat users look for things).
+ */
+export const SEARCH_WINDOW = 1000;
+
+/**
  * Full-text search with the caller's access applied in SQL: public channels and private
  * channels they are in, and (when allowed) DMs they belong to.
  */
@@ -32,34 +40,51 @@ export class SearchRepo {
   constructor(private readonly db: Executor) {}
 
   async search(f: SearchFilters): Promise<SearchRow[]> {
-    const order =
-      f.sort === 'newest'
-        ? sql`m.created_at DESC, m.id DESC`
-        : sql`rank ASC, m.created_at DESC, m.id DESC`;
+    const order = (t: string) =>
+      sql.raw(
+        f.sort === 'newest'
+          ? `${t}.created_at DESC, ${t}.id DESC`
+          : `${t}.rank ASC, ${t}.created_at DESC, ${t}.id DESC`,
+      );
+    const window = Math.max(SEARCH_WINDOW, f.offset + f.limit);
+    // Candidates stream from the index in rowid (insertion) order, newest first, with the
+    // access rules applied as they go; only the page picked from them gets its snippet.
+    // CROSS JOIN pins the join order: with a bound LIMIT the planner would otherwise scan
+    // every match of the term to join it against the page.
     const res = await sql<SearchRow>`
-      SELECT m.*, bm25(messages_fts) AS rank,
+      WITH candidates AS (
+        SELECT m.rowid AS rid, m.id AS id, m.created_at AS created_at, bm25(messages_fts) AS rank
+        FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+        WHERE messages_fts MATCH ${f.match}
+          AND m.workspace_id = ${f.workspaceId}
+          AND m.deleted_at IS NULL
+          AND m.kind = 'message'
+          -- Readable channels and DMs are listed once per query (not once per match).
+          AND (
+            m.channel_id IN (
+              SELECT c.id FROM channels c WHERE c.workspace_id = ${f.workspaceId} AND (
+                c.kind = 'public' OR c.id IN (
+                  SELECT cm.channel_id FROM channel_members cm WHERE cm.user_id = ${f.userId})))
+            OR (${f.includeDms ? 1 : 0} = 1 AND m.direct_conversation_id IN (
+              SELECT d.conversation_id FROM direct_conversation_members d
+              WHERE d.user_id = ${f.userId}))
+          )
+          ${f.channelId ? sql`AND m.channel_id = ${f.channelId}` : sql``}
+          ${f.dmId ? sql`AND m.direct_conversation_id = ${f.dmId}` : sql``}
+          ${f.authorId ? sql`AND m.author_id = ${f.authorId}` : sql``}
+          ${f.threadRootId ? sql`AND m.thread_root_id = ${f.threadRootId}` : sql``}
+          ${f.after ? sql`AND m.created_at >= ${f.after}` : sql``}
+          ${f.before ? sql`AND m.created_at < ${f.before}` : sql``}
+        ORDER BY messages_fts.rowid DESC
+        LIMIT ${window}
+      ),
+      page AS (SELECT * FROM candidates c ORDER BY ${order('c')} LIMIT ${f.limit} OFFSET ${f.offset})
+      SELECT m.*, page.rank AS rank,
              snippet(messages_fts, 0, ${f.open}, ${f.close}, '…', 32) AS snippet
-      FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-      WHERE messages_fts MATCH ${f.match}
-        AND m.workspace_id = ${f.workspaceId}
-        AND m.deleted_at IS NULL
-        AND m.kind = 'message'
-        AND (
-          (m.channel_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM channels c WHERE c.id = m.channel_id AND (c.kind = 'public' OR EXISTS (
-              SELECT 1 FROM channel_members cm WHERE cm.channel_id = c.id AND cm.user_id = ${f.userId}))))
-          OR (${f.includeDms ? 1 : 0} = 1 AND m.direct_conversation_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM direct_conversation_members d
-            WHERE d.conversation_id = m.direct_conversation_id AND d.user_id = ${f.userId}))
-        )
-        ${f.channelId ? sql`AND m.channel_id = ${f.channelId}` : sql``}
-        ${f.dmId ? sql`AND m.direct_conversation_id = ${f.dmId}` : sql``}
-        ${f.authorId ? sql`AND m.author_id = ${f.authorId}` : sql``}
-        ${f.threadRootId ? sql`AND m.thread_root_id = ${f.threadRootId}` : sql``}
-        ${f.after ? sql`AND m.created_at >= ${f.after}` : sql``}
-        ${f.before ? sql`AND m.created_at < ${f.before}` : sql``}
-      ORDER BY ${order}
-      LIMIT ${f.limit} OFFSET ${f.offset}
+      FROM page
+      CROSS JOIN messages_fts ON messages_fts.rowid = page.rid AND messages_fts MATCH ${f.match}
+      CROSS JOIN messages m ON m.rowid = page.rid
+      ORDER BY ${order('page')}
     `.execute(this.db);
     return res.rows;
   }

@@ -1,0 +1,30 @@
+// Fast seeding straight into the SQLite file (not over HTTP): one prepared insert per row,
+// 50,000 rows per transaction. The FTS triggers keep search in step, as in production.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** Appends root messages with seqs `from..to` to a channel; `body(seq)` gives the text. */
+export function seedMessages(dataDir, channelId, from, to, body) {
+  const db = new Database(join(dataDir, 'clickclack.db'));
+  db.pragma('journal_mode = WAL');
+  const { workspace_id: ws } = db
+    .prepare('SELECT workspace_id FROM channels WHERE id = ?')
+    .get(channelId);
+  const author = db.prepare('SELECT id FROM users ORDER BY created_at LIMIT 1').get().id;
+  const ins = db.prepare(
+    'INSERT INTO messages (id, workspace_id, channel_id, author_id, thread_root_id, channel_seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const state = db.prepare('INSERT INTO thread_state (root_message_id) VALUES (?)');
+  const tag = channelId.slice(-8);
+  const batch = db.transaction((a, b) => {
+    const at = new Date().toISOString();
+    for (let seq = a; seq <= b; seq++) {
+      const id = `msg_seed${tag}${String(seq).padStart(10, '0')}`;
+      ins.run(id, ws, channelId, author, id, seq, body(seq), at);
+      state.run(id);
+    }
+  });
+  for (let a = from; a <= to; a += 50_000) batch(a, Math.min(to, a + 49_999));
+  db.prepare('UPDATE channels SET last_seq = MAX(last_seq, ?) WHERE id = ?').run(to, channelId);
+  db.close();
+}
