@@ -209,3 +209,45 @@ test('hostile input never reaches FTS syntax: 200 or a clean 400, never 500', as
   const many = await find(a.token, Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '));
   assert.equal(many.status, 400);
 });
+
+test('relevance ranks the newest 1,000 visible matches and pages them without repeats; newest reaches all', async () => {
+  const channel = (
+    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      token: a.token,
+      body: { name: 'haystack' },
+    })
+  ).body.channel.id;
+  const total = 1010;
+  for (let i = 0; i < total; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, total - i) }, (_, k) =>
+        api(srv, 'POST', `/api/channels/${channel}/messages`, {
+          token: a.token,
+          body: { body: `needle number ${i + k}` },
+        }),
+      ),
+    );
+  }
+  const walk = async (sort: string) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs = new URLSearchParams({ workspace_id: wid, q: 'needle', sort, limit: '100' });
+      if (cursor) qs.set('cursor', cursor);
+      const page = await api<Page>(srv, 'GET', `/api/search?${qs}`, { token: b.token });
+      assert.equal(page.status, 200);
+      seen.push(...page.body.results.map((r) => r.id));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    return seen;
+  };
+  const relevance = await walk('relevance');
+  assert.equal(relevance.length, 1000);
+  assert.equal(new Set(relevance).size, 1000);
+  const newest = await walk('newest');
+  assert.equal(newest.length, total);
+  assert.equal(new Set(newest).size, total);
+  // The ranked window is the newest matches: the oldest ten are only reachable by date.
+  const oldest = new Set(newest.slice(-10));
+  assert.ok(relevance.every((id) => !oldest.has(id)));
+});

@@ -25,10 +25,11 @@ export interface SearchFilters {
 export type SearchRow = MessageRow & { rank: number; snippet: string };
 
 /**
- * How many of the newest visible matches are ranked. Ranking every match of a common word
- * costs time in proportion to the whole archive; walking the index newest first and
- * stopping here keeps a search bounded however large the workspace grows (relevance is
- * judged among recent matches, the way chat users look for things).
+ * How many of the newest visible matches are ranked by relevance. Ranking every match of a
+ * common word costs time in proportion to the whole archive; walking the index newest
+ * first and stopping here keeps a search bounded however large the workspace grows
+ * (relevance is judged among recent matches, the way chat users look for things; older
+ * ones stay reachable with `sort=newest` or narrower terms).
  */
 export const SEARCH_WINDOW = 1000;
 
@@ -46,7 +47,10 @@ export class SearchRepo {
           ? `${t}.created_at DESC, ${t}.id DESC`
           : `${t}.rank ASC, ${t}.created_at DESC, ${t}.id DESC`,
       );
-    const window = Math.max(SEARCH_WINDOW, f.offset + f.limit);
+    // Relevance pages all rank the same window, so paging never repeats or skips a result;
+    // newest-first pages follow index order, so their window grows with the offset.
+    const window =
+      f.sort === 'relevance' ? SEARCH_WINDOW : Math.max(SEARCH_WINDOW, f.offset + f.limit);
     // Candidates stream from the index in rowid (insertion) order, newest first, with the
     // access rules applied as they go; only the page picked from them gets its snippet.
     // CROSS JOIN pins the join order: with a bound LIMIT the planner would otherwise scan
