@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { openStore } from '../src/store/open.js';
 import type { Repos } from '../src/store/store.js';
 
@@ -28,11 +29,18 @@ test('concurrent writes share commits, and a failing one rolls back only itself'
       await tx.users.insert(user(id));
       throw new Error(`refused ${id}`);
     };
-    // Issued in one turn of the event loop, so they land in one transaction.
+    // Another connection to the same file sees only what is committed.
+    const outside = new Database(join(dir, 'clickclack.db'), { readonly: true });
+    let seenOutsideBeforeCommit: unknown = 'not checked';
+    // Issued in one turn of the event loop, so they land in one transaction: while the
+    // third runs, the first is written but not yet committed.
     const results = await Promise.allSettled([
       store.write(ok('usr_a')),
       store.write(failing('usr_b')),
-      store.write(ok('usr_c')),
+      store.write(async (tx) => {
+        seenOutsideBeforeCommit = outside.prepare("SELECT id FROM users WHERE id = 'usr_a'").get();
+        await tx.users.insert(user('usr_c'));
+      }),
       // A unique-constraint failure inside the batch is isolated too.
       store.write(ok('usr_a')),
       store.write(ok('usr_d')),
@@ -42,6 +50,12 @@ test('concurrent writes share commits, and a failing one rolls back only itself'
       ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
     );
     assert.match(String((results[1] as PromiseRejectedResult).reason), /refused usr_b/);
+    assert.equal(seenOutsideBeforeCommit, undefined, 'the writes shared one commit');
+    assert.equal(
+      (outside.prepare("SELECT id FROM users WHERE id = 'usr_a'").get() as { id: string }).id,
+      'usr_a',
+    );
+    outside.close();
     await store.close();
 
     // What was acknowledged is on disk; what was refused left nothing behind.
