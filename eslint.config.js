@@ -30,6 +30,11 @@ export default tseslint.config(
     files: ['packages/web/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
+  {
+    // Svelte compiles runes in .svelte.js modules; they are not runtime globals.
+    files: ['packages/web/**/*.svelte.js'],
+    languageOptions: { globals: { $state: 'readonly', $derived: 'readonly', $effect: 'readonly' } },
+  },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(
     'packages/server/src/services/**',
