@@ -161,7 +161,7 @@ test(
     const ada = await signedIn('ada@example.com');
     const bob = await signedIn('bob@example.com');
     await ada.getByRole('heading', { name: '#general' }).waitFor();
-    assert.match(ada.url(), /\/app\/clickclack\/general$/);
+    await ada.waitForURL(/\/app\/clickclack\/general$/);
     const box = composer(ada);
     await box.fill('hello **world** from the browser');
     await box.press('Enter');
@@ -199,7 +199,7 @@ test(
     await root.getByRole('button', { name: 'Reply in thread' }).click();
     const pane = ada.getByRole('complementary', { name: 'Thread' });
     await pane.waitFor();
-    assert.match(ada.url(), /\/general\/t\/msg_/);
+    await ada.waitForURL(/\/general\/t\/msg_/);
     await ada.getByRole('textbox', { name: 'Reply' }).fill('a threaded reply');
     await ada.getByRole('textbox', { name: 'Reply' }).press('Enter');
     await pane.locator('article', { hasText: 'a threaded reply' }).waitFor();
@@ -216,7 +216,7 @@ test(
     await ada.getByRole('button', { name: '2 replies' }).waitFor();
     await ada.keyboard.press('Escape');
     assert.equal(await pane.count(), 0);
-    assert.match(ada.url(), /\/general$/);
+    await ada.waitForURL(/\/general$/);
     assert.deepEqual(pageErrors, []);
   },
 );
@@ -396,7 +396,7 @@ test(
     await dialog.getByLabel(/Private/).check();
     await dialog.getByRole('button', { name: 'Create' }).click();
     await ada.getByRole('heading', { name: '#secret-plans' }).waitFor();
-    assert.match(ada.url(), /\/secret-plans$/);
+    await ada.waitForURL(/\/secret-plans$/);
     await say(ada, 'for members only');
     const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Sidebar' });
     await sidebar(ada)
@@ -434,7 +434,7 @@ test('direct messages, profile editing, Ctrl+K, sign out', { skip }, async () =>
   await dialog.getByRole('checkbox').check();
   await dialog.getByRole('button', { name: 'Open' }).click();
   await ada.getByRole('heading', { name: 'Bob Stone' }).waitFor();
-  assert.match(ada.url(), /\/app\/clickclack\/dm\/dm_/);
+  await ada.waitForURL(/\/app\/clickclack\/dm\/dm_/);
   await say(ada, 'psst, a direct message');
   // Bob's sidebar gains the conversation with an unread badge, live.
   const dms = bob.getByRole('region', { name: 'Direct messages' });
@@ -478,6 +478,24 @@ test('direct messages, profile editing, Ctrl+K, sign out', { skip }, async () =>
   await ada.getByLabel('Magic-link token').waitFor();
   await ada.reload();
   await ada.getByLabel('Magic-link token').waitFor();
+  // Pasting a token into the form signs in again.
+  const magic = await cliOk([
+    'admin',
+    'magic-link',
+    'create',
+    '--data',
+    srv.dataDir,
+    '--email',
+    'ada@example.com',
+  ]);
+  await ada.getByLabel('Magic-link token').fill(magic);
+  await ada.getByRole('button', { name: 'Sign in' }).click();
+  await composer(ada).waitFor();
+  // A used token is refused with a clear message.
+  await ada.getByRole('button', { name: 'Sign out' }).click();
+  await ada.getByLabel('Magic-link token').fill(magic);
+  await ada.getByRole('button', { name: 'Sign in' }).click();
+  await ada.getByRole('alert').filter({ hasText: 'magic link already used' }).waitFor();
   assert.deepEqual(pageErrors, []);
 });
 
