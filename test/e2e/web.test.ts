@@ -599,6 +599,21 @@ test('screenshots: desktop light and dark, mobile', { skip }, async () => {
     generalId,
     '```ts\nconst ok = await client.channels.sendMessage(id, { body });\n```',
   );
+  const bot = await http<{ bot_token: { token: string } }>(
+    srv.url,
+    'POST',
+    `/api/workspaces/${workspaceId}/bots`,
+    {
+      token: adaToken,
+      body: {
+        display_name: 'CI Runner',
+        scopes: ['bot:read', 'messages:write'],
+        initial_token: true,
+      },
+    },
+  );
+  assert.equal(bot.status, 201, JSON.stringify(bot.body));
+  await post(bot.body.bot_token.token, generalId, 'Build #42 passed ✅ on main');
   const shots: [string, BrowserContextOptions][] = [
     ['desktop-light', { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }],
     ['desktop-dark', { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }],
@@ -615,6 +630,9 @@ test('screenshots: desktop light and dark, mobile', { skip }, async () => {
   for (const [name, opts] of shots) {
     const page = await signedIn('bob@example.com', opts);
     await article(page, 'sendMessage').waitFor();
+    // A bot's message carries the badge, so nobody mistakes it for a person.
+    await article(page, 'Build #42 passed').locator('.badge', { hasText: 'bot' }).waitFor();
+    assert.equal(await article(page, 'sendMessage').locator('.badge').count(), 0);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
     if (name === 'mobile') {
