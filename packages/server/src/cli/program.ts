@@ -11,9 +11,9 @@ import { registerMessagingCommands } from './client/messaging.js';
 import { registerSearchCommand } from './client/search.js';
 import { registerSessionCommands } from './client/session.js';
 import { registerUploadCommand } from './client/upload.js';
+import { isServerCommand } from './command-kinds.js';
 import { CliError } from './log.js';
 
-const SERVER_COMMANDS = new Set(['serve', 'migrate', 'admin', 'backup', 'export', 'version']);
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Commander errors that are flag-parse errors: exit status 2, as the reference CLI. */
@@ -126,7 +126,7 @@ export async function runCli(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   const first = args[0];
   try {
-    if (first === undefined || SERVER_COMMANDS.has(first)) {
+    if (isServerCommand(first)) {
       const program = await serverProgram();
       await program.parseAsync([...argv.slice(0, 2), ...(first === undefined ? ['serve'] : args)]);
       return;

@@ -2,6 +2,7 @@ import { ClickClackClient, type Channel, type Workspace } from '@clickclack/sdk'
 import { loadConfig, sameServer, type StoredConfig } from '../client-config.js';
 import { CliError } from '../log.js';
 import { outputMode, type OutputMode } from '../output.js';
+import { nodeFetch } from './node-fetch.js';
 
 export const DEFAULT_SERVER = 'http://localhost:8080';
 
@@ -59,7 +60,13 @@ export function resolveContext(
     workspace,
     channel,
     mode: outputMode(flags),
-    client: new ClickClackClient({ baseUrl: server, token, userId, timeoutMs: 10_000 }),
+    client: new ClickClackClient({
+      baseUrl: server,
+      token,
+      userId,
+      timeoutMs: 10_000,
+      fetch: nodeFetch,
+    }),
   };
 }
 
