@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
+import { createPgPool, pgKysely, redactPgUrl } from './dialects/postgres.js';
 import { openSqliteDatabase, sqliteKysely } from './dialects/sqlite.js';
-import { migrateSqlite } from './migrate.js';
+import { migratePostgres, migrateSqlite } from './migrate.js';
 import { KyselyStore, type Store } from './store.js';
 
-/** `sqlite://path`, a plain path, or (later) `postgres://…`. */
+/** `sqlite://path`, a plain path, or `postgres://…`. */
 export function sqlitePathFromUrl(url: string): string {
   const stripped = url.startsWith('sqlite://') ? url.slice('sqlite://'.length) : url;
   return resolve(stripped === '' ? url : stripped);
@@ -16,11 +17,24 @@ export function isPostgresUrl(url: string): boolean {
 export interface OpenOptions {
   /** Apply pending migrations first (serve, migrate, admin). */
   migrate: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
 }
 
-export function openStore(dbUrl: string, opts: OpenOptions): Store {
+export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store> {
   if (isPostgresUrl(dbUrl)) {
-    throw new Error('the PostgreSQL store is not available in this build yet');
+    const pool = createPgPool(dbUrl, opts.poolSize);
+    try {
+      if (opts.migrate) await migratePostgres(pool);
+      else await pool.query('SELECT 1');
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`PostgreSQL ${redactPgUrl(dbUrl)}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    // Kysely's destroy() ends the pool.
+    return new KyselyStore('postgres', pgKysely(pool));
   }
   const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
   if (opts.migrate) migrateSqlite(sqlite);
