@@ -33,8 +33,10 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
         cause: err,
       });
     }
-    // Kysely's destroy() ends the pool.
-    return new KyselyStore('postgres', pgKysely(pool));
+    // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
+    return new KyselyStore('postgres', pgKysely(pool), async () => {
+      if (!pool.ended) await pool.end();
+    });
   }
   const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
   if (opts.migrate) migrateSqlite(sqlite);
