@@ -367,3 +367,46 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
     );
   });
 });
+
+describe('text PostgreSQL cannot store', { skip: SKIP }, () => {
+  test('a NUL character in a body, a path or a profile is a clean 400, never a 500', async () => {
+    const srv = await startTestServer();
+    try {
+      const owner = await signIn(srv, 'local@clickclack.chat');
+      const wid = (
+        await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+          token: owner.token,
+        })
+      ).body.workspaces[0]!.id;
+      const cid = (
+        await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+          token: owner.token,
+        })
+      ).body.channels[0]!.id;
+      const nul = encodeURIComponent('x\u0000y');
+      for (const res of [
+        await api(srv, 'POST', `/api/channels/${cid}/messages`, {
+          token: owner.token,
+          body: { body: 'a\u0000b' },
+        }),
+        await api(srv, 'GET', `/api/channels/${nul}/messages`, { token: owner.token }),
+        await api(srv, 'GET', `/api/workspaces/${nul}/channels`, { token: owner.token }),
+        await api(srv, 'PATCH', '/api/me', {
+          token: owner.token,
+          body: { display_name: 'x\u0000y' },
+        }),
+      ]) {
+        assert.equal(res.status, 400, JSON.stringify(res.body));
+        assert.match(String(res.body.error), /NUL/);
+      }
+      // The server is fine afterwards.
+      const ok = await api(srv, 'POST', `/api/channels/${cid}/messages`, {
+        token: owner.token,
+        body: { body: 'still here' },
+      });
+      assert.equal(ok.status, 201);
+    } finally {
+      await srv.close();
+    }
+  });
+});
