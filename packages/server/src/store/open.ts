@@ -23,7 +23,8 @@ export interface OpenOptions {
 
 export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store> {
   if (isPostgresUrl(dbUrl)) {
-    const pool = createPgPool(dbUrl, opts.poolSize);
+    const poolSize = opts.poolSize ?? 10;
+    const pool = createPgPool(dbUrl, poolSize);
     try {
       if (opts.migrate) await migratePostgres(pool);
       else await pool.query('SELECT 1');
@@ -34,9 +35,16 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
       });
     }
     // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
-    return new KyselyStore('postgres', pgKysely(pool), async () => {
-      if (!pool.ended) await pool.end();
-    });
+    // Writes commit one at a time anyway (the write lock); a few in flight per node let
+    // one prepare while another commits, and leave the rest of the pool to reads.
+    return new KyselyStore(
+      'postgres',
+      pgKysely(pool),
+      async () => {
+        if (!pool.ended) await pool.end();
+      },
+      { maxConcurrentWrites: Math.max(1, Math.floor(poolSize / 2)) },
+    );
   }
   const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
   if (opts.migrate) migrateSqlite(sqlite);
