@@ -1,4 +1,5 @@
-// Runs every *.test.ts under packages/*/test and test/ with node's test runner.
+// Runs every *.test.ts under packages/*/test and test/ with node's test runner, on SQLite;
+// then, when CLICKCLACK_TEST_PG_URL is set, the server suite again on PostgreSQL.
 // Node 20's --test takes no globs, so the file list is built here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,9 +27,34 @@ if (selected.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected],
-  { stdio: 'inherit' },
+const run = (label, list, env) => {
+  console.log(`\n# ${label}: ${list.length} test file(s)\n`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', ...list],
+    { stdio: 'inherit', env },
+  );
+  return r.status ?? 1;
+};
+
+// Pass 1: everything on SQLite (the PostgreSQL-only tests print why they are skipped).
+const pgUrl = process.env.CLICKCLACK_TEST_PG_URL ?? '';
+const sqliteEnv = { ...process.env };
+delete sqliteEnv.CLICKCLACK_TEST_PG_URL;
+// With PostgreSQL available its own tests run in pass 2 only.
+const pgOnly = (f) => f.endsWith(join('server', 'test', 'postgres.test.ts'));
+const firstPass = pgUrl ? selected.filter((f) => !pgOnly(f)) : selected;
+let status = firstPass.length > 0 ? run('SQLite', firstPass, sqliteEnv) : 0;
+
+// Pass 2: with CLICKCLACK_TEST_PG_URL set, the server suite again, unchanged, on
+// PostgreSQL (each test server gets a fresh database on that server).
+const serverFiles = selected.filter(
+  (f) => f.startsWith(join('packages', 'server', 'test')) && !f.endsWith('group-commit.test.ts'),
 );
-process.exit(r.status ?? 1);
+if (pgUrl && serverFiles.length > 0) {
+  status =
+    run('PostgreSQL', serverFiles, { ...process.env, CLICKCLACK_TEST_PG_URL: pgUrl }) || status;
+} else if (!pgUrl) {
+  console.log('\n# PostgreSQL pass skipped: CLICKCLACK_TEST_PG_URL is not set');
+}
+process.exit(status);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, rawGet, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, rawGet, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -83,11 +83,12 @@ describe('auth with dev bootstrap on', () => {
         body: { email: 'late@x.io' },
       },
     );
-    const db = sqliteOf(srv);
-    db.prepare(
+    const db = sqlOf(srv);
+    await db.run(
       "UPDATE auth_magic_links SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ?",
-    ).run(req.body.magic_link.id);
-    db.close();
+      req.body.magic_link.id,
+    );
+    await db.close();
     const expired = await api(srv, 'POST', '/api/auth/magic/consume', {
       body: { token: req.body.token },
     });

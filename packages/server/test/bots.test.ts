@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, sqliteOf, startTestServer, team, type TestServer } from './helpers.js';
+import { api, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 
 type U = { token: string; userId: string };
@@ -195,14 +195,16 @@ test('revoking a token closes its sockets at once; last_used_at is recorded in b
     403,
   );
   // Uses are flushed in the background; the server writes them on shutdown at the latest.
-  const db = sqliteOf(srv);
-  const row = () =>
-    db.prepare('SELECT last_used_at FROM bot_tokens WHERE id = ?').get(token.id) as {
-      last_used_at: string | null;
-    };
-  for (let i = 0; i < 150 && !row().last_used_at; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(row().last_used_at);
-  db.close();
+  const db = sqlOf(srv);
+  const row = async () =>
+    (await db.get<{ last_used_at: string | null }>(
+      'SELECT last_used_at FROM bot_tokens WHERE id = ?',
+      token.id,
+    ))!;
+  for (let i = 0; i < 150 && !(await row()).last_used_at; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.ok((await row()).last_used_at);
+  await db.close();
 });
 
 test('command menus and removing a bot from a workspace', async () => {

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { createBot } from '../src/services/bots.js';
@@ -278,12 +278,13 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
     token: a.token,
     body: { body: 'before they left' },
   });
-  const db = sqliteOf(srv);
-  db.prepare('DELETE FROM workspace_members WHERE user_id = ? AND workspace_id = ?').run(
+  const db = sqlOf(srv);
+  await db.run(
+    'DELETE FROM workspace_members WHERE user_id = ? AND workspace_id = ?',
     c.userId,
     wid,
   );
-  db.close();
+  await db.close();
   const gone = await api(srv, 'POST', `/api/dms/${dm.id}/messages`, {
     token: a.token,
     body: { body: 'anyone?' },

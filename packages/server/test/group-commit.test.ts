@@ -22,7 +22,7 @@ const user = (id: string) => ({
 test('concurrent writes share commits, and a failing one rolls back only itself', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-group-'));
   const url = `sqlite://${join(dir, 'clickclack.db')}`;
-  const store = openStore(url, { migrate: true });
+  const store = await openStore(url, { migrate: true });
   try {
     const ok = (id: string) => (tx: Repos) => tx.users.insert(user(id));
     const failing = (id: string) => async (tx: Repos) => {
@@ -59,7 +59,7 @@ test('concurrent writes share commits, and a failing one rolls back only itself'
     await store.close();
 
     // What was acknowledged is on disk; what was refused left nothing behind.
-    const reopened = openStore(url, { migrate: false });
+    const reopened = await openStore(url, { migrate: false });
     const ids = (await reopened.read.users.byIds(['usr_a', 'usr_b', 'usr_c', 'usr_d']))
       .map((u) => u.id)
       .sort();
@@ -72,7 +72,7 @@ test('concurrent writes share commits, and a failing one rolls back only itself'
 
 test('a write alone in its transaction still rolls back entirely when it fails', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-group-'));
-  const store = openStore(`sqlite://${join(dir, 'clickclack.db')}`, { migrate: true });
+  const store = await openStore(`sqlite://${join(dir, 'clickclack.db')}`, { migrate: true });
   try {
     await assert.rejects(
       store.write(async (tx) => {

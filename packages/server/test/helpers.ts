@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { buildApp, type AppOptions } from '../src/app.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
@@ -10,10 +12,55 @@ import type { Store } from '../src/store/store.js';
 import type { UserRow } from '../src/store/repos/users.js';
 import { request } from 'node:http';
 import Database from 'better-sqlite3';
+import { createPgPool } from '../src/store/dialects/postgres.js';
 import { createMagicLink, consumeMagicLink } from '../src/services/auth.js';
+
+/**
+ * Set (e.g. postgres://postgres@127.0.0.1:5432/test) to run every server test against
+ * PostgreSQL: each test server gets a fresh database on that server, dropped on close().
+ */
+export const TEST_PG_URL = process.env.CLICKCLACK_TEST_PG_URL ?? '';
+
+/** Runs one statement on the maintenance database CLICKCLACK_TEST_PG_URL names. */
+async function pgAdmin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The PostgreSQL database of a test data directory (stable, so restarts find it again). */
+export function pgTestDatabaseUrl(dataDir: string): { url: string; name: string } {
+  const name = `cc_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name };
+}
+
+export async function createPgTestDatabase(dataDir: string): Promise<string> {
+  const { url, name } = pgTestDatabaseUrl(dataDir);
+  await pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await pgAdmin(`CREATE DATABASE "${name}"`);
+  return url;
+}
+
+export async function dropPgTestDatabase(dataDir: string): Promise<void> {
+  await pgAdmin(`DROP DATABASE IF EXISTS "${pgTestDatabaseUrl(dataDir).name}" WITH (FORCE)`);
+}
+
+/** The database URL a test server on `dataDir` uses: its SQLite file, or its PG database. */
+async function testDbUrl(dataDir: string, fresh: boolean): Promise<string> {
+  if (!TEST_PG_URL) return `sqlite://${join(dataDir, 'clickclack.db')}`;
+  return fresh ? createPgTestDatabase(dataDir) : pgTestDatabaseUrl(dataDir).url;
+}
 
 export interface TestServer {
   url: string;
+  /** The database URL the server runs on (sqlite://… or postgres://…). */
+  dbUrl: string;
   store: Store;
   deps: ServiceDeps;
   dataDir: string;
@@ -23,7 +70,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** The real HTTP server on a loopback port over a fresh SQLite file, bootstrapped. */
+/**
+ * The real HTTP server on a loopback port over a fresh SQLite file (or a fresh PostgreSQL
+ * database when CLICKCLACK_TEST_PG_URL is set), bootstrapped.
+ */
 export async function startTestServer(
   opts: {
     devBootstrap?: boolean;
@@ -35,7 +85,8 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
-  const store = openStore(`sqlite://${join(dataDir, 'clickclack.db')}`, { migrate: true });
+  const dbUrl = await testDbUrl(dataDir, opts.dataDir === undefined);
+  const store = await openStore(dbUrl, { migrate: true });
   const devBootstrap = opts.devBootstrap ?? false;
   const deps: ServiceDeps = { store, devBootstrap, published: () => undefined };
   const devUser = await ensureBootstrap(deps, DEV_USER);
@@ -51,6 +102,7 @@ export async function startTestServer(
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    dbUrl,
     store,
     deps,
     dataDir,
@@ -58,6 +110,7 @@ export async function startTestServer(
     async close() {
       await app.close();
       await store.close();
+      if (TEST_PG_URL) await dropPgTestDatabase(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
     async stop() {
@@ -118,9 +171,44 @@ export function rawGet(
   });
 }
 
-/** A second connection to the server's SQLite file, for checks only the database can show. */
-export function sqliteOf(srv: TestServer): Database.Database {
-  return new Database(join(srv.dataDir, 'clickclack.db'));
+/** A second connection to the server's database, for checks only the database can show. */
+export interface TestSql {
+  all<T = Record<string, unknown>>(statement: string, ...params: unknown[]): Promise<T[]>;
+  get<T = Record<string, unknown>>(statement: string, ...params: unknown[]): Promise<T | undefined>;
+  run(statement: string, ...params: unknown[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a second connection to the test server's database (SQLite file or PostgreSQL).
+ * Statements use `?` placeholders on both dialects.
+ */
+export function sqlOf(srv: TestServer): TestSql {
+  if (srv.store.dialect === 'postgres') {
+    const pool = createPgPool(srv.dbUrl, 1);
+    const numbered = (statement: string) => {
+      let n = 0;
+      return statement.replace(/\?/g, () => `$${++n}`);
+    };
+    const all = async <T>(statement: string, ...params: unknown[]) =>
+      (await pool.query(numbered(statement), params)).rows as T[];
+    return {
+      all,
+      get: async <T>(statement: string, ...params: unknown[]) =>
+        (await all<T>(statement, ...params))[0],
+      run: async (statement, ...params) => void (await all(statement, ...params)),
+      close: () => pool.end(),
+    };
+  }
+  const db = new Database(join(srv.dataDir, 'clickclack.db'));
+  return {
+    all: async <T>(statement: string, ...params: unknown[]) =>
+      db.prepare(statement).all(...params) as T[],
+    get: async <T>(statement: string, ...params: unknown[]) =>
+      db.prepare(statement).get(...params) as T | undefined,
+    run: async (statement, ...params) => void db.prepare(statement).run(...params),
+    close: async () => void db.close(),
+  };
 }
 
 export interface SignedIn {

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 
 type Msg = {
   id: string;
@@ -156,9 +156,9 @@ test('nonce: same content replays (200, no event), different content is a 409', 
   });
   assert.equal(first.status, 201);
   assert.equal(first.body.message.nonce, 'nonce-1');
-  const db = sqliteOf(srv);
-  const count = () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-  const events = count();
+  const db = sqlOf(srv);
+  const count = async () => (await db.get<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
+  const events = await count();
   const replay = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'idempotent', nonce: 'nonce-1' },
@@ -166,13 +166,13 @@ test('nonce: same content replays (200, no event), different content is a 409', 
   assert.equal(replay.status, 200);
   assert.equal(replay.body.message.id, first.body.message.id);
   assert.equal(replay.body.event, undefined);
-  assert.equal(count(), events);
+  assert.equal(await count(), events);
   const clash = await api(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'something else', nonce: 'nonce-1' },
   });
   assert.equal(clash.status, 409);
-  db.close();
+  await db.close();
 
   const found = await api<{ message: Msg }>(
     srv,

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { createBot } from '../src/services/bots.js';
@@ -48,9 +48,9 @@ before(async () => {
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });
     await api(srv, 'PATCH', '/api/me', { token: u.token, body: { handle } });
   }
-  const db = sqliteOf(srv);
-  db.prepare("UPDATE workspace_members SET role = 'moderator' WHERE user_id = ?").run(mod.userId);
-  db.close();
+  const db = sqlOf(srv);
+  await db.run("UPDATE workspace_members SET role = 'moderator' WHERE user_id = ?", mod.userId);
+  await db.close();
   cid = (
     await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: owner.token,
@@ -166,9 +166,9 @@ describe('edit and delete', () => {
         400,
       );
     }
-    const db = sqliteOf(srv);
-    const bodies = db.prepare("SELECT body FROM messages WHERE body LIKE 'secret from%'").all();
-    db.close();
+    const db = sqlOf(srv);
+    const bodies = await db.all("SELECT body FROM messages WHERE body LIKE 'secret from%'");
+    await db.close();
     assert.deepEqual(bodies, [], 'deleted text is gone from storage');
   });
 

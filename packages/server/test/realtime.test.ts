@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { openStore } from '../src/store/open.js';
@@ -177,9 +176,9 @@ describe('websocket', () => {
     assert.equal(sock.closed?.code, 4001);
     const old = await post(owner.token, general, 'to be pruned');
     await post(owner.token, general, 'kept');
-    const db = sqliteOf(srv);
-    db.prepare('DELETE FROM events WHERE cursor = ?').run(old.body.event.cursor);
-    db.close();
+    const db = sqlOf(srv);
+    await db.run('DELETE FROM events WHERE cursor = ?', old.body.event.cursor);
+    await db.close();
     const pruned = await TestSocket.open(wsUrl(old.body.event.cursor), bearer(member.token));
     await pruned.until(() => pruned.closed !== undefined);
     assert.equal(pruned.closed?.code, 4001);
@@ -262,7 +261,7 @@ describe('websocket', () => {
 
   test('events committed by another connection to the same database reach sockets', async () => {
     const sock = await TestSocket.open(wsUrl(await tail(member.token)), bearer(member.token));
-    const other = openStore(`sqlite://${join(srv.dataDir, 'clickclack.db')}`, { migrate: false });
+    const other = await openStore(srv.dbUrl, { migrate: false });
     const owners = await other.read.users.byId(owner.userId);
     const res = await createChannelMessage(
       { store: other, devBootstrap: false, published: () => undefined },

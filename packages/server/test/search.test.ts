@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { createBot } from '../src/services/bots.js';
 
@@ -159,9 +159,12 @@ test('edits re-index, deletes drop out, filters and paging', async () => {
   );
   await api(srv, 'DELETE', `/api/messages/${m}`, { token: a.token });
   assert.deepEqual((await find(a.token, 'persimmon')).body.results, []);
-  const db = sqliteOf(srv);
-  db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)").run();
-  db.close();
+  if (srv.store.dialect === 'sqlite') {
+    // The external-content FTS5 index still mirrors the messages table exactly.
+    const db = sqlOf(srv);
+    await db.run("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
+    await db.close();
+  }
   assert.deepEqual(
     (await find(a.token, 'rocket', `&author_id=${b.userId}`)).body.results.map((r) => r.id).sort(),
     [ids.deploying, ids.dm === undefined ? '' : ids.reply].sort(),

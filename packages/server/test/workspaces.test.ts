@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqliteOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { createInvite } from '../src/services/workspaces.js';
 
 type Json = Record<string, unknown>;
@@ -16,10 +16,10 @@ before(async () => {
 });
 after(() => srv.close());
 
-const eventCount = (): number => {
-  const db = sqliteOf(srv);
-  const n = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-  db.close();
+const eventCount = async (): Promise<number> => {
+  const db = sqlOf(srv);
+  const n = (await db.get<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
+  await db.close();
   return n;
 };
 
@@ -53,7 +53,7 @@ test('a user sees only the workspaces they belong to, with their role', async ()
 });
 
 test('creating a workspace makes the caller owner and writes one event', async () => {
-  const before = eventCount();
+  const before = await eventCount();
   const res = await api<{ workspace: Ws; event: Json }>(srv, 'POST', '/api/workspaces', {
     token: outsider.token,
     body: { name: '  Acme Corp!  ', extra_field: 'ignored' },
@@ -63,7 +63,7 @@ test('creating a workspace makes the caller owner and writes one event', async (
   assert.equal(res.body.workspace.name, 'Acme Corp!');
   assert.equal(res.body.workspace.role, 'owner');
   assert.equal(res.body.event.type, 'workspace.created');
-  assert.equal(eventCount(), before + 1);
+  assert.equal(await eventCount(), before + 1);
   const get = await api<{ workspace: Ws }>(srv, 'GET', `/api/workspaces/${res.body.workspace.id}`, {
     token: outsider.token,
   });
@@ -97,7 +97,7 @@ test('creating a workspace makes the caller owner and writes one event', async (
   assert.equal(symbols.status, 400);
   const noBody = await api(srv, 'POST', '/api/workspaces', { token: owner.token });
   assert.equal(noBody.status, 400);
-  assert.equal(eventCount(), before + 1);
+  assert.equal(await eventCount(), before + 1);
 });
 
 test('member directory pages with a cursor, filters by q and role', async () => {
@@ -175,7 +175,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
   const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   assert.match(inv.token, /^tok_/);
   const joiner = await signIn(srv, 'joiner@x.io');
-  const before = eventCount();
+  const before = await eventCount();
   const res = await api<{ workspace: Ws; event: Json }>(
     srv,
     'POST',
@@ -187,7 +187,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
   assert.equal(res.status, 200);
   assert.equal(res.body.workspace.role, 'member');
   assert.equal(res.body.event.type, 'member.joined');
-  assert.equal(eventCount(), before + 1);
+  assert.equal(await eventCount(), before + 1);
   const listed = await api<{ workspaces: Ws[] }>(srv, 'GET', '/api/workspaces', {
     token: joiner.token,
   });
@@ -195,7 +195,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
   // Accepting again as a member is harmless; another user cannot reuse it.
   const again = await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: joiner.token });
   assert.equal(again.status, 200);
-  assert.equal(eventCount(), before + 1);
+  assert.equal(await eventCount(), before + 1);
   const late = await signIn(srv, 'late@x.io');
   const reuse = await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: late.token });
   assert.equal(reuse.status, 409);

@@ -11,6 +11,7 @@ import { Session, type SessionOptions } from '../realtime/session.js';
 import { bearerToken, resolveActor, sessionCookie } from './plugins/auth.js';
 import { isSameOrigin } from './local-request.js';
 import { STATUS_OF } from './plugins/errors.js';
+import { isUnstorableText } from '../store/errors.js';
 
 export const WS_PATH = '/api/realtime/ws';
 const SUBPROTOCOL_PREFIX = 'clickclack.bearer.';
@@ -70,6 +71,8 @@ export function attachRealtime(
         actor = await resolveActor(deps, req);
         assertScope(actor, 'realtime:read');
       } catch (err) {
+        if (isUnstorableText(err))
+          return reject(socket, 400, 'text must not contain NUL characters');
         return err instanceof DomainError
           ? reject(socket, STATUS_OF[err.code], err.message, err.code)
           : reject(socket, 500, 'internal server error', 'internal');
@@ -83,6 +86,8 @@ export function attachRealtime(
       try {
         await requireMember(deps.store.read, actor, workspaceId);
       } catch (err) {
+        if (isUnstorableText(err))
+          return reject(socket, 400, 'text must not contain NUL characters');
         return err instanceof DomainError
           ? reject(socket, STATUS_OF[err.code], err.message, err.code)
           : reject(socket, 500, 'internal server error', 'internal');

@@ -10,10 +10,10 @@ export const MAX_QUERY_CHARS = 500;
 const MAX_TERMS = 32;
 
 /**
- * User text → an FTS5 query where every whitespace-separated term is a quoted phrase, so
- * operators, parentheses, `*`, `-` and stray quotes are only ever literal text.
+ * User text → its search terms: whitespace-separated, control characters (NUL included)
+ * treated as spaces. Each term is matched as a literal phrase (never as query syntax).
  */
-export function ftsQuery(q: string): string | undefined {
+export function searchTerms(q: string): string[] | undefined {
   // Control characters (NUL included) are never meaningful in a search: treat them as spaces.
   const printable = [...q]
     .map((c) => ((c.codePointAt(0) ?? 0) < 32 || c === '\u007f' ? ' ' : c))
@@ -25,7 +25,7 @@ export function ftsQuery(q: string): string | undefined {
   if (terms.length === 0) return undefined;
   if (terms.length > MAX_TERMS)
     throw badRequest(`search query has too many words (max ${MAX_TERMS})`);
-  return terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
+  return terms;
 }
 
 /** Finds the marked spans, removes the markers, and reports code-point offsets. */
@@ -120,15 +120,15 @@ export async function search(
       throw badRequest('invalid search cursor (it belongs to a different search)');
     offset = Number(m[1]);
   }
-  const match = ftsQuery(query.q);
-  if (!match) return { results: [], next_cursor: null };
+  const terms = searchTerms(query.q);
+  if (!terms) return { results: [], next_cursor: null };
   const marker = randomBytes(6).toString('hex');
   const open = `\u0002${marker}`;
   const close = `\u0003${marker}`;
   const rows = await db.search.search({
     workspaceId,
     userId: actor.user.id,
-    match,
+    terms,
     channelId: query.channel_id,
     dmId: query.direct_conversation_id,
     includeDms: canDms,

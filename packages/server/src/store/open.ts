@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
+import { createPgPool, pgKysely, redactPgUrl } from './dialects/postgres.js';
 import { openSqliteDatabase, sqliteKysely } from './dialects/sqlite.js';
-import { migrateSqlite } from './migrate.js';
+import { migratePostgres, migrateSqlite } from './migrate.js';
 import { KyselyStore, type Store } from './store.js';
 
-/** `sqlite://path`, a plain path, or (later) `postgres://…`. */
+/** `sqlite://path`, a plain path, or `postgres://…`. */
 export function sqlitePathFromUrl(url: string): string {
   const stripped = url.startsWith('sqlite://') ? url.slice('sqlite://'.length) : url;
   return resolve(stripped === '' ? url : stripped);
@@ -16,11 +17,34 @@ export function isPostgresUrl(url: string): boolean {
 export interface OpenOptions {
   /** Apply pending migrations first (serve, migrate, admin). */
   migrate: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
 }
 
-export function openStore(dbUrl: string, opts: OpenOptions): Store {
+export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store> {
   if (isPostgresUrl(dbUrl)) {
-    throw new Error('the PostgreSQL store is not available in this build yet');
+    const poolSize = opts.poolSize ?? 10;
+    const pool = createPgPool(dbUrl, poolSize);
+    try {
+      if (opts.migrate) await migratePostgres(pool);
+      else await pool.query('SELECT 1');
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`PostgreSQL ${redactPgUrl(dbUrl)}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
+    // Writes commit one at a time anyway (the write lock); a few in flight per node let
+    // one prepare while another commits, and leave the rest of the pool to reads.
+    return new KyselyStore(
+      'postgres',
+      pgKysely(pool),
+      async () => {
+        if (!pool.ended) await pool.end();
+      },
+      { maxConcurrentWrites: Math.max(1, Math.floor(poolSize / 2)) },
+    );
   }
   const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
   if (opts.migrate) migrateSqlite(sqlite);

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Executor } from './executor.js';
+import { type Kysely, sql } from 'kysely';
+import type { Dialect, Executor } from './executor.js';
 import { GroupCommitter } from './group-commit.js';
+import { PG_WRITE_LOCK } from './dialects/postgres.js';
 import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
@@ -37,9 +38,9 @@ export class Repos {
   readonly webhooks: WebhooksRepo;
   readonly slash: SlashRepo;
   readonly apps: AppsRepo;
-  constructor(db: Executor) {
+  constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
-    this.workspaces = new WorkspacesRepo(db);
+    this.workspaces = new WorkspacesRepo(db, dialect);
     this.channels = new ChannelsRepo(db);
     this.messages = new MessagesRepo(db);
     this.auth = new AuthRepo(db);
@@ -48,7 +49,7 @@ export class Repos {
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);
     this.messaging = new MessagingRepo(db);
-    this.search = new SearchRepo(db);
+    this.search = new SearchRepo(db, dialect);
     this.uploads = new UploadsRepo(db);
     this.bots = new BotsRepo(db);
     this.webhooks = new WebhooksRepo(db);
@@ -62,7 +63,7 @@ export class Repos {
  * up front); nothing written inside it is visible or acknowledged before it commits.
  */
 export interface Store {
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
   readonly read: Repos;
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Cheap liveness probe for /readyz. */
@@ -70,22 +71,57 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** A counting semaphore: at most `max` holders at once, the rest wait in arrival order. */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
 export class KyselyStore implements Store {
   readonly read: Repos;
   /** Single-connection dialects share transactions between concurrent writes. */
   private readonly group: GroupCommitter | undefined;
+  /**
+   * Pooled dialects: writes queue here rather than in the database, so writers waiting for
+   * the write lock never hold every pooled connection and reads always find one.
+   */
+  private readonly writeGate: Gate;
   constructor(
-    readonly dialect: 'sqlite' | 'postgres',
+    readonly dialect: Dialect,
     private readonly db: Kysely<DB>,
     private readonly onClose: () => void | Promise<void> = () => undefined,
+    opts: { maxConcurrentWrites?: number } = {},
   ) {
-    this.read = new Repos(db);
+    this.read = new Repos(db, dialect);
     this.group = dialect === 'sqlite' ? new GroupCommitter(db) : undefined;
+    this.writeGate = new Gate(Math.max(1, opts.maxConcurrentWrites ?? 1));
   }
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    if (this.group) return this.group.run((trx) => fn(new Repos(trx)));
-    return this.db.transaction().execute((trx) => fn(new Repos(trx)));
+    if (this.group) return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
+    // PostgreSQL: one pooled transaction per write. Like SQLite's BEGIN IMMEDIATE, it takes
+    // the database-wide write lock first, so writes (and the event cursors they allocate
+    // from the persisted frontier) commit one after another across every node: no reader
+    // can see cursor N+1 committed while N is still in flight. Taking it first, before any
+    // row lock, also means two writes can never deadlock on it.
+    return this.writeGate.run(() =>
+      this.db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
+        return fn(new Repos(trx, this.dialect));
+      }),
+    );
   }
 
   async ping(): Promise<void> {

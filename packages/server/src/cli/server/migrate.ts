@@ -12,7 +12,7 @@ export function registerMigrate(program: Command): void {
     .action(async (opts: { data?: string; db?: string }) => {
       const { data, db } = resolveDbUrl(opts);
       createDataDirs(data);
-      const store = openStore(db, { migrate: true });
+      const store = await openStore(db, { migrate: true });
       await store.close();
     });
 }

@@ -19,7 +19,7 @@ export async function withDeps<T>(
 ): Promise<T> {
   const { data, db } = resolveDbUrl(flags);
   if (opts.dataDirs) createDataDirs(data);
-  const store = openStore(db, { migrate: true });
+  const store = await openStore(db, { migrate: true });
   try {
     return await fn({ store, devBootstrap: false, published: () => undefined });
   } finally {

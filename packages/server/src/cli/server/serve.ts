@@ -19,7 +19,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const config = resolveServerConfig(flags);
   const target = listenTarget(config.addr);
   createDataDirs(config.data);
-  const store = openStore(config.db, { migrate: true });
+  const store = await openStore(config.db, { migrate: true });
   const deps: ServiceDeps = {
     store,
     devBootstrap: config.devBootstrap,

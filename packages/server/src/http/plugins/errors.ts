@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@clickclack/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError } from '../../services/errors.js';
+import { isUnstorableText } from '../../store/errors.js';
 import { UnknownScopeError } from '@clickclack/protocol';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -41,6 +42,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof UnknownScopeError) {
       return reply.status(400).send({ error: err.message, code: 'bad_request' });
+    }
+    if (isUnstorableText(err)) {
+      return reply
+        .status(400)
+        .send({ error: 'text must not contain NUL characters', code: 'bad_request' });
     }
     const fe = err as FastifyError;
     if (fe.validation) {

@@ -48,7 +48,7 @@ export class MessagingRepo {
       .selectFrom('reactions')
       .select(['message_id', 'emoji'])
       .select(sql<number>`count(*)`.as('count'))
-      .select(sql<number>`sum(user_id = ${viewerId})`.as('mine'))
+      .select(sql<number>`sum(CASE WHEN user_id = ${viewerId} THEN 1 ELSE 0 END)`.as('mine'))
       .select(sql<string>`min(created_at)`.as('first_at'))
       .where('message_id', 'in', [...messageIds])
       .groupBy(['message_id', 'emoji'])
@@ -139,7 +139,7 @@ export class MessagingRepo {
         .onConflict((oc) =>
           oc
             .columns(['channel_id', 'user_id'])
-            .doUpdateSet({ mention_count: sql`mention_count + 1` }),
+            .doUpdateSet({ mention_count: sql`channel_reads.mention_count + 1` }),
         )
         .execute();
     }

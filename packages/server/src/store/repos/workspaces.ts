@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
 import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
 import type { UserRow } from './users.js';
 
@@ -8,12 +8,20 @@ export type Role = WorkspaceMembersTable['role'];
 export type WorkspaceWithRole = WorkspaceRow & { role: Role };
 export type MemberRow = { role: Role; joined_at: string; user: UserRow };
 
-/** Literal, case-insensitive substring match (no LIKE wildcards from user input). */
-const nameOrHandleContains = (q: string) =>
-  sql<boolean>`(instr(lower(u.display_name), ${q}) > 0 OR instr(lower(u.handle), ${q}) > 0)`;
+/**
+ * Literal, case-insensitive substring match (no LIKE wildcards from user input). `lower()`
+ * folds ASCII only on both dialects (SQLite's built-in, PostgreSQL under the "C" collation).
+ */
+const nameOrHandleContains = (dialect: Dialect, q: string) =>
+  dialect === 'postgres'
+    ? sql<boolean>`(strpos(lower(u.display_name), ${q}) > 0 OR strpos(lower(u.handle), ${q}) > 0)`
+    : sql<boolean>`(instr(lower(u.display_name), ${q}) > 0 OR instr(lower(u.handle), ${q}) > 0)`;
 
 export class WorkspacesRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   byId(id: string): Promise<WorkspaceRow | undefined> {
     return this.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
@@ -78,21 +86,21 @@ export class WorkspacesRepo {
         eb
           .case()
           .when('m.role', '=', 'owner')
-          .then(0)
+          .then(eb.lit(0))
           .when('m.role', '=', 'moderator')
-          .then(1)
+          .then(eb.lit(1))
           .when('m.role', '=', 'member')
-          .then(2)
+          .then(eb.lit(2))
           .when('m.role', '=', 'bot')
-          .then(3)
-          .else(4)
+          .then(eb.lit(3))
+          .else(eb.lit(4))
           .end()
           .as('rank'),
       )
       .select((eb) => eb.fn<string>('lower', ['u.display_name']).as('sort_name'))
       .where('m.workspace_id', '=', workspaceId);
     if (opts.role) query = query.where('m.role', '=', opts.role);
-    if (opts.q) query = query.where(nameOrHandleContains(opts.q));
+    if (opts.q) query = query.where(nameOrHandleContains(this.dialect, opts.q));
     const rows = await query.orderBy('rank').orderBy('sort_name').orderBy('u.id').execute();
     // Keyset filtering is done here: the directory is small and this keeps one query shape.
     const after = opts.after;
@@ -128,7 +136,7 @@ export class WorkspacesRepo {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('m.workspace_id', '=', workspaceId);
     if (role) query = query.where('m.role', '=', role);
-    if (q) query = query.where(nameOrHandleContains(q));
+    if (q) query = query.where(nameOrHandleContains(this.dialect, q));
     const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -1,0 +1,412 @@
+// PostgreSQL-only checks (the rest of the suite runs on PostgreSQL too when
+// CLICKCLACK_TEST_PG_URL is set): migrations, the CLI on a postgres:// URL, and event cursors
+// that stay gap-free for a tailing reader while several nodes write at once.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../src/app.js';
+import { createPgPool } from '../src/store/dialects/postgres.js';
+import { migratePostgres, migrationsDir } from '../src/store/migrate.js';
+import { openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/store.js';
+import {
+  api,
+  createPgTestDatabase,
+  dropPgTestDatabase,
+  signIn,
+  startTestServer,
+  TEST_PG_URL,
+  type TestServer,
+} from './helpers.js';
+
+const SKIP = TEST_PG_URL
+  ? false
+  : 'CLICKCLACK_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test): PostgreSQL tests skipped';
+if (SKIP) console.log(`# ${SKIP}`);
+
+const BIN = fileURLToPath(new URL('../bin/clickclack.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const pgFiles = () =>
+  readdirSync(migrationsDir('postgres'))
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+
+/** A fresh, empty database for one test; dropped afterwards. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-pg-'));
+  const url = await createPgTestDatabase(dir);
+  return {
+    url,
+    drop: async () => {
+      await dropPgTestDatabase(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function query<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const pool = createPgPool(url, 1);
+  try {
+    return (await pool.query(text, params)).rows as T[];
+  } finally {
+    await pool.end();
+  }
+}
+
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const clean: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env))
+      if (!k.startsWith('CLICKCLACK_')) clean[k] = v;
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...clean, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('PostgreSQL migrations', { skip: SKIP }, () => {
+  test('every file is recorded in schema_migrations once; re-running and racing apply nothing twice', async () => {
+    const db = await freshDatabase();
+    try {
+      // Two nodes starting at once on an empty database.
+      const [a, b] = await Promise.all([
+        openStore(db.url, { migrate: true }),
+        openStore(db.url, { migrate: true }),
+      ]);
+      await Promise.all([a.close(), b.close()]);
+      const rows = await query<{ name: string; applied_at: string }>(
+        db.url,
+        'SELECT name, applied_at FROM schema_migrations ORDER BY name',
+      );
+      assert.deepEqual(
+        rows.map((r) => r.name),
+        pgFiles(),
+      );
+      assert.ok(rows.every((r) => !Number.isNaN(Date.parse(r.applied_at))));
+      const pool = createPgPool(db.url, 1);
+      try {
+        assert.deepEqual(await migratePostgres(pool), []);
+      } finally {
+        await pool.end();
+      }
+      // The PostgreSQL migrations mirror the SQLite ones file for file.
+      assert.deepEqual(
+        pgFiles(),
+        readdirSync(migrationsDir('sqlite'))
+          .filter((f) => f.endsWith('.sql'))
+          .sort(),
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+
+  test('an unreachable server is a clear error, without the password', async () => {
+    await assert.rejects(
+      openStore('postgres://someone:hunter2@127.0.0.1:1/nothing', { migrate: true }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /^PostgreSQL postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nothing/,
+        );
+        assert.ok(!err.message.includes('hunter2'));
+        return true;
+      },
+    );
+  });
+});
+
+describe('the CLI on postgres://', { skip: SKIP }, () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let dataDir: string;
+  before(async () => {
+    assert.ok(existsSync(DIST), 'build first (npm run build): the CLI runs from dist/');
+    db = await freshDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'cc-pg-cli-'));
+  });
+  after(async () => {
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('clickclack migrate --db postgres://… applies the migrations, then nothing', async () => {
+    const first = await run(['migrate', '--data', dataDir, '--db', db.url]);
+    assert.equal(first.code, 0, first.stderr);
+    const names = await query<{ name: string }>(
+      db.url,
+      'SELECT name FROM schema_migrations ORDER BY name',
+    );
+    assert.deepEqual(
+      names.map((r) => r.name),
+      pgFiles(),
+    );
+    // CLICKCLACK_DB selects the same database.
+    const again = await run(['migrate', '--data', dataDir], { CLICKCLACK_DB: db.url });
+    assert.equal(again.code, 0, again.stderr);
+    const count = await query<{ n: number }>(db.url, 'SELECT count(*) AS n FROM schema_migrations');
+    assert.equal(count[0]!.n, pgFiles().length);
+  });
+
+  test('clickclack serve --db postgres://… answers /readyz and serves the API', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--addr', '127.0.0.1:0', '--data', dataDir, '--db', db.url],
+      { env: { ...process.env, CLICKCLACK_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const onData = (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const ready = await fetch(`${url}/readyz`);
+      assert.equal(ready.status, 200);
+      const me = await fetch(`${url}/api/workspaces`);
+      assert.equal(me.status, 401);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+
+  test('backup and export refuse PostgreSQL with a clear message', async () => {
+    for (const args of [
+      ['backup', '--out', join(dataDir, 'b.db')],
+      ['export', '--out', join(dataDir, 'e.json')],
+    ]) {
+      const res = await run([...args, '--db', db.url]);
+      assert.notEqual(res.code, 0);
+      assert.match(res.stderr, /pg_dump/);
+    }
+  });
+});
+
+describe('event cursors across nodes', { skip: SKIP }, () => {
+  let srv: TestServer;
+  const stores: Store[] = [];
+  before(async () => {
+    srv = await startTestServer();
+  });
+  after(async () => {
+    for (const s of stores) await s.close();
+    await srv.close();
+  });
+
+  /**
+   * Drains events after `from` until `done()` and one final empty poll, exactly the way a
+   * tailing node does: always reading after the last cursor it saw.
+   */
+  async function tail(store: Store, from: string, done: () => boolean): Promise<string[]> {
+    const seen: string[] = [];
+    let last = from;
+    for (;;) {
+      const finished = done();
+      const rows = await store.read.events.allAfter(last, 1000);
+      for (const r of rows) seen.push(r.cursor);
+      if (rows.length > 0) last = rows[rows.length - 1]!.cursor;
+      else if (finished) return seen;
+    }
+  }
+
+  test('many concurrent writers on three stores: a reader after its cursor never skips one', async () => {
+    for (let i = 0; i < 3; i++)
+      stores.push(await openStore(srv.dbUrl, { migrate: false, poolSize: 8 }));
+    const reader = await openStore(srv.dbUrl, { migrate: false, poolSize: 2 });
+    stores.push(reader);
+    const ws = (await srv.store.read.workspaces.listForUser(srv.devUser.id))[0]!;
+    const start = await reader.read.events.newestCursor();
+    let writing = true;
+    const tailing = tail(reader, start, () => !writing);
+    // Each write holds its transaction open a little after allocating its cursor, so
+    // without the write lock later cursors would commit first and the reader would skip.
+    const perStore = 120;
+    const writes = stores.slice(0, 3).flatMap((store, n) =>
+      Array.from({ length: perStore }, (_, i) =>
+        store.write(async (tx) => {
+          const e = await tx.events.append({
+            type: 'test.ping',
+            workspace_id: ws.id,
+            payload: { node: n, i },
+          });
+          await new Promise((r) => setTimeout(r, Math.random() * 3));
+          return e.cursor;
+        }),
+      ),
+    );
+    const written = await Promise.all(writes);
+    writing = false;
+    const seen = await tailing;
+    const committed = (
+      await query<{ cursor: string }>(
+        srv.dbUrl,
+        'SELECT cursor FROM events WHERE cursor > $1 ORDER BY cursor',
+        [start],
+      )
+    ).map((r) => r.cursor);
+    assert.equal(new Set(written).size, written.length, 'cursors are unique');
+    assert.equal(committed.length, 3 * perStore);
+    assert.deepEqual(seen, committed, 'the tailing reader saw every cursor, in order');
+  });
+
+  test('messages posted through three HTTP nodes reach a tailing reader without gaps', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const wid = (
+      await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+        token: owner.token,
+      })
+    ).body.workspaces[0]!.id;
+    const general = (
+      await api<{ channels: { id: string; name: string }[] }>(
+        srv,
+        'GET',
+        `/api/workspaces/${wid}/channels`,
+        { token: owner.token },
+      )
+    ).body.channels.find((c) => c.name === 'general')!.id;
+    // Two more nodes: their own store (pool) and HTTP server on the same database.
+    const nodes: { url: string; close: () => Promise<void> }[] = [
+      { url: srv.url, close: async () => undefined },
+    ];
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore(srv.dbUrl, { migrate: false, poolSize: 5 });
+      stores.push(store);
+      const app = await buildApp({
+        store,
+        devBootstrap: false,
+        realtime: { pollMs: 50 },
+        uploads: { dir: join(srv.dataDir, 'uploads') },
+      });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const addr = app.server.address();
+      nodes.push({
+        url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+        close: () => app.close(),
+      });
+    }
+    try {
+      const reader = stores[3]!;
+      const start = await reader.read.events.newestCursor();
+      let writing = true;
+      const tailing = tail(reader, start, () => !writing);
+      const posts = nodes.flatMap((node, n) =>
+        Array.from({ length: 40 }, async (_, i) => {
+          const res = await fetch(`${node.url}/api/channels/${general}/messages`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ body: `node ${n} message ${i}` }),
+          });
+          assert.equal(res.status, 201);
+          return ((await res.json()) as { message: { channel_seq: number } }).message.channel_seq;
+        }),
+      );
+      const seqs = await Promise.all(posts);
+      writing = false;
+      const seen = await tailing;
+      const committed = (
+        await query<{ cursor: string }>(
+          srv.dbUrl,
+          'SELECT cursor FROM events WHERE cursor > $1 ORDER BY cursor',
+          [start],
+        )
+      ).map((r) => r.cursor);
+      assert.ok(committed.length >= posts.length);
+      assert.deepEqual(seen, committed);
+      // Channel seqs stay dense and unique across nodes too.
+      const sorted = [...seqs].sort((x, y) => x - y);
+      assert.deepEqual(
+        sorted,
+        Array.from({ length: sorted.length }, (_, i) => sorted[0]! + i),
+      );
+      // The same channel read through another node shows every message.
+      const page = await fetch(`${nodes[2]!.url}/api/channels/${general}/messages?limit=200`, {
+        headers: { authorization: `Bearer ${owner.token}` },
+      });
+      assert.equal(page.status, 200);
+    } finally {
+      for (const n of nodes) await n.close();
+    }
+  });
+
+  test('the write path of one node is a real transaction per write (a failure rolls back only itself)', async () => {
+    const store = stores[0]!;
+    const ws = (await store.read.workspaces.listForUser(srv.devUser.id))[0]!;
+    const before = await store.read.events.newestCursor();
+    const results = await Promise.allSettled([
+      store.write((tx) => tx.events.append({ type: 'test.ok', workspace_id: ws.id, payload: {} })),
+      store.write(async (tx) => {
+        await tx.events.append({ type: 'test.bad', workspace_id: ws.id, payload: {} });
+        throw new Error('refused');
+      }),
+    ]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    const after = await store.read.events.allAfter(before, 10);
+    assert.deepEqual(
+      after.map((e) => e.type),
+      ['test.ok'],
+    );
+  });
+});
+
+describe('text PostgreSQL cannot store', { skip: SKIP }, () => {
+  test('a NUL character in a body, a path or a profile is a clean 400, never a 500', async () => {
+    const srv = await startTestServer();
+    try {
+      const owner = await signIn(srv, 'local@clickclack.chat');
+      const wid = (
+        await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+          token: owner.token,
+        })
+      ).body.workspaces[0]!.id;
+      const cid = (
+        await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+          token: owner.token,
+        })
+      ).body.channels[0]!.id;
+      const nul = encodeURIComponent('x\u0000y');
+      for (const res of [
+        await api(srv, 'POST', `/api/channels/${cid}/messages`, {
+          token: owner.token,
+          body: { body: 'a\u0000b' },
+        }),
+        await api(srv, 'GET', `/api/channels/${nul}/messages`, { token: owner.token }),
+        await api(srv, 'GET', `/api/workspaces/${nul}/channels`, { token: owner.token }),
+        await api(srv, 'PATCH', '/api/me', {
+          token: owner.token,
+          body: { display_name: 'x\u0000y' },
+        }),
+      ]) {
+        assert.equal(res.status, 400, JSON.stringify(res.body));
+        assert.match(String(res.body.error), /NUL/);
+      }
+      // The server is fine afterwards.
+      const ok = await api(srv, 'POST', `/api/channels/${cid}/messages`, {
+        token: owner.token,
+        body: { body: 'still here' },
+      });
+      assert.equal(ok.status, 201);
+    } finally {
+      await srv.close();
+    }
+  });
+});
