@@ -12,7 +12,9 @@ import { registerRoutes } from './http/routes/index.js';
 import { registerWebApp } from './http/plugins/web.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime } from './http/realtime-upgrade.js';
+import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
+import type { NodeBus } from './realtime/node-bus.js';
 import { BotUsage } from './services/bot-usage.js';
 import {
   Dispatcher,
@@ -35,6 +37,8 @@ export interface AppOptions {
   uploads?: { dir: string; maxBytes?: number; orphanGraceMs?: number };
   /** Realtime tuning; defaults suit production. */
   realtime?: Partial<SessionOptions> & HubOptions;
+  /** Set when several nodes share the database: realtime crosses nodes through it. */
+  bus?: NodeBus;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -57,6 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const hub = await Hub.start(opts.store, opts.realtime ?? {});
+  const cluster = opts.bus ? new ClusterRealtime(hub, opts.bus) : undefined;
   const { allowLoopbackCallbacks = false, ...dispatch } = opts.integrations ?? {};
   const outbound = { ...DEFAULT_OUTBOUND, allowLoopback: allowLoopbackCallbacks };
   const dispatcher = new Dispatcher(opts.store, {
@@ -77,11 +82,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     devBootstrap: opts.devBootstrap,
     // The log is the truth: a commit only wakes the tailer, which reads it back.
     published: () => {
-      hub.wake();
+      if (cluster) cluster.committed();
+      else hub.wake();
       dispatcher.wake();
     },
     outbound,
-    realtime: hub,
+    realtime: cluster ?? hub,
     ...(opts.uploads
       ? {
           uploads: {

@@ -15,6 +15,8 @@ export interface ServerConfig {
   allowLoopbackCallbacks: boolean;
   /** Most events one socket replays before it must resync (close 4001). */
   replayLimit: number;
+  /** Tail check of the event log, in ms: heals lost cross-node wake-ups. */
+  tailCheckMs: number;
   /** Largest accepted upload, in bytes. */
   uploadMaxBytes: number;
 }
@@ -30,6 +32,7 @@ export interface ServeFlags {
   metricsEnabled?: string;
   allowLoopbackCallbacks?: string;
   replayLimit?: string;
+  tailCheckMs?: string;
   uploadMaxBytes?: string;
 }
 
@@ -91,6 +94,11 @@ export function resolveServerConfig(
   );
   if (!Number.isInteger(replayLimit) || replayLimit < 1)
     throw new Error('realtime replay limit must be a positive integer');
+  const tailCheckMs = Number(
+    str('realtime_tail_check_ms', 'CLICKCLACK_REALTIME_TAIL_CHECK_MS', flags.tailCheckMs, '200'),
+  );
+  if (!Number.isInteger(tailCheckMs) || tailCheckMs < 10)
+    throw new Error('realtime tail check interval must be an integer of at least 10 (ms)');
   const uploadMaxBytes = Number(
     str(
       'upload_max_bytes',
@@ -112,6 +120,7 @@ export function resolveServerConfig(
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
     replayLimit,
+    tailCheckMs,
     uploadMaxBytes,
     allowLoopbackCallbacks: bool(
       'allow_loopback_callbacks',

@@ -52,6 +52,8 @@ export class Hub implements RealtimePort {
   private tailAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly ringSize: number;
+  /** Set on a node that shares its database: presence changes also go to the other nodes. */
+  relayEphemeral: ((workspaceId: string, frame: string, audience: Audience) => void) | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -197,6 +199,7 @@ export class Hub implements RealtimePort {
       payload: { user_id: s.userId, status },
     });
     this.publishEphemeral(s.workspaceId, frame, 'workspace');
+    this.relayEphemeral?.(s.workspaceId, frame, 'workspace');
   }
 
   unsubscribe(s: Subscriber): void {

@@ -5,7 +5,8 @@ import { buildApp } from '../../app.js';
 import { listenTarget, resolveServerConfig, type ServeFlags } from '../../config/resolve.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { ensureBootstrap } from '../../services/users.js';
-import { openStore } from '../../store/open.js';
+import { isPostgresUrl, openStore } from '../../store/open.js';
+import { PgNotifyBus } from '../../realtime/pg-bus.js';
 import { logLine } from '../log.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
@@ -29,11 +30,14 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const user = await ensureBootstrap(deps, DEV_USER);
     logLine(`dev auth user: ${user.display_name} (${user.id})`);
   }
+  // Nodes sharing a PostgreSQL database wake each other's sockets through it.
+  const bus = isPostgresUrl(config.db) ? await PgNotifyBus.connect(config.db) : undefined;
   const app = await buildApp({
     store,
+    ...(bus ? { bus } : {}),
     devBootstrap: config.devBootstrap,
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
-    realtime: { replayLimit: config.replayLimit },
+    realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
@@ -53,6 +57,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 5000);
     timer.unref();
     await app.close();
+    await bus?.close();
     await store.close();
     process.exit(0);
   };
@@ -80,6 +85,10 @@ export function registerServe(program: Command): void {
       '--realtime-replay-limit <n>',
       'events a socket may replay before it must resync (default 5000)',
     )
+    .option(
+      '--realtime-tail-check-ms <n>',
+      'how often each node re-reads the event log tail (heals lost wake-ups; default 200)',
+    )
     .option('--upload-max-bytes <n>', 'largest accepted upload in bytes (default 25 MiB)')
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
@@ -96,6 +105,7 @@ export function registerServe(program: Command): void {
         metricsEnabled: b(opts.metricsEnabled),
         allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
         replayLimit: opts.realtimeReplayLimit as string | undefined,
+        tailCheckMs: opts.realtimeTailCheckMs as string | undefined,
         uploadMaxBytes: opts.uploadMaxBytes as string | undefined,
       });
     });

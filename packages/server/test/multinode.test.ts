@@ -1,0 +1,310 @@
+// Several `clickclack serve` processes on one PostgreSQL database: realtime crosses nodes
+// through LISTEN/NOTIFY. Every node runs with a 60 s tail check, so an event that arrives
+// within the test's time came through a notification, not through the periodic re-read.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL } from './helpers.js';
+
+const SKIP = TEST_PG_URL
+  ? false
+  : 'CLICKCLACK_TEST_PG_URL is not set: multi-node tests need PostgreSQL, skipped';
+if (SKIP) console.log(`# ${SKIP}`);
+
+const BIN = fileURLToPath(new URL('../bin/clickclack.js', import.meta.url));
+
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLICKCLACK_')) env[k] = v;
+  return env;
+}
+
+function cli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv() });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`clickclack ${args[0]}: ${err}`)),
+    );
+  });
+}
+
+interface Node {
+  url: string;
+  child: ChildProcess;
+  kill(): Promise<void>;
+}
+
+async function startNode(db: string, uploads: string): Promise<Node> {
+  const data = mkdtempSync(join(tmpdir(), 'cc-node-'));
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--addr',
+      '127.0.0.1:0',
+      '--data',
+      data,
+      '--db',
+      db,
+      '--uploads',
+      uploads,
+      '--realtime-tail-check-ms',
+      '60000',
+    ],
+    { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      log += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`node exited ${code}: ${log}`)));
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    child,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+async function api<T>(
+  url: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(url + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+interface Frame {
+  type: string;
+  cursor: string;
+  payload: Record<string, unknown>;
+}
+
+/** A WebSocket client that keeps every frame and its last durable cursor. */
+class Listener {
+  frames: Frame[] = [];
+  cursor = '';
+  closed: { code: number; reason: string } | undefined;
+  private ws!: WebSocket;
+
+  connect(node: Node, workspaceId: string, token: string): Promise<void> {
+    const q = new URLSearchParams({ workspace_id: workspaceId });
+    if (this.cursor) q.set('after_cursor', this.cursor);
+    this.closed = undefined;
+    this.ws = new WebSocket(`${node.url.replace('http', 'ws')}/api/realtime/ws?${q}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    this.ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      this.frames.push(frame);
+      if (frame.cursor) this.cursor = frame.cursor;
+    });
+    this.ws.on('close', (code, reason) => (this.closed = { code, reason: String(reason) }));
+    this.ws.on('error', () => undefined);
+    return new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('unexpected-response', (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`)),
+      );
+    });
+  }
+
+  created(): string[] {
+    return this.frames
+      .filter((f) => f.type === 'message.created')
+      .map((f) => String(f.payload.message_id));
+  }
+
+  async until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-multi-'));
+  const uploads = join(dir, 'uploads');
+  let db: string;
+  let nodes: Node[] = [];
+  let token: string;
+  let workspaceId: string;
+  let channelId: string;
+
+  before(async () => {
+    db = await createPgTestDatabase(dir);
+    await cli(['migrate', '--db', db]);
+    await cli(['admin', 'bootstrap', '--db', db, '--name', 'Owner', '--email', 'o@example.com']);
+    nodes = await Promise.all([0, 1, 2].map(() => startNode(db, uploads)));
+    const magic = await cli([
+      'admin',
+      'magic-link',
+      'create',
+      '--db',
+      db,
+      '--email',
+      'o@example.com',
+    ]);
+    const res = await fetch(`${nodes[0]!.url}/api/auth/magic/consume`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: magic }),
+    });
+    token = ((await res.json()) as { token: string }).token;
+    workspaceId = (
+      await api<{ workspaces: { id: string }[] }>(nodes[0]!.url, 'GET', '/api/workspaces', token)
+    ).workspaces[0]!.id;
+    channelId = (
+      await api<{ channels: { id: string; name: string }[] }>(
+        nodes[0]!.url,
+        'GET',
+        `/api/workspaces/${workspaceId}/channels`,
+        token,
+      )
+    ).channels.find((c) => c.name === 'general')!.id;
+  });
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.kill()));
+    await dropPgTestDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (node: Node, body: string) =>
+    api<{ message: { id: string } }>(
+      node.url,
+      'POST',
+      `/api/channels/${channelId}/messages`,
+      token,
+      {
+        body,
+      },
+    ).then((r) => r.message.id);
+
+  test('a client on B gets every message posted on A and C exactly once, in order; typing crosses too; killing B, it resumes on C', async () => {
+    const [a, b, c] = nodes as [Node, Node, Node];
+    const listener = new Listener();
+    await listener.connect(b, workspaceId, token);
+    const posted = (
+      await Promise.all([
+        (async () => {
+          const ids = [];
+          for (let i = 0; i < 25; i++) ids.push(await post(a, `from A ${i}`));
+          return ids;
+        })(),
+        (async () => {
+          const ids = [];
+          for (let i = 0; i < 25; i++) ids.push(await post(c, `from C ${i}`));
+          return ids;
+        })(),
+      ])
+    ).flat();
+    await listener.until('50 messages on B', () => listener.created().length >= 50);
+    await new Promise((r) => setTimeout(r, 300));
+    const got = listener.created();
+    assert.equal(got.length, 50, 'no duplicates');
+    assert.deepEqual([...got].sort(), [...posted].sort());
+    const cursors = listener.frames.filter((f) => f.cursor).map((f) => f.cursor);
+    assert.ok(
+      cursors.every((cur, i) => i === 0 || cur > cursors[i - 1]!),
+      'cursors strictly increase',
+    );
+
+    // Ephemeral events are not in the log: they cross nodes through the notification itself.
+    await api(a.url, 'POST', '/api/realtime/ephemeral', token, {
+      workspace_id: workspaceId,
+      channel_id: channelId,
+      type: 'typing.started',
+    });
+    await listener.until('typing from A on B', () =>
+      listener.frames.some((f) => f.type === 'typing.started'),
+    );
+
+    // B dies; the client moves to C with its cursor and loses nothing posted meanwhile.
+    await b.kill();
+    await listener.until('the socket to notice', () => listener.closed !== undefined);
+    const during = [];
+    for (let i = 0; i < 10; i++) during.push(await post(a, `while B is down ${i}`));
+    await listener.connect(c, workspaceId, token);
+    const after = [];
+    for (let i = 0; i < 5; i++) after.push(await post(a, `after the move ${i}`));
+    await listener.until('every message on C', () => listener.created().length >= 65);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = listener.created();
+    assert.equal(all.length, 65, 'exactly once across the move');
+    assert.deepEqual(all.slice(50), [...during, ...after], 'in order');
+    listener.close();
+  });
+
+  test('revoking a bot token on A closes its socket on C', async () => {
+    const [a, , c] = nodes as [Node, Node, Node];
+    const bot = await api<{ bot_token: { id: string; token: string } }>(
+      a.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/bots`,
+      token,
+      { display_name: 'Watcher', scopes: ['bot:read'], initial_token: true },
+    );
+    const listener = new Listener();
+    await listener.connect(c, workspaceId, bot.bot_token.token);
+    await api(a.url, 'POST', `/api/bot-tokens/${bot.bot_token.id}/revoke`, token, {});
+    await listener.until('the socket on C to close', () => listener.closed !== undefined);
+    assert.equal(listener.closed!.code, 1008);
+  });
+
+  test('a lost notification connection is healed: events posted meanwhile still arrive', async () => {
+    const [a, , c] = nodes as [Node, Node, Node];
+    const listener = new Listener();
+    await listener.connect(c, workspaceId, token);
+    const first = await post(a, 'before the cut');
+    await listener.until('the first message', () => listener.created().includes(first));
+    // Cut every node's LISTEN connection, then post while they are reconnecting.
+    const admin = new pg.Client({ connectionString: db });
+    await admin.connect();
+    const cut = await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'clickclack-listen' AND datname = current_database()",
+    );
+    await admin.end();
+    assert.ok(cut.rowCount! >= 2, `cut ${cut.rowCount} listeners`);
+    const id = await post(a, 'posted while nobody listens');
+    // No notification can carry it and the tail check is a minute away: the reconnect must.
+    await listener.until('the healed message', () => listener.created().includes(id), 10000);
+    listener.close();
+  });
+});
