@@ -272,6 +272,55 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     listener.close();
   });
 
+  test('a file uploaded through A downloads through C (shared uploads directory)', async () => {
+    const [a, , c] = nodes as [Node, Node, Node];
+    const form = new FormData();
+    form.append('file', new Blob(['shared across nodes\n'], { type: 'text/plain' }), 'notes.txt');
+    const res = await fetch(`${a.url}/api/uploads?workspace_id=${workspaceId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { upload } = (await res.json()) as { upload: { id: string } };
+    const down = await fetch(`${c.url}/api/uploads/${upload.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(down.status, 200);
+    assert.equal(await down.text(), 'shared across nodes\n');
+  });
+
+  test("an incoming webhook's rate limit is one budget across nodes", async () => {
+    const [a, b, c] = nodes as [Node, Node, Node];
+    const created = await api<{ incoming_webhook: { url: string } }>(
+      a.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/incoming-webhooks`,
+      token,
+      { channel_id: channelId, display_name: 'CI' },
+    );
+    const hookPath = created.incoming_webhook.url;
+    const statuses: number[] = [];
+    // 60 posts, 20 through each of three nodes (A again if B was killed above): all accepted.
+    const bAlive = b.child.exitCode === null && b.child.signalCode === null;
+    for (const node of [a, c, bAlive ? b : a])
+      for (let i = 0; i < 20; i++) {
+        const r = await fetch(node.url + hookPath, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `hook ${i}` }),
+        });
+        statuses.push(r.status);
+      }
+    assert.deepEqual([...new Set(statuses)], [201]);
+    const over = await fetch(c.url + hookPath, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'one too many' }),
+    });
+    assert.equal(over.status, 429, 'the 61st post of the minute, on any node, is refused');
+  });
+
   test('revoking a bot token on A closes its socket on C', async () => {
     const [a, , c] = nodes as [Node, Node, Node];
     const bot = await api<{ bot_token: { id: string; token: string } }>(

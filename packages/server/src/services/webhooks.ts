@@ -143,17 +143,12 @@ export async function revokeWebhook(
   });
 }
 
-/** Fixed one-minute windows per webhook; a process restart forgets them, which is fine. */
-const windows = new Map<string, { start: number; count: number }>();
-function rateLimit(id: string): void {
+/** Fixed one-minute windows per webhook, counted in the database: one budget for all nodes. */
+async function rateLimit(deps: ServiceDeps, id: string): Promise<void> {
   const now = Date.now();
-  const w = windows.get(id);
-  if (!w || now - w.start >= 60_000) {
-    windows.set(id, { start: now, count: 1 });
-    return;
-  }
-  if (++w.count > WEBHOOK_POSTS_PER_MINUTE) {
-    const retry = Math.ceil((w.start + 60_000 - now) / 1000);
+  const w = await deps.store.write((tx) => tx.webhooks.countPost(id, now, 60_000));
+  if (w.count > WEBHOOK_POSTS_PER_MINUTE) {
+    const retry = Math.max(1, Math.ceil((w.window_start_ms + 60_000 - now) / 1000));
     throw new DomainError('rate_limited', 'incoming webhook rate limit reached', {
       'Retry-After': String(retry),
     });
@@ -168,7 +163,7 @@ export async function postToWebhook(
 ): Promise<MessageEventResponse> {
   const hook = await deps.store.read.webhooks.byKeyHash(hashSecret(key));
   if (!hook || hook.revoked_at) throw notFound('unknown or revoked webhook');
-  rateLimit(hook.id);
+  await rateLimit(deps, hook.id);
   const bot = await deps.store.read.users.byId(hook.bot_user_id);
   if (!bot) throw notFound('unknown or revoked webhook');
   const override =

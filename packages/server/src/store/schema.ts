@@ -298,6 +298,12 @@ export interface BotCommandsTable {
   updated_at: string;
 }
 
+export interface WebhookRateWindowsTable {
+  webhook_id: string;
+  window_start_ms: number;
+  count: number;
+}
+
 export interface IncomingWebhooksTable {
   id: string;
   workspace_id: string;
@@ -386,6 +392,7 @@ export interface DB {
   direct_reads: DirectReadsTable;
   bot_commands: BotCommandsTable;
   incoming_webhooks: IncomingWebhooksTable;
+  webhook_rate_windows: WebhookRateWindowsTable;
   slash_commands: SlashCommandsTable;
   slash_command_invocations: SlashInvocationsTable;
   app_installations: AppInstallationsTable;
