@@ -2,6 +2,7 @@
 // session, percentile maths, and a results file.
 import { spawn, spawnSync } from 'node:child_process';
 import { Agent, get } from 'node:http';
+import autocannon from 'autocannon';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -153,5 +154,15 @@ export function getJson(url, headers = {}) {
       });
       res.on('error', reject);
     }).on('error', reject);
+  });
+}
+
+/** POSTs `body` to `url` from `connections` autocannon connections for `seconds`. */
+export function load(url, headers, body, { connections, seconds }) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, method: 'POST', headers, body, connections, duration: seconds },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
   });
 }

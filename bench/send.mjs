@@ -3,21 +3,11 @@
 // server driven the same way, and the raw better-sqlite3 ceiling for the same transaction.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { argValue, record, ROOT, startServer, table } from './lib.mjs';
+import { argValue, load, record, ROOT, startServer, table } from './lib.mjs';
 
 const CONNECTIONS = Number(argValue('size', '64'));
 const SECONDS = Number(argValue('seconds', '10'));
-
-function load(url, headers, body) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      { url, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-  });
-}
 
 const row = (target, r) => ({
   target,
@@ -29,7 +19,10 @@ const row = (target, r) => ({
 
 const srv = await startServer();
 const body = JSON.stringify({ body: 'benchmark message '.repeat(4) });
-const cc = await load(`${srv.url}/api/channels/${srv.channelId}/messages`, srv.auth, body);
+const cc = await load(`${srv.url}/api/channels/${srv.channelId}/messages`, srv.auth, body, {
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+});
 const committed = await (
   await fetch(`${srv.url}/api/channels/${srv.channelId}`, { headers: srv.auth })
 ).json();
@@ -41,7 +34,10 @@ const child = spawn(process.execPath, [join(ROOT, 'bench/baseline/http-constant.
 const baseUrl = await new Promise((resolve) =>
   child.stdout.once('data', (d) => resolve(d.toString().trim())),
 );
-const base = await load(baseUrl, { 'content-type': 'application/json' }, body);
+const base = await load(baseUrl, { 'content-type': 'application/json' }, body, {
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+});
 child.kill();
 
 // The same write ClickClack does per message (seq bump, message, thread state, event), raw.
