@@ -63,3 +63,17 @@ export async function drive(clients, post, count, rate, nonceOf) {
     frameBytes,
   };
 }
+
+/** A `post(nonce)` for `drive`: one message with that nonce, through `srv`'s HTTP API. */
+export const postMessage = (srv, channelId) => async (nonce) => {
+  const r = await fetch(`${srv.url}/api/channels/${channelId}/messages`, {
+    method: 'POST',
+    headers: srv.auth,
+    body: JSON.stringify({ body: `fanout benchmark message ${nonce}`, nonce }),
+  });
+  if (r.status !== 201) throw new Error(`post failed ${r.status}`);
+  await r.arrayBuffer();
+};
+
+/** The nonce a `message.created` frame carries (the other frames carry none). */
+export const messageNonce = (f) => (f.type === 'message.created' ? f.payload?.nonce : undefined);

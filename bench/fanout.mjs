@@ -3,7 +3,7 @@
 // bare `ws` broadcast server (baseline) with frames of the same size.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { drive, openClients } from './fanout-lib.mjs';
+import { drive, messageNonce, openClients, postMessage } from './fanout-lib.mjs';
 import { argValue, record, ROOT, startServer, table } from './lib.mjs';
 
 const sizes = (argValue('size', '100,1000') ?? '').split(',').map(Number);
@@ -22,18 +22,10 @@ async function clickclack(n) {
   const clients = await openClients(n, wsUrl, { authorization: srv.auth.authorization });
   const res = await drive(
     clients,
-    async (nonce) => {
-      const r = await fetch(`${srv.url}/api/channels/${srv.channelId}/messages`, {
-        method: 'POST',
-        headers: srv.auth,
-        body: JSON.stringify({ body: `fanout benchmark message ${nonce}`, nonce }),
-      });
-      if (r.status !== 201) throw new Error(`post failed ${r.status}`);
-      await r.arrayBuffer();
-    },
+    postMessage(srv, srv.channelId),
     RATE * SECONDS,
     RATE,
-    (f) => (f.type === 'message.created' ? f.payload?.nonce : undefined),
+    messageNonce,
   );
   for (const ws of clients) ws.terminate();
   await srv.stop();

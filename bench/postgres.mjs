@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { drive, openClients } from './fanout-lib.mjs';
+import { drive, messageNonce, openClients, postMessage } from './fanout-lib.mjs';
 import { argValue, load, record, startServer, table } from './lib.mjs';
 
 const PG_URL = process.env.CLICKCLACK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -93,18 +93,10 @@ async function measure(label, db, count) {
   }
   const fan = await drive(
     clients,
-    async (nonce) => {
-      const r = await fetch(`${first.url}/api/channels/${first.channelId}/messages`, {
-        method: 'POST',
-        headers: first.auth,
-        body: JSON.stringify({ body: `fanout benchmark message ${nonce}`, nonce }),
-      });
-      if (r.status !== 201) throw new Error(`post failed ${r.status}`);
-      await r.arrayBuffer();
-    },
+    postMessage(first, first.channelId),
     RATE * FANOUT_SECONDS,
     RATE,
-    (f) => (f.type === 'message.created' ? f.payload?.nonce : undefined),
+    messageNonce,
   );
   for (const ws of clients) ws.terminate();
   await Promise.all(nodes.map((n) => n.stop()));
