@@ -10,11 +10,10 @@ interface Job {
 }
 
 /**
- * Group commit for a single-connection database (SQLite). Writes that arrive while a
- * transaction is running wait, then all run in the next transaction, each inside its own
- * SAVEPOINT: a failing write rolls back only itself, and every write is answered only after
- * the COMMIT that made it durable. One commit (one WAL append) then serves many writes,
- * which is what lets concurrent posters go faster than one fsync-free commit per message.
+ * Group commit. Writes that arrive while a transaction is running wait, then all run in the
+ * next transaction, each inside its own SAVEPOINT: a failing write rolls back only itself,
+ * and every write is answered only after the COMMIT that made it durable. One commit (one
+ * WAL append; on PostgreSQL also one acquisition of the write lock) then serves many writes.
  */
 export class GroupCommitter {
   private queue: Job[] = [];
@@ -23,6 +22,8 @@ export class GroupCommitter {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly maxBatch = 128,
+    /** Runs first in every batch's transaction (PostgreSQL: take the write lock). */
+    private readonly begin: (trx: Transaction<DB>) => Promise<void> = async () => undefined,
   ) {}
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -48,6 +49,7 @@ export class GroupCommitter {
     const outcomes: Outcome[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
+        await this.begin(trx);
         if (batch.length === 1) {
           // Alone in its transaction: a failure rolls the whole transaction back.
           outcomes.push({ ok: true, value: await (batch[0] as Job).fn(trx) });

@@ -35,16 +35,9 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
       });
     }
     // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
-    // Writes commit one at a time anyway (the write lock); a few in flight per node let
-    // one prepare while another commits, and leave the rest of the pool to reads.
-    return new KyselyStore(
-      'postgres',
-      pgKysely(pool),
-      async () => {
-        if (!pool.ended) await pool.end();
-      },
-      { maxConcurrentWrites: Math.max(1, Math.floor(poolSize / 2)) },
-    );
+    return new KyselyStore('postgres', pgKysely(pool), async () => {
+      if (!pool.ended) await pool.end();
+    });
   }
   const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
   if (opts.migrate) migrateSqlite(sqlite);

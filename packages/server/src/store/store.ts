@@ -71,57 +71,33 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** A counting semaphore: at most `max` holders at once, the rest wait in arrival order. */
-class Gate {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
-    else this.active++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-}
-
 export class KyselyStore implements Store {
   readonly read: Repos;
-  /** Single-connection dialects share transactions between concurrent writes. */
-  private readonly group: GroupCommitter | undefined;
   /**
-   * Pooled dialects: writes queue here rather than in the database, so writers waiting for
-   * the write lock never hold every pooled connection and reads always find one.
+   * Concurrent writes share transactions (store/group-commit.ts): SQLite has one connection,
+   * and on PostgreSQL one batch per node takes the database-wide write lock once. Like
+   * SQLite's BEGIN IMMEDIATE, that lock makes writes (and the event cursors they allocate
+   * from the persisted frontier) commit one after another across every node, so no reader
+   * can see cursor N+1 committed while N is still in flight; taken before any row lock, it
+   * also means two writes can never deadlock on it. Reads use the rest of the pool.
    */
-  private readonly writeGate: Gate;
+  private readonly group: GroupCommitter;
   constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<DB>,
     private readonly onClose: () => void | Promise<void> = () => undefined,
-    opts: { maxConcurrentWrites?: number } = {},
   ) {
     this.read = new Repos(db, dialect);
-    this.group = dialect === 'sqlite' ? new GroupCommitter(db) : undefined;
-    this.writeGate = new Gate(Math.max(1, opts.maxConcurrentWrites ?? 1));
+    this.group =
+      dialect === 'sqlite'
+        ? new GroupCommitter(db)
+        : new GroupCommitter(db, 128, async (trx) => {
+            await sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
+          });
   }
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    if (this.group) return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
-    // PostgreSQL: one pooled transaction per write. Like SQLite's BEGIN IMMEDIATE, it takes
-    // the database-wide write lock first, so writes (and the event cursors they allocate
-    // from the persisted frontier) commit one after another across every node: no reader
-    // can see cursor N+1 committed while N is still in flight. Taking it first, before any
-    // row lock, also means two writes can never deadlock on it.
-    return this.writeGate.run(() =>
-      this.db.transaction().execute(async (trx) => {
-        await sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
-        return fn(new Repos(trx, this.dialect));
-      }),
-    );
+    return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
   }
 
   async ping(): Promise<void> {
