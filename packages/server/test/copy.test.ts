@@ -430,5 +430,16 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
     const done = await cli(['copy', '--from', sourcePath, '--to', target]);
     assert.equal(done.code, 0);
     assert.match(done.err, /already complete/);
+    // Another source into the same target: refused, not mixed.
+    const otherDir = mkdtempSync(join(tmpdir(), 'cc-copy-other-'));
+    try {
+      const other = `sqlite://${join(otherDir, 'other.db')}`;
+      assert.equal((await cli(['migrate', '--db', other])).code, 0);
+      const mixed = await cli(['copy', '--from', other, '--to', target]);
+      assert.notEqual(mixed.code, 0);
+      assert.match(mixed.err, /holds a copy from .*refusing to mix them/);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });
