@@ -52,8 +52,8 @@ export async function dropPgTestDatabase(dataDir: string): Promise<void> {
 }
 
 /** The database URL a test server on `dataDir` uses: its SQLite file, or its PG database. */
-async function testDbUrl(dataDir: string, fresh: boolean): Promise<string> {
-  if (!TEST_PG_URL) return `sqlite://${join(dataDir, 'clickclack.db')}`;
+async function testDbUrl(dataDir: string, fresh: boolean, sqlite = false): Promise<string> {
+  if (!TEST_PG_URL || sqlite) return `sqlite://${join(dataDir, 'clickclack.db')}`;
   return fresh ? createPgTestDatabase(dataDir) : pgTestDatabaseUrl(dataDir).url;
 }
 
@@ -82,10 +82,13 @@ export async function startTestServer(
     uploadMaxBytes?: number;
     /** Reuse a data directory (a restart); a fresh one by default. */
     dataDir?: string;
+    /** SQLite even when CLICKCLACK_TEST_PG_URL is set (e.g. the source of a copy). */
+    sqlite?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
-  const dbUrl = await testDbUrl(dataDir, opts.dataDir === undefined);
+  const onPg = TEST_PG_URL !== '' && !opts.sqlite;
+  const dbUrl = await testDbUrl(dataDir, opts.dataDir === undefined, opts.sqlite);
   const store = await openStore(dbUrl, { migrate: true });
   const devBootstrap = opts.devBootstrap ?? false;
   const deps: ServiceDeps = { store, devBootstrap, published: () => undefined };
@@ -110,7 +113,7 @@ export async function startTestServer(
     async close() {
       await app.close();
       await store.close();
-      if (TEST_PG_URL) await dropPgTestDatabase(dataDir);
+      if (onPg) await dropPgTestDatabase(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
     async stop() {

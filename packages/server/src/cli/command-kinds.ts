@@ -8,6 +8,7 @@ export const SERVER_COMMANDS: ReadonlySet<string> = new Set([
   'admin',
   'backup',
   'export',
+  'copy',
   'version',
 ]);
 

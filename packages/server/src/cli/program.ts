@@ -71,7 +71,7 @@ function clientProgram(): Command {
   const program = base('clickclack')
     .usage('[flags] <command> [args]')
     .description(
-      'ClickClack chat client (server commands: serve, migrate, admin, backup, export, version)',
+      'ClickClack chat client (server commands: serve, migrate, admin, backup, export, copy, version)',
     )
     .option('--server <url>', 'server URL (env CLICKCLACK_SERVER, default http://localhost:8080)')
     .option('--token <token>', 'session or bot token (env CLICKCLACK_TOKEN)')
