@@ -43,7 +43,7 @@ const sqliteEnv = { ...process.env };
 delete sqliteEnv.CLICKCLACK_TEST_PG_URL;
 // With PostgreSQL available its own tests run in pass 2 only.
 const pgOnly = (f) =>
-  ['postgres.test.ts', 'multinode.test.ts', 'copy.test.ts'].some((n) =>
+  ['postgres.test.ts', 'multinode.test.ts', 'copy.test.ts', 'nginx.test.ts'].some((n) =>
     f.endsWith(join('server', 'test', n)),
   );
 const firstPass = pgUrl ? selected.filter((f) => !pgOnly(f)) : selected;

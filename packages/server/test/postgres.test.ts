@@ -2,8 +2,8 @@
 // CLICKCLACK_TEST_PG_URL is set): migrations, the CLI on a postgres:// URL, and event cursors
 // that stay gap-free for a tailing reader while several nodes write at once.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ const pgFiles = () =>
   readdirSync(migrationsDir('postgres'))
     .filter((f) => f.endsWith('.sql'))
     .sort();
+
+const hasTool = (name: string) => spawnSync(name, ['--version']).status === 0;
 
 /** A fresh, empty database for one test; dropped afterwards. */
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -189,15 +191,116 @@ describe('the CLI on postgres://', { skip: SKIP }, () => {
     }
   });
 
-  test('backup and export refuse PostgreSQL with a clear message', async () => {
-    for (const args of [
-      ['backup', '--out', join(dataDir, 'b.db')],
-      ['export', '--out', join(dataDir, 'e.json')],
-    ]) {
-      const res = await run([...args, '--db', db.url]);
-      assert.notEqual(res.code, 0);
-      assert.match(res.stderr, /pg_dump/);
+  test('backup --db postgres://… writes a pg_dump custom-format archive pg_restore reads', async (t) => {
+    if (!hasTool('pg_dump') || !hasTool('pg_restore')) {
+      t.skip('pg_dump/pg_restore are not installed');
+      return;
     }
+    await run([
+      'admin',
+      'bootstrap',
+      '--db',
+      db.url,
+      '--name',
+      'Dumped',
+      '--email',
+      'd@example.com',
+    ]);
+    const file = join(dataDir, 'backup.dump');
+    const res = await run(['backup', '--db', db.url, '--out', file]);
+    assert.equal(res.code, 0, res.stderr);
+    // "PGDMP" is the custom format's magic; pg_restore lists its table of contents.
+    assert.equal(readFileSync(file).subarray(0, 5).toString(), 'PGDMP');
+    const list = spawnSync('pg_restore', ['--list', file], { encoding: 'utf8' });
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /TABLE public messages/);
+    assert.match(list.stdout, /TABLE DATA public users/);
+    // Restored into a fresh database, the data is there.
+    const copy = await freshDatabase();
+    try {
+      const restore = spawnSync('pg_restore', ['--no-owner', `--dbname=${copy.url}`, file], {
+        encoding: 'utf8',
+      });
+      assert.equal(restore.status, 0, restore.stderr);
+      const users = await query<{ name: string }>(
+        copy.url,
+        'SELECT display_name AS name FROM users',
+      );
+      assert.deepEqual(
+        users.map((u) => u.name),
+        ['Dumped'],
+      );
+    } finally {
+      await copy.drop();
+    }
+    // The destination must be new; a failed dump leaves nothing behind.
+    const again = await run(['backup', '--db', db.url, '--out', file]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already exists/);
+  });
+
+  test("backup on PostgreSQL: a clear error without pg_dump, and pg_dump's own error without the password", async () => {
+    const missing = join(dataDir, 'missing.dump');
+    const none = await run(['backup', '--db', db.url, '--out', missing], {
+      CLICKCLACK_PG_DUMP: join(dataDir, 'no-such-pg_dump'),
+    });
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /pg_dump is not installed/);
+    assert.ok(!existsSync(missing));
+    if (!hasTool('pg_dump')) return;
+    const url = new URL(db.url);
+    url.username = 'no_such_role';
+    url.password = 'hunter2';
+    const failed = await run(['backup', '--db', url.toString(), '--out', missing]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /pg_dump of postgres:\/\/no_such_role:\*\*\*@.* failed/);
+    assert.match(failed.stderr, /no_such_role/, "pg_dump's stderr is shown");
+    assert.ok(!failed.stderr.includes('hunter2'));
+    assert.ok(!existsSync(missing));
+    assert.deepEqual(
+      readdirSync(dataDir).filter((f) => f.startsWith('.clickclack-backup')),
+      [],
+      'no temporary file left',
+    );
+  });
+
+  test('export --db postgres://… writes every table as JSON, secrets redacted', async () => {
+    const magic = await run([
+      'admin',
+      'magic-link',
+      'create',
+      '--db',
+      db.url,
+      '--email',
+      'd@example.com',
+    ]);
+    assert.equal(magic.code, 0, magic.stderr);
+    const file = join(dataDir, 'export.json');
+    const res = await run(['export', '--db', db.url, '--out', file]);
+    assert.equal(res.code, 0, res.stderr);
+    const text = readFileSync(file, 'utf8');
+    const dump = JSON.parse(text) as Record<string, Record<string, unknown>[]>;
+    const tables = Object.keys(dump);
+    assert.deepEqual(tables, [...tables].sort());
+    for (const t of ['users', 'workspaces', 'channels', 'messages', 'events', 'bot_tokens'])
+      assert.ok(t in dump, `missing ${t}`);
+    assert.ok(!('schema_migrations' in dump));
+    assert.ok(!('event_dispatch_state' in dump));
+    assert.deepEqual(
+      dump.users!.map((u) => u.display_name),
+      ['Dumped'],
+    );
+    assert.equal(dump.channels![0]!.name, 'general');
+    const user = dump.users![0]!;
+    assert.deepEqual(Object.keys(user), Object.keys(user).sort());
+    assert.ok(dump.auth_magic_links!.length > 0);
+    for (const row of dump.auth_magic_links!) assert.equal(row.token_hash, '[redacted]');
+    assert.ok(!text.includes(magic.stdout.trim()), 'no raw token');
+    assert.ok(!/"[0-9a-f]{64}"/.test(text), 'no hashes');
+    // To stdout, the same document.
+    const out = await run(['export', '--db', db.url]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(Object.keys(JSON.parse(out.stdout)), tables);
   });
 });
 

@@ -11,8 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
+import { resolveDbUrl } from '../../config/resolve.js';
+import { createPgPool, redactPgUrl } from '../../store/dialects/postgres.js';
+import { isPostgresUrl } from '../../store/open.js';
 import { CliError } from '../log.js';
-import { openForReading } from './backup.js';
+import { openSqliteForReading } from './backup.js';
 import type { DbFlags } from './open.js';
 
 /** Columns whose values never leave the server: secrets and storage locations. */
@@ -28,7 +31,24 @@ const SKIPPED = new Set(['schema_migrations', 'event_dispatch_state']);
 
 type Row = Record<string, unknown>;
 
-function exportTables(db: Database.Database): Record<string, Row[]> {
+/** One exported row: sorted keys, secrets redacted, blobs as base64, deleted bodies emptied. */
+function cleanRow(table: string, row: Row): Row {
+  const clean: Row = {};
+  for (const key of Object.keys(row).sort()) {
+    const value = row[key];
+    clean[key] =
+      REDACTED.has(key) && value !== null && value !== ''
+        ? '[redacted]'
+        : Buffer.isBuffer(value)
+          ? value.toString('base64')
+          : value;
+  }
+  // Deleted messages keep no text in an export.
+  if (table === 'messages' && clean.deleted_at) clean.body = '';
+  return clean;
+}
+
+function exportSqliteTables(db: Database.Database): Record<string, Row[]> {
   const tables = db
     .prepare(
       "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -42,23 +62,53 @@ function exportTables(db: Database.Database): Record<string, Row[]> {
       if (SKIPPED.has(name) || virtual.some((v) => name === v || name.startsWith(`${v}_`)))
         continue;
       const rows = db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all() as Row[];
-      out[name] = rows.map((row) => {
-        const clean: Row = {};
-        for (const key of Object.keys(row).sort()) {
-          const value = row[key];
-          clean[key] =
-            REDACTED.has(key) && value !== null && value !== ''
-              ? '[redacted]'
-              : Buffer.isBuffer(value)
-                ? value.toString('base64')
-                : value;
-        }
-        // Deleted messages keep no text in an export.
-        if (name === 'messages' && clean.deleted_at) clean.body = '';
-        return clean;
-      });
+      out[name] = rows.map((row) => cleanRow(name, row));
     }
   })();
+  return out;
+}
+
+/**
+ * PostgreSQL: every base table of the current schema, read in one REPEATABLE READ, READ
+ * ONLY transaction (one snapshot, like SQLite's), rows in primary-key order (SQLite's
+ * rowid order is insertion order; a key order is the stable equivalent).
+ */
+async function exportPgTables(url: string): Promise<Record<string, Row[]>> {
+  const pool = createPgPool(url, 1);
+  const out: Record<string, Row[]> = {};
+  try {
+    const client = await pool.connect().catch((err: Error) => {
+      throw new CliError(`PostgreSQL ${redactPgUrl(url)}: ${err.message}`);
+    });
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const tables = (
+        await client.query<{ name: string; key: string[] | null }>(
+          `SELECT c.relname AS name,
+                  (SELECT array_agg(a.attname::text ORDER BY k.ord)
+                     FROM pg_index i
+                     CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                    WHERE i.indrelid = c.oid AND i.indisprimary) AS key
+             FROM pg_class c
+            WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+            ORDER BY c.relname COLLATE "C"`,
+        )
+      ).rows;
+      const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+      for (const { name, key } of tables) {
+        if (SKIPPED.has(name)) continue;
+        const order = key && key.length > 0 ? ` ORDER BY ${key.map(quote).join(', ')}` : '';
+        const rows = (await client.query<Row>(`SELECT * FROM ${quote(name)}${order}`)).rows;
+        out[name] = rows.map((row) => cleanRow(name, row));
+      }
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end();
+  }
   return out;
 }
 
@@ -107,15 +157,22 @@ export function registerExport(program: Command): void {
     .option('--out <file>', 'destination file, or - for stdout', '-')
     .option('--data <dir>', 'data directory (env CLICKCLACK_DATA)')
     .option('--db <url>', 'database URL (env CLICKCLACK_DB)')
-    .action((opts: DbFlags & { out: string }) => {
-      const { db, path } = openForReading(opts, 'exports');
-      try {
-        if (opts.out !== '-') assertNotDatabase(opts.out, path);
-        const text = `${JSON.stringify(exportTables(db), null, 2)}\n`;
-        if (opts.out === '-') process.stdout.write(text);
-        else writeAtomically(opts.out, text);
-      } finally {
-        db.close();
+    .action(async (opts: DbFlags & { out: string }) => {
+      const { db: url } = resolveDbUrl(opts);
+      let tables: Record<string, Row[]>;
+      if (isPostgresUrl(url)) {
+        tables = await exportPgTables(url);
+      } else {
+        const { db, path } = openSqliteForReading(url);
+        try {
+          if (opts.out !== '-') assertNotDatabase(opts.out, path);
+          tables = exportSqliteTables(db);
+        } finally {
+          db.close();
+        }
       }
+      const text = `${JSON.stringify(tables, null, 2)}\n`;
+      if (opts.out === '-') process.stdout.write(text);
+      else writeAtomically(opts.out, text);
     });
 }
