@@ -1,11 +1,9 @@
 // `clickclack copy`: a SQLite database filled through the real HTTP server, copied by the
 // built CLI into fresh PostgreSQL databases, then served from PostgreSQL by `clickclack serve`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -22,63 +20,18 @@ import {
   type Team,
   type TestServer,
 } from './helpers.js';
+import { runCli, startServer } from './processes.js';
 
 const SKIP = TEST_PG_URL
   ? false
   : 'CLICKCLACK_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test): copy tests skipped';
 
-const BIN = fileURLToPath(new URL('../bin/clickclack.js', import.meta.url));
+/** `clickclack …` run to its end (a kill included), without the developer's CLICKCLACK_*. */
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLICKCLACK_')) env[k] = v;
-  return { ...env, ...extra };
-}
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env) });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
-}
-
-async function serve(db: string, uploads: string): Promise<{ url: string; kill(): Promise<void> }> {
-  const data = mkdtempSync(join(tmpdir(), 'cc-copy-serve-'));
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--addr', '127.0.0.1:0', '--data', data, '--db', db, '--uploads', uploads],
-    { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      log += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${log}`)));
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
+/** `clickclack serve` on the copied database. */
+const serve = (db: string, uploads: string) =>
+  startServer({ args: ['--db', db, '--uploads', uploads] });
 
 /** Row counts of every copied table in the SQLite source. */
 function sqliteCounts(path: string, tables: string[]): Record<string, number> {
@@ -259,11 +212,11 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
   test('copies everything; serve on PostgreSQL sees the same data, search and cursors', async () => {
     const target = await newTarget();
     const run = await cli(['copy', '--from', `sqlite://${sourcePath}`, '--to', target]);
-    assert.equal(run.code, 0, run.err);
-    assert.match(run.err, /copy complete: \d+ tables, row counts verified/);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /copy complete: \d+ tables, row counts verified/);
     // Not a TTY: one line per table, no `\r` bar.
-    assert.match(run.err, /^messages: \d+\/\d+ rows copied$/m);
-    assert.ok(!run.err.includes('\r'));
+    assert.match(run.stderr, /^messages: \d+\/\d+ rows copied$/m);
+    assert.ok(!run.stderr.includes('\r'));
     assert.deepEqual(await pgCounts(target, tables), sqliteCounts(sourcePath, tables));
     // Values are identical (timestamps, seqs, cursors).
     const srcDb = new Database(sourcePath, { readonly: true });
@@ -379,13 +332,13 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       const maxSeq = Math.max(...general.messages.map((m) => m.channel_seq ?? 0));
       assert.equal(posted.message.channel_seq, maxSeq + 1);
     } finally {
-      await node.kill();
+      await node.cleanup();
     }
 
     // Copying again into the (now written) target: already complete, nothing done.
     const again = await cli(['copy', '--from', sourcePath, '--to', target]);
-    assert.equal(again.code, 0, again.err);
-    assert.match(again.err, /already complete; nothing to do/);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /already complete; nothing to do/);
   });
 
   test('refuses a target that holds unrelated data', async () => {
@@ -396,7 +349,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
     const before = await pgCounts(target, tables);
     const run = await cli(['copy', '--from', sourcePath, '--to', target]);
     assert.notEqual(run.code, 0);
-    assert.match(run.err, /is not empty \(rows in .*users/);
+    assert.match(run.stderr, /is not empty \(rows in .*users/);
     assert.deepEqual(await pgCounts(target, tables), before, 'nothing written');
   });
 
@@ -405,7 +358,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
     const killed = await cli(['copy', '--from', sourcePath, '--to', target, '--batch-size', '3'], {
       CLICKCLACK_COPY_TEST_KILL_AFTER_BATCHES: '12',
     });
-    assert.equal(killed.signal, 'SIGKILL', killed.err);
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     const partial = await pgCounts(target, tables);
     const full = sqliteCounts(sourcePath, tables);
     const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -420,16 +373,16 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       ['copy', '--from', sourcePath, '--to', target, '--batch-size', '3'],
       { CLICKCLACK_COPY_TEST_KILL_AFTER_BATCHES: '7' },
     );
-    assert.equal(killedAgain.signal, 'SIGKILL', killedAgain.err);
-    assert.match(killedAgain.err, /resuming the interrupted copy/);
+    assert.equal(killedAgain.signal, 'SIGKILL', killedAgain.stderr);
+    assert.match(killedAgain.stderr, /resuming the interrupted copy/);
     const resumed = await cli(['copy', '--from', sourcePath, '--to', target, '--batch-size', '3']);
-    assert.equal(resumed.code, 0, resumed.err);
-    assert.match(resumed.err, /resuming the interrupted copy/);
-    assert.match(resumed.err, /copy complete/);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming the interrupted copy/);
+    assert.match(resumed.stderr, /copy complete/);
     assert.deepEqual(await pgCounts(target, tables), full);
     const done = await cli(['copy', '--from', sourcePath, '--to', target]);
     assert.equal(done.code, 0);
-    assert.match(done.err, /already complete/);
+    assert.match(done.stderr, /already complete/);
     // Another source into the same target: refused, not mixed.
     const otherDir = mkdtempSync(join(tmpdir(), 'cc-copy-other-'));
     try {
@@ -437,7 +390,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       assert.equal((await cli(['migrate', '--db', other])).code, 0);
       const mixed = await cli(['copy', '--from', other, '--to', target]);
       assert.notEqual(mixed.code, 0);
-      assert.match(mixed.err, /holds a copy from .*refusing to mix them/);
+      assert.match(mixed.stderr, /holds a copy from .*refusing to mix them/);
     } finally {
       rmSync(otherDir, { recursive: true, force: true });
     }

@@ -2,88 +2,25 @@
 // through LISTEN/NOTIFY. Every node runs with a 60 s tail check, so an event that arrives
 // within the test's time came through a notification, not through the periodic re-read.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL } from './helpers.js';
+import { cliOk, startServer, type RunningServer as Node } from './processes.js';
 
 const SKIP = TEST_PG_URL
   ? false
   : 'CLICKCLACK_TEST_PG_URL is not set: multi-node tests need PostgreSQL, skipped';
 if (SKIP) console.log(`# ${SKIP}`);
 
-const BIN = fileURLToPath(new URL('../bin/clickclack.js', import.meta.url));
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLICKCLACK_')) env[k] = v;
-  return env;
-}
-
-function cli(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv() });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`clickclack ${args[0]}: ${err}`)),
-    );
+/** A node on the shared database; its tail check is a minute, so only NOTIFY is fast. */
+const startNode = (db: string, uploads: string): Promise<Node> =>
+  startServer({
+    args: ['--db', db, '--uploads', uploads, '--realtime-tail-check-ms', '60000'],
   });
-}
-
-interface Node {
-  url: string;
-  child: ChildProcess;
-  kill(): Promise<void>;
-}
-
-async function startNode(db: string, uploads: string): Promise<Node> {
-  const data = mkdtempSync(join(tmpdir(), 'cc-node-'));
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--addr',
-      '127.0.0.1:0',
-      '--data',
-      data,
-      '--db',
-      db,
-      '--uploads',
-      uploads,
-      '--realtime-tail-check-ms',
-      '60000',
-    ],
-    { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      log += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`node exited ${code}: ${log}`)));
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url,
-    child,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
 
 async function api<T>(
   url: string,
@@ -170,10 +107,10 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
 
   before(async () => {
     db = await createPgTestDatabase(dir);
-    await cli(['migrate', '--db', db]);
-    await cli(['admin', 'bootstrap', '--db', db, '--name', 'Owner', '--email', 'o@example.com']);
+    await cliOk(['migrate', '--db', db]);
+    await cliOk(['admin', 'bootstrap', '--db', db, '--name', 'Owner', '--email', 'o@example.com']);
     nodes = await Promise.all([0, 1, 2].map(() => startNode(db, uploads)));
-    const magic = await cli([
+    const magic = await cliOk([
       'admin',
       'magic-link',
       'create',
@@ -201,7 +138,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     ).channels.find((c) => c.name === 'general')!.id;
   });
   after(async () => {
-    await Promise.all(nodes.map((n) => n.kill()));
+    await Promise.all(nodes.map((n) => n.cleanup()));
     await dropPgTestDatabase(dir);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -302,8 +239,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     const hookPath = created.incoming_webhook.url;
     const statuses: number[] = [];
     // 60 posts, 20 through each of three nodes (A again if B was killed above): all accepted.
-    const bAlive = b.child.exitCode === null && b.child.signalCode === null;
-    for (const node of [a, c, bAlive ? b : a])
+    for (const node of [a, c, b.alive() ? b : a])
       for (let i = 0; i < 20; i++) {
         const r = await fetch(node.url + hookPath, {
           method: 'POST',

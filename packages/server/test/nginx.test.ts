@@ -4,7 +4,7 @@
 // and by the SDK; nginx's access log ($upstream_addr) and each node's own request log show
 // that both nodes served, and killing one shows the other carries on alone.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
@@ -15,8 +15,8 @@ import { after, before, describe, test } from 'node:test';
 import { ClickClackClient, type Event } from '@clickclack/sdk';
 import WebSocket from 'ws';
 import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL } from './helpers.js';
+import { cliOk, startServer, type RunningServer } from './processes.js';
 
-const BIN = fileURLToPath(new URL('../bin/clickclack.js', import.meta.url));
 const TEMPLATE = fileURLToPath(new URL('../../../docs/nginx-multinode.conf', import.meta.url));
 
 function findNginx(): string | undefined {
@@ -34,25 +34,6 @@ const SKIP = !TEST_PG_URL
     : false;
 if (SKIP) console.log(`# ${SKIP}`);
 
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLICKCLACK_')) env[k] = v;
-  return { ...env, ...extra };
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env) });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`clickclack ${args.join(' ')}: ${err}`)),
-    );
-  });
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -64,60 +45,21 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Node {
+const cli = (args: string[], env: Record<string, string> = {}) => cliOk(args, { env });
+
+interface Node extends RunningServer {
+  /** host:port, as nginx's upstream and access log name it. */
   addr: string;
-  child: ChildProcess;
-  /** The node's own log (stderr): Fastify logs every request it serves at level info. */
-  log(): string;
-  alive(): boolean;
-  kill(): Promise<void>;
 }
 
+/** A node on the shared database, logging every request it serves (level info). */
 async function startNode(db: string, uploads: string, extra: string[] = []): Promise<Node> {
-  const data = mkdtempSync(join(tmpdir(), 'cc-nginx-node-'));
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--addr',
-      '127.0.0.1:0',
-      '--data',
-      data,
-      '--db',
-      db,
-      '--uploads',
-      uploads,
-      ...extra,
-    ],
-    {
-      // No --dev-bootstrap (but in the test about it): requests authenticate with a token.
-      env: cleanEnv({ CLICKCLACK_LOG_LEVEL: 'info' }),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let log = '';
-  const addr = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      log += c.toString();
-      const m = /listening on http:\/\/(\S+)/.exec(log);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`node exited ${code}: ${log}`)));
+  // No --dev-bootstrap (but in the test about it): requests authenticate with a token.
+  const srv = await startServer({
+    env: { CLICKCLACK_LOG_LEVEL: 'info' },
+    args: ['--db', db, '--uploads', uploads, ...extra],
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  return {
-    addr,
-    child,
-    log: () => log,
-    alive,
-    async kill() {
-      if (alive()) child.kill('SIGKILL');
-      await exited;
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
+  return { ...srv, addr: srv.url.replace(/^http:\/\//, '') };
 }
 
 /** Requests a node's log says it served (Fastify's "incoming request" lines). */
@@ -264,7 +206,7 @@ describe('two nodes behind a real nginx', { skip: SKIP }, () => {
   });
   after(async () => {
     await nginx?.stop();
-    await Promise.all(nodes.map((n) => n.kill()));
+    await Promise.all(nodes.map((n) => n.cleanup()));
     if (db) await dropPgTestDatabase(dir);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -458,7 +400,7 @@ describe('two nodes behind a real nginx', { skip: SKIP }, () => {
       assert.equal(status, 401, 'nor is a remote WebSocket upgrade');
     } finally {
       await devNginx.stop();
-      await dev.kill();
+      await dev.cleanup();
     }
   });
 });

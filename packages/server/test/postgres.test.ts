@@ -2,7 +2,7 @@
 // CLICKCLACK_TEST_PG_URL is set): migrations, the CLI on a postgres:// URL, and event cursors
 // that stay gap-free for a tailing reader while several nodes write at once.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +22,13 @@ import {
   TEST_PG_URL,
   type TestServer,
 } from './helpers.js';
+import { runCli, startServer } from './processes.js';
 
 const SKIP = TEST_PG_URL
   ? false
   : 'CLICKCLACK_TEST_PG_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test): PostgreSQL tests skipped';
 if (SKIP) console.log(`# ${SKIP}`);
 
-const BIN = fileURLToPath(new URL('../bin/clickclack.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const pgFiles = () =>
   readdirSync(migrationsDir('postgres'))
@@ -59,26 +59,7 @@ async function query<T>(url: string, text: string, params: unknown[] = []): Prom
   }
 }
 
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const clean: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env))
-      if (!k.startsWith('CLICKCLACK_')) clean[k] = v;
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...clean, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 describe('PostgreSQL migrations', { skip: SKIP }, () => {
   test('every file is recorded in schema_migrations once; re-running and racing apply nothing twice', async () => {
@@ -164,30 +145,14 @@ describe('the CLI on postgres://', { skip: SKIP }, () => {
   });
 
   test('clickclack serve --db postgres://… answers /readyz and serves the API', async () => {
-    const child = spawn(
-      process.execPath,
-      [BIN, 'serve', '--addr', '127.0.0.1:0', '--data', dataDir, '--db', db.url],
-      { env: { ...process.env, CLICKCLACK_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const srv = await startServer({ dataDir, args: ['--db', db.url] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const onData = (c: Buffer) => {
-          out += c.toString();
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-      });
-      const ready = await fetch(`${url}/readyz`);
+      const ready = await fetch(`${srv.url}/readyz`);
       assert.equal(ready.status, 200);
-      const me = await fetch(`${url}/api/workspaces`);
+      const me = await fetch(`${srv.url}/api/workspaces`);
       assert.equal(me.status, 401);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('close', r));
+      await srv.stop();
     }
   });
 
