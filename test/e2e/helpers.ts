@@ -47,20 +47,29 @@ export function magicToken(srv: RunningServer, email: string, name = ''): Promis
 
 /** Mints a magic link with the admin CLI and signs in over HTTP; returns the session token. */
 export async function sessionFor(srv: RunningServer, email: string, name = ''): Promise<string> {
-  const magic = await cliOk([
-    'admin',
-    'magic-link',
-    'create',
-    '--data',
-    srv.dataDir,
-    '--email',
-    email,
-    '--name',
-    name,
-  ]);
+  const magic = await magicToken(srv, email, name);
   const res = await http<{ token: string }>(srv.url, 'POST', '/api/auth/magic/consume', {
     body: { token: magic },
   });
   if (res.status !== 200) throw new Error(`consume failed: ${JSON.stringify(res.body)}`);
   return res.body.token;
+}
+
+/** Adds the user of `token` to a workspace through an invite the admin CLI mints. */
+export async function joinWorkspace(
+  srv: RunningServer,
+  token: string,
+  workspaceId: string,
+): Promise<void> {
+  const invite = await cliOk([
+    'admin',
+    'invite',
+    'create',
+    '--data',
+    srv.dataDir,
+    '--workspace',
+    workspaceId,
+  ]);
+  const res = await http(srv.url, 'POST', `/api/invites/${invite}/accept`, { token });
+  if (res.status !== 200) throw new Error(`invite accept failed: ${JSON.stringify(res.body)}`);
 }

@@ -1,6 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
+import {
+  cliOk,
+  joinWorkspace,
+  runCli,
+  sessionFor,
+  startServer,
+  type RunningServer,
+} from './helpers.js';
 
 let srv: RunningServer;
 let token: string;
@@ -47,16 +54,11 @@ test('messages edit/delete, react add/remove, pins list/add/remove, unread', asy
 
   // Another user's messages show up as unread until read.
   const bob = await sessionFor(srv, 'bob@example.com', 'Bob');
-  const inv = await cliOk([
-    'admin',
-    'invite',
-    'create',
-    '--data',
-    srv.dataDir,
-    '--workspace',
+  await joinWorkspace(
+    srv,
+    bob,
     JSON.parse(await cliOk(['workspaces', 'list', '--json'], as())).workspaces[0].id,
-  ]);
-  await http(srv.url, 'POST', `/api/invites/${inv}/accept`, { token: bob });
+  );
   await cliOk(['send', '--token', bob, 'hello @nobody'], as());
   const unread = await cliOk(['unread'], as());
   assert.match(unread, /^chn_\w+\tgeneral\t1\t0$/);

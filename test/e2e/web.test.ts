@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { seedMessages } from '../../bench/seed.mjs';
-import { cliOk, http, sessionFor, startServer, type RunningServer } from './helpers.js';
+import {
+  cliOk,
+  http,
+  joinWorkspace,
+  magicToken,
+  sessionFor,
+  startServer,
+  type RunningServer,
+} from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
@@ -66,16 +74,7 @@ before(async () => {
       token: adaToken,
     })
   ).body.workspaces[0]!.id;
-  const tok = await cliOk([
-    'admin',
-    'invite',
-    'create',
-    '--data',
-    srv.dataDir,
-    '--workspace',
-    workspaceId,
-  ]);
-  await http(srv.url, 'POST', `/api/invites/${tok}/accept`, { token: bobToken });
+  await joinWorkspace(srv, bobToken, workspaceId);
   await http(srv.url, 'PATCH', '/api/me', { token: adaToken, body: { handle: 'ada' } });
   generalId = (await channelsOf(adaToken)).find((c) => c.name === 'general')!.id;
   browser = await launch();
@@ -121,15 +120,7 @@ async function signedIn(
     if (r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/me')))
       console.log(`# ${email}: ${r.status()} ${r.request().method()} ${r.url()}`);
   });
-  const magic = await cliOk([
-    'admin',
-    'magic-link',
-    'create',
-    '--data',
-    srv.dataDir,
-    '--email',
-    email,
-  ]);
+  const magic = await magicToken(srv, email);
   await page.goto(`${srv.url}/app/login?token=${magic}`);
   await composer(page).waitFor({ timeout: 15000 });
   if (path) {
@@ -478,15 +469,7 @@ test('direct messages, profile editing, Ctrl+K, sign out', { skip }, async () =>
   await ada.reload();
   await ada.getByLabel('Magic-link token').waitFor();
   // Pasting a token into the form signs in again.
-  const magic = await cliOk([
-    'admin',
-    'magic-link',
-    'create',
-    '--data',
-    srv.dataDir,
-    '--email',
-    'ada@example.com',
-  ]);
+  const magic = await magicToken(srv, 'ada@example.com');
   await ada.getByLabel('Magic-link token').fill(magic);
   await ada.getByRole('button', { name: 'Sign in' }).click();
   await composer(ada).waitFor();
