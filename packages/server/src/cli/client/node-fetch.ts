@@ -46,7 +46,6 @@ function responseOf(res: IncomingMessage): Response {
       const v = res.headers[name.toLowerCase()];
       return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
     },
-    has: (name: string): boolean => res.headers[name.toLowerCase()] !== undefined,
   };
   const response = {
     ok: status >= 200 && status < 300,
@@ -59,10 +58,6 @@ function responseOf(res: IncomingMessage): Response {
     },
     text: async () => (await read()).toString('utf8'),
     json: async () => JSON.parse((await read()).toString('utf8')) as unknown,
-    arrayBuffer: async () => {
-      const buf = await read();
-      return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-    },
   };
   // Only these members are ever read by the SDK and the CLI; the rest of Response is absent.
   return response as unknown as Response;
