@@ -20,21 +20,28 @@ export function cli(args, env = {}) {
   return r.stdout.trim();
 }
 
-/** Starts `clickclack serve` on a loopback port over a fresh data dir. */
+/**
+ * Starts `clickclack serve` on a loopback port over a fresh data dir; `opts.env` (e.g.
+ * CLICKCLACK_DB) applies to it and to the admin commands that bootstrap and sign in.
+ */
 export async function startServer(opts = {}) {
   const extraArgs = opts.args ?? [];
+  const env = opts.env ?? {};
   const data = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-bench-'));
   if (!opts.reuse) {
-    cli([
-      'admin',
-      'bootstrap',
-      '--name',
-      'Bench Owner',
-      '--email',
-      'bench@example.com',
-      '--data',
-      data,
-    ]);
+    cli(
+      [
+        'admin',
+        'bootstrap',
+        '--name',
+        'Bench Owner',
+        '--email',
+        'bench@example.com',
+        '--data',
+        data,
+      ],
+      env,
+    );
   }
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -43,7 +50,7 @@ export async function startServer(opts = {}) {
     [...nodeArgs, BIN, 'serve', '--addr', '127.0.0.1:0', '--data', data, ...extraArgs],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, CLICKCLACK_LOG_LEVEL: 'error' },
+      env: { ...process.env, ...env, CLICKCLACK_LOG_LEVEL: 'error' },
     },
   );
   const url = await new Promise((resolve, reject) => {
@@ -55,7 +62,7 @@ export async function startServer(opts = {}) {
     });
     child.once('exit', (code) => reject(new Error(`server exited ${code}: ${buf}`)));
   });
-  const { session, auth } = await signIn(url, data, 'bench@example.com');
+  const { session, auth } = await signIn(url, data, 'bench@example.com', env);
   const ws = (await (await fetch(`${url}/api/workspaces`, { headers: auth })).json()).workspaces[0];
   const channels = (
     await (await fetch(`${url}/api/workspaces/${ws.id}/channels`, { headers: auth })).json()
@@ -77,8 +84,8 @@ export async function startServer(opts = {}) {
 }
 
 /** A bearer session for an existing user, through a magic link minted by `admin`. */
-export async function signIn(url, data, email) {
-  const token = cli(['admin', 'magic-link', 'create', '--email', email, '--data', data]);
+export async function signIn(url, data, email, env = {}) {
+  const token = cli(['admin', 'magic-link', 'create', '--email', email, '--data', data], env);
   const res = await fetch(`${url}/api/auth/magic/consume`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

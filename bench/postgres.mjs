@@ -38,24 +38,18 @@ try {
 async function startNodes(db, count) {
   const uploads = mkdtempSync(join(tmpdir(), 'cc-bench-up-'));
   const env = db ? { CLICKCLACK_DB: db } : {};
-  const saved = process.env.CLICKCLACK_DB;
-  Object.assign(process.env, env);
-  try {
-    const first = await startServer({ args: ['--uploads', uploads] });
-    const rest = await Promise.all(
-      Array.from({ length: count - 1 }, () =>
-        startServer({
-          reuse: true,
-          dataDir: mkdtempSync(join(tmpdir(), 'cc-bench-')),
-          args: ['--uploads', uploads],
-        }),
-      ),
-    );
-    return [first, ...rest];
-  } finally {
-    if (saved === undefined) delete process.env.CLICKCLACK_DB;
-    else process.env.CLICKCLACK_DB = saved;
-  }
+  const first = await startServer({ env, args: ['--uploads', uploads] });
+  const rest = await Promise.all(
+    Array.from({ length: count - 1 }, () =>
+      startServer({
+        env,
+        reuse: true,
+        dataDir: mkdtempSync(join(tmpdir(), 'cc-bench-')),
+        args: ['--uploads', uploads],
+      }),
+    ),
+  );
+  return [first, ...rest];
 }
 
 async function measure(label, db, count) {
