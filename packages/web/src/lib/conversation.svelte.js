@@ -46,47 +46,51 @@ export class ConversationView {
     }
   }
 
-  async loadOlder() {
-    if (this.loading || !this.hasOlder || !this.messages.length) return false;
+  loadOlder() {
+    return this.extend('older');
+  }
+
+  loadNewer() {
+    return this.extend('newer');
+  }
+
+  /** One page beyond either end of the window; false when there was nothing to load. */
+  async extend(side) {
+    const older = side === 'older';
+    if (this.loading || !(older ? this.hasOlder : this.hasNewer) || !this.messages.length)
+      return false;
     this.loading = true;
     try {
-      const page = await this.page({
-        before_seq: String(this.messages[0].channel_seq),
-        limit: String(PAGE),
-      });
-      let next = [...page.messages, ...this.messages];
-      if (next.length > WINDOW) {
-        next = next.slice(0, WINDOW);
-        this.hasNewer = true;
+      const page = await this.page(
+        older
+          ? { before_seq: String(this.messages[0].channel_seq), limit: String(PAGE) }
+          : { after_seq: String(this.messages.at(-1).channel_seq), limit: String(PAGE) },
+      );
+      const fresh = page.messages.filter((m) => !this.has(m.id));
+      this.setWindow(older ? [...fresh, ...this.messages] : [...this.messages, ...fresh], side);
+      if (older) this.hasOlder = page.has_older;
+      else {
+        this.hasNewer = page.has_newer;
+        if (!page.has_newer && page.newest_seq) this.markRead(page.newest_seq);
       }
-      this.messages = next;
-      this.hasOlder = page.has_older;
-      return page.messages.length > 0;
+      return fresh.length > 0;
     } finally {
       this.loading = false;
     }
   }
 
-  async loadNewer() {
-    if (this.loading || !this.hasNewer || !this.messages.length) return false;
-    this.loading = true;
-    try {
-      const page = await this.page({
-        after_seq: String(this.messages.at(-1).channel_seq),
-        limit: String(PAGE),
-      });
-      let next = [...this.messages, ...page.messages.filter((m) => !this.has(m.id))];
-      if (next.length > WINDOW) {
-        next = next.slice(next.length - WINDOW);
+  /** At most WINDOW messages: what grew on one side pushes the other side out of the window. */
+  setWindow(messages, grewOn) {
+    if (messages.length > WINDOW) {
+      if (grewOn === 'older') {
+        messages = messages.slice(0, WINDOW);
+        this.hasNewer = true;
+      } else {
+        messages = messages.slice(messages.length - WINDOW);
         this.hasOlder = true;
       }
-      this.messages = next;
-      this.hasNewer = page.has_newer;
-      if (!page.has_newer && page.newest_seq) this.markRead(page.newest_seq);
-      return page.messages.length > 0;
-    } finally {
-      this.loading = false;
     }
+    this.messages = messages;
   }
 
   has(id) {
@@ -103,11 +107,7 @@ export class ConversationView {
   /** A new root message: appended only when the window already shows the newest end. */
   added(message) {
     if (this.hasNewer || this.has(message.id)) return false;
-    this.messages = [...this.messages, message];
-    if (this.messages.length > WINDOW) {
-      this.messages = this.messages.slice(this.messages.length - WINDOW);
-      this.hasOlder = true;
-    }
+    this.setWindow([...this.messages, message], 'newer');
     if (message.channel_seq) this.markRead(message.channel_seq);
     return true;
   }
