@@ -1,8 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { ID_PREFIX, type IdKind } from '@clickclack/protocol';
 
-const ulid = monotonicFactory();
+/**
+ * ulid's default source asks the OS for one random byte per character (16 calls per id);
+ * ids are made several times per message, so bytes come from a refilled pool instead.
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function pooledRandom(): number {
+  if (poolAt >= pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return (pool[poolAt++] as number) / 256;
+}
+
+const ulid = monotonicFactory(pooledRandom);
 
 /** `<prefix>_<lower-case ULID>`, monotonic within this process. */
 export const newId = (kind: IdKind): string => `${ID_PREFIX[kind]}_${ulid().toLowerCase()}`;

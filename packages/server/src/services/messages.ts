@@ -20,10 +20,9 @@ import {
   requireReadableChannel,
   requireReadableMessage,
 } from './policies.js';
-import { autoFollow } from './follows.js';
 import { linkUpload } from './uploads.js';
 import { recordChannelMentions } from './mentions.js';
-import { presentMessages, presentOne } from './present.js';
+import { presentMessages, presentOne, presentWritten } from './present.js';
 import * as v from './validate.js';
 
 const AGENT_KINDS = new Set(['agent_commentary', 'agent_tool']);
@@ -178,7 +177,7 @@ export async function postRootMessage(
         ) {
           throw conflict(NONCE_REUSED);
         }
-        return { message: prev, event: undefined, extra: [] };
+        return { message: prev, event: undefined, extra: [], users: [], attachments: [] };
       }
     }
     await target.assertCanPost();
@@ -190,6 +189,9 @@ export async function postRootMessage(
         m.direct_conversation_id === target.dmId &&
         m.parent_message_id === null,
     );
+    const quotedAuthor = quote.quoted_author_id
+      ? await tx.users.byId(quote.quoted_author_id)
+      : undefined;
     const seq = await target.nextSeq();
     const at = nowIso();
     const id = newId('message');
@@ -214,9 +216,9 @@ export async function postRootMessage(
       override_icon_url: target.override?.iconUrl ?? null,
     };
     await tx.messages.insert(row);
-    await tx.messages.insertThreadState(row.id);
-    if (body.upload_id?.trim())
-      await linkUpload(tx, actor, target.workspaceId, row.id, body.upload_id.trim());
+    const upload = body.upload_id?.trim()
+      ? await linkUpload(tx, actor, target.workspaceId, row.id, body.upload_id.trim())
+      : undefined;
     await target.markAuthorRead(seq, at);
     const event = await tx.events.append({
       type: 'message.created',
@@ -229,11 +231,19 @@ export async function postRootMessage(
       },
       ...(target.recipients ? { recipients: target.recipients } : {}),
     });
-    await autoFollow(tx, row.id, [actor.user.id]);
-    return { message: row, event, extra: await target.after(row) };
+    // The author follows the thread from its first reply on (createReply), not before:
+    // most messages never get one, and a row per message would be written for nothing.
+    return {
+      message: row,
+      event,
+      extra: await target.after(row),
+      users: quotedAuthor ? [actor.user, quotedAuthor] : [actor.user],
+      attachments: upload ? [upload] : [],
+    };
   });
-  const message = await presentOne(deps.store.read, out.message);
-  if (!out.event) return { status: 200, response: { message } };
+  if (!out.event)
+    return { status: 200, response: { message: await presentOne(deps.store.read, out.message) } };
+  const message = presentWritten(out.message, out.users, out.attachments);
   deps.published([out.event, ...out.extra]);
   return { status: 201, response: { message, event: out.event } };
 }

@@ -11,6 +11,7 @@ import type {
 } from '@clickclack/protocol';
 import type { ChannelRow } from '../store/repos/channels.js';
 import type { MessageRow, ThreadStateRow } from '../store/repos/messages.js';
+import type { UploadRow } from '../store/repos/uploads.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Role, WorkspaceRow } from '../store/repos/workspaces.js';
 import type { Repos } from '../store/store.js';
@@ -207,6 +208,21 @@ export async function presentMessages(
       r.deleted_at ? undefined : reactions.get(r.id),
       attachments.get(r.id),
     ),
+  );
+}
+
+/** A message just written, presented from the rows in hand instead of read back. */
+export function presentWritten(
+  m: MessageRow,
+  users: readonly UserRow[],
+  attachments: readonly UploadRow[],
+): Message {
+  return presentMessage(
+    m,
+    new Map(users.map((u) => [u.id, u])),
+    undefined,
+    undefined,
+    attachments.map((a) => presentUpload(a, false)),
   );
 }
 

@@ -206,18 +206,21 @@ export async function uploadByNonce(
   return presentUpload(row);
 }
 
-/** Links an upload the author may use to their message inside the caller's transaction. */
+/**
+ * Links an upload the author may use to their message inside the caller's transaction;
+ * returns it, or undefined when it was already linked.
+ */
 export async function linkUpload(
   tx: Repos,
   actor: Actor,
   messageWorkspace: string,
   messageId: string,
   uploadId: string,
-): Promise<boolean> {
+): Promise<UploadRow | undefined> {
   const upload = await requireVisibleUpload(tx, actor, uploadId).catch(() => undefined);
   if (!upload) throw forbidden('upload is not visible to you');
   if (upload.workspace_id !== messageWorkspace) throw badRequest('upload is in another workspace');
-  return tx.uploads.attach(messageId, upload.id, nowIso());
+  return (await tx.uploads.attach(messageId, upload.id, nowIso())) ? upload : undefined;
 }
 
 export async function attachUpload(

@@ -1,11 +1,16 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { BotTokensTable, InvitesTable, MagicLinksTable, SessionsTable } from '../schema.js';
+import { prepared } from '../prepared.js';
 
 export type MagicLinkRow = Selectable<MagicLinksTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type InviteRow = Selectable<InvitesTable>;
 export type BotTokenRow = Selectable<BotTokensTable>;
+
+const sessionByHash = prepared<{ hash: string }, SessionRow>((db, p) =>
+  db.selectFrom('sessions').selectAll().where('token_hash', '=', p.hash),
+);
 
 /** Credentials: every secret is looked up by its SHA-256 hash, never stored raw. */
 export class AuthRepo {
@@ -38,12 +43,8 @@ export class AuthRepo {
     await this.db.insertInto('sessions').values(row).execute();
   }
 
-  sessionByHash(hash: string): Promise<SessionRow | undefined> {
-    return this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('token_hash', '=', hash)
-      .executeTakeFirst();
+  async sessionByHash(hash: string): Promise<SessionRow | undefined> {
+    return (await sessionByHash(this.db, { hash })).rows[0];
   }
 
   async revokeSession(hash: string, at: string): Promise<void> {

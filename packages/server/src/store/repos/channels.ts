@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
+import { prepared } from '../prepared.js';
 
 export type ChannelRow = Selectable<ChannelsTable>;
 export type ChannelWithReads = ChannelRow & {
@@ -9,11 +10,30 @@ export type ChannelWithReads = ChannelRow & {
   mention_count: number;
 };
 
+const channelById = prepared<{ id: string }, ChannelRow>((db, p) =>
+  db.selectFrom('channels').selectAll().where('id', '=', p.id),
+);
+const channelMember = prepared<{ channelId: string; userId: string }, { user_id: string }>(
+  (db, p) =>
+    db
+      .selectFrom('channel_members')
+      .select('user_id')
+      .where('channel_id', '=', p.channelId)
+      .where('user_id', '=', p.userId),
+);
+const bumpSeq = prepared<{ channelId: string }, { last_seq: number }>((db, p) =>
+  db
+    .updateTable('channels')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', p.channelId)
+    .returning('last_seq'),
+);
+
 export class ChannelsRepo {
   constructor(private readonly db: Executor) {}
 
-  byId(id: string): Promise<ChannelRow | undefined> {
-    return this.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+  async byId(id: string): Promise<ChannelRow | undefined> {
+    return (await channelById(this.db, { id })).rows[0];
   }
 
   byName(workspaceId: string, name: string): Promise<ChannelRow | undefined> {
@@ -38,13 +58,7 @@ export class ChannelsRepo {
   }
 
   async isMember(channelId: string, userId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('channel_members')
-      .select('user_id')
-      .where('channel_id', '=', channelId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await channelMember(this.db, { channelId, userId })).rows.length > 0;
   }
 
   /**
@@ -109,12 +123,8 @@ export class ChannelsRepo {
 
   /** Allocates the next root seq of a channel inside the caller's write transaction. */
   async nextSeq(channelId: string): Promise<number> {
-    const row = await this.db
-      .updateTable('channels')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-      .where('id', '=', channelId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
+    const row = (await bumpSeq(this.db, { channelId })).rows[0];
+    if (!row) throw new Error(`channel ${channelId} vanished while posting`);
     return row.last_seq;
   }
 

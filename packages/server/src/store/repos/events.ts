@@ -4,9 +4,29 @@ import { nowIso } from '../../lib/clock.js';
 import { newId, newUlid } from '../../lib/ids.js';
 import { fenceCursor } from '../cursor.js';
 import type { Executor } from '../executor.js';
+import { type Columns, placeholderRow, prepared } from '../prepared.js';
 import type { EventsTable } from '../schema.js';
 
 export type EventRow = Selectable<EventsTable>;
+
+const EVENT_COLUMNS: Columns<EventRow> = {
+  id: true,
+  cursor: true,
+  workspace_id: true,
+  channel_id: true,
+  direct_conversation_id: true,
+  type: true,
+  seq: true,
+  payload_json: true,
+  is_private: true,
+  created_at: true,
+};
+const insertEvent = prepared<EventRow, never>((db, p) =>
+  db.insertInto('events').values(placeholderRow(p, EVENT_COLUMNS)),
+);
+const newestCursor = prepared<Record<never, never>, { cursor: string | null }>((db) =>
+  db.selectFrom('events').select((eb) => eb.fn.max('cursor').as('cursor')),
+);
 
 export interface NewEvent {
   type: string;
@@ -41,10 +61,7 @@ export class EventsRepo {
    * process (an admin command) writes to the same database.
    */
   async append(input: NewEvent): Promise<Event> {
-    const frontier = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('cursor').as('cursor'))
-      .executeTakeFirst();
+    const frontier = (await newestCursor(this.db, {})).rows[0];
     const row: EventRow = {
       id: newId('event'),
       cursor: fenceCursor(newUlid(), frontier?.cursor ?? undefined),
@@ -57,7 +74,7 @@ export class EventsRepo {
       is_private: input.recipients ? 1 : 0,
       created_at: nowIso(),
     };
-    await this.db.insertInto('events').values(row).execute();
+    await insertEvent(this.db, row);
     if (input.recipients && input.recipients.length > 0) {
       await this.db
         .insertInto('event_recipients')
@@ -184,11 +201,7 @@ export class EventsRepo {
   }
 
   async newestCursor(): Promise<string> {
-    const row = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('cursor').as('cursor'))
-      .executeTakeFirst();
-    return row?.cursor ?? '';
+    return (await newestCursor(this.db, {})).rows[0]?.cursor ?? '';
   }
 
   async exists(workspaceId: string, cursor: string): Promise<boolean> {

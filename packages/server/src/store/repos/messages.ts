@@ -1,9 +1,78 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
+import { type Columns, placeholderRow, prepared } from '../prepared.js';
 import type { MessagesTable, ThreadStateTable } from '../schema.js';
 
 export type MessageRow = Selectable<MessagesTable>;
 export type ThreadStateRow = Selectable<ThreadStateTable>;
+
+const MESSAGE_COLUMNS: Columns<MessageRow> = {
+  id: true,
+  workspace_id: true,
+  channel_id: true,
+  direct_conversation_id: true,
+  author_id: true,
+  parent_message_id: true,
+  thread_root_id: true,
+  channel_seq: true,
+  thread_seq: true,
+  body: true,
+  kind: true,
+  turn_id: true,
+  client_nonce: true,
+  quoted_message_id: true,
+  quoted_author_id: true,
+  quoted_body_snapshot: true,
+  created_at: true,
+  edited_at: true,
+  deleted_at: true,
+  override_username: true,
+  override_icon_url: true,
+};
+const insertMessage = prepared<MessageRow, never>((db, p) =>
+  db.insertInto('messages').values(placeholderRow(p, MESSAGE_COLUMNS)),
+);
+const messageByNonce = prepared<{ authorId: string; nonce: string }, MessageRow>((db, p) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('author_id', '=', p.authorId)
+    .where('client_nonce', '=', p.nonce),
+);
+const advanceRead = prepared<{ channelId: string; userId: string; seq: number; at: string }, never>(
+  (db, p) =>
+    db
+      .insertInto('channel_reads')
+      .values({
+        channel_id: p.channelId,
+        user_id: p.userId,
+        last_read_seq: p.seq,
+        last_read_at: p.at,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['channel_id', 'user_id'])
+          .doUpdateSet({ last_read_seq: p.seq, last_read_at: p.at })
+          .where('channel_reads.last_read_seq', '<', p.seq),
+      ),
+);
+const upsertThreadState = prepared<ThreadStateRow, never>((db, p) =>
+  db
+    .insertInto('thread_state')
+    .values({
+      root_message_id: p.root_message_id,
+      reply_count: p.reply_count,
+      last_reply_at: p.last_reply_at,
+      last_reply_author_ids_json: p.last_reply_author_ids_json,
+    })
+    .onConflict((oc) =>
+      oc.column('root_message_id').doUpdateSet({
+        reply_count: p.reply_count,
+        last_reply_at: p.last_reply_at,
+        last_reply_author_ids_json: p.last_reply_author_ids_json,
+      }),
+    ),
+);
 
 /** Which sequence a page walks: roots of a channel/DM, or replies of one thread. */
 export type PageScope =
@@ -33,17 +102,12 @@ export class MessagesRepo {
       .execute();
   }
 
-  byNonce(authorId: string, nonce: string): Promise<MessageRow | undefined> {
-    return this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('author_id', '=', authorId)
-      .where('client_nonce', '=', nonce)
-      .executeTakeFirst();
+  async byNonce(authorId: string, nonce: string): Promise<MessageRow | undefined> {
+    return (await messageByNonce(this.db, { authorId, nonce })).rows[0];
   }
 
-  async insert(row: Insertable<MessagesTable>): Promise<void> {
-    await this.db.insertInto('messages').values(row).execute();
+  async insert(row: MessageRow): Promise<void> {
+    await insertMessage(this.db, row);
   }
 
   private scoped(scope: PageScope) {
@@ -124,28 +188,9 @@ export class MessagesRepo {
       .execute();
   }
 
-  async insertThreadState(rootId: string): Promise<void> {
-    await this.db
-      .insertInto('thread_state')
-      .values({
-        root_message_id: rootId,
-        reply_count: 0,
-        last_reply_at: null,
-        last_reply_author_ids_json: '[]',
-      })
-      .execute();
-  }
-
+  /** Threads get their state row with their first reply; a root without one has none. */
   async saveThreadState(row: ThreadStateRow): Promise<void> {
-    await this.db
-      .updateTable('thread_state')
-      .set({
-        reply_count: row.reply_count,
-        last_reply_at: row.last_reply_at,
-        last_reply_author_ids_json: row.last_reply_author_ids_json,
-      })
-      .where('root_message_id', '=', row.root_message_id)
-      .execute();
+    await upsertThreadState(this.db, row);
   }
 
   async nextThreadSeq(rootId: string): Promise<number> {
@@ -159,16 +204,7 @@ export class MessagesRepo {
   }
 
   async advanceRead(channelId: string, userId: string, seq: number, at: string): Promise<void> {
-    await this.db
-      .insertInto('channel_reads')
-      .values({ channel_id: channelId, user_id: userId, last_read_seq: seq, last_read_at: at })
-      .onConflict((oc) =>
-        oc
-          .columns(['channel_id', 'user_id'])
-          .doUpdateSet({ last_read_seq: seq, last_read_at: at })
-          .where('channel_reads.last_read_seq', '<', seq),
-      )
-      .execute();
+    await advanceRead(this.db, { channelId, userId, seq, at });
   }
 
   async update(id: string, patch: Partial<MessageRow>): Promise<void> {

@@ -203,14 +203,4 @@ export class MessagingRepo {
       .execute();
     return rows.map((r) => r.user_id);
   }
-
-  async isFollowing(rootId: string, userId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('thread_follows')
-      .select('following')
-      .where('root_message_id', '=', rootId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row?.following === 1;
-  }
 }

@@ -1,14 +1,19 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { UsersTable } from '../schema.js';
+import { prepared } from '../prepared.js';
 
 export type UserRow = Selectable<UsersTable>;
+
+const userById = prepared<{ id: string }, UserRow>((db, p) =>
+  db.selectFrom('users').selectAll().where('id', '=', p.id),
+);
 
 export class UsersRepo {
   constructor(private readonly db: Executor) {}
 
-  byId(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  async byId(id: string): Promise<UserRow | undefined> {
+    return (await userById(this.db, { id })).rows[0];
   }
 
   byIds(ids: readonly string[]): Promise<UserRow[]> {

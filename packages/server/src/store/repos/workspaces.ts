@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Dialect, Executor } from '../executor.js';
 import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
 import type { UserRow } from './users.js';
+import { prepared } from '../prepared.js';
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
 export type Role = WorkspaceMembersTable['role'];
@@ -16,6 +17,14 @@ const nameOrHandleContains = (dialect: Dialect, q: string) =>
   dialect === 'postgres'
     ? sql<boolean>`(strpos(lower(u.display_name), ${q}) > 0 OR strpos(lower(u.handle), ${q}) > 0)`
     : sql<boolean>`(instr(lower(u.display_name), ${q}) > 0 OR instr(lower(u.handle), ${q}) > 0)`;
+
+const memberRole = prepared<{ workspaceId: string; userId: string }, { role: Role }>((db, p) =>
+  db
+    .selectFrom('workspace_members')
+    .select('role')
+    .where('workspace_id', '=', p.workspaceId)
+    .where('user_id', '=', p.userId),
+);
 
 export class WorkspacesRepo {
   constructor(
@@ -48,13 +57,7 @@ export class WorkspacesRepo {
   }
 
   async role(workspaceId: string, userId: string): Promise<Role | undefined> {
-    const row = await this.db
-      .selectFrom('workspace_members')
-      .select('role')
-      .where('workspace_id', '=', workspaceId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row?.role;
+    return (await memberRole(this.db, { workspaceId, userId })).rows[0]?.role;
   }
 
   /** Adds a member; returns false when the user already belonged (role unchanged). */
