@@ -120,13 +120,11 @@ export async function actorForToken(
       scopes: new Set(JSON.parse(tok.scopes_json) as Scope[]),
     };
   }
-  const session = await db.auth.sessionByHash(hash);
-  if (!session || session.revoked_at || now >= session.expires_at) {
+  const found = await db.auth.sessionWithUser(hash);
+  if (!found || found.session.revoked_at || now >= found.session.expires_at) {
     throw unauthenticated('session is invalid or expired');
   }
-  const user = await db.users.byId(session.user_id);
-  if (!user) throw unauthenticated('session is invalid or expired');
-  return { kind: 'human', user, sessionId: session.id, via };
+  return { kind: 'human', user: found.user, sessionId: found.session.id, via };
 }
 
 /** Dev fallback: X-ClickClack-User, else the oldest user. */

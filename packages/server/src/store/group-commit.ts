@@ -11,9 +11,16 @@ interface Job {
 
 /**
  * Group commit. Writes that arrive while a transaction is running wait, then all run in the
- * next transaction, each inside its own SAVEPOINT: a failing write rolls back only itself,
- * and every write is answered only after the COMMIT that made it durable. One commit (one
- * WAL append; on PostgreSQL also one acquisition of the write lock) then serves many writes.
+ * next transaction, and every write is answered only after the COMMIT that made it durable.
+ * One commit (one WAL append; on PostgreSQL also one acquisition of the write lock) then
+ * serves many writes.
+ *
+ * A batch first runs its writes one after another with nothing in between. Should one
+ * fail, the transaction is rolled back, that write gets its error, and the others run again
+ * in a new transaction, each inside its own SAVEPOINT, so that a failure there rolls back
+ * only itself. Writes therefore must not act outside the database before they return:
+ * a write may run twice, and only its last run counts. (A SAVEPOINT per write from the
+ * start cost more than SQLite's insert of the message itself.)
  */
 export class GroupCommitter {
   private queue: Job[] = [];
@@ -46,15 +53,40 @@ export class GroupCommitter {
   }
 
   private async commit(batch: Job[]): Promise<void> {
+    const values: unknown[] = [];
+    let failed: { index: number; error: unknown } | undefined;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await this.begin(trx);
+        for (const [index, job] of batch.entries()) {
+          try {
+            values.push(await job.fn(trx));
+          } catch (error) {
+            failed = { index, error };
+            throw error;
+          }
+        }
+      });
+    } catch (error) {
+      if (!failed) {
+        // BEGIN or COMMIT failed: nothing of the batch is durable.
+        for (const job of batch) job.reject(error);
+        return;
+      }
+      (batch[failed.index] as Job).reject(failed.error);
+      const rest = batch.filter((_, i) => i !== failed?.index);
+      if (rest.length > 0) await this.commitIsolated(rest);
+      return;
+    }
+    batch.forEach((job, i) => job.resolve(values[i]));
+  }
+
+  /** The batch again, each write in its own SAVEPOINT: a failure rolls back only itself. */
+  private async commitIsolated(batch: Job[]): Promise<void> {
     const outcomes: Outcome[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
         await this.begin(trx);
-        if (batch.length === 1) {
-          // Alone in its transaction: a failure rolls the whole transaction back.
-          outcomes.push({ ok: true, value: await (batch[0] as Job).fn(trx) });
-          return;
-        }
         for (const job of batch) {
           await sql`savepoint cc_write`.execute(trx);
           try {

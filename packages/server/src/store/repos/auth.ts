@@ -2,6 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { BotTokensTable, InvitesTable, MagicLinksTable, SessionsTable } from '../schema.js';
 import { prepared } from '../prepared.js';
+import type { UserRow } from './users.js';
 
 export type MagicLinkRow = Selectable<MagicLinksTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -10,6 +11,22 @@ export type BotTokenRow = Selectable<BotTokensTable>;
 
 const sessionByHash = prepared<{ hash: string }, SessionRow>((db, p) =>
   db.selectFrom('sessions').selectAll().where('token_hash', '=', p.hash),
+);
+
+type SessionJoinRow = UserRow & {
+  session_id: string;
+  session_expires_at: string;
+  session_revoked_at: string | null;
+};
+
+const sessionWithUser = prepared<{ hash: string }, SessionJoinRow>((db, p) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select(['s.id as session_id', 's.expires_at as session_expires_at'])
+    .select('s.revoked_at as session_revoked_at')
+    .where('s.token_hash', '=', p.hash),
 );
 
 /** Credentials: every secret is looked up by its SHA-256 hash, never stored raw. */
@@ -45,6 +62,23 @@ export class AuthRepo {
 
   async sessionByHash(hash: string): Promise<SessionRow | undefined> {
     return (await sessionByHash(this.db, { hash })).rows[0];
+  }
+
+  /** A session with its user in one statement, as every signed-in request resolves it. */
+  async sessionWithUser(hash: string): Promise<
+    | {
+        session: Pick<SessionRow, 'id' | 'expires_at' | 'revoked_at'>;
+        user: UserRow;
+      }
+    | undefined
+  > {
+    const row = (await sessionWithUser(this.db, { hash })).rows[0];
+    if (!row) return undefined;
+    const { session_id, session_expires_at, session_revoked_at, ...user } = row;
+    return {
+      session: { id: session_id, expires_at: session_expires_at, revoked_at: session_revoked_at },
+      user,
+    };
   }
 
   async revokeSession(hash: string, at: string): Promise<void> {
