@@ -77,3 +77,18 @@ export const postMessage = (srv, channelId) => async (nonce) => {
 
 /** The nonce a `message.created` frame carries (the other frames carry none). */
 export const messageNonce = (f) => (f.type === 'message.created' ? f.payload?.nonce : undefined);
+
+/** A workspace's realtime socket URL on `baseUrl` (a node), starting after the current tail. */
+export async function liveSocketUrl(srv, baseUrl = srv.url) {
+  const tail = await (
+    await fetch(
+      `${srv.url}/api/realtime/events?workspace_id=${srv.workspaceId}&include_tail=true&limit=1`,
+      { headers: srv.auth },
+    )
+  ).json();
+  return `${baseUrl.replace('http', 'ws')}/api/realtime/ws?workspace_id=${srv.workspaceId}&after_cursor=${tail.tail_cursor}`;
+}
+
+/** Posts `count` messages at `rate` through `srv` and measures their delivery to `clients`. */
+export const driveMessages = (clients, srv, count, rate) =>
+  drive(clients, postMessage(srv, srv.channelId), count, rate, messageNonce);

@@ -3,7 +3,7 @@
 // bare `ws` broadcast server (baseline) with frames of the same size.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { drive, messageNonce, openClients, postMessage } from './fanout-lib.mjs';
+import { drive, driveMessages, liveSocketUrl, openClients } from './fanout-lib.mjs';
 import { argValue, record, ROOT, startServer, table } from './lib.mjs';
 
 const sizes = (argValue('size', '100,1000') ?? '').split(',').map(Number);
@@ -12,21 +12,10 @@ const SECONDS = Number(argValue('seconds', '4'));
 
 async function clickclack(n) {
   const srv = await startServer();
-  const tail = await (
-    await fetch(
-      `${srv.url}/api/realtime/events?workspace_id=${srv.workspaceId}&include_tail=true&limit=1`,
-      { headers: srv.auth },
-    )
-  ).json();
-  const wsUrl = `${srv.url.replace('http', 'ws')}/api/realtime/ws?workspace_id=${srv.workspaceId}&after_cursor=${tail.tail_cursor}`;
-  const clients = await openClients(n, wsUrl, { authorization: srv.auth.authorization });
-  const res = await drive(
-    clients,
-    postMessage(srv, srv.channelId),
-    RATE * SECONDS,
-    RATE,
-    messageNonce,
-  );
+  const clients = await openClients(n, await liveSocketUrl(srv), {
+    authorization: srv.auth.authorization,
+  });
+  const res = await driveMessages(clients, srv, RATE * SECONDS, RATE);
   for (const ws of clients) ws.terminate();
   await srv.stop();
   return res;

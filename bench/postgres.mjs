@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { drive, messageNonce, openClients, postMessage } from './fanout-lib.mjs';
+import { driveMessages, liveSocketUrl, openClients } from './fanout-lib.mjs';
 import { argValue, load, record, startServer, table } from './lib.mjs';
 
 const PG_URL = process.env.CLICKCLACK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -72,26 +72,13 @@ async function measure(label, db, count) {
   const sendP99 = Math.max(...results.map((r) => r.latency.p99));
 
   // fanout: clients spread round robin over the nodes, messages posted through the first.
-  const tail = await (
-    await fetch(
-      `${first.url}/api/realtime/events?workspace_id=${first.workspaceId}&include_tail=true&limit=1`,
-      { headers: first.auth },
-    )
-  ).json();
   const clients = [];
   for (let i = 0; i < count; i++) {
-    const n = nodes[i];
     const share = Math.floor(CLIENTS / count) + (i < CLIENTS % count ? 1 : 0);
-    const url = `${n.url.replace('http', 'ws')}/api/realtime/ws?workspace_id=${first.workspaceId}&after_cursor=${tail.tail_cursor}`;
+    const url = await liveSocketUrl(first, nodes[i].url);
     clients.push(...(await openClients(share, url, { authorization: first.auth.authorization })));
   }
-  const fan = await drive(
-    clients,
-    postMessage(first, first.channelId),
-    RATE * FANOUT_SECONDS,
-    RATE,
-    messageNonce,
-  );
+  const fan = await driveMessages(clients, first, RATE * FANOUT_SECONDS, RATE);
   for (const ws of clients) ws.terminate();
   await Promise.all(nodes.map((n) => n.stop()));
   return {

@@ -9,6 +9,7 @@ import type {
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { MessageRow } from '../store/repos/messages.js';
+import type { UserRow } from '../store/repos/users.js';
 import type { Repos } from '../store/store.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { DomainError, badRequest, conflict } from './errors.js';
@@ -107,6 +108,12 @@ export async function resolveQuote(
   };
 }
 
+/** Who a message just written is presented with: its author, and the quoted one if any. */
+export async function writtenAuthors(tx: Repos, author: UserRow, quote: Quote): Promise<UserRow[]> {
+  const quoted = quote.quoted_author_id ? await tx.users.byId(quote.quoted_author_id) : undefined;
+  return quoted ? [author, quoted] : [author];
+}
+
 /** True when an earlier message with the same nonce is the same request replayed. */
 export function isReplay(prev: MessageRow, next: Partial<MessageRow>): boolean {
   return (
@@ -189,9 +196,7 @@ export async function postRootMessage(
         m.direct_conversation_id === target.dmId &&
         m.parent_message_id === null,
     );
-    const quotedAuthor = quote.quoted_author_id
-      ? await tx.users.byId(quote.quoted_author_id)
-      : undefined;
+    const users = await writtenAuthors(tx, actor.user, quote);
     const seq = await target.nextSeq();
     const at = nowIso();
     const id = newId('message');
@@ -237,7 +242,7 @@ export async function postRootMessage(
       message: row,
       event,
       extra: await target.after(row),
-      users: quotedAuthor ? [actor.user, quotedAuthor] : [actor.user],
+      users,
       attachments: upload ? [upload] : [],
     };
   });

@@ -11,7 +11,7 @@ import type { MessageRow, ThreadStateRow } from '../store/repos/messages.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, conflict } from './errors.js';
 import { autoFollow, notifyFollowers } from './follows.js';
-import { isReplay, NONCE_REUSED, resolveQuote } from './messages.js';
+import { isReplay, NONCE_REUSED, resolveQuote, writtenAuthors } from './messages.js';
 import { recordChannelMentions } from './mentions.js';
 import { loadWindow, parseCursor, type Cursor } from './paging.js';
 import {
@@ -20,7 +20,7 @@ import {
   assertScope,
   requireReadableMessage,
 } from './policies.js';
-import { presentMessages, presentOne, presentThreadState } from './present.js';
+import { presentMessages, presentOne, presentThreadState, presentWritten } from './present.js';
 import * as v from './validate.js';
 
 export async function getThread(
@@ -115,11 +115,13 @@ export async function createReply(
           state: await tx.messages.threadState(root.id),
           events: null,
           extra: [],
+          users: [],
         };
       }
     }
     if (channel) assertCanPost(channel);
     const quote = await resolveQuote(tx, quotedId, (m) => m.thread_root_id === root.id);
+    const users = await writtenAuthors(tx, actor.user, quote);
     const at = nowIso();
     const row: MessageRow = {
       id: newId('message'),
@@ -183,10 +185,13 @@ export async function createReply(
       state,
       events: [replyEvent, stateEvent],
       extra: [followed, mention].filter((e): e is Event => e !== undefined),
+      users,
     };
   });
   const response: ReplyResponse = {
-    message: await presentOne(deps.store.read, out.message),
+    message: out.events
+      ? presentWritten(out.message, out.users, [])
+      : await presentOne(deps.store.read, out.message),
     thread_state: presentThreadState(out.state, rootId),
     events: out.events,
   };
