@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
@@ -95,6 +95,36 @@ const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
     body: { event_types: types, callback_url: url },
   });
 
+/**
+ * A subscription revoked when the test ends, pass or fail: one left active would receive
+ * the next test's events and count toward its receiver's hits.
+ */
+async function subscribeForTest(t: TestContext, types: string[]): Promise<Sub> {
+  const sub = (await subscribe(types)).body.event_subscription;
+  t.after(async () => {
+    await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
+      token: owner.token,
+      raw: '',
+    });
+  });
+  return sub;
+}
+
+/** The delivery log, once it holds `n` attempts: the receiver answers before the log commits. */
+async function deliveriesWhen(subId: string, n: number): Promise<Attempt[]> {
+  const end = Date.now() + 8000;
+  for (;;) {
+    const log = await api<{ deliveries: Attempt[] }>(
+      srv,
+      'GET',
+      `/api/event-subscriptions/${subId}/deliveries`,
+      { token: member.token },
+    );
+    if (log.body.deliveries.length >= n || Date.now() > end) return log.body.deliveries;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('management: managers only, validated, secrets shown once', async () => {
   assert.equal((await subscribe(['message.created'], receiver.url, member.token)).status, 403);
   assert.equal((await subscribe(['nope.event'])).status, 400);
@@ -153,8 +183,8 @@ test('management: managers only, validated, secrets shown once', async () => {
   );
 });
 
-test('signed delivery, retried through 503s: delivered once with every attempt logged', async () => {
-  const sub = (await subscribe(['message.created'])).body.event_subscription;
+test('signed delivery, retried through 503s: delivered once with every attempt logged', async (t) => {
+  const sub = await subscribeForTest(t, ['message.created']);
   receiver.secret = sub.signing_secret!;
   receiver.hits.length = 0;
   receiver.failNext = 2;
@@ -176,14 +206,8 @@ test('signed delivery, retried through 503s: delivered once with every attempt l
   };
   assert.equal(payload.event.type, 'message.created');
   assert.equal(payload.subscription_id, sub.id);
-  const log = await api<{ deliveries: Attempt[]; next_cursor: string | null }>(
-    srv,
-    'GET',
-    `/api/event-subscriptions/${sub.id}/deliveries`,
-    { token: member.token },
-  );
   assert.deepEqual(
-    log.body.deliveries.map((d) => [d.attempt, d.response_status]),
+    (await deliveriesWhen(sub.id, 3)).map((d) => [d.attempt, d.response_status]),
     [
       [3, 200],
       [2, 503],
@@ -207,14 +231,10 @@ test('signed delivery, retried through 503s: delivered once with every attempt l
     rest.body.deliveries.map((d) => d.attempt),
     [1],
   );
-  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
-    token: owner.token,
-    raw: '',
-  });
 });
 
-test('private channel events go only to subscriptions whose creator can see them', async () => {
-  const sub = (await subscribe(['message.created'])).body.event_subscription;
+test('private channel events go only to subscriptions whose creator can see them', async (t) => {
+  const sub = await subscribeForTest(t, ['message.created']);
   receiver.secret = sub.signing_secret!;
   receiver.hits.length = 0;
   const mine = await api<{ channel: { id: string } }>(
@@ -246,14 +266,10 @@ test('private channel events go only to subscriptions whose creator can see them
   );
   await receiver.until(() => receiver.hits.some((h) => h.eventId === visible.body.event.id));
   assert.ok(!receiver.hits.some((h) => h.eventId === hidden.body.event.id));
-  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
-    token: owner.token,
-    raw: '',
-  });
 });
 
-test('a receiver that never recovers marks the subscription failing', async () => {
-  const sub = (await subscribe(['message.created'])).body.event_subscription;
+test('a receiver that never recovers marks the subscription failing', async (t) => {
+  const sub = await subscribeForTest(t, ['message.created']);
   receiver.secret = sub.signing_secret!;
   receiver.hits.length = 0;
   receiver.failNext = 1000;
@@ -278,20 +294,16 @@ test('a receiver that never recovers marks the subscription failing', async () =
   assert.equal(status, 'failing');
   assert.equal(receiver.hits.length, 8);
   receiver.failNext = 0;
-  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
-    token: owner.token,
-    raw: '',
-  });
 });
 
-test('a delivery waiting on backoff survives a server restart', async () => {
+test('a delivery waiting on backoff survives a server restart', async (t) => {
   // Restart on a slow retry schedule so the retry is still pending when the server stops.
   await srv.stop();
   srv = await startTestServer({
     integrations: { ...integrations, retryBaseMs: 1500 },
     dataDir: srv.dataDir,
   });
-  const sub = (await subscribe(['message.created'])).body.event_subscription;
+  const sub = await subscribeForTest(t, ['message.created']);
   receiver.secret = sub.signing_secret!;
   receiver.hits.length = 0;
   receiver.failNext = 1;
@@ -316,8 +328,4 @@ test('a delivery waiting on backoff survives a server restart', async () => {
       [posted.body.event.id, 200],
     ],
   );
-  await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
-    token: owner.token,
-    raw: '',
-  });
 });
