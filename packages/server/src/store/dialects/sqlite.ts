@@ -47,23 +47,69 @@ export function openSqliteDatabase(file: string): Database.Database {
 }
 
 /**
+ * A statement as Kysely's driver uses it. Rows are fetched as arrays and built by one
+ * object literal of a fixed shape per statement: better-sqlite3 builds row objects
+ * property by property, which on a 50-row page of messages cost more than the query.
+ */
+interface KyselyStatement {
+  readonly reader: boolean;
+  all(params: readonly unknown[]): unknown[];
+  run(params: readonly unknown[]): Database.RunResult;
+  iterate(params: readonly unknown[]): IterableIterator<unknown>;
+}
+
+type RowBuilder = (values: unknown[]) => unknown;
+
+/**
+ * A function building a row from its array of values. Column names come from our own SQL
+ * and are quoted as JSON strings; a `__proto__` column would set the prototype in a
+ * literal, so such a statement keeps better-sqlite3's own objects.
+ */
+function rowBuilder(columns: readonly string[]): RowBuilder | undefined {
+  if (columns.includes('__proto__')) return undefined;
+  const fields = columns.map((c, i) => `${JSON.stringify(c)}: v[${i}]`).join(', ');
+  return new Function('v', `return { ${fields} };`) as RowBuilder;
+}
+
+function kyselyStatement(stmt: Database.Statement): KyselyStatement {
+  const build = stmt.reader ? rowBuilder(stmt.columns().map((c) => c.name)) : undefined;
+  if (!build) {
+    return {
+      reader: stmt.reader,
+      all: (params) => stmt.all(params),
+      run: (params) => stmt.run(params),
+      iterate: (params) => stmt.iterate(params),
+    };
+  }
+  stmt.raw(true);
+  return {
+    reader: true,
+    all: (params) => (stmt.all(params) as unknown[][]).map(build),
+    run: (params) => stmt.run(params),
+    iterate: function* (params) {
+      for (const values of stmt.iterate(params) as IterableIterator<unknown[]>) yield build(values);
+    },
+  };
+}
+
+/**
  * Kysely prepares every query anew; the same few dozen SQL strings run on every request, so
  * prepared statements are cached (bounded) per connection.
  */
 function withStatementCache(db: Database.Database, max = 500): SqliteDialectConfig['database'] {
-  const cache = new Map<string, Database.Statement>();
+  const cache = new Map<string, KyselyStatement>();
   return {
     close: () => db.close(),
     prepare: (sql: string) => {
       let stmt = cache.get(sql);
       if (!stmt) {
-        stmt = db.prepare(sql);
+        stmt = kyselyStatement(db.prepare(sql));
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
         cache.set(sql, stmt);
       }
       return stmt;
     },
-  } as SqliteDialectConfig['database'];
+  } as unknown as SqliteDialectConfig['database'];
 }
 
 export function sqliteKysely(db: Database.Database): Kysely<DB> {
