@@ -5,6 +5,19 @@ import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
 import { createInvite } from '../src/services/workspaces.js';
 
+/**
+ * Reads until `done` holds or `ms` pass, and returns the last reading either way, so the
+ * caller's assertion shows what was there.
+ */
+async function poll<T>(read: () => T | Promise<T>, done: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (done(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** A real HTTP receiver on loopback that verifies signatures and can be told to fail. */
 class Receiver {
   readonly hits: { body: string; valid: boolean; eventId: string; status: number }[] = [];
@@ -46,11 +59,8 @@ class Receiver {
     this.server.close();
   }
   async until(pred: () => boolean, ms = 8000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!pred()) {
-      if (Date.now() > end) throw new Error(`receiver timed out with ${this.hits.length} hits`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (!(await poll(pred, (ok) => ok, ms)))
+      throw new Error(`receiver timed out with ${this.hits.length} hits`);
   }
 }
 
@@ -111,18 +121,19 @@ async function subscribeForTest(t: TestContext, types: string[]): Promise<Sub> {
 }
 
 /** The delivery log, once it holds `n` attempts: the receiver answers before the log commits. */
-async function deliveriesWhen(subId: string, n: number): Promise<Attempt[]> {
-  const end = Date.now() + 8000;
-  for (;;) {
-    const log = await api<{ deliveries: Attempt[] }>(
-      srv,
-      'GET',
-      `/api/event-subscriptions/${subId}/deliveries`,
-      { token: member.token },
-    );
-    if (log.body.deliveries.length >= n || Date.now() > end) return log.body.deliveries;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function deliveriesWhen(subId: string, n: number): Promise<Attempt[]> {
+  return poll(
+    async () =>
+      (
+        await api<{ deliveries: Attempt[] }>(
+          srv,
+          'GET',
+          `/api/event-subscriptions/${subId}/deliveries`,
+          { token: member.token },
+        )
+      ).body.deliveries,
+    (log) => log.length >= n,
+  );
 }
 
 test('management: managers only, validated, secrets shown once', async () => {
@@ -277,20 +288,19 @@ test('a receiver that never recovers marks the subscription failing', async (t) 
     token: member.token,
     body: { body: 'doomed' },
   });
-  const deadline = Date.now() + 20000;
-  let status = 'active';
-  while (status !== 'failing' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    const list = await api<{ event_subscriptions: Sub[] }>(
-      srv,
-      'GET',
-      `/api/workspaces/${wid}/event-subscriptions`,
-      {
-        token: owner.token,
-      },
-    );
-    status = list.body.event_subscriptions.find((s) => s.id === sub.id)!.status;
-  }
+  const status = await poll(
+    async () =>
+      (
+        await api<{ event_subscriptions: Sub[] }>(
+          srv,
+          'GET',
+          `/api/workspaces/${wid}/event-subscriptions`,
+          { token: owner.token },
+        )
+      ).body.event_subscriptions.find((s) => s.id === sub.id)!.status,
+    (st) => st === 'failing',
+    20000,
+  );
   assert.equal(status, 'failing');
   assert.equal(receiver.hits.length, 8);
   receiver.failNext = 0;

@@ -73,18 +73,16 @@ function rowBuilder(columns: readonly string[]): RowBuilder | undefined {
 
 function kyselyStatement(stmt: Database.Statement): KyselyStatement {
   const build = stmt.reader ? rowBuilder(stmt.columns().map((c) => c.name)) : undefined;
-  if (!build) {
-    return {
-      reader: stmt.reader,
-      all: (params) => stmt.all(params),
-      run: (params) => stmt.run(params),
-      iterate: (params) => stmt.iterate(params),
-    };
-  }
+  if (!build) return stmt as unknown as KyselyStatement;
   stmt.raw(true);
   return {
     reader: true,
-    all: (params) => (stmt.all(params) as unknown[][]).map(build),
+    all: (params) => {
+      // Replaced in place: a page's rows need no second array.
+      const rows = stmt.all(params) as unknown[];
+      for (let i = 0; i < rows.length; i++) rows[i] = build(rows[i] as unknown[]);
+      return rows;
+    },
     run: (params) => stmt.run(params),
     iterate: function* (params) {
       for (const values of stmt.iterate(params) as IterableIterator<unknown[]>) yield build(values);
