@@ -28,6 +28,17 @@ export type Req<O extends Operation> = FastifyRequest & {
   body: Part<O, 'body'>;
 };
 
+export interface RouteOptions {
+  /**
+   * The handler's value is built field by field by the presenters (services/present.ts),
+   * already the exact wire shape, so it is serialized by `JSON.stringify`. The schema's
+   * compiled serializer concatenates a 50-message page out of thousands of pieces: slower
+   * and ~100 KB of garbage per page. Only for handlers whose every field is presented;
+   * `test/wire-shapes.test.ts` checks their output against the schema.
+   */
+  presented?: boolean;
+}
+
 /**
  * Registers one operation of the protocol's route table: method, path, validation and
  * response schemas all come from the contract; the handler only calls a service.
@@ -36,8 +47,12 @@ export function route<O extends Operation>(
   app: App,
   op: O,
   handler: (req: Req<O>, reply: FastifyReply) => Promise<unknown>,
+  opts: RouteOptions = {},
 ): void {
   app.route({
+    ...(opts.presented
+      ? { serializerCompiler: () => (data: unknown) => JSON.stringify(data) }
+      : {}),
     method: op.method,
     url: op.path,
     config: { auth: op.auth },

@@ -1,4 +1,4 @@
-import type { MessageRow, PageScope } from '../store/repos/messages.js';
+import type { MessageRow, PageScope, PageWindow } from '../store/repos/messages.js';
 import type { Repos } from '../store/store.js';
 import { badRequest } from './errors.js';
 import { pageLimit, seqParam } from './validate.js';
@@ -42,7 +42,11 @@ export interface Window {
 const seqOf = (scope: PageScope, m: MessageRow): number =>
   (scope.kind === 'thread' ? m.thread_seq : m.channel_seq) ?? 0;
 
-/** Loads one window; `fallback` is what no cursor means (newest for channels, oldest for threads). */
+/**
+ * Loads one window; `fallback` is what no cursor means (newest for channels, oldest for
+ * threads). The window query fetches one row past the limit, which answers the has-more
+ * question in its own direction; only the other direction needs a probe.
+ */
 export async function loadWindow(
   db: Repos,
   scope: PageScope,
@@ -51,27 +55,43 @@ export async function loadWindow(
   fallback: 'latest' | 'earliest',
 ): Promise<Window> {
   const limit = pageLimit(rawLimit);
+  const want: PageWindow | { kind: 'around'; seq: number } =
+    cursor.kind === 'default' ? { kind: fallback } : cursor;
   let rows: MessageRow[];
-  switch (cursor.kind) {
-    case 'default':
-      rows = (await db.messages.window(scope, { kind: fallback }, limit)).rows;
+  // What the window query itself tells about each edge; undefined means probe.
+  let older: boolean | undefined;
+  let newer: boolean | undefined;
+  switch (want.kind) {
+    case 'latest': {
+      const win = await db.messages.window(scope, want, limit);
+      ({ rows } = win);
+      [older, newer] = [win.more, false];
       break;
-    case 'latest':
-      rows = (await db.messages.window(scope, { kind: 'latest' }, limit)).rows;
+    }
+    case 'earliest': {
+      const win = await db.messages.window(scope, want, limit);
+      ({ rows } = win);
+      [older, newer] = [false, win.more];
       break;
+    }
     case 'before':
-    case 'after':
-      rows = (await db.messages.window(scope, { kind: cursor.kind, seq: cursor.seq }, limit)).rows;
+    case 'after': {
+      const win = await db.messages.window(scope, want, limit);
+      ({ rows } = win);
+      if (want.kind === 'before') older = win.more;
+      else newer = win.more;
       break;
+    }
     case 'around': {
-      const left = (await db.messages.window(scope, { kind: 'before', seq: cursor.seq + 1 }, limit))
-        .rows;
-      const right = (await db.messages.window(scope, { kind: 'after', seq: cursor.seq }, limit))
-        .rows;
-      let leftCount = Math.min(Math.ceil(limit / 2), left.length);
-      const rightCount = Math.min(limit - leftCount, right.length);
-      leftCount = Math.min(left.length, limit - rightCount);
-      rows = [...left.slice(left.length - leftCount), ...right.slice(0, rightCount)];
+      const { seq } = want;
+      const left = await db.messages.window(scope, { kind: 'before', seq: seq + 1 }, limit);
+      const right = await db.messages.window(scope, { kind: 'after', seq }, limit);
+      let leftCount = Math.min(Math.ceil(limit / 2), left.rows.length);
+      const rightCount = Math.min(limit - leftCount, right.rows.length);
+      leftCount = Math.min(left.rows.length, limit - rightCount);
+      rows = [...left.rows.slice(left.rows.length - leftCount), ...right.rows.slice(0, rightCount)];
+      older = left.more || leftCount < left.rows.length;
+      newer = right.more || rightCount < right.rows.length;
       break;
     }
   }
@@ -85,7 +105,7 @@ export async function loadWindow(
     rows,
     oldest_seq: oldest,
     newest_seq: newest,
-    has_older: await db.messages.exists(scope, 'below', oldest),
-    has_newer: await db.messages.exists(scope, 'above', newest),
+    has_older: older ?? (await db.messages.exists(scope, 'below', oldest)),
+    has_newer: newer ?? (await db.messages.exists(scope, 'above', newest)),
   };
 }

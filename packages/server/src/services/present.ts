@@ -99,53 +99,79 @@ export function presentThreadState(t: ThreadStateRow | undefined, rootId: string
   };
 }
 
+/**
+ * Built field by field in the schema's order, optional fields only when set: message pages
+ * are serialized by `JSON.stringify` (see `presented` in http/route.ts), and a page of 50
+ * built from spreads allocated a throwaway object per optional field.
+ */
 function presentMessage(
   m: MessageRow,
-  users: Map<string, UserRow>,
+  users: PresentedUsers,
   threadState: ThreadState | undefined,
   reactions: ReactionSummary[] | undefined,
   attachments: Upload[] | undefined,
 ): Message {
-  const author = users.get(m.author_id);
-  const quotedAuthor = m.quoted_author_id ? users.get(m.quoted_author_id) : undefined;
   const isRoot = m.parent_message_id === null;
-  return {
+  const out: Message = {
     id: m.id,
     workspace_id: m.workspace_id,
-    ...(m.channel_id ? { channel_id: m.channel_id } : {}),
-    ...(m.direct_conversation_id ? { direct_conversation_id: m.direct_conversation_id } : {}),
-    author_id: m.author_id,
-    ...(m.parent_message_id ? { parent_message_id: m.parent_message_id } : {}),
-    thread_root_id: m.thread_root_id,
-    ...(isRoot && m.channel_seq !== null ? { channel_seq: m.channel_seq } : {}),
-    ...(!isRoot && m.thread_seq !== null ? { thread_seq: m.thread_seq } : {}),
-    body: m.deleted_at ? '' : m.body,
-    body_format: 'markdown',
-    created_at: m.created_at,
-    ...(m.edited_at ? { edited_at: m.edited_at } : {}),
-    ...(m.deleted_at ? { deleted_at: m.deleted_at } : {}),
-    kind: m.kind as MessageKind,
-    ...(m.turn_id ? { turn_id: m.turn_id } : {}),
-    author: author ? presentUser(author) : missingUser(m.author_id),
-    ...(attachments && attachments.length > 0 && !m.deleted_at ? { attachments } : {}),
-    ...(m.quoted_message_id ? { quoted_message_id: m.quoted_message_id } : {}),
-    ...(m.quoted_body_snapshot !== null && m.quoted_message_id
-      ? { quoted_body_snapshot: m.quoted_body_snapshot }
-      : {}),
-    ...(m.quoted_author_id ? { quoted_author_id: m.quoted_author_id } : {}),
-    ...(quotedAuthor ? { quoted_author: presentUser(quotedAuthor) } : {}),
-    ...(threadState ? { thread_state: threadState } : {}),
-    ...(m.client_nonce ? { nonce: m.client_nonce } : {}),
-    ...(m.override_username || m.override_icon_url
-      ? {
-          display_override: {
-            username: m.override_username ?? '',
-            icon_url: m.override_icon_url ?? '',
-          },
-        }
-      : {}),
-    ...(reactions && reactions.length > 0 ? { reactions } : {}),
-  };
+  } as Message;
+  if (m.channel_id) out.channel_id = m.channel_id;
+  if (m.direct_conversation_id) out.direct_conversation_id = m.direct_conversation_id;
+  out.author_id = m.author_id;
+  if (m.parent_message_id) out.parent_message_id = m.parent_message_id;
+  out.thread_root_id = m.thread_root_id;
+  if (isRoot && m.channel_seq !== null) out.channel_seq = m.channel_seq;
+  if (!isRoot && m.thread_seq !== null) out.thread_seq = m.thread_seq;
+  out.body = m.deleted_at ? '' : m.body;
+  out.body_format = 'markdown';
+  out.created_at = m.created_at;
+  if (m.edited_at) out.edited_at = m.edited_at;
+  if (m.deleted_at) out.deleted_at = m.deleted_at;
+  out.kind = m.kind as MessageKind;
+  if (m.turn_id) out.turn_id = m.turn_id;
+  out.author = users.get(m.author_id);
+  if (attachments && attachments.length > 0 && !m.deleted_at) out.attachments = attachments;
+  if (m.quoted_message_id) {
+    out.quoted_message_id = m.quoted_message_id;
+    if (m.quoted_body_snapshot !== null) out.quoted_body_snapshot = m.quoted_body_snapshot;
+  }
+  if (m.quoted_author_id) {
+    out.quoted_author_id = m.quoted_author_id;
+    const quoted = users.find(m.quoted_author_id);
+    if (quoted) out.quoted_author = quoted;
+  }
+  if (threadState) out.thread_state = threadState;
+  if (m.client_nonce) out.nonce = m.client_nonce;
+  if (reactions && reactions.length > 0) out.reactions = reactions;
+  if (m.override_username || m.override_icon_url) {
+    out.display_override = {
+      username: m.override_username ?? '',
+      icon_url: m.override_icon_url ?? '',
+    };
+  }
+  return out;
+}
+
+/** Authors of a batch of messages, each presented once however many messages it wrote. */
+class PresentedUsers {
+  private readonly presented = new Map<string, User>();
+  constructor(private readonly rows: Map<string, UserRow>) {}
+
+  find(id: string): User | undefined {
+    let user = this.presented.get(id);
+    if (!user) {
+      const row = this.rows.get(id);
+      if (!row) return undefined;
+      user = presentUser(row);
+      this.presented.set(id, user);
+    }
+    return user;
+  }
+
+  get(id: string): User {
+    return this.find(id) ?? missingUser(id);
+  }
 }
 
 function missingUser(id: string): User {
@@ -179,7 +205,7 @@ export async function presentMessages(
   const userIds = rows.flatMap((r) =>
     r.quoted_author_id ? [r.author_id, r.quoted_author_id] : [r.author_id],
   );
-  const users = new Map((await db.users.byIds(userIds)).map((u) => [u.id, u]));
+  const users = new PresentedUsers(new Map((await db.users.byIds(userIds)).map((u) => [u.id, u])));
   const roots = opts.threadState ? rows.filter((r) => r.parent_message_id === null) : [];
   const states = new Map(
     (await db.messages.threadStates(roots.map((r) => r.id))).map((t) => [t.root_message_id, t]),
@@ -219,7 +245,7 @@ export function presentWritten(
 ): Message {
   return presentMessage(
     m,
-    new Map(users.map((u) => [u.id, u])),
+    new PresentedUsers(new Map(users.map((u) => [u.id, u]))),
     undefined,
     undefined,
     attachments.map((a) => presentUpload(a, false)),

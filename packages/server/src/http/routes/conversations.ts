@@ -30,8 +30,11 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.openDm, async (req) => ({
     conversation: await dms.setDmOpen(deps, req.actor, req.params.conversation_id, true),
   }));
-  route(app, OPERATIONS.listDmMessages, async (req) =>
-    dms.listDmMessages(deps, ctx(req), req.params.conversation_id, req.query),
+  route(
+    app,
+    OPERATIONS.listDmMessages,
+    async (req) => dms.listDmMessages(deps, ctx(req), req.params.conversation_id, req.query),
+    { presented: true },
   );
   route(app, OPERATIONS.createDmMessage, async (req, reply) => {
     const res = await dms.createDmMessage(deps, ctx(req), req.params.conversation_id, req.body);

@@ -12,8 +12,11 @@ const ctx = (req: FastifyRequest): Ctx => ({
 });
 
 export function messageRoutes(app: App, deps: ServiceDeps): void {
-  route(app, OPERATIONS.listMessages, async (req) =>
-    messages.listChannelMessages(deps, ctx(req), req.params.channel_id, req.query),
+  route(
+    app,
+    OPERATIONS.listMessages,
+    async (req) => messages.listChannelMessages(deps, ctx(req), req.params.channel_id, req.query),
+    { presented: true },
   );
   route(app, OPERATIONS.createMessage, async (req, reply) => {
     const res = await messages.createChannelMessage(
@@ -30,8 +33,11 @@ export function messageRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.getMessage, async (req) => ({
     message: await messages.getMessage(deps, ctx(req), req.params.message_id),
   }));
-  route(app, OPERATIONS.getThread, async (req) =>
-    threads.getThread(deps, ctx(req), req.params.message_id, req.query),
+  route(
+    app,
+    OPERATIONS.getThread,
+    async (req) => threads.getThread(deps, ctx(req), req.params.message_id, req.query),
+    { presented: true },
   );
   route(app, OPERATIONS.createReply, async (req, reply) => {
     const res = await threads.createReply(deps, ctx(req), req.params.message_id, req.body);
