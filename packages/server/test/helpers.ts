@@ -158,6 +158,31 @@ export async function api<T = Record<string, unknown>>(
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
 }
 
+// A 2x3 transparent PNG.
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAYAAAC56t6BAAAAEElEQVR4nGNgYGD4z8DAAAAJAAHxGWnWAAAAAElFTkSuQmCC',
+  'base64',
+);
+
+/** A multipart upload through the real endpoint; `query` carries workspace_id (and nonce). */
+export async function uploadFile<T = Record<string, unknown>>(
+  srv: TestServer,
+  token: string,
+  bytes: Buffer,
+  filename: string,
+  type: string,
+  query: string,
+): Promise<{ status: number; body: T }> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type }), filename);
+  const res = await fetch(`${srv.url}/api/uploads${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
 /** A raw GET with full control of headers (fetch refuses to set Host). */
 export function rawGet(
   srv: TestServer,

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { sweepOrphanUploads } from '../src/services/uploads.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
@@ -17,12 +17,6 @@ type Up = {
   height: number;
   nonce?: string;
 };
-
-// A 2x3 transparent PNG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAYAAAC56t6BAAAAEElEQVR4nGNgYGD4z8DAAAAJAAHxGWnWAAAAAElFTkSuQmCC',
-  'base64',
-);
 
 let srv: TestServer;
 let a: U, b: U, outsider: U;
@@ -54,14 +48,7 @@ async function upload(
   type: string,
   query = `?workspace_id=${wid}`,
 ) {
-  const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), filename);
-  const res = await fetch(`${srv.url}/api/uploads${query}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
-  return { status: res.status, body: (await res.json()) as { upload: Up; error?: string } };
+  return uploadFile<{ upload: Up; error?: string }>(srv, token, bytes, filename, type, query);
 }
 const download = (token: string, id: string) =>
   fetch(`${srv.url}/api/uploads/${id}`, { headers: { authorization: `Bearer ${token}` } });

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fastJson from 'fast-json-stringify';
 import { OPERATIONS } from '@clickclack/protocol';
-import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
 
 // Message pages are serialized by JSON.stringify (`presented` in http/route.ts) instead of
 // the schema's serializer, which drops fields outside the contract and coerces types. These
@@ -18,11 +18,6 @@ let cid: string;
 let rootId: string;
 let dmId: string;
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 async function raw(path: string, token: string): Promise<string> {
   const res = await fetch(srv.url + path, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(res.status, 200, path);
@@ -30,7 +25,7 @@ async function raw(path: string, token: string): Promise<string> {
 }
 
 const post = async (path: string, token: string, body: unknown) => {
-  const res = await api<{ message: { id: string }; upload: { id: string } }>(srv, 'POST', path, {
+  const res = await api<{ message: { id: string } }>(srv, 'POST', path, {
     token,
     body,
   });
@@ -57,14 +52,15 @@ before(async () => {
   cid = ch.body.channel.id;
   await post(`/api/channels/${cid}/join`, b.token, {});
 
-  const form = new FormData();
-  form.append('file', new Blob([PNG], { type: 'image/png' }), 'dot.png');
-  const up = await fetch(`${srv.url}/api/uploads?workspace_id=${wid}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${a.token}` },
-    body: form,
-  });
-  const uploadId = ((await up.json()) as { upload: { id: string } }).upload.id;
+  const up = await uploadFile<{ upload: { id: string } }>(
+    srv,
+    a.token,
+    PNG,
+    'dot.png',
+    'image/png',
+    `?workspace_id=${wid}`,
+  );
+  const uploadId = up.body.upload.id;
 
   const root = await post(`/api/channels/${cid}/messages`, a.token, {
     body: 'root with **everything**',

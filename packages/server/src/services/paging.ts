@@ -62,24 +62,17 @@ export async function loadWindow(
   let older: boolean | undefined;
   let newer: boolean | undefined;
   switch (want.kind) {
-    case 'latest': {
-      const win = await db.messages.window(scope, want, limit);
-      ({ rows } = win);
-      [older, newer] = [win.more, false];
-      break;
-    }
-    case 'earliest': {
-      const win = await db.messages.window(scope, want, limit);
-      ({ rows } = win);
-      [older, newer] = [false, win.more];
-      break;
-    }
+    case 'latest':
+    case 'earliest':
     case 'before':
     case 'after': {
       const win = await db.messages.window(scope, want, limit);
       ({ rows } = win);
-      if (want.kind === 'before') older = win.more;
+      // A window reaching an end of the scope has nothing beyond that end.
+      if (want.kind === 'latest' || want.kind === 'before') older = win.more;
       else newer = win.more;
+      if (want.kind === 'latest') newer = false;
+      if (want.kind === 'earliest') older = false;
       break;
     }
     case 'around': {
