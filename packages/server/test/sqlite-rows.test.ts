@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openSqliteDatabase, sqliteKysely } from '../src/store/dialects/sqlite.js';
+import { inList, prepared } from '../src/store/prepared.js';
 
 // Rows reach repositories through our own row builder (arrays from better-sqlite3, one
 // literal per statement); they must be exactly the objects better-sqlite3 itself builds.
@@ -42,6 +43,19 @@ test('SQLite rows built from arrays equal better-sqlite3 objects', async () => {
       .stream())
       streamed.push(row);
     assert.deepEqual(streamed, raw.prepare('SELECT * FROM t ORDER BY id').all());
+    // A list is bound as one JSON parameter, whatever it holds.
+    const named = prepared<{ names: readonly string[] }, { id: number }>((k, p) =>
+      k
+        .selectFrom('t' as never)
+        .select('id' as never)
+        .where(inList(k, 'name', p.names))
+        .orderBy('id' as never),
+    );
+    assert.deepEqual((await named(db, { names: ['a "quoted" name', 'new'] })).rows, [
+      { id: 1 },
+      { id: 3 },
+    ]);
+    assert.deepEqual((await named(db, { names: ['none', 'ünï\\'] })).rows, []);
   } finally {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,12 @@
-import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import {
+  type Compilable,
+  type CompiledQuery,
+  PostgresAdapter,
+  type QueryResult,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Executor } from './executor.js';
 
 /** Marks a parameter slot in the SQL compiled once; never a value a caller could send. */
@@ -16,7 +24,7 @@ interface Plan {
  * request takes (auth, posting) cost more CPU than SQLite spent running it.
  *
  * `build` receives `p`, whose properties stand for the values passed at run time; the SQL
- * it builds must not depend on them (no IN lists, no branches on a value).
+ * it builds must not depend on them (no branches on a value; lists through `inList`).
  */
 export function prepared<P extends object, R>(
   build: (db: Executor, p: P) => Compilable<R>,
@@ -51,4 +59,20 @@ export type Columns<R> = Record<keyof R, true>;
 /** A whole row of placeholders, for a prepared insert of complete rows. */
 export function placeholderRow<R>(p: R, columns: Columns<R>): R {
   return Object.fromEntries(Object.keys(columns).map((c) => [c, p[c as keyof R]])) as R;
+}
+
+/**
+ * `column IN (list)` with the whole list bound as one parameter, so the SQL is the same
+ * whatever the list's length and the query can be prepared: `= any($1)` on PostgreSQL, the
+ * elements of a JSON array on SQLite (whose driver binds arrays as JSON text).
+ */
+export function inList(
+  db: Executor,
+  column: string,
+  list: readonly (string | number)[],
+): RawBuilder<SqlBool> {
+  const ref = sql.ref(column);
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<SqlBool>`${ref} = any(${list})`
+    : sql<SqlBool>`${ref} in (select value from json_each(${list}))`;
 }

@@ -60,6 +60,13 @@ interface KyselyStatement {
 
 type RowBuilder = (values: unknown[]) => unknown;
 
+/** better-sqlite3 binds no arrays; an array is a list for `json_each` (see `inList`). */
+function bindable(params: readonly unknown[]): readonly unknown[] {
+  return params.some(Array.isArray)
+    ? params.map((v) => (Array.isArray(v) ? JSON.stringify(v) : v))
+    : params;
+}
+
 /**
  * A function building a row from its array of values. Column names come from our own SQL
  * and are quoted as JSON strings; a `__proto__` column would set the prototype in a
@@ -73,20 +80,22 @@ function rowBuilder(columns: readonly string[]): RowBuilder | undefined {
 
 function kyselyStatement(stmt: Database.Statement): KyselyStatement {
   const build = stmt.reader ? rowBuilder(stmt.columns().map((c) => c.name)) : undefined;
-  if (!build) return stmt as unknown as KyselyStatement;
-  stmt.raw(true);
+  if (build) stmt.raw(true);
   return {
-    reader: true,
+    reader: stmt.reader,
     all: (params) => {
+      const rows = stmt.all(bindable(params)) as unknown[];
       // Replaced in place: a page's rows need no second array.
-      const rows = stmt.all(params) as unknown[];
-      for (let i = 0; i < rows.length; i++) rows[i] = build(rows[i] as unknown[]);
+      if (build) for (let i = 0; i < rows.length; i++) rows[i] = build(rows[i] as unknown[]);
       return rows;
     },
-    run: (params) => stmt.run(params),
-    iterate: function* (params) {
-      for (const values of stmt.iterate(params) as IterableIterator<unknown[]>) yield build(values);
-    },
+    run: (params) => stmt.run(bindable(params)),
+    iterate: build
+      ? function* (params) {
+          for (const values of stmt.iterate(bindable(params)) as IterableIterator<unknown[]>)
+            yield build(values);
+        }
+      : (params) => stmt.iterate(bindable(params)),
   };
 }
 

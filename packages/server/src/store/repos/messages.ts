@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
-import { type Columns, placeholderRow, prepared } from '../prepared.js';
+import { type Columns, inList, placeholderRow, prepared } from '../prepared.js';
 import type { MessagesTable, ThreadStateTable } from '../schema.js';
 
 export type MessageRow = Selectable<MessagesTable>;
@@ -74,6 +74,13 @@ const upsertThreadState = prepared<ThreadStateRow, never>((db, p) =>
     ),
 );
 
+const threadStatesOf = prepared<{ ids: readonly string[] }, ThreadStateRow>((db, p) =>
+  db
+    .selectFrom('thread_state')
+    .selectAll()
+    .where(inList(db, 'root_message_id', p.ids)),
+);
+
 /** Which sequence a page walks: roots of a channel/DM, or replies of one thread. */
 export type PageScope =
   | { kind: 'channel'; channelId: string }
@@ -85,6 +92,72 @@ export type PageWindow =
   | { kind: 'earliest' }
   | { kind: 'before'; seq: number }
   | { kind: 'after'; seq: number };
+
+type ScopeKind = PageScope['kind'];
+
+const scopeId = (scope: PageScope): string =>
+  scope.kind === 'channel'
+    ? scope.channelId
+    : scope.kind === 'dm'
+      ? scope.conversationId
+      : scope.rootId;
+
+interface ScopedParams {
+  scopeId: string;
+  seq: number;
+}
+
+/** The messages of a scope, for a query built once per scope kind (see `prepared`). */
+function scoped(db: Executor, kind: ScopeKind, p: ScopedParams) {
+  const q = db.selectFrom('messages');
+  switch (kind) {
+    case 'channel':
+      return q.where('channel_id', '=', p.scopeId).where('parent_message_id', 'is', null);
+    case 'dm':
+      return q
+        .where('direct_conversation_id', '=', p.scopeId)
+        .where('parent_message_id', 'is', null);
+    case 'thread':
+      return q.where('parent_message_id', '=', p.scopeId);
+  }
+}
+
+const seqColumn = (kind: ScopeKind) => (kind === 'thread' ? 'thread_seq' : 'channel_seq');
+
+/** One prepared query per scope kind, since the WHERE clause differs by kind. */
+const perScope = <Q>(make: (kind: ScopeKind) => Q): Record<ScopeKind, Q> => ({
+  channel: make('channel'),
+  dm: make('dm'),
+  thread: make('thread'),
+});
+
+function windowPrepared(kind: ScopeKind, win: PageWindow['kind']) {
+  return prepared<ScopedParams & { limit: number }, MessageRow>((db, p) => {
+    const col = seqColumn(kind);
+    let q = scoped(db, kind, p).selectAll();
+    if (win === 'before') q = q.where(col, '<', p.seq);
+    if (win === 'after') q = q.where(col, '>', p.seq);
+    const descending = win === 'latest' || win === 'before';
+    return q.orderBy(col, descending ? 'desc' : 'asc').limit(p.limit);
+  });
+}
+
+const windowQueries = perScope((kind) => ({
+  latest: windowPrepared(kind, 'latest'),
+  earliest: windowPrepared(kind, 'earliest'),
+  before: windowPrepared(kind, 'before'),
+  after: windowPrepared(kind, 'after'),
+}));
+
+const existsPrepared = (kind: ScopeKind, op: '<' | '>') =>
+  prepared<ScopedParams, { id: string }>((db, p) =>
+    scoped(db, kind, p).select('id').where(seqColumn(kind), op, p.seq).limit(1),
+  );
+
+const existsQueries = perScope((kind) => ({
+  below: existsPrepared(kind, '<'),
+  above: existsPrepared(kind, '>'),
+}));
 
 export class MessagesRepo {
   constructor(private readonly db: Executor) {}
@@ -110,65 +183,31 @@ export class MessagesRepo {
     await insertMessage(this.db, row);
   }
 
-  private scoped(scope: PageScope) {
-    const q = this.db.selectFrom('messages').selectAll();
-    switch (scope.kind) {
-      case 'channel':
-        return q.where('channel_id', '=', scope.channelId).where('parent_message_id', 'is', null);
-      case 'dm':
-        return q
-          .where('direct_conversation_id', '=', scope.conversationId)
-          .where('parent_message_id', 'is', null);
-      case 'thread':
-        return q.where('parent_message_id', '=', scope.rootId);
-    }
-  }
-
-  private seqColumn(scope: PageScope): 'channel_seq' | 'thread_seq' {
-    return scope.kind === 'thread' ? 'thread_seq' : 'channel_seq';
-  }
-
   /** One window of messages in ascending seq order (fetches limit+1 to detect more). */
   async window(
     scope: PageScope,
     win: PageWindow,
     limit: number,
   ): Promise<{ rows: MessageRow[]; more: boolean }> {
-    const col = this.seqColumn(scope);
-    let q = this.scoped(scope);
-    let descending = false;
-    switch (win.kind) {
-      case 'latest':
-        descending = true;
-        break;
-      case 'earliest':
-        break;
-      case 'before':
-        q = q.where(col, '<', win.seq);
-        descending = true;
-        break;
-      case 'after':
-        q = q.where(col, '>', win.seq);
-        break;
-    }
-    const rows = await q
-      .orderBy(col, descending ? 'desc' : 'asc')
-      .limit(limit + 1)
-      .execute();
+    const seq = win.kind === 'before' || win.kind === 'after' ? win.seq : 0;
+    const { rows } = await windowQueries[scope.kind][win.kind](this.db, {
+      scopeId: scopeId(scope),
+      seq,
+      limit: limit + 1,
+    });
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
-    if (descending) page.reverse();
+    if (win.kind === 'latest' || win.kind === 'before') page.reverse();
     return { rows: page, more };
   }
 
   /** Whether any message of the scope lies strictly beyond `seq` in the given direction. */
   async exists(scope: PageScope, dir: 'below' | 'above', seq: number): Promise<boolean> {
-    const col = this.seqColumn(scope);
-    const row = await this.scoped(scope)
-      .where(col, dir === 'below' ? '<' : '>', seq)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+    const { rows } = await existsQueries[scope.kind][dir](this.db, {
+      scopeId: scopeId(scope),
+      seq,
+    });
+    return rows.length > 0;
   }
 
   threadState(rootId: string): Promise<ThreadStateRow | undefined> {
@@ -179,13 +218,9 @@ export class MessagesRepo {
       .executeTakeFirst();
   }
 
-  threadStates(rootIds: readonly string[]): Promise<ThreadStateRow[]> {
-    if (rootIds.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('thread_state')
-      .selectAll()
-      .where('root_message_id', 'in', [...rootIds])
-      .execute();
+  async threadStates(rootIds: readonly string[]): Promise<ThreadStateRow[]> {
+    if (rootIds.length === 0) return [];
+    return (await threadStatesOf(this.db, { ids: rootIds })).rows;
   }
 
   /** Threads get their state row with their first reply; a root without one has none. */

@@ -1,6 +1,21 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
+import { inList, prepared } from '../prepared.js';
 import type { MentionsTable, PinnedMessagesTable } from '../schema.js';
+
+const reactionCountsOf = prepared<{ ids: readonly string[]; viewerId: string }, ReactionCount>(
+  (db, p) =>
+    db
+      .selectFrom('reactions')
+      .select(['message_id', 'emoji'])
+      .select(sql<number>`count(*)`.as('count'))
+      .select(sql<number>`sum(CASE WHEN user_id = ${p.viewerId} THEN 1 ELSE 0 END)`.as('mine'))
+      .select(sql<string>`min(created_at)`.as('first_at'))
+      .where(inList(db, 'message_id', p.ids))
+      .groupBy(['message_id', 'emoji'])
+      .orderBy('first_at')
+      .orderBy('emoji'),
+);
 
 export type PinRow = Selectable<PinnedMessagesTable>;
 export type MentionRow = Selectable<MentionsTable>;
@@ -42,19 +57,9 @@ export class MessagingRepo {
   }
 
   /** Per-message, per-emoji counts with whether `viewerId` reacted, in first-reaction order. */
-  reactionCounts(messageIds: readonly string[], viewerId: string): Promise<ReactionCount[]> {
-    if (messageIds.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('reactions')
-      .select(['message_id', 'emoji'])
-      .select(sql<number>`count(*)`.as('count'))
-      .select(sql<number>`sum(CASE WHEN user_id = ${viewerId} THEN 1 ELSE 0 END)`.as('mine'))
-      .select(sql<string>`min(created_at)`.as('first_at'))
-      .where('message_id', 'in', [...messageIds])
-      .groupBy(['message_id', 'emoji'])
-      .orderBy('first_at')
-      .orderBy('emoji')
-      .execute();
+  async reactionCounts(messageIds: readonly string[], viewerId: string): Promise<ReactionCount[]> {
+    if (messageIds.length === 0) return [];
+    return (await reactionCountsOf(this.db, { ids: messageIds, viewerId })).rows;
   }
 
   reactors(messageId: string): Promise<{ emoji: string; user_id: string }[]> {

@@ -1,9 +1,23 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
+import { inList, prepared } from '../prepared.js';
 import type { UploadsTable } from '../schema.js';
 import type { MessageRow } from './messages.js';
 
 export type UploadRow = Selectable<UploadsTable>;
+
+type AttachmentRow = UploadRow & { message_id: string };
+
+const attachmentsOf = prepared<{ ids: readonly string[] }, AttachmentRow>((db, p) =>
+  db
+    .selectFrom('message_attachments as a')
+    .innerJoin('uploads as u', 'u.id', 'a.upload_id')
+    .selectAll('u')
+    .select('a.message_id')
+    .where(inList(db, 'a.message_id', p.ids))
+    .orderBy('a.created_at')
+    .orderBy('u.id'),
+);
 
 /** Upload metadata and which messages attach which uploads. */
 export class UploadsRepo {
@@ -41,19 +55,9 @@ export class UploadsRepo {
   }
 
   /** Attachments of live messages, in link order. */
-  async attachmentsOf(
-    messageIds: readonly string[],
-  ): Promise<(UploadRow & { message_id: string })[]> {
+  async attachmentsOf(messageIds: readonly string[]): Promise<AttachmentRow[]> {
     if (messageIds.length === 0) return [];
-    return this.db
-      .selectFrom('message_attachments as a')
-      .innerJoin('uploads as u', 'u.id', 'a.upload_id')
-      .selectAll('u')
-      .select('a.message_id')
-      .where('a.message_id', 'in', [...messageIds])
-      .orderBy('a.created_at')
-      .orderBy('u.id')
-      .execute();
+    return (await attachmentsOf(this.db, { ids: messageIds })).rows;
   }
 
   /** Live messages that attach an upload (for download access checks). */

@@ -1,12 +1,18 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { UsersTable } from '../schema.js';
-import { prepared } from '../prepared.js';
+import { inList, prepared } from '../prepared.js';
 
 export type UserRow = Selectable<UsersTable>;
 
 const userById = prepared<{ id: string }, UserRow>((db, p) =>
   db.selectFrom('users').selectAll().where('id', '=', p.id),
+);
+const usersByIds = prepared<{ ids: readonly string[] }, UserRow>((db, p) =>
+  db
+    .selectFrom('users')
+    .selectAll()
+    .where(inList(db, 'id', p.ids)),
 );
 
 export class UsersRepo {
@@ -16,13 +22,9 @@ export class UsersRepo {
     return (await userById(this.db, { id })).rows[0];
   }
 
-  byIds(ids: readonly string[]): Promise<UserRow[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+  async byIds(ids: readonly string[]): Promise<UserRow[]> {
+    if (ids.length === 0) return [];
+    return (await usersByIds(this.db, { ids: [...new Set(ids)] })).rows;
   }
 
   byEmail(email: string): Promise<UserRow | undefined> {
