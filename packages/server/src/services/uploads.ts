@@ -254,9 +254,11 @@ export async function sweepOrphanUploads(deps: ServiceDeps, graceMs: number): Pr
   if (!deps.uploads) return 0;
   const before = new Date(Date.now() - graceMs).toISOString();
   const rows = await deps.store.read.uploads.orphans(before, 500);
+  let deleted = 0;
   for (const row of rows) {
-    await deps.store.write((tx) => tx.uploads.delete(row.id));
+    if (!(await deps.store.write((tx) => tx.uploads.deleteIfOrphan(row.id)))) continue;
     await deps.uploads.blobs.delete(row.storage_path);
+    deleted++;
   }
-  return rows.length;
+  return deleted;
 }

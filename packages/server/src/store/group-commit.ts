@@ -19,8 +19,10 @@ interface Job {
  * fail, the transaction is rolled back, that write gets its error, and the others run again
  * in a new transaction, each inside its own SAVEPOINT, so that a failure there rolls back
  * only itself. Writes therefore must not act outside the database before they return:
- * a write may run twice, and only its last run counts. (A SAVEPOINT per write from the
- * start cost more than SQLite's insert of the message itself.)
+ * a write may run twice, and only its last run counts. Nor may a write catch a database
+ * error and carry on: on PostgreSQL the shared transaction is aborted by then, and the
+ * next write of the batch would fail in its place. (A SAVEPOINT per write from the start
+ * cost more than SQLite's insert of the message itself.)
  */
 export class GroupCommitter {
   private queue: Job[] = [];

@@ -91,7 +91,22 @@ export class UploadsRepo {
       .execute();
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.deleteFrom('uploads').where('id', '=', id).execute();
+  /**
+   * Deletes an upload unless a message attaches it; false when it stays. The orphan list is
+   * read before the deletes, and a message may attach one of them in between.
+   */
+  async deleteIfOrphan(id: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('uploads')
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('message_attachments').select('upload_id').where('upload_id', '=', id),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 }
