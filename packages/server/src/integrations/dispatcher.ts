@@ -230,10 +230,13 @@ export class Dispatcher {
             last_success_at: nowIso(),
           });
         } else if (!retry) {
-          // Out of retries: the subscriber is failing until a delivery gets through.
+          // Out of retries: the subscriber is failing until a delivery gets through. The
+          // count is read again here: `sub` predates the request, and deliveries to one
+          // subscription run concurrently.
+          const failures = (await tx.subscriptions.byId(sub.id))?.consecutive_failures ?? 0;
           await tx.subscriptions.update(sub.id, {
             status: 'failing',
-            consecutive_failures: sub.consecutive_failures + 1,
+            consecutive_failures: failures + 1,
             last_failure_at: nowIso(),
           });
         }
