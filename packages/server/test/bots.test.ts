@@ -287,3 +287,17 @@ test('command menus and removing a bot from a workspace', async () => {
     404,
   );
 });
+
+test('initial_token:false creates the bot with its first token already revoked', async () => {
+  const quiet = await mkBot(owner, { display_name: 'Tokenless', initial_token: false });
+  assert.equal(quiet.status, 201);
+  assert.equal(quiet.body.bot_token, undefined);
+  const tokens = await api<{ bot_tokens: Tok[] }>(
+    srv,
+    'GET',
+    `/api/bots/${quiet.body.bot.id}/tokens`,
+    { token: owner.token },
+  );
+  assert.equal(tokens.body.bot_tokens.length, 1);
+  assert.ok(tokens.body.bot_tokens[0]!.revoked_at);
+});

@@ -59,12 +59,11 @@ export async function createBotHttp(
     avatarUrl: body.avatar_url,
     tokenName: body.token_name,
     scopes: body.scopes,
+    initialToken: body.initial_token,
   });
-  if (body.initial_token === false) {
-    await deps.store.write((tx) => tx.bots.revokeToken(res.bot_token.id, nowIso()));
-    return { bot: res.bot };
-  }
-  return { bot: res.bot, bot_token: res.bot_token };
+  return body.initial_token === false
+    ? { bot: res.bot }
+    : { bot: res.bot, bot_token: res.bot_token };
 }
 
 export async function listBots(

@@ -19,6 +19,8 @@ export interface NewBot {
   avatarUrl?: string;
   tokenName?: string;
   scopes?: readonly string[] | string;
+  /** False: the first token is created already revoked (`initial_token: false`). */
+  initialToken?: boolean;
 }
 
 export interface CreatedBot {
@@ -65,7 +67,12 @@ export async function insertBotToken(
   tx: Repos,
   bot: UserRow,
   workspaceId: string,
-  opts: { name?: string; scopes?: readonly string[] | string; createdBy: string | null },
+  opts: {
+    name?: string;
+    scopes?: readonly string[] | string;
+    createdBy: string | null;
+    revokedAt?: string;
+  },
 ): Promise<{ row: BotTokenRow; raw: string }> {
   const raw = newSecret('ccb');
   const row: BotTokenRow = {
@@ -79,7 +86,7 @@ export async function insertBotToken(
     created_by: opts.createdBy,
     created_at: nowIso(),
     last_used_at: null,
-    revoked_at: null,
+    revoked_at: opts.revokedAt ?? null,
   };
   await tx.auth.insertBotToken(row);
   return { row, raw };
@@ -118,6 +125,7 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
       name: input.tokenName,
       scopes,
       createdBy: input.createdBy,
+      ...(input.initialToken === false ? { revokedAt: at } : {}),
     });
     await tx.audit.record({
       workspaceId: input.workspaceId,
