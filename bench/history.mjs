@@ -1,7 +1,8 @@
 // history: a channel with many messages, seeded straight into SQLite; p50/p99 of
 // `GET /api/channels/{id}/messages?before_seq=<random>&limit=50` at each size (goal: flat,
 // p99 ≤ 5 ms at 1M). Sizes are cumulative in one channel: --size 10000,100000,1000000.
-// Then thread pages: 1,000 threads of 200 replies each are added to that channel, and
+// The newest page (no cursor) is timed at each size too. Then thread pages: 1,000 threads
+// of 200 replies each are added to that channel, and
 // `GET /api/messages/{root}/thread?after_seq=<random>&limit=50` is timed the same way.
 import { argValue, getJson, record, startServer, summarise, table } from './lib.mjs';
 import { seedMessages, seedReplies } from './seed.mjs';
@@ -44,8 +45,21 @@ for (const size of sizes) {
       `/api/channels/${srv.channelId}/messages?before_seq=${51 + Math.floor(Math.random() * (size - 50))}&limit=50`,
     (body) => body.messages.length === 50,
   );
+  // The page a client opens a channel with: no cursor, the newest 50.
+  const newest = await timePages(
+    live,
+    () => `/api/channels/${srv.channelId}/messages?limit=50`,
+    (body) => body.messages.length === 50,
+  );
   await live.stop();
-  rows.push({ messages: size, 'p50 ms': s.p50, 'p99 ms': s.p99, 'max ms': s.max });
+  rows.push({
+    messages: size,
+    'p50 ms': s.p50,
+    'p99 ms': s.p99,
+    'max ms': s.max,
+    'newest p50 ms': newest.p50,
+    'newest p99 ms': newest.p99,
+  });
 }
 table(
   `history (${QUERIES} random pages of 50 after ${WARMUP} warm-up; goal: flat, p99 ≤ 5 ms at 1M)`,

@@ -164,11 +164,19 @@ export function getJson(url, headers = {}) {
   });
 }
 
-/** POSTs `body` to `url` from `connections` autocannon connections for `seconds`. */
+/**
+ * POSTs to `url` from `connections` autocannon connections for `seconds`; `body` is the
+ * JSON text, or a function of the request's number giving each request its own.
+ */
 export function load(url, headers, body, { connections, seconds }) {
+  let n = 0;
+  const requests =
+    typeof body === 'function'
+      ? [{ method: 'POST', setupRequest: (req) => ({ ...req, body: body(n++) }) }]
+      : undefined;
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: 'POST', headers, body, connections, duration: seconds },
+      { url, method: 'POST', headers, body, requests, connections, duration: seconds },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
   });

@@ -1,6 +1,7 @@
-// send: N concurrent clients POST messages with bearer tokens for a fixed time; every
-// response is sent after the message and its event committed. Baselines: a bare Node http
-// server driven the same way, and the raw better-sqlite3 ceiling for the same transaction.
+// send: N concurrent clients POST messages (each with its own nonce) with bearer tokens for
+// a fixed time; every response is sent after the message and its event committed.
+// Baselines: a bare Node http server driven the same way, and the raw better-sqlite3
+// ceiling for the same transaction.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,8 +19,13 @@ const row = (target, r) => ({
 });
 
 const srv = await startServer();
-const body = JSON.stringify({ body: 'benchmark message '.repeat(4) });
-const cc = await load(`${srv.url}/api/channels/${srv.channelId}/messages`, srv.auth, body, {
+// Each post carries its own nonce, as agents send them (client-compat.md); all bodies have
+// one size, which the baseline's constant body matches.
+const TEXT = 'benchmark message '.repeat(4);
+const nonce = (i) => `bench-${String(i).padStart(12, '0')}`;
+const post = (i) => JSON.stringify({ body: TEXT, nonce: nonce(i) });
+const body = post(0);
+const cc = await load(`${srv.url}/api/channels/${srv.channelId}/messages`, srv.auth, post, {
   connections: CONNECTIONS,
   seconds: SECONDS,
 });
@@ -40,7 +46,8 @@ const base = await load(baseUrl, { 'content-type': 'application/json' }, body, {
 });
 child.kill();
 
-// The same write ClickClack does per message (seq bump, message, thread state, event), raw.
+// The same write ClickClack does per message (nonce check, seq bump, message, the author's
+// read pointer, event), raw.
 const db = new Database(join(srv.data, 'clickclack.db'));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
@@ -52,9 +59,14 @@ const bump = db.prepare(
   'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq',
 );
 const insert = db.prepare(
-  'INSERT INTO messages (id, workspace_id, channel_id, author_id, thread_root_id, channel_seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  'INSERT INTO messages (id, workspace_id, channel_id, author_id, thread_root_id, channel_seq, body, client_nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
 );
-const state = db.prepare('INSERT INTO thread_state (root_message_id) VALUES (?)');
+const replayed = db.prepare(
+  "SELECT id FROM messages WHERE author_id = ? AND client_nonce = ? AND client_nonce <> ''",
+);
+const read = db.prepare(
+  'INSERT INTO channel_reads (channel_id, user_id, last_read_seq, last_read_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq, last_read_at = excluded.last_read_at WHERE channel_reads.last_read_seq < excluded.last_read_seq',
+);
 const event = db.prepare(
   "INSERT INTO events (id, cursor, workspace_id, channel_id, type, seq, payload_json, created_at) VALUES (?, ?, ?, ?, 'message.created', ?, '{}', ?)",
 );
@@ -62,8 +74,9 @@ const one = (i) => {
   const seq = bump.get(srv.channelId).last_seq;
   const id = `msg_raw${i}`;
   const at = new Date().toISOString();
-  insert.run(id, ws, srv.channelId, author, id, seq, 'benchmark message '.repeat(4), at);
-  state.run(id);
+  replayed.get(author, `raw-${nonce(i)}`);
+  insert.run(id, ws, srv.channelId, author, id, seq, TEXT, `raw-${nonce(i)}`, at);
+  read.run(srv.channelId, author, seq, at);
   event.run(`evt_raw${i}`, `cur_zzzz${String(i).padStart(22, '0')}`, ws, srv.channelId, seq, at);
 };
 // The ceiling for one commit per message, and for commits shared by 32 messages (what

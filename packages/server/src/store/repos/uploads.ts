@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Executor } from '../executor.js';
 import { inList, prepared } from '../prepared.js';
 import type { UploadsTable } from '../schema.js';
@@ -37,6 +37,7 @@ export class UploadsRepo {
       .selectAll()
       .where('owner_id', '=', ownerId)
       .where('client_nonce', '=', nonce)
+      .where('client_nonce', '<>', sql.lit('')) // lets the partial index uploads_owner_nonce serve it
       .executeTakeFirst();
   }
 

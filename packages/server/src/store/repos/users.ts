@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { UsersTable } from '../schema.js';
 import { inList, prepared } from '../prepared.js';
@@ -28,11 +28,24 @@ export class UsersRepo {
   }
 
   byEmail(email: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    return this.byUniqueText('email', email);
   }
 
   byHandle(handle: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('handle', '=', handle).executeTakeFirst();
+    return this.byUniqueText('handle', handle);
+  }
+
+  /**
+   * `<> ''` as in the partial unique indexes on these columns: without it the lookup cannot
+   * use its index (the planner cannot tell a bound value is not '') and scanned every user.
+   */
+  private byUniqueText(column: 'email' | 'handle', value: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(column, '=', value)
+      .where(column, '<>', sql.lit(''))
+      .executeTakeFirst();
   }
 
   oldest(): Promise<UserRow | undefined> {
