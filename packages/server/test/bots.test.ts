@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
+import { api, poll, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 
 type U = { token: string; userId: string };
@@ -201,9 +201,7 @@ test('revoking a token closes its sockets at once; last_used_at is recorded in b
       'SELECT last_used_at FROM bot_tokens WHERE id = ?',
       token.id,
     ))!;
-  for (let i = 0; i < 150 && !(await row()).last_used_at; i++)
-    await new Promise((r) => setTimeout(r, 50));
-  assert.ok((await row()).last_used_at);
+  assert.ok((await poll(row, (r) => r.last_used_at !== null, 7500)).last_used_at);
   await db.close();
 });
 

@@ -1,22 +1,9 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
 import { createInvite } from '../src/services/workspaces.js';
-
-/**
- * Reads until `done` holds or `ms` pass, and returns the last reading either way, so the
- * caller's assertion shows what was there.
- */
-async function poll<T>(read: () => T | Promise<T>, done: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A real HTTP receiver on loopback that verifies signatures and can be told to fail. */
 class Receiver {

@@ -291,3 +291,20 @@ export async function team(
     generalId: chs.body.channels.find((c) => c.name === 'general')!.id,
   };
 }
+
+/**
+ * Reads until `done` holds or `ms` pass, and returns the last reading either way, so the
+ * caller's assertion shows what was there.
+ */
+export async function poll<T>(
+  read: () => T | Promise<T>,
+  done: (v: T) => boolean,
+  ms = 8000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (done(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL } from './helpers.js';
+import { createPgTestDatabase, dropPgTestDatabase, poll, TEST_PG_URL } from './helpers.js';
 import { cliOk, startServer, type RunningServer as Node } from './processes.js';
 
 const SKIP = TEST_PG_URL
@@ -84,11 +84,7 @@ class Listener {
   }
 
   async until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!ok()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (!(await poll(ok, Boolean, ms))) throw new Error(`timed out waiting for ${what}`);
   }
 
   close(): void {
