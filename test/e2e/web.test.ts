@@ -355,8 +355,8 @@ test('search finds readable messages and opens the one clicked', { skip }, async
   await post(bobToken, generalId, 'the quarterly zeppelin report is ready');
   for (let i = 0; i < 60; i++) await post(bobToken, generalId, `more filler ${i}`);
   const ada = await signedIn('ada@example.com');
-  // Search once the channel has loaded: a CI run under load once lost the search typed
-  // while the first page was still loading (see the stop note of 2026-12-03).
+  // Search once the channel has loaded: under load, a search typed while the first page
+  // was still loading was once lost (a suspected app race, not what this test is about).
   await article(ada, 'more filler 59').waitFor();
   await ada.locator('section[aria-label="Messages"][aria-busy="false"]').waitFor();
   await ada.getByRole('searchbox', { name: 'Search messages' }).fill('zeppelin');
