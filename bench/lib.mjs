@@ -137,6 +137,22 @@ export function record(name, figures) {
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
 }
 
+/**
+ * Starts bench/baseline/http-constant.mjs as its own process (answering with `bodyFile`'s
+ * bytes if given); resolves to `{ url, stop }`.
+ */
+export async function startConstantServer(bodyFile) {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bench/baseline/http-constant.mjs'), ...(bodyFile ? [bodyFile] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise((resolve) =>
+    child.stdout.once('data', (d) => resolve(d.toString().trim())),
+  );
+  return { url, stop: () => child.kill() };
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function argValue(name, def) {

@@ -2,10 +2,9 @@
 // a fixed time; every response is sent after the message and its event committed.
 // Baselines: a bare Node http server driven the same way, and the raw better-sqlite3
 // ceiling for the same transaction.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { argValue, load, record, ROOT, startServer, table } from './lib.mjs';
+import { argValue, load, record, startConstantServer, startServer, table } from './lib.mjs';
 
 const CONNECTIONS = Number(argValue('size', '64'));
 const SECONDS = Number(argValue('seconds', '10'));
@@ -34,17 +33,12 @@ const committed = await (
 ).json();
 await srv.stop();
 
-const child = spawn(process.execPath, [join(ROOT, 'bench/baseline/http-constant.mjs')], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const baseUrl = await new Promise((resolve) =>
-  child.stdout.once('data', (d) => resolve(d.toString().trim())),
-);
-const base = await load(baseUrl, { 'content-type': 'application/json' }, body, {
+const bare = await startConstantServer();
+const base = await load(bare.url, { 'content-type': 'application/json' }, body, {
   connections: CONNECTIONS,
   seconds: SECONDS,
 });
-child.kill();
+bare.stop();
 
 // The same write ClickClack does per message (nonce check, seq bump, message, the author's
 // read pointer, event), raw.
