@@ -355,10 +355,6 @@ test('search finds readable messages and opens the one clicked', { skip }, async
   await post(bobToken, generalId, 'the quarterly zeppelin report is ready');
   for (let i = 0; i < 60; i++) await post(bobToken, generalId, `more filler ${i}`);
   const ada = await signedIn('ada@example.com');
-  // Search once the channel has loaded: under load, a search typed while the first page
-  // was still loading was once lost (a suspected app race, not what this test is about).
-  await article(ada, 'more filler 59').waitFor();
-  await ada.locator('section[aria-label="Messages"][aria-busy="false"]').waitFor();
   await ada.getByRole('searchbox', { name: 'Search messages' }).fill('zeppelin');
   await ada.getByRole('searchbox', { name: 'Search messages' }).press('Enter');
   const results = ada.getByRole('complementary', { name: 'Search results' });
@@ -377,6 +373,61 @@ test('search finds readable messages and opens the one clicked', { skip }, async
   await ada.locator('article.highlighted', { hasText: 'quarterly zeppelin report' }).waitFor();
   assert.deepEqual(pageErrors, []);
 });
+
+test(
+  'typing a search while the channel loads keeps the cursor and the query',
+  { skip },
+  async () => {
+    await post(bobToken, generalId, 'the airship manifest is final');
+    const other = await http<{ channel: Channel }>(
+      srv.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/channels`,
+      { token: adaToken, body: { name: 'hangar' } },
+    );
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (e) => pageErrors.push(`ada: ${e.message}`));
+    // The first page of #general is held until the search has been typed.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let requested = false;
+    await page.route(/\/api\/channels\/[^/]+\/messages/, async (route) => {
+      if (!requested) {
+        requested = true;
+        await held;
+      }
+      await route.continue();
+    });
+    await page.goto(`${srv.url}/app/login?token=${await magicToken(srv, 'ada@example.com')}`);
+    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    await box.waitFor();
+    assert.ok(requested, 'the pane shows while its first page is loading');
+    await box.click();
+    await box.pressSequentially('airsh');
+    release();
+    await article(page, 'the airship manifest is final').waitFor();
+    await page.locator('section[aria-label="Messages"][aria-busy="false"]').waitFor();
+    // The page arrived mid-word: the rest of the word and Enter still go to the search box.
+    await page.keyboard.type('ip');
+    await page.keyboard.press('Enter');
+    const results = page.getByRole('complementary', { name: 'Search results' });
+    await results.getByRole('button', { name: /airship manifest/ }).waitFor();
+    assert.equal(await box.inputValue(), 'airship');
+    assert.equal(await composer(page).inputValue(), '');
+    // Opening a conversation with nothing else being typed still lands in its composer.
+    await page
+      .getByRole('navigation', { name: 'Sidebar' })
+      .getByRole('button', { name: /hangar/ })
+      .click();
+    await page.getByRole('heading', { name: '#hangar' }).waitFor();
+    await page.waitForFunction(
+      (el) => el === document.activeElement,
+      await composer(page).elementHandle(),
+    );
+    assert.deepEqual(pageErrors, []);
+  },
+);
 
 test(
   'a private channel is invisible to a non-member; unread and mention badges',
