@@ -14,20 +14,21 @@ function openSeeding(dataDir, channelId) {
   return { db, ws, author };
 }
 
-/** Appends root messages with seqs `from..to` to a channel; `body(seq)` gives the text. */
+/**
+ * Appends root messages with seqs `from..to` to a channel; `body(seq)` gives the text. Like
+ * the server, it writes no thread state for a root without replies (seedReplies does).
+ */
 export function seedMessages(dataDir, channelId, from, to, body) {
   const { db, ws, author } = openSeeding(dataDir, channelId);
   const ins = db.prepare(
     'INSERT INTO messages (id, workspace_id, channel_id, author_id, thread_root_id, channel_seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const state = db.prepare('INSERT INTO thread_state (root_message_id) VALUES (?)');
   const tag = channelId.slice(-8);
   const batch = db.transaction((a, b) => {
     const at = new Date().toISOString();
     for (let seq = a; seq <= b; seq++) {
       const id = `msg_seed${tag}${String(seq).padStart(10, '0')}`;
       ins.run(id, ws, channelId, author, id, seq, body(seq), at);
-      state.run(id);
     }
   });
   for (let a = from; a <= to; a += 50_000) batch(a, Math.min(to, a + 49_999));
