@@ -11,7 +11,7 @@ import type { App } from './http/route.js';
 import { registerRoutes } from './http/routes/index.js';
 import { registerWebApp } from './http/plugins/web.js';
 import type { ServiceDeps } from './services/context.js';
-import { attachRealtime } from './http/realtime-upgrade.js';
+import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
@@ -107,12 +107,16 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   );
   sweeper.unref();
   const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
+  // Before the HTTP server closes, which waits for every connection, upgraded ones too: a
+  // socket still open then (a client that never hangs up) would keep close() from returning.
+  app.addHook('preClose', async () => {
+    hub.stop();
+    await closeRealtime(wss);
+  });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(usageTimer);
     await botUsage.flush(opts.store).catch(() => undefined);
-    hub.stop();
-    wss.close();
     await dispatcher.stop();
   });
 

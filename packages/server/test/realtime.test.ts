@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
+import { api, poll, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { openStore } from '../src/store/open.js';
@@ -226,6 +226,81 @@ describe('websocket', () => {
       assert.equal(sock.durable().length, 5);
     } finally {
       await small.close();
+    }
+  });
+
+  test('a socket that hangs up while its cursor is checked leaves no presence behind', async () => {
+    // A user of its own: no other test's sockets count towards this one's presence.
+    const late = await signIn(srv, 'late@x.io', 'Late');
+    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: late.token });
+    const from = await tail(late.token);
+    // On PostgreSQL the cursor check (a read of events) waits behind this lock until the
+    // client has gone; SQLite answers it before a close frame could arrive.
+    const db = sqlOf(srv);
+    const onPg = srv.store.dialect === 'postgres';
+    try {
+      if (onPg) {
+        await db.run('BEGIN');
+        await db.run('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+      }
+      const gone = await TestSocket.open(wsUrl(from), bearer(late.token));
+      gone.close();
+      await gone.until(() => gone.closed !== undefined);
+      if (onPg) await db.run('COMMIT');
+    } finally {
+      await db.close();
+    }
+    // The user's next socket is their only one: it makes them online, and closing it offline.
+    const next = await TestSocket.open(wsUrl(from), bearer(late.token));
+    await next.until(
+      () =>
+        next.frames.some(
+          (f) =>
+            f.type === 'presence.changed' &&
+            f.payload.user_id === late.userId &&
+            f.payload.status === 'online',
+        ),
+      5000,
+      'online on the only socket',
+    );
+    next.close();
+    const present = await poll(
+      async () =>
+        (
+          await api<{ user_ids: string[] }>(srv, 'GET', `/api/workspaces/${wid}/presence`, {
+            token: owner.token,
+          })
+        ).body.user_ids,
+      (ids) => !ids.includes(late.userId),
+    );
+    assert.ok(!present.includes(late.userId), 'offline once the last socket closed');
+  });
+
+  test('closing the server closes its sockets with 1001 instead of waiting for clients', async () => {
+    const other = await startTestServer();
+    const a = await signIn(other, 'local@clickclack.chat');
+    const w = (
+      await api<{ workspaces: { id: string }[] }>(other, 'GET', '/api/workspaces', {
+        token: a.token,
+      })
+    ).body.workspaces[0]!.id;
+    const sock = await TestSocket.open(
+      `${other.url}/api/realtime/ws?workspace_id=${w}`,
+      bearer(a.token),
+    );
+    let deadline: NodeJS.Timeout | undefined;
+    try {
+      const closed = await Promise.race([
+        other.close().then(() => true),
+        new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(false), 5000))),
+      ]);
+      assert.ok(closed, 'close() did not return while a client stayed connected');
+      await sock.until(() => sock.closed !== undefined);
+      assert.equal(sock.closed?.code, 1001);
+    } finally {
+      clearTimeout(deadline);
+      sock.ws.terminate();
     }
   });
 

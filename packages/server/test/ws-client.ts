@@ -70,7 +70,7 @@ export class TestSocket {
       const left = deadline - Date.now();
       if (left <= 0)
         throw new Error(
-          `timed out waiting for ${what} (${this.frames.length} frames, closed=${JSON.stringify(this.closed)})`,
+          `timed out waiting for ${what} (${this.frames.length} frames: ${this.frames.map((f) => f.type).join(', ')}; closed=${JSON.stringify(this.closed)})`,
         );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);

@@ -123,3 +123,21 @@ export function attachRealtime(
   });
   return wss;
 }
+
+/**
+ * Shuts the realtime endpoint: handshakes still in flight are refused (503), every open
+ * socket gets 1001 (those the hub had are closed already; this also reaches sockets still
+ * checking their cursor), and any that have not finished the closing handshake after
+ * `graceMs` are cut off. Resolves once no socket is left.
+ */
+export function closeRealtime(wss: WebSocketServer, graceMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    wss.close(() => resolve());
+    for (const ws of wss.clients) {
+      ws.close(1001, 'server shutting down');
+      const cutOff = setTimeout(() => ws.terminate(), graceMs);
+      cutOff.unref();
+      ws.once('close', () => clearTimeout(cutOff));
+    }
+  });
+}

@@ -49,6 +49,7 @@ export class Hub implements RealtimePort {
   /** Open sockets per `workspace user` pair, for presence. */
   private readonly socketsPerUser = new Map<string, number>();
   private tailing = false;
+  private stopped = false;
   private tailAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly ringSize: number;
@@ -70,7 +71,9 @@ export class Hub implements RealtimePort {
     return hub;
   }
 
+  /** Closes every socket (1001); sockets that finish their handshake later are refused. */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     for (const set of this.subscribers.values())
@@ -174,6 +177,7 @@ export class Hub implements RealtimePort {
   }
 
   subscribe(s: Subscriber): void {
+    if (this.stopped) return s.close(1001, 'server shutting down');
     let set = this.subscribers.get(s.workspaceId);
     if (!set) {
       set = new Set();

@@ -75,6 +75,9 @@ export class Session implements Subscriber {
     ) {
       return this.close(...CLOSE.unknownCursor);
     }
+    // The client can hang up while its cursor is checked: dispose() has run already, and
+    // subscribing now would leave a dead subscriber holding the user's presence forever.
+    if (this.closed) return;
     // Subscribe before the first drain so nothing committed meanwhile is missed.
     this.hub.subscribe(this);
     this.pump();
