@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { api, poll, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createInvite } from '../src/services/workspaces.js';
@@ -277,7 +279,7 @@ describe('websocket', () => {
     assert.ok(!present.includes(late.userId), 'offline once the last socket closed');
   });
 
-  test('closing the server closes its sockets with 1001 instead of waiting for clients', async () => {
+  test('closing the server closes its sockets with 1001 and cuts off any that never answer', async () => {
     const other = await startTestServer();
     const a = await signIn(other, 'local@clickclack.chat');
     const w = (
@@ -285,22 +287,36 @@ describe('websocket', () => {
         token: a.token,
       })
     ).body.workspaces[0]!.id;
-    const sock = await TestSocket.open(
-      `${other.url}/api/realtime/ws?workspace_id=${w}`,
-      bearer(a.token),
+    const path = `/api/realtime/ws?workspace_id=${w}`;
+    const sock = await TestSocket.open(`${other.url}${path}`, bearer(a.token));
+    // A raw client that completes the handshake and then never writes again, so it never
+    // answers the server's close frame: the server cuts it off instead of waiting for it.
+    const mute = connect(Number(new URL(other.url).port), '127.0.0.1');
+    mute.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+        `Authorization: Bearer ${a.token}\r\n\r\n`,
     );
+    const handshake = await new Promise<string>((resolve) =>
+      mute.once('data', (d) => resolve(String(d))),
+    );
+    assert.match(handshake, /^HTTP\/1\.1 101/);
+    mute.resume();
+    const cutOff = new Promise<void>((resolve) => mute.once('close', () => resolve()));
     let deadline: NodeJS.Timeout | undefined;
     try {
       const closed = await Promise.race([
         other.close().then(() => true),
         new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(false), 5000))),
       ]);
-      assert.ok(closed, 'close() did not return while a client stayed connected');
+      assert.ok(closed, 'close() did not return while clients stayed connected');
       await sock.until(() => sock.closed !== undefined);
       assert.equal(sock.closed?.code, 1001);
+      await cutOff;
     } finally {
       clearTimeout(deadline);
       sock.ws.terminate();
+      mute.destroy();
     }
   });
 
