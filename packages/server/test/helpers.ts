@@ -308,3 +308,8 @@ export async function poll<T>(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Waits until `ok()` holds; throws `timed out waiting for <what>` after `ms`. */
+export async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
+  if (!(await poll(ok, Boolean, ms))) throw new Error(`timed out waiting for ${what}`);
+}

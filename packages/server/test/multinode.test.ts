@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { createPgTestDatabase, dropPgTestDatabase, poll, TEST_PG_URL } from './helpers.js';
+import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL, until } from './helpers.js';
 import { cliOk, startServer, type RunningServer as Node } from './processes.js';
 
 const SKIP = TEST_PG_URL
@@ -81,10 +81,6 @@ class Listener {
     return this.frames
       .filter((f) => f.type === 'message.created')
       .map((f) => String(f.payload.message_id));
-  }
-
-  async until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
-    if (!(await poll(ok, Boolean, ms))) throw new Error(`timed out waiting for ${what}`);
   }
 
   close(): void {
@@ -168,7 +164,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
         })(),
       ])
     ).flat();
-    await listener.until('50 messages on B', () => listener.created().length >= 50);
+    await until('50 messages on B', () => listener.created().length >= 50);
     await new Promise((r) => setTimeout(r, 300));
     const got = listener.created();
     assert.equal(got.length, 50, 'no duplicates');
@@ -185,19 +181,19 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
       channel_id: channelId,
       type: 'typing.started',
     });
-    await listener.until('typing from A on B', () =>
+    await until('typing from A on B', () =>
       listener.frames.some((f) => f.type === 'typing.started'),
     );
 
     // B dies; the client moves to C with its cursor and loses nothing posted meanwhile.
     await b.kill();
-    await listener.until('the socket to notice', () => listener.closed !== undefined);
+    await until('the socket to notice', () => listener.closed !== undefined);
     const during = [];
     for (let i = 0; i < 10; i++) during.push(await post(a, `while B is down ${i}`));
     await listener.connect(c, workspaceId, token);
     const after = [];
     for (let i = 0; i < 5; i++) after.push(await post(a, `after the move ${i}`));
-    await listener.until('every message on C', () => listener.created().length >= 65);
+    await until('every message on C', () => listener.created().length >= 65);
     await new Promise((r) => setTimeout(r, 300));
     const all = listener.created();
     assert.equal(all.length, 65, 'exactly once across the move');
@@ -265,7 +261,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     const listener = new Listener();
     await listener.connect(c, workspaceId, bot.bot_token.token);
     await api(a.url, 'POST', `/api/bot-tokens/${bot.bot_token.id}/revoke`, token, {});
-    await listener.until('the socket on C to close', () => listener.closed !== undefined);
+    await until('the socket on C to close', () => listener.closed !== undefined);
     assert.equal(listener.closed!.code, 1008);
   });
 
@@ -274,7 +270,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     const listener = new Listener();
     await listener.connect(c, workspaceId, token);
     const first = await post(a, 'before the cut');
-    await listener.until('the first message', () => listener.created().includes(first));
+    await until('the first message', () => listener.created().includes(first));
     // Cut every node's LISTEN connection, then post while they are reconnecting.
     const admin = new pg.Client({ connectionString: db });
     await admin.connect();
@@ -285,7 +281,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     assert.ok(cut.rowCount! >= 2, `cut ${cut.rowCount} listeners`);
     const id = await post(a, 'posted while nobody listens');
     // No notification can carry it and the tail check is a minute away: the reconnect must.
-    await listener.until('the healed message', () => listener.created().includes(id), 10000);
+    await until('the healed message', () => listener.created().includes(id), 10000);
     listener.close();
   });
 });

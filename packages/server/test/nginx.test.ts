@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { ClickClackClient, type Event } from '@clickclack/sdk';
 import WebSocket from 'ws';
-import { createPgTestDatabase, dropPgTestDatabase, poll, TEST_PG_URL } from './helpers.js';
+import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL, until } from './helpers.js';
 import { cliOk, startServer, type RunningServer } from './processes.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../../docs/nginx-multinode.conf', import.meta.url));
@@ -289,20 +289,14 @@ describe('two nodes behind a real nginx', { skip: SKIP }, () => {
     const reading = (async () => {
       for await (const ev of stream) if (ev.type === 'message.created') got.push(ev);
     })();
-    assert.ok(
-      await poll(() => statuses.includes('open'), Boolean, 10000),
-      'timed out waiting for the socket to open',
-    );
+    await until('the socket to open', () => statuses.includes('open'), 10000);
     const created = () => got.map((e) => String((e.payload as { message_id: string }).message_id));
 
     const posted: string[] = [];
     const post = async (body: string) =>
       posted.push((await client.channels.sendMessage(channelId, { body })).message.id);
     for (let i = 0; i < 20; i++) await post(`sdk ${i}`);
-    assert.ok(
-      await poll(() => created().length >= 20, Boolean, 10000),
-      'timed out waiting for 20 messages',
-    );
+    await until('20 messages', () => created().length >= 20, 10000);
 
     // One node dies; nginx skips it, the socket that was on it reconnects through nginx to
     // the survivor and resumes from its cursor.
@@ -329,10 +323,7 @@ describe('two nodes behind a real nginx', { skip: SKIP }, () => {
           env,
         ),
       );
-    assert.ok(
-      await poll(() => created().length >= posted.length, Boolean, 10000),
-      'timed out waiting for every message',
-    );
+    await until('every message', () => created().length >= posted.length, 10000);
     await new Promise((r) => setTimeout(r, 300));
     stream.close();
     await reading;
