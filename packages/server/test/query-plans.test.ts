@@ -158,7 +158,11 @@ test(
     const db = new Database(srv.dbUrl.replace(/^sqlite:\/\//, ''), { readonly: true });
     try {
       const offenders: string[] = [];
+      // Each page runs a has-more probe: it must be answered from the seq index alone.
+      const probes: string[] = [];
       for (const sql of prepared) {
+        const probe = /^select "(channel|thread)_seq" as "seq" from "messages"/.test(sql);
+        if (probe) probes.push(sql);
         // Inserts list the foreign-key checks they would run on a violation, never taken.
         if (!/^\s*(select|update|delete|with)\b/i.test(sql)) continue;
         if (ALLOWED.some((re) => re.test(sql))) continue;
@@ -167,11 +171,15 @@ test(
         const plan = (explain.all(...Array<null>(params).fill(null)) as { detail: string }[]).map(
           (r) => r.detail,
         );
+        if (probe && !plan.some((line) => /COVERING INDEX/.test(line)))
+          offenders.push(`reads the table behind its index: ${sql}\n  ${plan.join(' | ')}`);
         const scanned = scannedTables(sql, plan);
         if (scanned.length > 0)
           offenders.push(`${scanned.join(', ')}: ${sql}\n  ${plan.join(' | ')}`);
       }
       assert.ok(prepared.size > 40, `only ${prepared.size} statements were recorded`);
+      // channel pages both ways, a DM page and a thread page
+      assert.ok(probes.length >= 4, `only ${probes.length} has-more probes were recorded`);
       assert.deepEqual(offenders, []);
     } finally {
       db.close();

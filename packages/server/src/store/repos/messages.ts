@@ -112,22 +112,19 @@ interface ScopedParams {
 
 /**
  * The messages of a scope, for a query built once per scope kind (see `prepared`). Only
- * roots carry a `channel_seq`; saying so lets the partial seq index serve every window (the
- * newest page of a channel scanned the whole table without it).
+ * roots carry a `channel_seq` (replies are written with none), so `channel_seq IS NOT NULL`
+ * alone selects the roots. Saying it lets the partial seq index serve every window (the
+ * newest page of a channel scanned the whole table without it), and leaving out a
+ * `parent_message_id` test keeps the has-more probe inside that index: the test made it read
+ * the table row behind each index entry.
  */
 function scoped(db: Executor, kind: ScopeKind, p: ScopedParams) {
   const q = db.selectFrom('messages');
   switch (kind) {
     case 'channel':
-      return q
-        .where('channel_id', '=', p.scopeId)
-        .where('channel_seq', 'is not', null)
-        .where('parent_message_id', 'is', null);
+      return q.where('channel_id', '=', p.scopeId).where('channel_seq', 'is not', null);
     case 'dm':
-      return q
-        .where('direct_conversation_id', '=', p.scopeId)
-        .where('channel_seq', 'is not', null)
-        .where('parent_message_id', 'is', null);
+      return q.where('direct_conversation_id', '=', p.scopeId).where('channel_seq', 'is not', null);
     case 'thread':
       return q.where('parent_message_id', '=', p.scopeId);
   }
@@ -160,9 +157,13 @@ const windowQueries = perScope((kind) => ({
   after: windowPrepared(kind, 'after'),
 }));
 
+/** Selects the seq itself, not the id: the seq index holds it, so the probe never reads the table. */
 const existsPrepared = (kind: ScopeKind, op: '<' | '>') =>
-  prepared<ScopedParams, { id: string }>((db, p) =>
-    scoped(db, kind, p).select('id').where(seqColumn(kind), op, p.seq).limit(1),
+  prepared<ScopedParams, { seq: number }>((db, p) =>
+    scoped(db, kind, p)
+      .select(`${seqColumn(kind)} as seq`)
+      .where(seqColumn(kind), op, p.seq)
+      .limit(1),
   );
 
 const existsQueries = perScope((kind) => ({
