@@ -2,7 +2,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { api, poll, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
+import {
+  TEST_PG_URL,
+  api,
+  poll,
+  signIn,
+  sqlOf,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createInvite } from '../src/services/workspaces.js';
 import { openStore } from '../src/store/open.js';
@@ -328,6 +336,37 @@ describe('websocket', () => {
     await sock.until(() => sock.closed !== undefined);
     assert.equal(sock.closed?.code, 1008);
   });
+
+  test(
+    'a logout while the socket’s cursor is checked still closes it with 1008',
+    {
+      skip:
+        TEST_PG_URL === '' &&
+        'needs PostgreSQL: only there can a table lock hold the cursor check open',
+    },
+    async () => {
+      const s = await signIn(srv, 'member@x.io');
+      const from = await tail(s.token);
+      // The socket is authenticated, then waits behind this lock in its cursor check, and
+      // subscribes only after the logout has been committed and has closed every socket of
+      // the session it could find.
+      const db = sqlOf(srv);
+      let sock: TestSocket;
+      try {
+        await db.run('BEGIN');
+        await db.run('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+        sock = await TestSocket.open(wsUrl(from), bearer(s.token));
+        const out = await api(srv, 'POST', '/api/auth/logout', { token: s.token, raw: '' });
+        assert.equal(out.status, 200);
+        await db.run('COMMIT');
+      } finally {
+        await db.close();
+      }
+      // Well before the 30 s periodic credential recheck.
+      await sock.until(() => sock.closed !== undefined, 3000, 'closed after the logout');
+      assert.equal(sock.closed?.code, 1008);
+    },
+  );
 
   test('a slow consumer is closed with 1013 while a fast one keeps receiving', async () => {
     const from = await tail(member.token);

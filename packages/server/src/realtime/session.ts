@@ -80,6 +80,14 @@ export class Session implements Subscriber {
     if (this.closed) return;
     // Subscribe before the first drain so nothing committed meanwhile is missed.
     this.hub.subscribe(this);
+    // A logout between the upgrade's credential check and the subscription above found no
+    // socket to close. Checking again now, subscribed, leaves no such window (the periodic
+    // recheck would catch it only after `recheckMs`); frames wait for the answer, as if a
+    // drain were running.
+    this.pumping = true;
+    await this.recheck();
+    this.pumping = false;
+    this.pumpAgain = false;
     this.pump();
   }
 
