@@ -368,6 +368,34 @@ describe('websocket', () => {
     },
   );
 
+  test(
+    'while the events table is locked, the hub’s tail checks do not take every database connection',
+    {
+      skip:
+        TEST_PG_URL === '' && 'needs PostgreSQL: a pooled connection waits behind the table lock',
+    },
+    async () => {
+      const sock = await TestSocket.open(wsUrl(await tail(member.token)), bearer(member.token));
+      const db = sqlOf(srv);
+      try {
+        await db.run('BEGIN');
+        await db.run('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+        // Fifteen of the hub's 200 ms ticks, more than the pool's ten connections.
+        await new Promise((r) => setTimeout(r, 3000));
+        // A request that never reads events needs a connection of its own.
+        const me = await Promise.race([
+          api<{ user: { id: string } }>(srv, 'GET', '/api/me', { token: member.token }),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000)),
+        ]);
+        assert.equal(me?.body.user.id, member.userId, 'GET /api/me answered during the lock');
+      } finally {
+        await db.run('COMMIT');
+        await db.close();
+        sock.close();
+      }
+    },
+  );
+
   test('a slow consumer is closed with 1013 while a fast one keeps receiving', async () => {
     const from = await tail(member.token);
     const slow = await TestSocket.open(wsUrl(from), bearer(member.token));

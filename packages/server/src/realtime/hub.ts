@@ -49,6 +49,7 @@ export class Hub implements RealtimePort {
   /** Open sockets per `workspace user` pair, for presence. */
   private readonly socketsPerUser = new Map<string, number>();
   private tailing = false;
+  private polling = false;
   private stopped = false;
   private tailAgain = false;
   private timer: NodeJS.Timeout | undefined;
@@ -86,11 +87,16 @@ export class Hub implements RealtimePort {
   }
 
   private async poll(): Promise<void> {
-    if (this.subscribers.size === 0 && this.waiters.size === 0) return;
+    // A check still waiting on the database skips the tick: on PostgreSQL each waiting check
+    // holds a pooled connection, and a stalled `events` table would otherwise take them all.
+    if (this.polling || (this.subscribers.size === 0 && this.waiters.size === 0)) return;
+    this.polling = true;
     try {
       if ((await this.store.read.events.newestCursor()) > this.lastCursor) void this.tail();
     } catch {
       // The next tick retries; a closed store during shutdown lands here.
+    } finally {
+      this.polling = false;
     }
   }
 
