@@ -3,6 +3,8 @@
 // within the test's time came through a notification, not through the periodic re-read.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +21,15 @@ if (SKIP) console.log(`# ${SKIP}`);
 /** A node on the shared database; its tail check is a minute, so only NOTIFY is fast. */
 const startNode = (db: string, uploads: string): Promise<Node> =>
   startServer({
-    args: ['--db', db, '--uploads', uploads, '--realtime-tail-check-ms', '60000'],
+    args: [
+      '--db',
+      db,
+      '--uploads',
+      uploads,
+      '--realtime-tail-check-ms',
+      '60000',
+      '--allow-loopback-callbacks',
+    ],
   });
 
 async function api<T>(
@@ -247,6 +257,48 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
       body: JSON.stringify({ text: 'one too many' }),
     });
     assert.equal(over.status, 429, 'the 61st post of the minute, on any node, is refused');
+  });
+
+  test('an event subscription gets each event once, though every node runs a dispatcher', async () => {
+    const live = nodes.filter((n) => n.alive());
+    // A receiver slow to answer: each delivery is still in flight when the other nodes poll
+    // for due deliveries (once a second).
+    const hits: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        hits.push(String(req.headers['x-clickclack-event-id']));
+        setTimeout(
+          () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+          1500,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const sub = await api<{ event_subscription: { id: string } }>(
+      live[0]!.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/event-subscriptions`,
+      token,
+      { event_types: ['message.created'], callback_url: `http://127.0.0.1:${port}/hook` },
+    );
+    try {
+      for (let i = 0; i < 12; i++) await post(live[i % live.length]!, `subscribed ${i}`);
+      await until('12 events delivered', () => new Set(hits).size >= 12, 30_000);
+      // Three more polls of every node after the last first delivery.
+      await new Promise((r) => setTimeout(r, 3500));
+      assert.equal(new Set(hits).size, 12);
+      assert.equal(hits.length, 12, 'each event was sent once');
+    } finally {
+      await api(
+        live[0]!.url,
+        'POST',
+        `/api/event-subscriptions/${sub.event_subscription.id}/revoke`,
+        token,
+      );
+      receiver.close();
+    }
   });
 
   test('revoking a bot token on A closes its socket on C', async () => {

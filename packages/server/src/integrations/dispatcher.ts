@@ -27,6 +27,12 @@ export const DISPATCH_DEFAULTS: Omit<DispatcherOptions, 'policy'> = {
   pollMs: 1000,
 };
 
+/**
+ * How long a node holds the deliveries it took, at least: far beyond one callback (its
+ * policy's timeout, 3 s by default) and the write of its outcome.
+ */
+const MIN_LEASE_MS = 60_000;
+
 const matches = (sub: SubscriptionRow, type: string): boolean => {
   const types = JSON.parse(sub.event_types_json) as string[];
   return types.includes('*') || types.includes(type);
@@ -152,7 +158,21 @@ export class Dispatcher {
   private async deliverDue(): Promise<void> {
     const free = this.opts.concurrency - this.inflight;
     if (free <= 0) return;
-    const due = await this.store.read.subscriptions.due(nowIso(), free, this.opts.perWorkspace);
+    // Read first: the write that leases them runs only when something is due (this runs
+    // after every commit).
+    const waiting = await this.store.read.subscriptions.due(nowIso(), free, this.opts.perWorkspace);
+    if (waiting.length === 0) return;
+    // Nodes sharing the database all run a dispatcher: each sends only what it leased, so a
+    // delivery is sent once. A node that dies holding a lease leaves it to expire, and the
+    // delivery is sent again then.
+    const due = await this.store.write(async (tx) => {
+      const rows = await tx.subscriptions.due(nowIso(), free, this.opts.perWorkspace);
+      await tx.subscriptions.lease(
+        rows,
+        isoPlus(Math.max(MIN_LEASE_MS, 4 * this.opts.policy.timeoutMs)),
+      );
+      return rows;
+    });
     await Promise.all(due.map((d) => this.deliver(d)));
   }
 

@@ -122,6 +122,24 @@ export class SubscriptionsRepo {
     return row?.at ?? undefined;
   }
 
+  /**
+   * Takes due deliveries for one node until `until`: they stop being due, so no other node
+   * (nor this one) sends them meanwhile. Run inside a write transaction, which serialises
+   * the read and the update against every other writer of the database.
+   */
+  async lease(rows: readonly DeliveryRow[], until: string): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .updateTable('event_deliveries')
+      .set({ next_attempt_at: until })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+  }
+
   async updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void> {
     await this.db.updateTable('event_deliveries').set(patch).where('id', '=', id).execute();
   }
