@@ -158,10 +158,10 @@ export class Dispatcher {
   private async deliverDue(): Promise<void> {
     const free = this.opts.concurrency - this.inflight;
     if (free <= 0) return;
-    // Read first: the write that leases them runs only when something is due (this runs
-    // after every commit).
-    const waiting = await this.store.read.subscriptions.due(nowIso(), free, this.opts.perWorkspace);
-    if (waiting.length === 0) return;
+    // This runs after every commit: the write that leases deliveries runs only when the
+    // earliest pending one is due (one index lookup).
+    const next = await this.store.read.subscriptions.nextDueAt();
+    if (next === undefined || next > nowIso()) return;
     // Nodes sharing the database all run a dispatcher: each sends only what it leased, so a
     // delivery is sent once. A node that dies holding a lease leaves it to expire, and the
     // delivery is sent again then.
