@@ -301,6 +301,57 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     }
   });
 
+  test('a delivery leased by a node killed mid-send is sent by another node when the lease runs out', async () => {
+    const live = nodes.filter((n) => n.alive());
+    const doomed = await startNode(db, uploads);
+    nodes.push(doomed);
+    // The first request is never answered: its sender is killed while it waits.
+    const hits: { eventId: string; at: number }[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        hits.push({ eventId: String(req.headers['x-clickclack-event-id']), at: Date.now() });
+        if (hits.length > 1) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const sub = await api<{ event_subscription: { id: string } }>(
+      doomed.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/event-subscriptions`,
+      token,
+      { event_types: ['message.created'], callback_url: `http://127.0.0.1:${port}/hook` },
+    );
+    // The other nodes are paused, so the doomed node is the one that leases the delivery.
+    for (const n of live) n.child.kill('SIGSTOP');
+    try {
+      await post(doomed, 'leased, then its node dies');
+      await until('the doomed node to send', () => hits.length === 1, 10_000);
+      await doomed.kill();
+    } finally {
+      for (const n of live) n.child.kill('SIGCONT');
+    }
+    try {
+      // The lease is at least 60 s: only then does another node send the delivery again.
+      await until('the delivery sent again', () => hits.length >= 2, 80_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(hits.length, 2, 'sent again once');
+      assert.equal(hits[1]!.eventId, hits[0]!.eventId);
+      const waited = hits[1]!.at - hits[0]!.at;
+      assert.ok(waited >= 55_000, `sent again after ${waited} ms, within the lease`);
+    } finally {
+      await api(
+        live[0]!.url,
+        'POST',
+        `/api/event-subscriptions/${sub.event_subscription.id}/revoke`,
+        token,
+      );
+      receiver.closeAllConnections();
+      receiver.close();
+    }
+  });
+
   test('revoking a bot token on A closes its socket on C', async () => {
     const [a, , c] = nodes as [Node, Node, Node];
     const bot = await api<{ bot_token: { id: string; token: string } }>(
