@@ -3,7 +3,7 @@
 // within the test's time came through a notification, not through the periodic re-read.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +156,43 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
       },
     ).then((r) => r.message.id);
 
+  /**
+   * A callback receiver subscribed (through `node`) to message.created; `onHit` answers each
+   * delivery or leaves it waiting. `end` revokes the subscription (through any live node) and
+   * closes the receiver.
+   */
+  const subscribeReceiver = async (
+    node: Node,
+    onHit: (eventId: string, res: ServerResponse) => void,
+  ): Promise<{ end(): Promise<void> }> => {
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => onHit(String(req.headers['x-clickclack-event-id']), res));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const sub = await api<{ event_subscription: { id: string } }>(
+      node.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/event-subscriptions`,
+      token,
+      { event_types: ['message.created'], callback_url: `http://127.0.0.1:${port}/hook` },
+    );
+    return {
+      async end() {
+        const live = nodes.find((n) => n.alive())!;
+        await api(
+          live.url,
+          'POST',
+          `/api/event-subscriptions/${sub.event_subscription.id}/revoke`,
+          token,
+        );
+        receiver.closeAllConnections();
+        receiver.close();
+      },
+    };
+  };
+
   test('a client on B gets every message posted on A and C exactly once, in order; typing crosses too; killing B, it resumes on C', async () => {
     const [a, b, c] = nodes as [Node, Node, Node];
     const listener = new Listener();
@@ -264,25 +301,10 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     // A receiver slow to answer: each delivery is still in flight when the other nodes poll
     // for due deliveries (once a second).
     const hits: string[] = [];
-    const receiver = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        hits.push(String(req.headers['x-clickclack-event-id']));
-        setTimeout(
-          () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
-          1500,
-        );
-      });
+    const receiver = await subscribeReceiver(live[0]!, (eventId, res) => {
+      hits.push(eventId);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 1500);
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const sub = await api<{ event_subscription: { id: string } }>(
-      live[0]!.url,
-      'POST',
-      `/api/workspaces/${workspaceId}/event-subscriptions`,
-      token,
-      { event_types: ['message.created'], callback_url: `http://127.0.0.1:${port}/hook` },
-    );
     try {
       for (let i = 0; i < 12; i++) await post(live[i % live.length]!, `subscribed ${i}`);
       await until('12 events delivered', () => new Set(hits).size >= 12, 30_000);
@@ -291,13 +313,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
       assert.equal(new Set(hits).size, 12);
       assert.equal(hits.length, 12, 'each event was sent once');
     } finally {
-      await api(
-        live[0]!.url,
-        'POST',
-        `/api/event-subscriptions/${sub.event_subscription.id}/revoke`,
-        token,
-      );
-      receiver.close();
+      await receiver.end();
     }
   });
 
@@ -307,22 +323,10 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     nodes.push(doomed);
     // The first request is never answered: its sender is killed while it waits.
     const hits: { eventId: string; at: number }[] = [];
-    const receiver = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        hits.push({ eventId: String(req.headers['x-clickclack-event-id']), at: Date.now() });
-        if (hits.length > 1) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
+    const receiver = await subscribeReceiver(doomed, (eventId, res) => {
+      hits.push({ eventId, at: Date.now() });
+      if (hits.length > 1) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const { port } = receiver.address() as AddressInfo;
-    const sub = await api<{ event_subscription: { id: string } }>(
-      doomed.url,
-      'POST',
-      `/api/workspaces/${workspaceId}/event-subscriptions`,
-      token,
-      { event_types: ['message.created'], callback_url: `http://127.0.0.1:${port}/hook` },
-    );
     // The other nodes are paused, so the doomed node is the one that leases the delivery.
     for (const n of live) n.child.kill('SIGSTOP');
     try {
@@ -341,14 +345,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
       const waited = hits[1]!.at - hits[0]!.at;
       assert.ok(waited >= 55_000, `sent again after ${waited} ms, within the lease`);
     } finally {
-      await api(
-        live[0]!.url,
-        'POST',
-        `/api/event-subscriptions/${sub.event_subscription.id}/revoke`,
-        token,
-      );
-      receiver.closeAllConnections();
-      receiver.close();
+      await receiver.end();
     }
   });
 
