@@ -1,6 +1,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
 import { createInvite } from '../src/services/workspaces.js';
@@ -96,8 +97,8 @@ const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
  * A subscription revoked when the test ends, pass or fail: one left active would receive
  * the next test's events and count toward its receiver's hits.
  */
-async function subscribeForTest(t: TestContext, types: string[]): Promise<Sub> {
-  const sub = (await subscribe(types)).body.event_subscription;
+async function subscribeForTest(t: TestContext, types: string[], url = receiver.url): Promise<Sub> {
+  const sub = (await subscribe(types, url)).body.event_subscription;
   t.after(async () => {
     await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
       token: owner.token,
@@ -105,6 +106,27 @@ async function subscribeForTest(t: TestContext, types: string[]): Promise<Sub> {
     });
   });
   return sub;
+}
+
+/** A subscription of the test workspace as its list shows it now. */
+async function subscriptionNow(id: string): Promise<Sub> {
+  const list = await api<{ event_subscriptions: Sub[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/event-subscriptions`,
+    { token: owner.token },
+  );
+  return list.body.event_subscriptions.find((s) => s.id === id)!;
+}
+
+/** Listens on a loopback port until the test ends; returns the callback URL. */
+async function listenForTest(t: TestContext, server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
 /** The delivery log, once it holds `n` attempts: the receiver answers before the log commits. */
@@ -276,21 +298,105 @@ test('a receiver that never recovers marks the subscription failing', async (t) 
     body: { body: 'doomed' },
   });
   const status = await poll(
-    async () =>
-      (
-        await api<{ event_subscriptions: Sub[] }>(
-          srv,
-          'GET',
-          `/api/workspaces/${wid}/event-subscriptions`,
-          { token: owner.token },
-        )
-      ).body.event_subscriptions.find((s) => s.id === sub.id)!.status,
+    async () => (await subscriptionNow(sub.id)).status,
     (st) => st === 'failing',
     20000,
   );
   assert.equal(status, 'failing');
   assert.equal(receiver.hits.length, 8);
   receiver.failNext = 0;
+});
+
+test('deliveries failing at the same time each count toward consecutive_failures', async (t) => {
+  // A receiver that refuses for good (400, not retried), slowly: the two deliveries are in
+  // flight together, and both read the subscription before either outcome is written.
+  let refused = 0;
+  const slow = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      setTimeout(() => {
+        refused++;
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{}');
+      }, 300),
+    );
+  });
+  const sub = await subscribeForTest(t, ['message.created'], await listenForTest(t, slow));
+  for (const body of ['first refused', 'second refused'])
+    await api(srv, 'POST', `/api/channels/${general}/messages`, {
+      token: member.token,
+      body: { body },
+    });
+  const failures = await poll(
+    () => subscriptionNow(sub.id),
+    (s) => s.consecutive_failures >= 2,
+    5000,
+  );
+  assert.equal(refused, 2);
+  assert.equal(failures.status, 'failing');
+  assert.equal(failures.consecutive_failures, 2);
+});
+
+test('a receiver that does not answer holds only its own workspace share of deliveries', async (t) => {
+  // Every request to this receiver stays open (until the 3 s callback timeout).
+  const open = new Set<IncomingMessage>();
+  let mostOpen = 0;
+  const mute = createServer((req) => {
+    open.add(req);
+    mostOpen = Math.max(mostOpen, open.size);
+    req.resume();
+    req.socket.on('close', () => open.delete(req));
+  });
+  await subscribeForTest(t, ['message.created'], await listenForTest(t, mute));
+  // A second workspace, subscribed to the answering receiver.
+  const other = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    token: owner.token,
+    body: { name: 'Elsewhere' },
+  });
+  const otherWid = other.body.workspace.id;
+  const otherChannel = (
+    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${otherWid}/channels`, {
+      token: owner.token,
+      body: { name: 'elsewhere' },
+    })
+  ).body.channel.id;
+  const sub = (
+    await api<{ event_subscription: Sub }>(
+      srv,
+      'POST',
+      `/api/workspaces/${otherWid}/event-subscriptions`,
+      {
+        token: owner.token,
+        body: { event_types: ['message.created'], callback_url: receiver.url },
+      },
+    )
+  ).body.event_subscription;
+  t.after(async () => {
+    await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
+      token: owner.token,
+      raw: '',
+    });
+  });
+  receiver.secret = sub.signing_secret!;
+  receiver.hits.length = 0;
+
+  for (const body of ['unanswered 1', 'unanswered 2', 'unanswered 3'])
+    await api(srv, 'POST', `/api/channels/${general}/messages`, {
+      token: member.token,
+      body: { body },
+    });
+  await poll(
+    () => open.size,
+    (n) => n >= 2,
+  );
+  const posted = await api<{ event: { id: string } }>(
+    srv,
+    'POST',
+    `/api/channels/${otherChannel}/messages`,
+    { token: owner.token, body: { body: 'answered elsewhere' } },
+  );
+  await receiver.until(() => receiver.hits.some((h) => h.eventId === posted.body.event.id));
+  assert.equal(open.size, 2, 'the unanswered deliveries are still waiting');
+  assert.equal(mostOpen, 2, 'no more than the per-workspace share at once');
 });
 
 test('a delivery waiting on backoff survives a server restart', async (t) => {

@@ -49,6 +49,8 @@ export class Dispatcher {
   private running = false;
   private again = false;
   private inflight = 0;
+  /** Deliveries in flight per workspace, for the per-workspace cap. */
+  private readonly busy = new Map<string, number>();
   private stopped = false;
   private lastSkip = 0;
 
@@ -166,18 +168,21 @@ export class Dispatcher {
     // delivery is sent once. A node that dies holding a lease leaves it to expire, and the
     // delivery is sent again then.
     const due = await this.store.write(async (tx) => {
-      const rows = await tx.subscriptions.due(nowIso(), free, this.opts.perWorkspace);
+      const rows = await tx.subscriptions.due(nowIso(), free, this.opts.perWorkspace, this.busy);
       await tx.subscriptions.lease(
         rows,
         isoPlus(Math.max(MIN_LEASE_MS, 4 * this.opts.policy.timeoutMs)),
       );
       return rows;
     });
-    await Promise.all(due.map((d) => this.deliver(d)));
+    // Not awaited: a slow receiver holds only its own slot, and each finished delivery wakes
+    // the dispatcher to fill it again.
+    for (const d of due) void this.deliver(d).finally(() => this.wake());
   }
 
   private async deliver(d: DeliveryRow): Promise<void> {
     this.inflight++;
+    this.busy.set(d.workspace_id, (this.busy.get(d.workspace_id) ?? 0) + 1);
     try {
       const sub = await this.store.read.subscriptions.byId(d.subscription_id);
       const attempt = d.attempts + 1;
@@ -261,8 +266,13 @@ export class Dispatcher {
           });
         }
       });
+    } catch {
+      // The outcome was not written: the lease runs out and the delivery is sent again.
     } finally {
       this.inflight--;
+      const n = (this.busy.get(d.workspace_id) ?? 1) - 1;
+      if (n > 0) this.busy.set(d.workspace_id, n);
+      else this.busy.delete(d.workspace_id);
     }
   }
 }

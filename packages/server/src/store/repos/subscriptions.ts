@@ -89,19 +89,28 @@ export class SubscriptionsRepo {
   }
 
   /**
-   * Due deliveries, at most `perWorkspace` from each workspace so one busy or slow
-   * workspace cannot starve the others.
+   * Due deliveries, oldest first, at most `limit`, and from each workspace no more than
+   * `perWorkspace` less what `busy` says it has in flight, so one busy or slow workspace
+   * cannot starve the others.
    */
-  async due(now: string, limit: number, perWorkspace: number): Promise<DeliveryRow[]> {
-    const rows = await this.db
+  async due(
+    now: string,
+    limit: number,
+    perWorkspace: number,
+    busy: ReadonlyMap<string, number> = new Map(),
+  ): Promise<DeliveryRow[]> {
+    const full = [...busy].filter(([, n]) => n >= perWorkspace).map(([ws]) => ws);
+    let q = this.db
       .selectFrom('event_deliveries')
       .selectAll()
       .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
+      .where('next_attempt_at', '<=', now);
+    if (full.length > 0) q = q.where('workspace_id', 'not in', full);
+    const rows = await q
       .orderBy('next_attempt_at')
       .limit(limit * 4)
       .execute();
-    const taken = new Map<string, number>();
+    const taken = new Map(busy);
     const out: DeliveryRow[] = [];
     for (const r of rows) {
       const n = taken.get(r.workspace_id) ?? 0;
