@@ -377,6 +377,7 @@ describe('websocket', () => {
     async () => {
       const sock = await TestSocket.open(wsUrl(await tail(member.token)), bearer(member.token));
       const db = sqlOf(srv);
+      let deadline: NodeJS.Timeout | undefined;
       try {
         await db.run('BEGIN');
         await db.run('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
@@ -385,10 +386,11 @@ describe('websocket', () => {
         // A request that never reads events needs a connection of its own.
         const me = await Promise.race([
           api<{ user: { id: string } }>(srv, 'GET', '/api/me', { token: member.token }),
-          new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000)),
+          new Promise<undefined>((r) => (deadline = setTimeout(() => r(undefined), 3000))),
         ]);
         assert.equal(me?.body.user.id, member.userId, 'GET /api/me answered during the lock');
       } finally {
+        clearTimeout(deadline);
         await db.run('COMMIT');
         await db.close();
         sock.close();
@@ -484,6 +486,33 @@ describe('pull and ephemeral', () => {
       token: member.token,
     });
     assert.equal(bad.status, 400);
+  });
+
+  test('an ephemeral event names only a conversation of its own workspace', async () => {
+    const other = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+      token: owner.token,
+      body: { name: 'Elsewhere' },
+    });
+    const otherWid = other.body.workspace.id;
+    const inv = await createInvite(srv.deps, { workspaceId: otherWid, createdBy: owner.userId });
+    await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
+    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+      token: owner.token,
+      body: { workspace_id: otherWid, member_ids: [member.userId] },
+    });
+    const send = (workspaceId: string) =>
+      api(srv, 'POST', '/api/realtime/ephemeral', {
+        token: owner.token,
+        body: {
+          workspace_id: workspaceId,
+          direct_conversation_id: dm.body.conversation.id,
+          type: 'typing.started',
+        },
+      });
+    assert.equal((await send(otherWid)).status, 202);
+    const wrong = await send(wid);
+    assert.equal(wrong.status, 403);
+    assert.match(String(wrong.body.error), /not in this workspace/);
   });
 
   test('ephemeral events: 202, sender forced, never stored, private audiences respected', async () => {

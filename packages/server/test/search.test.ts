@@ -254,3 +254,22 @@ test('relevance ranks the newest 1,000 visible matches and pages them without re
   const oldest = new Set(newest.slice(-10));
   assert.ok(relevance.every((id) => !oldest.has(id)));
 });
+
+test('a guest finds nothing outside the guest channel', async () => {
+  const guest = await signIn(srv, 'guest@x.io', 'G');
+  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
+  const made = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${guest.userId}`, {
+    token: a.token,
+    body: { role: 'guest' },
+  });
+  assert.equal(made.status, 200);
+  assert.equal(
+    (await api(srv, 'GET', `/api/channels/${general}/messages`, { token: guest.token })).status,
+    404,
+  );
+  const res = await find(guest.token, 'rocket');
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body.results, []);
+  assert.ok((await find(b.token, 'rocket')).body.results.length > 0);
+});

@@ -197,6 +197,26 @@ test('attachments: visibility follows the message, downloads are safe', async ()
   );
 });
 
+test('a guest cannot download what is attached in a channel other than the guest channel', async () => {
+  const guest = await signIn(srv, 'guest@x.io', 'G');
+  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
+  const png = (await upload(a.token, PNG, 'team.png', 'image/png')).body.upload;
+  const sent = await api(srv, 'POST', `/api/channels/${general}/messages`, {
+    token: a.token,
+    body: { body: 'for the team', upload_id: png.id },
+  });
+  assert.equal(sent.status, 201);
+  assert.equal((await download(guest.token, png.id)).status, 200, 'a member downloads it');
+  const made = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${guest.userId}`, {
+    token: a.token,
+    body: { role: 'guest' },
+  });
+  assert.equal(made.status, 200);
+  assert.equal((await download(guest.token, png.id)).status, 404);
+  assert.equal((await download(b.token, png.id)).status, 200);
+});
+
 test('orphaned uploads are swept after the grace period', async () => {
   const orphan = (await upload(a.token, PNG, 'orphan.png', 'image/png')).body.upload;
   const before = readdirSync(join(srv.dataDir, 'uploads')).length;

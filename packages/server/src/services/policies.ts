@@ -47,6 +47,11 @@ export async function canReadChannel(
   return db.channels.isMember(channel.id, userId);
 }
 
+/** Guests read only the workspace's `guest` channel, whatever else they are a member of. */
+export function roleMayRead(role: Role, channel: ChannelRow): boolean {
+  return role !== 'guest' || channel.name === 'guest';
+}
+
 /**
  * Loads a channel the caller may read. Private channels the caller is not in look exactly
  * like missing ones (404).
@@ -61,7 +66,7 @@ export async function requireReadableChannel(
   assertBotWorkspace(actor, channel.workspace_id);
   const role = await db.workspaces.role(channel.workspace_id, actor.user.id);
   if (!role) throw notFound('channel not found');
-  if (role === 'guest' && channel.name !== 'guest') throw notFound('channel not found');
+  if (!roleMayRead(role, channel)) throw notFound('channel not found');
   if (!(await canReadChannel(db, actor.user.id, channel))) throw notFound('channel not found');
   return { channel, role };
 }

@@ -124,6 +124,9 @@ export async function publishEphemeral(
     assertScope(actor, 'dms:write');
     const members = await db.dms.memberIds(dmId);
     if (!members.includes(actor.user.id)) throw forbidden('not a member of this conversation');
+    // Its members would otherwise see it among another workspace's events.
+    if ((await db.dms.byId(dmId))?.workspace_id !== workspaceId)
+      throw forbidden('conversation is not in this workspace');
     payload.direct_conversation_id = dmId;
     audience = new Set(members);
   }

@@ -88,7 +88,7 @@ export async function search(
       throw badRequest('limit must be a positive integer');
     limit = Math.min(Number(query.limit), 100);
   }
-  await requireMember(db, actor, workspaceId);
+  const role = await requireMember(db, actor, workspaceId);
   if (query.channel_id) {
     const { channel } = await requireReadableChannel(db, actor, query.channel_id);
     if (channel.workspace_id !== workspaceId) throw badRequest('channel is not in this workspace');
@@ -132,6 +132,7 @@ export async function search(
     channelId: query.channel_id,
     dmId: query.direct_conversation_id,
     includeDms: canDms,
+    guestChannelOnly: role === 'guest',
     authorId: query.author_id,
     threadRootId: query.thread_root_id,
     after,

@@ -12,7 +12,13 @@ import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { DomainError, badRequest, conflict, forbidden, notFound } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
-import { assertScope, requireMember, requireReadableMessage, canReadChannel } from './policies.js';
+import {
+  assertScope,
+  canReadChannel,
+  requireMember,
+  requireReadableMessage,
+  roleMayRead,
+} from './policies.js';
 import * as v from './validate.js';
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
@@ -146,8 +152,8 @@ export async function requireVisibleUpload(
   if (!upload) throw notFound('upload not found');
   if (actor.kind === 'bot' && actor.workspaceId !== upload.workspace_id)
     throw notFound('upload not found');
-  if (!(await tx.workspaces.role(upload.workspace_id, actor.user.id)))
-    throw notFound('upload not found');
+  const role = await tx.workspaces.role(upload.workspace_id, actor.user.id);
+  if (!role) throw notFound('upload not found');
   const messages = await tx.uploads.messagesWith(upload.id);
   if (messages.length === 0) {
     if (upload.owner_id !== actor.user.id) throw notFound('upload not found');
@@ -156,7 +162,12 @@ export async function requireVisibleUpload(
   for (const m of messages) {
     if (m.channel_id) {
       const channel = await tx.channels.byId(m.channel_id);
-      if (channel && (await canReadChannel(tx, actor.user.id, channel))) return upload;
+      if (
+        channel &&
+        roleMayRead(role, channel) &&
+        (await canReadChannel(tx, actor.user.id, channel))
+      )
+        return upload;
     } else if (
       m.direct_conversation_id &&
       (actor.kind === 'human' || actor.scopes.has('dms:read'))

@@ -10,6 +10,8 @@ export interface SearchFilters {
   channelId?: string;
   dmId?: string;
   includeDms: boolean;
+  /** A guest reads only the workspace's `guest` channel (and its DMs). */
+  guestChannelOnly: boolean;
   authorId?: string;
   threadRootId?: string;
   after?: string;
@@ -82,7 +84,8 @@ export class SearchRepo {
           -- Readable channels and DMs are listed once per query (not once per match).
           AND (
             m.channel_id IN (
-              SELECT c.id FROM channels c WHERE c.workspace_id = ${f.workspaceId} AND (
+              SELECT c.id FROM channels c WHERE c.workspace_id = ${f.workspaceId}
+              ${f.guestChannelOnly ? sql`AND c.name = 'guest'` : sql``} AND (
                 c.kind = 'public' OR c.id IN (
                   SELECT cm.channel_id FROM channel_members cm WHERE cm.user_id = ${f.userId})))
             OR (${f.includeDms ? 1 : 0} = 1 AND m.direct_conversation_id IN (
