@@ -436,6 +436,97 @@ describe('websocket', () => {
   });
 });
 
+describe('guests', () => {
+  test('a guest receives nothing of a channel other than guest, nor of a DM, live, replayed or pulled', async () => {
+    const guest = await signIn(srv, 'rt-guest@x.io', 'Guest');
+    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
+    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+      token: owner.token,
+      body: { workspace_id: wid, member_ids: [guest.userId] },
+    });
+    assert.equal(dm.status, 201);
+    const demoted = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${guest.userId}`, {
+      token: owner.token,
+      body: { role: 'guest' },
+    });
+    assert.equal(demoted.status, 200);
+    const handle = 'rt-guest';
+    const named = await api(srv, 'PATCH', '/api/me', { token: guest.token, body: { handle } });
+    assert.equal(named.status, 200);
+    const from = await tail(owner.token);
+    const live = await TestSocket.open(wsUrl(from), bearer(guest.token));
+    const watcher = await TestSocket.open(wsUrl(from), bearer(member.token));
+    await post(owner.token, general, `hello @${handle}`);
+    await api(srv, 'POST', '/api/realtime/ephemeral', {
+      token: owner.token,
+      body: { workspace_id: wid, channel_id: general, type: 'typing.started' },
+    });
+    const inDm = await api(srv, 'POST', `/api/dms/${dm.body.conversation.id}/messages`, {
+      token: owner.token,
+      body: { body: 'just us' },
+    });
+    assert.equal(inDm.status, 201);
+    // A workspace event every member receives, guests included, closes the window.
+    const joiner = await signIn(srv, 'rt-joiner@x.io', 'Joiner');
+    const inv2 = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    await api(srv, 'POST', `/api/invites/${inv2.token}/accept`, { token: joiner.token });
+    const joined = (f: Ev) => f.type === 'member.joined' && f.payload.user_id === joiner.userId;
+    await live.until(() => live.frames.some(joined), 5000, 'member.joined');
+    await watcher.until(() => watcher.frames.some(joined), 5000, 'member.joined');
+    // The member beside the guest did receive the channel's events.
+    assert.ok(watcher.frames.some((f) => f.type === 'message.created' && f.channel_id === general));
+    assert.ok(watcher.frames.some((f) => f.type === 'typing.started'));
+    const leaks = (frames: Ev[]) =>
+      frames.filter(
+        (f) =>
+          f.channel_id !== undefined ||
+          f.type.startsWith('dm.') ||
+          f.type === 'mention.created' ||
+          f.type === 'typing.started' ||
+          (f.type === 'message.created' && f.payload.direct_conversation_id !== undefined),
+      );
+    assert.deepEqual(
+      leaks(live.frames).map((f) => f.type),
+      [],
+      'live',
+    );
+    const replay = await TestSocket.open(wsUrl(from), bearer(guest.token));
+    await replay.until(() => replay.frames.some(joined), 5000, 'replayed member.joined');
+    assert.deepEqual(
+      leaks(replay.frames).map((f) => f.type),
+      [],
+      'replayed',
+    );
+    const pulled = await api<{ events: Ev[] }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${from}`,
+      { token: guest.token },
+    );
+    assert.ok(pulled.body.events.some(joined));
+    assert.deepEqual(
+      leaks(pulled.body.events).map((f) => f.type),
+      [],
+      'pulled',
+    );
+    const mentions = await api<{ mentions: unknown[] }>(
+      srv,
+      'GET',
+      `/api/me/mentions?workspace_id=${wid}`,
+      {
+        token: guest.token,
+      },
+    );
+    assert.deepEqual(mentions.body.mentions, []);
+    for (const s of [live, watcher, replay]) s.close();
+    for (const u of [guest, joiner])
+      await api(srv, 'DELETE', `/api/workspaces/${wid}/members/${u.userId}`, {
+        token: owner.token,
+      });
+  });
+});
+
 describe('pull and ephemeral', () => {
   test('pages carry has_more and tail_cursor; wait long-polls until an event arrives', async () => {
     const start = await tail(member.token);

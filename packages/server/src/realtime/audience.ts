@@ -1,15 +1,16 @@
+import type { Audience } from '../services/context.js';
+import { canReceive, channelAudience, dmAudience } from '../services/policies.js';
 import type { EventRow } from '../store/repos/events.js';
 import type { Repos } from '../store/store.js';
 
-/** Who may receive an event: every member of its workspace, or exactly these users. */
-export type Audience = 'workspace' | ReadonlySet<string>;
-
-export const canReceive = (audience: Audience, userId: string): boolean =>
-  audience === 'workspace' || audience.has(userId);
+/** The users of `recipients` who are also in `audience`. */
+const narrow = (recipients: readonly string[], audience: Audience): Audience =>
+  new Set(recipients.filter((id) => canReceive(audience, id)));
 
 /**
- * Computes the audience of a batch of freshly committed events once, for every socket:
- * recipients for private events, members for private channels and DMs.
+ * Computes the audience of a batch of freshly committed events once, for every socket: the
+ * readers of its channel or DM (services/policies.ts decides who they are), narrowed to the
+ * recipients of a private event.
  */
 export async function audiences(
   db: Repos,
@@ -23,26 +24,21 @@ export async function audiences(
   const dmCache = new Map<string, Audience>();
   for (const row of rows) {
     let audience: Audience = 'workspace';
-    if (row.is_private === 1) {
-      audience = new Set(recipients.get(row.id) ?? []);
-    } else if (row.direct_conversation_id) {
+    if (row.direct_conversation_id) {
       const id = row.direct_conversation_id;
-      audience = dmCache.get(id) ?? new Set(await db.dms.memberIds(id));
+      audience = dmCache.get(id) ?? (await dmAudience(db, id, row.workspace_id));
       dmCache.set(id, audience);
     } else if (row.channel_id) {
       const id = row.channel_id;
       let cached = channelCache.get(id);
       if (!cached) {
         const channel = await db.channels.byId(id);
-        cached = !channel
-          ? new Set<string>()
-          : channel.kind === 'public'
-            ? 'workspace'
-            : new Set(await db.channels.memberIds(id));
+        cached = channel ? await channelAudience(db, channel) : new Set<string>();
         channelCache.set(id, cached);
       }
       audience = cached;
     }
+    if (row.is_private === 1) audience = narrow(recipients.get(row.id) ?? [], audience);
     out.set(row.id, audience);
   }
   return out;

@@ -1,6 +1,6 @@
 import type { Audience, RealtimePort } from '../services/context.js';
 import type { Hub } from './hub.js';
-import type { NodeBus } from './node-bus.js';
+import type { NodeBus, WireAudience } from './node-bus.js';
 
 /**
  * The realtime port services see on a node that shares its database with others: each
@@ -17,11 +17,7 @@ export class ClusterRealtime implements RealtimePort {
         case 'wake':
           return hub.wake();
         case 'ephemeral':
-          return hub.publishEphemeral(
-            msg.workspaceId,
-            msg.frame,
-            msg.audience === 'workspace' ? 'workspace' : new Set(msg.audience),
-          );
+          return hub.publishEphemeral(msg.workspaceId, msg.frame, unwire(msg.audience));
         case 'revoke':
           return hub.revokeCredential(msg.credentialId);
         case 'drop':
@@ -65,5 +61,16 @@ export class ClusterRealtime implements RealtimePort {
   }
 }
 
-const wire = (audience: Audience): 'workspace' | string[] =>
-  audience === 'workspace' ? 'workspace' : [...audience];
+const wire = (audience: Audience): WireAudience =>
+  audience === 'workspace'
+    ? 'workspace'
+    : 'except' in audience
+      ? { except: [...audience.except] }
+      : [...audience];
+
+const unwire = (audience: WireAudience): Audience =>
+  audience === 'workspace'
+    ? 'workspace'
+    : Array.isArray(audience)
+      ? new Set(audience)
+      : { except: new Set(audience.except) };

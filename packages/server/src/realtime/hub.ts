@@ -1,6 +1,7 @@
 import type { Audience, RealtimePort } from '../services/context.js';
 import type { Store } from '../store/store.js';
-import { audiences, canReceive } from './audience.js';
+import { canReceive } from '../services/policies.js';
+import { audiences } from './audience.js';
 import { frameFromRow } from './frames.js';
 import { newEphemeralId } from '../lib/ids.js';
 

@@ -4,14 +4,16 @@
  * the same events if a message is lost). Ephemeral frames, credential revocations and
  * removals from a workspace exist nowhere else, so they travel whole.
  */
+export type WireAudience = 'workspace' | { except: string[] } | string[];
+
 export type BusMessage =
   | { kind: 'wake' }
   | {
       kind: 'ephemeral';
       workspaceId: string;
       frame: string;
-      /** 'workspace', or the user ids that may receive it. */
-      audience: 'workspace' | string[];
+      /** 'workspace', every member but `except`, or the user ids that may receive it. */
+      audience: WireAudience;
     }
   | { kind: 'revoke'; credentialId: string }
   | { kind: 'drop'; workspaceId: string; userId: string };

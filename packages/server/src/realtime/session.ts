@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Store } from '../store/store.js';
-import { canReceive } from './audience.js';
+import { canReceive } from '../services/policies.js';
 import { frameFromRow } from './frames.js';
 import type { Hub, LiveEvent, Subscriber } from './hub.js';
 

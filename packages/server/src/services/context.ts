@@ -4,8 +4,11 @@ import type { OutboundPolicy } from '../lib/outbound.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 
-/** Who may receive an event: every member of its workspace, or exactly these users. */
-export type Audience = 'workspace' | ReadonlySet<string>;
+/**
+ * Who may receive an event: every member of its workspace, every member but these (the
+ * guests, for a public channel they may not read), or exactly these users.
+ */
+export type Audience = 'workspace' | { readonly except: ReadonlySet<string> } | ReadonlySet<string>;
 
 /** What services may ask of the realtime layer (implemented by realtime/hub.ts). */
 export interface RealtimePort {

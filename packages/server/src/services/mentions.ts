@@ -7,7 +7,7 @@ import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest } from './errors.js';
-import { assertScope, canReadChannel } from './policies.js';
+import { assertScope, canReadChannel, canReceive, channelAudience } from './policies.js';
 import { presentMessages } from './present.js';
 
 export interface ParsedMentions {
@@ -39,8 +39,11 @@ export function parseMentions(body: string): ParsedMentions {
 
 /** Everyone who can read a channel right now (workspace members; members only if private). */
 async function channelReaders(tx: Repos, channel: ChannelRow): Promise<string[]> {
-  if (channel.kind === 'private') return tx.channels.memberIds(channel.id);
-  return tx.workspaces.memberIds(channel.workspace_id);
+  const audience = await channelAudience(tx, channel);
+  if (audience instanceof Set) return [...audience];
+  return (await tx.workspaces.memberIds(channel.workspace_id)).filter((id) =>
+    canReceive(audience, id),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ChannelRow } from '../store/repos/channels.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Actor } from './actor.js';
+import type { Audience } from './context.js';
 import { conflict, forbidden, missingScope, notFound } from './errors.js';
 
 /** Who may do what: the only place authorisation rules live. */
@@ -37,19 +38,57 @@ export async function requireMember(db: Repos, actor: Actor, workspaceId: string
   return role;
 }
 
-/** Whether a member may read a channel: public to members, private to channel members. */
+/** Guests read only the workspace's `guest` channel, whatever else they are a member of. */
+export function roleMayRead(role: Role, channel: ChannelRow): boolean {
+  return role !== 'guest' || channel.name === 'guest';
+}
+
+/** Whether a workspace member with `role` may read a channel: the guest rule, then its kind. */
+async function roleMayReadChannel(
+  db: Repos,
+  userId: string,
+  role: Role,
+  channel: ChannelRow,
+): Promise<boolean> {
+  if (!roleMayRead(role, channel)) return false;
+  if (channel.kind === 'public') return true;
+  return db.channels.isMember(channel.id, userId);
+}
+
+/** Whether a user may read a channel: a member of its workspace the channel is open to. */
 export async function canReadChannel(
   db: Repos,
   userId: string,
   channel: ChannelRow,
 ): Promise<boolean> {
-  if (channel.kind === 'public') return true;
-  return db.channels.isMember(channel.id, userId);
+  const role = await db.workspaces.role(channel.workspace_id, userId);
+  return role !== undefined && roleMayReadChannel(db, userId, role, channel);
 }
 
-/** Guests read only the workspace's `guest` channel, whatever else they are a member of. */
-export function roleMayRead(role: Role, channel: ChannelRow): boolean {
-  return role !== 'guest' || channel.name === 'guest';
+export function canReceive(audience: Audience, userId: string): boolean {
+  if (audience === 'workspace') return true;
+  return 'except' in audience ? !audience.except.has(userId) : audience.has(userId);
+}
+
+/** Who may receive what happens in a channel: the same people who may read it. */
+export async function channelAudience(db: Repos, channel: ChannelRow): Promise<Audience> {
+  const guests = channel.name === 'guest' ? [] : await db.workspaces.guestIds(channel.workspace_id);
+  if (channel.kind === 'public')
+    return guests.length === 0 ? 'workspace' : { except: new Set(guests) };
+  const members = new Set(await db.channels.memberIds(channel.id));
+  for (const g of guests) members.delete(g);
+  return members;
+}
+
+/** Who may receive what happens in a DM: its members, guests excepted (they have no DMs). */
+export async function dmAudience(
+  db: Repos,
+  conversationId: string,
+  workspaceId: string,
+): Promise<Audience> {
+  const members = new Set(await db.dms.memberIds(conversationId));
+  for (const g of await db.workspaces.guestIds(workspaceId)) members.delete(g);
+  return members;
 }
 
 /**
@@ -66,8 +105,8 @@ export async function requireReadableChannel(
   assertBotWorkspace(actor, channel.workspace_id);
   const role = await db.workspaces.role(channel.workspace_id, actor.user.id);
   if (!role) throw notFound('channel not found');
-  if (!roleMayRead(role, channel)) throw notFound('channel not found');
-  if (!(await canReadChannel(db, actor.user.id, channel))) throw notFound('channel not found');
+  if (!(await roleMayReadChannel(db, actor.user.id, role, channel)))
+    throw notFound('channel not found');
   return { channel, role };
 }
 
@@ -103,8 +142,20 @@ export async function requireReadableMessage(
   assertBotWorkspace(actor, message.workspace_id);
   assertScope(actor, 'dms:read');
   const dm = message.direct_conversation_id;
-  if (!dm || !(await db.dms.isMember(dm, actor.user.id))) throw notFound('message not found');
+  if (!dm || !(await canReadDm(db, actor.user.id, message.workspace_id, dm)))
+    throw notFound('message not found');
   return { message };
+}
+
+/** Whether a user may read a DM: a member of it who is not a guest of its workspace. */
+export async function canReadDm(
+  db: Repos,
+  userId: string,
+  workspaceId: string,
+  conversationId: string,
+): Promise<boolean> {
+  if ((await db.workspaces.role(workspaceId, userId)) === 'guest') return false;
+  return db.dms.isMember(conversationId, userId);
 }
 
 /** Workspace owners and moderators manage bots and integrations; bot tokens never do. */

@@ -11,7 +11,14 @@ import { eventFromRow } from '../store/repos/events.js';
 import type { Actor } from './actor.js';
 import type { Audience, RealtimePort, ServiceDeps } from './context.js';
 import { DomainError, badRequest, forbidden } from './errors.js';
-import { assertScope, requireMember, requireReadableChannel } from './policies.js';
+import {
+  assertScope,
+  canReadDm,
+  channelAudience,
+  dmAudience,
+  requireMember,
+  requireReadableChannel,
+} from './policies.js';
 
 export const MAX_PULL_WAIT_S = 30;
 export const MAX_EPHEMERAL_PAYLOAD_BYTES = 8 * 1024;
@@ -119,16 +126,16 @@ export async function publishEphemeral(
     const { channel } = await requireReadableChannel(db, actor, channelId);
     if (channel.workspace_id !== workspaceId) throw forbidden('channel is not in this workspace');
     payload.channel_id = channelId;
-    if (channel.kind === 'private') audience = new Set(await db.channels.memberIds(channel.id));
+    audience = await channelAudience(db, channel);
   } else if (dmId) {
     assertScope(actor, 'dms:write');
-    const members = await db.dms.memberIds(dmId);
-    if (!members.includes(actor.user.id)) throw forbidden('not a member of this conversation');
+    if (!(await canReadDm(db, actor.user.id, workspaceId, dmId)))
+      throw forbidden('not a member of this conversation');
     // Its members would otherwise see it among another workspace's events.
     if ((await db.dms.byId(dmId))?.workspace_id !== workspaceId)
       throw forbidden('conversation is not in this workspace');
     payload.direct_conversation_id = dmId;
-    audience = new Set(members);
+    audience = await dmAudience(db, dmId, workspaceId);
   }
   const event: Event = {
     id: newEphemeralId(),

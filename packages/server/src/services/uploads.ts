@@ -17,7 +17,7 @@ import {
   canReadChannel,
   requireMember,
   requireReadableMessage,
-  roleMayRead,
+  canReadDm,
 } from './policies.js';
 import * as v from './validate.js';
 
@@ -162,17 +162,13 @@ export async function requireVisibleUpload(
   for (const m of messages) {
     if (m.channel_id) {
       const channel = await tx.channels.byId(m.channel_id);
-      if (
-        channel &&
-        roleMayRead(role, channel) &&
-        (await canReadChannel(tx, actor.user.id, channel))
-      )
-        return upload;
+      if (channel && (await canReadChannel(tx, actor.user.id, channel))) return upload;
     } else if (
       m.direct_conversation_id &&
       (actor.kind === 'human' || actor.scopes.has('dms:read'))
     ) {
-      if (await tx.dms.isMember(m.direct_conversation_id, actor.user.id)) return upload;
+      if (await canReadDm(tx, actor.user.id, upload.workspace_id, m.direct_conversation_id))
+        return upload;
     }
   }
   throw notFound('upload not found');

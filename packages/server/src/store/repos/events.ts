@@ -137,7 +137,18 @@ export class EventsRepo {
     return row?.cursor ?? '';
   }
 
+  /**
+   * The events `userId` may read, by the rules of services/policies.ts: a guest reads only
+   * the `guest` channel and no DM. The guest check names no column of `e`, so both
+   * dialects evaluate it once per query, not per row.
+   */
   private visible(workspaceId: string, userId: string) {
+    const guest = this.db
+      .selectFrom('workspace_members as g')
+      .select('g.user_id')
+      .where('g.workspace_id', '=', workspaceId)
+      .where('g.user_id', '=', userId)
+      .where('g.role', '=', 'guest');
     return this.db
       .selectFrom('events as e')
       .selectAll('e')
@@ -162,28 +173,34 @@ export class EventsRepo {
                 .select('c.id')
                 .whereRef('c.id', '=', 'e.channel_id')
                 .where((c) =>
-                  c.or([
-                    c('c.kind', '=', 'public'),
-                    c.exists(
-                      c
-                        .selectFrom('channel_members as cm')
-                        .select('cm.user_id')
-                        .whereRef('cm.channel_id', '=', 'c.id')
-                        .where('cm.user_id', '=', userId),
-                    ),
+                  c.and([
+                    c.or([
+                      c('c.kind', '=', 'public'),
+                      c.exists(
+                        c
+                          .selectFrom('channel_members as cm')
+                          .select('cm.user_id')
+                          .whereRef('cm.channel_id', '=', 'c.id')
+                          .where('cm.user_id', '=', userId),
+                      ),
+                    ]),
+                    c.or([c('c.name', '=', 'guest'), c.not(c.exists(guest))]),
                   ]),
                 ),
             ),
           ]),
           eb.or([
             eb('e.direct_conversation_id', 'is', null),
-            eb.exists(
-              eb
-                .selectFrom('direct_conversation_members as d')
-                .select('d.user_id')
-                .whereRef('d.conversation_id', '=', 'e.direct_conversation_id')
-                .where('d.user_id', '=', userId),
-            ),
+            eb.and([
+              eb.not(eb.exists(guest)),
+              eb.exists(
+                eb
+                  .selectFrom('direct_conversation_members as d')
+                  .select('d.user_id')
+                  .whereRef('d.conversation_id', '=', 'e.direct_conversation_id')
+                  .where('d.user_id', '=', userId),
+              ),
+            ]),
           ]),
         ]),
       );

@@ -153,6 +153,17 @@ export class WorkspacesRepo {
     return rows.map((r) => r.user_id);
   }
 
+  /** The workspace's guests: the members who read only its `guest` channel. */
+  async guestIds(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('workspace_members')
+      .select('user_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('role', '=', 'guest')
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
   async setRole(workspaceId: string, userId: string, role: Role): Promise<void> {
     await this.db
       .updateTable('workspace_members')
