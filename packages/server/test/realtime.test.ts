@@ -467,6 +467,15 @@ describe('guests', () => {
       body: { body: 'just us' },
     });
     assert.equal(inDm.status, 201);
+    const toDm = await api(srv, 'POST', '/api/realtime/ephemeral', {
+      token: guest.token,
+      body: {
+        workspace_id: wid,
+        direct_conversation_id: dm.body.conversation.id,
+        type: 'typing.started',
+      },
+    });
+    assert.equal(toDm.status, 403, 'a guest sends nothing into a DM');
     // A workspace event every member receives, guests included, closes the window.
     const joiner = await signIn(srv, 'rt-joiner@x.io', 'Joiner');
     const inv2 = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });

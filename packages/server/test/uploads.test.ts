@@ -197,7 +197,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
   );
 });
 
-test('a guest cannot download what is attached in a channel other than the guest channel', async () => {
+test('a guest cannot download or read what is attached in a DM or a channel other than the guest channel', async () => {
   const guest = await signIn(srv, 'guest@x.io', 'G');
   const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
@@ -207,14 +207,35 @@ test('a guest cannot download what is attached in a channel other than the guest
     body: { body: 'for the team', upload_id: png.id },
   });
   assert.equal(sent.status, 201);
+  const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    token: a.token,
+    body: { workspace_id: wid, member_ids: [guest.userId] },
+  });
+  assert.equal(dm.status, 201);
+  const secret = (await upload(a.token, PNG, 'just-us.png', 'image/png')).body.upload;
+  const inDm = await api<{ message: { id: string } }>(
+    srv,
+    'POST',
+    `/api/dms/${dm.body.conversation.id}/messages`,
+    { token: a.token, body: { body: 'just us', upload_id: secret.id } },
+  );
+  assert.equal(inDm.status, 201);
+  const readDmMessage = (token: string) =>
+    api(srv, 'GET', `/api/messages/${inDm.body.message.id}`, { token });
   assert.equal((await download(guest.token, png.id)).status, 200, 'a member downloads it');
+  assert.equal((await download(guest.token, secret.id)).status, 200, 'a DM member downloads it');
+  assert.equal((await readDmMessage(guest.token)).status, 200, 'a DM member reads it');
   const made = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${guest.userId}`, {
     token: a.token,
     body: { role: 'guest' },
   });
   assert.equal(made.status, 200);
   assert.equal((await download(guest.token, png.id)).status, 404);
+  assert.equal((await download(guest.token, secret.id)).status, 404);
+  assert.equal((await readDmMessage(guest.token)).status, 404);
   assert.equal((await download(b.token, png.id)).status, 200);
+  assert.equal((await download(a.token, secret.id)).status, 200);
+  assert.equal((await readDmMessage(a.token)).status, 200);
 });
 
 test('orphaned uploads are swept after the grace period', async () => {

@@ -44,7 +44,7 @@ export function roleMayRead(role: Role, channel: ChannelRow): boolean {
 }
 
 /** Whether a workspace member with `role` may read a channel: the guest rule, then its kind. */
-async function roleMayReadChannel(
+export async function roleMayReadChannel(
   db: Repos,
   userId: string,
   role: Role,
@@ -70,9 +70,17 @@ export function canReceive(audience: Audience, userId: string): boolean {
   return 'except' in audience ? !audience.except.has(userId) : audience.has(userId);
 }
 
-/** Who may receive what happens in a channel: the same people who may read it. */
-export async function channelAudience(db: Repos, channel: ChannelRow): Promise<Audience> {
-  const guests = channel.name === 'guest' ? [] : await db.workspaces.guestIds(channel.workspace_id);
+/**
+ * Who may receive what happens in a channel: the same people who may read it. A caller that
+ * computes many audiences passes the workspace's `guests` it already holds.
+ */
+export async function channelAudience(
+  db: Repos,
+  channel: ChannelRow,
+  guests?: readonly string[],
+): Promise<Audience> {
+  if (channel.name === 'guest') guests = [];
+  guests ??= await db.workspaces.guestIds(channel.workspace_id);
   if (channel.kind === 'public')
     return guests.length === 0 ? 'workspace' : { except: new Set(guests) };
   const members = new Set(await db.channels.memberIds(channel.id));
@@ -85,9 +93,10 @@ export async function dmAudience(
   db: Repos,
   conversationId: string,
   workspaceId: string,
+  guests?: readonly string[],
 ): Promise<Audience> {
   const members = new Set(await db.dms.memberIds(conversationId));
-  for (const g of await db.workspaces.guestIds(workspaceId)) members.delete(g);
+  for (const g of guests ?? (await db.workspaces.guestIds(workspaceId))) members.delete(g);
   return members;
 }
 
@@ -154,8 +163,18 @@ export async function canReadDm(
   workspaceId: string,
   conversationId: string,
 ): Promise<boolean> {
-  if ((await db.workspaces.role(workspaceId, userId)) === 'guest') return false;
-  return db.dms.isMember(conversationId, userId);
+  const role = await db.workspaces.role(workspaceId, userId);
+  return role !== undefined && roleMayReadDm(db, userId, role, conversationId);
+}
+
+/** Whether a workspace member with `role` may read one of its DMs. */
+export async function roleMayReadDm(
+  db: Repos,
+  userId: string,
+  role: Role,
+  conversationId: string,
+): Promise<boolean> {
+  return role !== 'guest' && db.dms.isMember(conversationId, userId);
 }
 
 /** Workspace owners and moderators manage bots and integrations; bot tokens never do. */

@@ -13,7 +13,7 @@ import type { Audience, RealtimePort, ServiceDeps } from './context.js';
 import { DomainError, badRequest, forbidden } from './errors.js';
 import {
   assertScope,
-  canReadDm,
+  canReceive,
   channelAudience,
   dmAudience,
   requireMember,
@@ -129,13 +129,12 @@ export async function publishEphemeral(
     audience = await channelAudience(db, channel);
   } else if (dmId) {
     assertScope(actor, 'dms:write');
-    if (!(await canReadDm(db, actor.user.id, workspaceId, dmId)))
-      throw forbidden('not a member of this conversation');
+    audience = await dmAudience(db, dmId, workspaceId);
+    if (!canReceive(audience, actor.user.id)) throw forbidden('not a member of this conversation');
     // Its members would otherwise see it among another workspace's events.
     if ((await db.dms.byId(dmId))?.workspace_id !== workspaceId)
       throw forbidden('conversation is not in this workspace');
     payload.direct_conversation_id = dmId;
-    audience = await dmAudience(db, dmId, workspaceId);
   }
   const event: Event = {
     id: newEphemeralId(),

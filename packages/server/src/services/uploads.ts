@@ -14,10 +14,10 @@ import { DomainError, badRequest, conflict, forbidden, notFound } from './errors
 import { messageEventScope, messageRef } from './message-scope.js';
 import {
   assertScope,
-  canReadChannel,
   requireMember,
   requireReadableMessage,
-  canReadDm,
+  roleMayReadChannel,
+  roleMayReadDm,
 } from './policies.js';
 import * as v from './validate.js';
 
@@ -159,16 +159,16 @@ export async function requireVisibleUpload(
     if (upload.owner_id !== actor.user.id) throw notFound('upload not found');
     return upload;
   }
+  // Messages attach only uploads of their own workspace, so `role` holds for each of them.
   for (const m of messages) {
     if (m.channel_id) {
       const channel = await tx.channels.byId(m.channel_id);
-      if (channel && (await canReadChannel(tx, actor.user.id, channel))) return upload;
+      if (channel && (await roleMayReadChannel(tx, actor.user.id, role, channel))) return upload;
     } else if (
       m.direct_conversation_id &&
       (actor.kind === 'human' || actor.scopes.has('dms:read'))
     ) {
-      if (await canReadDm(tx, actor.user.id, upload.workspace_id, m.direct_conversation_id))
-        return upload;
+      if (await roleMayReadDm(tx, actor.user.id, role, m.direct_conversation_id)) return upload;
     }
   }
   throw notFound('upload not found');

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { channelOpenTo } from '../channel-access.js';
 import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
 import { prepared } from '../prepared.js';
@@ -92,18 +93,7 @@ export class ChannelsRepo {
         ),
       )
       .where('c.workspace_id', '=', workspaceId)
-      .where((eb) =>
-        eb.or([
-          eb('c.kind', '=', 'public'),
-          eb.exists(
-            eb
-              .selectFrom('channel_members as cm')
-              .select('cm.user_id')
-              .whereRef('cm.channel_id', '=', 'c.id')
-              .where('cm.user_id', '=', userId),
-          ),
-        ]),
-      )
+      .where((eb) => channelOpenTo(eb, userId))
       .orderBy('c.name')
       .execute();
   }

@@ -2,6 +2,7 @@ import type { Event } from '@clickclack/protocol';
 import type { Selectable } from 'kysely';
 import { nowIso } from '../../lib/clock.js';
 import { newId, newUlid } from '../../lib/ids.js';
+import { channelOpenTo } from '../channel-access.js';
 import { fenceCursor } from '../cursor.js';
 import type { Executor } from '../executor.js';
 import { type Columns, placeholderRow, prepared } from '../prepared.js';
@@ -174,16 +175,7 @@ export class EventsRepo {
                 .whereRef('c.id', '=', 'e.channel_id')
                 .where((c) =>
                   c.and([
-                    c.or([
-                      c('c.kind', '=', 'public'),
-                      c.exists(
-                        c
-                          .selectFrom('channel_members as cm')
-                          .select('cm.user_id')
-                          .whereRef('cm.channel_id', '=', 'c.id')
-                          .where('cm.user_id', '=', userId),
-                      ),
-                    ]),
+                    channelOpenTo(c, userId),
                     c.or([c('c.name', '=', 'guest'), c.not(c.exists(guest))]),
                   ]),
                 ),
