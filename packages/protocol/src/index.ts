@@ -16,6 +16,7 @@ export * from './api/realtime.js';
 export * from './api/messaging.js';
 export * from './api/conversations.js';
 export * from './api/channel-admin.js';
+export * from './api/moderation.js';
 export * from './api/search.js';
 export * from './api/uploads.js';
 export * from './api/bots.js';

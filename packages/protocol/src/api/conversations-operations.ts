@@ -1,4 +1,5 @@
 import * as A from './channel-admin.js';
+import * as M from './moderation.js';
 import { ChannelParams } from './channels.js';
 import * as D from './conversations.js';
 import { WorkspaceParams } from './workspaces.js';
@@ -164,6 +165,23 @@ export const CONVERSATION_OPERATIONS = {
     auth: true,
     params: A.WorkspaceMemberParams,
     responses: ok(200, A.RemoveMemberResponse),
+  },
+  moderationRoster: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/moderation/members',
+    summary: 'Every member with their role, block and timeout (owners and moderators)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, M.ModerationRosterResponse),
+  },
+  moderateMember: {
+    method: 'PATCH',
+    path: '/api/workspaces/:workspace_id/moderation/members/:user_id',
+    summary: "Change a member's role, block, timeout or moderation note",
+    auth: true,
+    params: A.WorkspaceMemberParams,
+    body: M.ModerateMemberBody,
+    responses: ok(200, M.ModerateMemberResponse),
   },
   createInvite: {
     method: 'POST',

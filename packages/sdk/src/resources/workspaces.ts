@@ -7,6 +7,10 @@ import type {
   MemberEventResponse,
   MemberListQuery,
   MemberListResponse,
+  MemberModeration,
+  ModerateMemberBody,
+  ModerateMemberResponse,
+  ModerationRosterResponse,
   PresenceResponse,
   RemoveMemberResponse,
   Workspace,
@@ -62,6 +66,29 @@ export class WorkspacesResource {
     return this.http.request(
       'DELETE',
       `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
+    );
+  }
+
+  /** Every member with their moderation state (owners and moderators only). */
+  async moderationRoster(workspaceId: string): Promise<MemberModeration[]> {
+    return (
+      await this.http.request<ModerationRosterResponse>(
+        'GET',
+        `/api/workspaces/${seg(workspaceId)}/moderation/members`,
+      )
+    ).members;
+  }
+
+  /** Blocks, times out, notes or re-roles a member; omitted fields stay as they are. */
+  moderateMember(
+    workspaceId: string,
+    userId: string,
+    input: ModerateMemberBody,
+  ): Promise<ModerateMemberResponse> {
+    return this.http.request(
+      'PATCH',
+      `/api/workspaces/${seg(workspaceId)}/moderation/members/${seg(userId)}`,
+      { body: input },
     );
   }
 

@@ -13,7 +13,12 @@ import type { Actor } from './actor.js';
 import { CHANNEL_NAME_TAKEN } from './channels.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
-import { assertScope, requireMember, requireReadableChannel } from './policies.js';
+import {
+  assertScope,
+  assertUnrestricted,
+  requireMember,
+  requireReadableChannel,
+} from './policies.js';
 import { presentChannel, presentUser } from './present.js';
 import { slugify } from './validate.js';
 
@@ -29,6 +34,7 @@ const limited = (v: string | undefined, max: number, field: string): string | un
 /** Managers, the channel's creator, and bots with channels:write may change a channel. */
 async function assertCanManage(tx: Repos, actor: Actor, channel: ChannelRow): Promise<void> {
   assertScope(actor, 'channels:write');
+  await assertUnrestricted(tx, channel.workspace_id, actor.user.id);
   if (actor.kind === 'bot') return;
   const role = await tx.workspaces.role(channel.workspace_id, actor.user.id);
   if (role === 'owner' || role === 'moderator' || channel.created_by === actor.user.id) return;
@@ -201,6 +207,7 @@ export async function addChannelMember(
     if (channel.kind === 'private' && !(await tx.channels.isMember(channel.id, actor.user.id))) {
       throw forbidden('only members can add people to a private channel');
     }
+    await assertUnrestricted(tx, channel.workspace_id, actor.user.id);
     if (!(await tx.workspaces.role(channel.workspace_id, userId)))
       throw badRequest('user is not a member of this workspace');
     if (await tx.channels.isMember(channel.id, userId)) return { channel };

@@ -7,6 +7,7 @@ import { badRequest, conflict } from './errors.js';
 import {
   assertCanCreateChannel,
   assertScope,
+  assertUnrestricted,
   requireMember,
   requireReadableChannel,
 } from './policies.js';
@@ -86,6 +87,7 @@ export async function createChannel(
   } as const;
   const res = await deps.store.write(async (tx) => {
     assertCanCreateChannel(await requireMember(tx, actor, workspaceId));
+    await assertUnrestricted(tx, workspaceId, actor.user.id);
     if (await tx.channels.byName(workspaceId, name)) throw conflict(CHANNEL_NAME_TAKEN);
     await tx.channels.insert(row);
     // The creator is a member of every channel they make; for private ones that is the ACL.

@@ -20,7 +20,12 @@ import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
 import { postRootMessage } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
-import { assertDmHasRecipient, assertScope, requireMember } from './policies.js';
+import {
+  assertDmHasRecipient,
+  assertScope,
+  assertUnrestricted,
+  requireMember,
+} from './policies.js';
 import { presentMessages, presentUser } from './present.js';
 
 /** 1:1 conversations are unique per workspace: the key of the sorted, length-prefixed pair. */
@@ -94,6 +99,7 @@ export async function createDm(
   const res = await deps.store.write(async (tx) => {
     const role = await requireMember(tx, actor, workspaceId);
     if (role === 'guest') throw forbidden('moderation restriction');
+    await assertUnrestricted(tx, workspaceId, actor.user.id);
     for (const id of ids) {
       const r = await tx.workspaces.role(workspaceId, id);
       if (!r) throw badRequest(`user ${id} is not a member of this workspace`);

@@ -12,12 +12,11 @@ import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
-import { requireManager } from './policies.js';
+import { RANK, requireManager } from './policies.js';
 import { presentUser } from './present.js';
 import { normalizeHandle } from './validate.js';
 import { createInvite } from './workspaces.js';
 
-const RANK: Record<Role, number> = { owner: 5, bot: 4, moderator: 3, member: 2, guest: 1 };
 const ASSIGNABLE = new Set<WorkspaceRole>(['moderator', 'member', 'guest']);
 
 async function findUser(tx: Repos, body: AddMemberBody): Promise<UserRow> {

@@ -9,7 +9,7 @@ import type { Repos } from '../store/store.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, forbidden } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
-import { assertScope, requireReadableMessage } from './policies.js';
+import { assertScope, assertUnrestricted, requireReadableMessage } from './policies.js';
 import { presentOne } from './present.js';
 import * as v from './validate.js';
 
@@ -38,6 +38,7 @@ export async function updateMessage(
     const { message } = await requireReadableMessage(tx, actor, messageId);
     if (message.direct_conversation_id) assertScope(actor, 'dms:write');
     if (message.author_id !== actor.user.id) throw forbidden('only the author can edit a message');
+    await assertUnrestricted(tx, message.workspace_id, actor.user.id);
     if (message.deleted_at) throw badRequest('deleted messages cannot be edited');
     const edited: MessageRow = { ...message, body: text, edited_at: nowIso() };
     await tx.messages.update(message.id, { body: edited.body, edited_at: edited.edited_at });
@@ -69,6 +70,7 @@ export async function deleteMessage(
   const res = await deps.store.write(async (tx) => {
     const { message, channel } = await requireReadableMessage(tx, actor, messageId);
     if (message.direct_conversation_id) assertScope(actor, 'dms:write');
+    await assertUnrestricted(tx, message.workspace_id, actor.user.id);
     if (message.author_id !== actor.user.id) {
       const role = await tx.workspaces.role(message.workspace_id, actor.user.id);
       const moderates = channel !== undefined && (role === 'owner' || role === 'moderator');

@@ -17,6 +17,7 @@ import { loadWindow, parseCursor } from './paging.js';
 import {
   assertCanPost,
   assertScope,
+  assertUnrestricted,
   requireMember,
   requireReadableChannel,
   requireReadableMessage,
@@ -187,6 +188,7 @@ export async function postRootMessage(
         return { message: prev, event: undefined, extra: [], users: [], attachments: [] };
       }
     }
+    await assertUnrestricted(tx, target.workspaceId, actor.user.id);
     await target.assertCanPost();
     const quote = await resolveQuote(
       tx,

@@ -3,7 +3,12 @@ import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
-import { assertCanPost, assertScope, requireReadableChannel } from './policies.js';
+import {
+  assertCanPost,
+  assertScope,
+  assertUnrestricted,
+  requireReadableChannel,
+} from './policies.js';
 import { presentMessages } from './present.js';
 
 export const MAX_PINS = 100;
@@ -40,6 +45,7 @@ export async function pinMessage(
   if (messageId === '') throw badRequest('message_id is required');
   const res = await deps.store.write(async (tx) => {
     const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
+    await assertUnrestricted(tx, channel.workspace_id, ctx.actor.user.id);
     assertCanPost(channel);
     const message = await tx.messages.byId(messageId);
     if (!message || message.channel_id !== channel.id)
@@ -82,6 +88,7 @@ export async function unpinMessage(
   assertScope(ctx.actor, 'messages:write');
   const res = await deps.store.write(async (tx) => {
     const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
+    await assertUnrestricted(tx, channel.workspace_id, ctx.actor.user.id);
     const message = await tx.messages.byId(messageId);
     if (!message || message.channel_id !== channel.id)
       throw badRequest('message is not in this channel');

@@ -2,6 +2,7 @@ import type { Scope } from '@clickclack/protocol';
 import type { Repos } from '../store/store.js';
 import type { ChannelRow } from '../store/repos/channels.js';
 import type { MessageRow } from '../store/repos/messages.js';
+import type { Restriction } from '../store/repos/moderation.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Actor } from './actor.js';
 import type { Audience } from './context.js';
@@ -37,6 +38,15 @@ export async function requireMember(db: Repos, actor: Actor, workspaceId: string
   }
   return role;
 }
+
+/** A member acts on others only if they rank higher, and hands out only lower roles. */
+export const RANK: Readonly<Record<Role, number>> = {
+  owner: 5,
+  bot: 4,
+  moderator: 3,
+  member: 2,
+  guest: 1,
+};
 
 /** Guests read only the workspace's `guest` channel, whatever else they are a member of. */
 export function roleMayRead(role: Role, channel: ChannelRow): boolean {
@@ -119,6 +129,25 @@ export async function requireReadableChannel(
   return { channel, role };
 }
 
+/** Why a moderation state stops its member writing at `now`, if it does. */
+export function restrictionOf(r: Restriction | undefined, now = Date.now()): string | undefined {
+  if (!r) return undefined;
+  if (r.blocked_at) return 'member is blocked';
+  if (r.timeout_until && Date.parse(r.timeout_until) > now)
+    return `member is timed out until ${r.timeout_until}`;
+  return undefined;
+}
+
+/** Blocked and timed-out members keep reading but write nothing (spec model-and-auth.md §5.7). */
+export async function assertUnrestricted(
+  db: Repos,
+  workspaceId: string,
+  userId: string,
+): Promise<void> {
+  const why = restrictionOf(await db.moderation.restriction(workspaceId, userId));
+  if (why) throw forbidden(`moderation restriction: ${why}`);
+}
+
 export function assertCanPost(channel: ChannelRow): void {
   if (channel.archived_at) throw forbidden('channel is archived');
 }
@@ -188,6 +217,7 @@ export async function requireManager(
   const role = await requireMember(db, actor, workspaceId);
   if (role !== 'owner' && role !== 'moderator')
     throw forbidden('workspace manager permission required');
+  await assertUnrestricted(db, workspaceId, actor.user.id);
   return role;
 }
 

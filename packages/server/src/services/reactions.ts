@@ -7,7 +7,7 @@ import { nowIso } from '../lib/clock.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
-import { assertScope, requireReadableMessage } from './policies.js';
+import { assertScope, assertUnrestricted, requireReadableMessage } from './policies.js';
 import { reactionSummaries } from './present.js';
 
 const SHORTCODE = /^:?[a-z0-9_+-]{1,64}:?$/;
@@ -42,6 +42,7 @@ async function react(
   const res = await deps.store.write(async (tx) => {
     const { message } = await requireReadableMessage(tx, actor, messageId);
     if (message.direct_conversation_id) assertScope(actor, 'dms:write');
+    await assertUnrestricted(tx, message.workspace_id, actor.user.id);
     if (add && message.deleted_at) throw badRequest('deleted messages cannot be reacted to');
     const changed = add
       ? await tx.messaging.addReaction(message.id, actor.user.id, emoji, nowIso())

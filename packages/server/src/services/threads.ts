@@ -18,6 +18,7 @@ import {
   assertCanPost,
   assertDmHasRecipient,
   assertScope,
+  assertUnrestricted,
   requireReadableMessage,
 } from './policies.js';
 import { presentMessages, presentOne, presentThreadState, presentWritten } from './present.js';
@@ -119,6 +120,7 @@ export async function createReply(
         };
       }
     }
+    await assertUnrestricted(tx, root.workspace_id, actor.user.id);
     if (channel) assertCanPost(channel);
     const quote = await resolveQuote(tx, quotedId, (m) => m.thread_root_id === root.id);
     const users = await writtenAuthors(tx, actor.user, quote);

@@ -14,6 +14,7 @@ import { DomainError, badRequest, conflict, forbidden, notFound } from './errors
 import { messageEventScope, messageRef } from './message-scope.js';
 import {
   assertScope,
+  assertUnrestricted,
   requireMember,
   requireReadableMessage,
   roleMayReadChannel,
@@ -99,6 +100,7 @@ export async function createUpload(
   assertScope(actor, 'uploads:write');
   const db = deps.store.read;
   await requireMember(db, actor, input.workspaceId);
+  await assertUnrestricted(db, input.workspaceId, actor.user.id);
   const nonce = v.nonce(input.nonce);
   if (nonce) {
     const prev = await db.uploads.byNonce(actor.user.id, nonce);
@@ -243,6 +245,7 @@ export async function attachUpload(
     if (message.direct_conversation_id) assertScope(ctx.actor, 'dms:write');
     if (message.author_id !== ctx.actor.user.id)
       throw forbidden('message attachments can only be changed by the message author');
+    await assertUnrestricted(tx, message.workspace_id, ctx.actor.user.id);
     if (message.deleted_at) throw badRequest('deleted messages cannot get attachments');
     if (!(await linkUpload(tx, ctx.actor, message.workspace_id, message.id, uploadId.trim())))
       return undefined;

@@ -34,6 +34,15 @@ export interface WorkspaceMembersTable {
   role: 'owner' | 'moderator' | 'member' | 'bot' | 'guest';
   created_at: string;
 }
+export interface WorkspaceMemberModerationTable {
+  workspace_id: string;
+  user_id: string;
+  timeout_until: string | null;
+  blocked_at: string | null;
+  moderation_note: string;
+  moderation_by: string | null;
+  moderation_at: string;
+}
 export interface ChannelsTable {
   id: string;
   route_id: string;
@@ -363,6 +372,7 @@ export interface DB {
   identities: IdentitiesTable;
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
+  workspace_member_moderation: WorkspaceMemberModerationTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   channel_reads: ChannelReadsTable;

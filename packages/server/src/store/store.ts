@@ -11,6 +11,7 @@ import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
+import { ModerationRepo } from './repos/moderation.js';
 import { SearchRepo } from './repos/search.js';
 import { SlashRepo } from './repos/slash.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
@@ -38,6 +39,7 @@ export class Repos {
   readonly webhooks: WebhooksRepo;
   readonly slash: SlashRepo;
   readonly apps: AppsRepo;
+  readonly moderation: ModerationRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -55,6 +57,7 @@ export class Repos {
     this.webhooks = new WebhooksRepo(db);
     this.slash = new SlashRepo(db);
     this.apps = new AppsRepo(db);
+    this.moderation = new ModerationRepo(db);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Ctx, ServiceDeps } from '../../services/context.js';
 import * as admin from '../../services/channel-admin.js';
 import * as dms from '../../services/dms.js';
 import * as members from '../../services/members.js';
+import * as moderation from '../../services/moderation.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, type App } from '../route.js';
 
@@ -80,6 +81,18 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
   );
   route(app, OPERATIONS.removeWorkspaceMember, async (req) =>
     members.removeMember(deps, req.actor, req.params.workspace_id, req.params.user_id),
+  );
+  route(app, OPERATIONS.moderationRoster, async (req) =>
+    moderation.moderationRoster(deps, req.actor, req.params.workspace_id),
+  );
+  route(app, OPERATIONS.moderateMember, async (req) =>
+    moderation.moderateMember(
+      deps,
+      req.actor,
+      req.params.workspace_id,
+      req.params.user_id,
+      req.body,
+    ),
   );
   route(app, OPERATIONS.createInvite, async (req, reply) =>
     reply.status(201).send(await members.inviteOverHttp(deps, req.actor, req.params.workspace_id)),
