@@ -368,6 +368,20 @@ describe('pins', () => {
       404,
     );
     await api(srv, 'DELETE', `/api/messages/${b.message.id}`, { token: bob.token });
+    // Deleting a pinned message unpins it, and says so before saying it is deleted.
+    const after = await api<{ events: (Ev & { payload: Record<string, unknown> })[] }>(
+      srv,
+      'GET',
+      `/api/realtime/events?workspace_id=${wid}&after_cursor=${un.body.event.cursor}`,
+      { token: owner.token },
+    );
+    assert.deepEqual(
+      after.body.events.map((e) => [e.type, e.payload.message_id, e.payload.pinned_by]),
+      [
+        ['pin.removed', b.message.id, bob.userId],
+        ['message.deleted', b.message.id, undefined],
+      ],
+    );
     assert.deepEqual(
       (
         await api<{ messages: Msg[] }>(srv, 'GET', `/api/channels/${cid}/pins`, {

@@ -9,6 +9,7 @@ import type { Repos } from '../store/store.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, forbidden } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
+import { unpin } from './pins.js';
 import { assertScope, assertUnrestricted, requireReadableMessage } from './policies.js';
 import { presentOne } from './present.js';
 import * as v from './validate.js';
@@ -76,10 +77,10 @@ export async function deleteMessage(
       const moderates = channel !== undefined && (role === 'owner' || role === 'moderator');
       if (!moderates) throw forbidden('message is not writable');
     }
-    if (message.deleted_at) return { message, event: undefined };
+    if (message.deleted_at) return { message, event: undefined, unpinned: undefined };
     const deleted: MessageRow = { ...message, body: '', deleted_at: nowIso() };
     await tx.messages.update(message.id, { body: '', deleted_at: deleted.deleted_at });
-    if (channel) await tx.messaging.deletePin(channel.id, message.id);
+    const unpinned = channel ? await unpin(tx, channel, message, actor.user.id) : undefined;
     await tx.uploads.detachAll(message.id);
     if (message.parent_message_id) await refreshThreadState(tx, message.parent_message_id);
     const event = await tx.events.append({
@@ -87,9 +88,9 @@ export async function deleteMessage(
       type: 'message.deleted',
       payload: { ...messageRef(deleted), deleted_by: actor.user.id },
     });
-    return { message: deleted, event };
+    return { message: deleted, event, unpinned };
   });
-  if (res.event) deps.published([res.event]);
+  if (res.event) deps.published(res.unpinned ? [res.unpinned, res.event] : [res.event]);
   return {
     message: await presentOne(deps.store.read, res.message, actor.user.id),
     event: res.event ?? ZERO_EVENT,

@@ -1,6 +1,16 @@
-import type { Message, PinBody, PinResponse, PinsQuery, UnpinResponse } from '@clickclack/protocol';
+import type {
+  Event,
+  Message,
+  PinBody,
+  PinResponse,
+  PinsQuery,
+  UnpinResponse,
+} from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import type { ChannelRow } from '../store/repos/channels.js';
+import type { MessageRow } from '../store/repos/messages.js';
+import type { Repos } from '../store/store.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import {
@@ -92,19 +102,32 @@ export async function unpinMessage(
     const message = await tx.messages.byId(messageId);
     if (!message || message.channel_id !== channel.id)
       throw badRequest('message is not in this channel');
-    if (!(await tx.messaging.deletePin(channel.id, message.id)))
-      throw notFound('pinned message not found');
-    const event = await tx.events.append({
-      type: 'pin.removed',
-      workspace_id: channel.workspace_id,
-      channel_id: channel.id,
-      ...(message.parent_message_id === null && message.channel_seq !== null
-        ? { seq: message.channel_seq }
-        : {}),
-      payload: { channel_id: channel.id, message_id: message.id, pinned_by: ctx.actor.user.id },
-    });
+    const event = await unpin(tx, channel, message, ctx.actor.user.id);
+    if (!event) throw notFound('pinned message not found');
     return { event };
   });
   deps.published([res.event]);
   return res;
+}
+
+/**
+ * Removes a message's pin and records `pin.removed`, with `pinned_by` naming who removed
+ * it; undefined when it was not pinned.
+ */
+export async function unpin(
+  tx: Repos,
+  channel: ChannelRow,
+  message: MessageRow,
+  by: string,
+): Promise<Event | undefined> {
+  if (!(await tx.messaging.deletePin(channel.id, message.id))) return undefined;
+  return tx.events.append({
+    type: 'pin.removed',
+    workspace_id: channel.workspace_id,
+    channel_id: channel.id,
+    ...(message.parent_message_id === null && message.channel_seq !== null
+      ? { seq: message.channel_seq }
+      : {}),
+    payload: { channel_id: channel.id, message_id: message.id, pinned_by: by },
+  });
 }
