@@ -333,3 +333,65 @@ test('magic-link create and events prune', async () => {
     assert.match(r.stderr, err);
   }
 });
+
+test('member add: adds an existing user once, under the adder’s rank, and changes no membership', async () => {
+  const add = (...args: string[]) =>
+    runCli(['admin', 'member', 'add', ...data(), '--workspace', wid, ...args]);
+  const carol = await cliOk(['admin', 'user', 'create', ...data(), '--email', 'carol@example.com']);
+  const dan = await cliOk(['admin', 'user', 'create', ...data(), '--email', 'dan@example.com']);
+  const added = await add(
+    '--created-by',
+    owner,
+    '--email',
+    'Carol@Example.com',
+    '--role',
+    'moderator',
+  );
+  assert.equal(added.code, 0, added.stderr);
+  assert.equal(added.stdout, `workspace=${wid} user=${carol} role=moderator status=added\n`);
+  const again = await add('--created-by', owner, '--user', carol);
+  assert.equal(
+    again.stdout,
+    `workspace=${wid} user=${carol} role=moderator status=already_member\n`,
+  );
+  // A moderator adds members, not moderators.
+  const tooHigh = await add('--created-by', carol, '--user', dan, '--role', 'moderator');
+  assert.equal(tooHigh.code, 1);
+  assert.match(tooHigh.stderr, /role is too high for this moderator/);
+  const byMod = await add('--created-by', carol, '--user', dan);
+  assert.equal(byMod.stdout, `workspace=${wid} user=${dan} role=member status=added\n`);
+  const byMember = await add('--created-by', dan, '--email', 'ada@example.com');
+  assert.equal(byMember.code, 1);
+  assert.match(byMember.stderr, /is not an owner or moderator/);
+  for (const [args, error] of [
+    [['--created-by', owner], /give exactly one of --email or --user/],
+    [['--created-by', owner, '--user', dan, '--role', 'owner'], /invalid --role "owner"/],
+    [['--created-by', owner, '--email', 'nobody@example.com'], /user nobody@example.com not found/],
+  ] as const) {
+    const r = await add(...args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, error);
+  }
+  const roles = query<{ user_id: string; role: string }[]>(
+    'SELECT user_id, role FROM workspace_members WHERE workspace_id = ? AND user_id IN (?, ?) ORDER BY role',
+    wid,
+    carol,
+    dan,
+  );
+  assert.deepEqual(roles, [
+    { user_id: dan, role: 'member' },
+    { user_id: carol, role: 'moderator' },
+  ]);
+  // The running server sees the new member at once.
+  const session = await sessionFor(srv, 'dan@example.com', 'Dan');
+  const listed = await http<{ workspaces: { id: string; role: string }[] }>(
+    srv.url,
+    'GET',
+    '/api/workspaces',
+    { token: session },
+  );
+  assert.deepEqual(
+    listed.body.workspaces.map((w) => [w.id, w.role]),
+    [[wid, 'member']],
+  );
+});

@@ -4,6 +4,8 @@ import { createMagicLink } from '../../services/auth.js';
 import { ensureBootstrap, insertHuman } from '../../services/users.js';
 import { createInvite } from '../../services/workspaces.js';
 import { nowIso } from '../../lib/clock.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { restrictionOf } from '../../services/policies.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
 import { registerEventsPrune } from './prune.js';
@@ -20,6 +22,55 @@ const required = (value: string | undefined, flag: string): string => {
 };
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+interface MemberAddFlags {
+  workspace?: string;
+  createdBy?: string;
+  email?: string;
+  user?: string;
+  role: string;
+}
+
+/** `admin member add`: the adder must be an owner, or a moderator adding a member. */
+async function addMemberDirectly(deps: ServiceDeps, opts: MemberAddFlags) {
+  const workspaceId = required(opts.workspace, '--workspace');
+  const adder = required(opts.createdBy, '--created-by');
+  const role = opts.role.trim();
+  if (role !== 'member' && role !== 'moderator')
+    throw new CliError(`invalid --role "${opts.role}": want member or moderator`);
+  const email = (opts.email ?? '').trim().toLowerCase();
+  const userId = (opts.user ?? '').trim();
+  if ((email === '') === (userId === ''))
+    throw new CliError('give exactly one of --email or --user');
+  return deps.store.write(async (tx) => {
+    if (!(await tx.workspaces.byId(workspaceId)))
+      throw new CliError(`workspace "${workspaceId}" not found`);
+    const adderRole = await tx.workspaces.role(workspaceId, adder);
+    if (adderRole !== 'owner' && adderRole !== 'moderator')
+      throw new CliError(`--created-by ${adder} is not an owner or moderator of ${workspaceId}`);
+    const why = restrictionOf(await tx.moderation.restriction(workspaceId, adder));
+    if (why) throw new CliError(`moderation restriction: ${why}`);
+    if (adderRole === 'moderator' && role === 'moderator')
+      throw new CliError('role is too high for this moderator');
+    const user = email ? await tx.users.byEmail(email) : await tx.users.byId(userId);
+    if (!user || user.deleted_at) throw new CliError(`user ${email || userId} not found`);
+    if (user.kind === 'bot') throw new CliError('bots join through `admin bot create`');
+    const existing = await tx.workspaces.role(workspaceId, user.id);
+    if (existing) return { workspaceId, userId: user.id, role: existing, status: 'already_member' };
+    await tx.workspaces.addMember({
+      workspace_id: workspaceId,
+      user_id: user.id,
+      role,
+      created_at: nowIso(),
+    });
+    await tx.events.append({
+      type: 'member.joined',
+      workspace_id: workspaceId,
+      payload: { workspace_id: workspaceId, user_id: user.id, role, added_by: adder },
+    });
+    return { workspaceId, userId: user.id, role, status: 'added' };
+  });
+}
 
 export function registerAdmin(program: Command): void {
   const admin = program
@@ -80,6 +131,22 @@ export function registerAdmin(program: Command): void {
         }),
       );
       out(created.id);
+    });
+
+  const member = admin.command('member').description('manage workspace members');
+  dbOptions(
+    member
+      .command('add')
+      .description('add an existing user to a workspace (existing memberships stay as they are)'),
+  )
+    .option('--workspace <id>', 'workspace id')
+    .option('--created-by <user-id>', 'the owner or moderator adding them')
+    .option('--email <email>', 'the user, by email')
+    .option('--user <user-id>', 'the user, by id')
+    .option('--role <role>', 'member or moderator', 'member')
+    .action(async (opts: DbFlags & MemberAddFlags) => {
+      const res = await withDeps(opts, (deps) => addMemberDirectly(deps, opts));
+      out(`workspace=${res.workspaceId} user=${res.userId} role=${res.role} status=${res.status}`);
     });
 
   const invite = admin.command('invite').description('manage invites');
