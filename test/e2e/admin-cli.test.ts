@@ -360,6 +360,17 @@ test('member add: adds an existing user once, under the adder’s rank, and chan
   assert.match(tooHigh.stderr, /role is too high for this moderator/);
   const byMod = await add('--created-by', carol, '--user', dan);
   assert.equal(byMod.stdout, `workspace=${wid} user=${dan} role=member status=added\n`);
+  const ada = await sessionFor(srv, 'ada@example.com', 'Ada');
+  const block = (blocked: boolean) =>
+    http(srv.url, 'PATCH', `/api/workspaces/${wid}/moderation/members/${carol}`, {
+      token: ada,
+      body: { blocked },
+    });
+  assert.equal((await block(true)).status, 200);
+  const whileBlocked = await add('--created-by', carol, '--email', 'nobody-yet@example.com');
+  assert.equal(whileBlocked.code, 1);
+  assert.match(whileBlocked.stderr, /moderation restriction: member is blocked/);
+  assert.equal((await block(false)).status, 200);
   const byMember = await add('--created-by', dan, '--email', 'ada@example.com');
   assert.equal(byMember.code, 1);
   assert.match(byMember.stderr, /is not an owner or moderator/);
