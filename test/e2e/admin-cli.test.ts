@@ -367,13 +367,14 @@ test('member add: adds an existing user once, under the adder’s rank, and chan
       body: { blocked },
     });
   assert.equal((await block(true)).status, 200);
-  const whileBlocked = await add('--created-by', carol, '--email', 'nobody-yet@example.com');
+  const erin = await cliOk(['admin', 'user', 'create', ...data(), '--email', 'erin@example.com']);
+  const whileBlocked = await add('--created-by', carol, '--user', erin);
   assert.equal(whileBlocked.code, 1);
   assert.match(whileBlocked.stderr, /moderation restriction: member is blocked/);
   assert.equal((await block(false)).status, 200);
   const byMember = await add('--created-by', dan, '--email', 'ada@example.com');
   assert.equal(byMember.code, 1);
-  assert.match(byMember.stderr, /is not an owner or moderator/);
+  assert.match(byMember.stderr, /workspace manager permission required/);
   for (const [args, error] of [
     [['--created-by', owner], /give exactly one of --email or --user/],
     [['--created-by', owner, '--user', dan, '--role', 'owner'], /invalid --role "owner"/],

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PNG, api, startTestServer, team, uploadFile, type TestServer } from './helpers.js';
+import { PNG, api, signIn, startTestServer, team, uploadFile, type TestServer } from './helpers.js';
 
 type U = { token: string; userId: string };
 type Moderated = {
@@ -182,6 +182,8 @@ test('rank rules: nobody moderates themselves, the owner, or anyone not below th
     [mod, alice, { role: 'admin' }, 400, 'invalid workspace role "admin"'],
     [alice, bob, { blocked: true }, 403, 'moderation restriction: not a moderator'],
   ];
+  const outsider = await signIn(srv, 'outsider@x.io', 'Outsider');
+  cases.push([owner, outsider, { blocked: true }, 400, 'target is not a member of this workspace']);
   for (const [by, target, body, status, error] of cases) {
     const res = await moderate(by, target, body);
     assert.deepEqual([res.status, res.body.error], [status, error], JSON.stringify(body));

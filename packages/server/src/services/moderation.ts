@@ -127,14 +127,14 @@ export async function moderateMember(
     await tx.moderation.upsert(row);
     const finalRole = role ?? current;
     if (finalRole !== current) await tx.workspaces.setRole(workspaceId, userId, finalRole);
-    const managers = (await tx.moderation.roster(workspaceId)).filter(
-      (r) => (r.role === 'owner' || r.role === 'moderator') && !restrictionOf(r.moderation, now),
+    const managers = (await tx.moderation.managers(workspaceId)).filter(
+      (m) => !restrictionOf(m, now),
     );
     const event = await tx.events.append({
       type: 'member.moderation_updated',
       workspace_id: workspaceId,
       payload: { user_id: userId, role: finalRole },
-      recipients: [...new Set([userId, ...managers.map((r) => r.user.id)])],
+      recipients: [...new Set([userId, ...managers.map((m) => m.user_id)])],
     });
     const user = await tx.users.byId(userId);
     if (!user) throw badRequest('target is not a member of this workspace');

@@ -5,7 +5,9 @@ import { ensureBootstrap, insertHuman } from '../../services/users.js';
 import { createInvite } from '../../services/workspaces.js';
 import { nowIso } from '../../lib/clock.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { restrictionOf } from '../../services/policies.js';
+import type { Actor } from '../../services/actor.js';
+import { DomainError } from '../../services/errors.js';
+import { addMember } from '../../services/members.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
 import { registerEventsPrune } from './prune.js';
@@ -31,10 +33,13 @@ interface MemberAddFlags {
   role: string;
 }
 
-/** `admin member add`: the adder must be an owner, or a moderator adding a member. */
+/**
+ * `admin member add`: the HTTP add-member rules (services/members.ts), acted out by
+ * `--created-by`, except that a user who already belongs is reported, not refused.
+ */
 async function addMemberDirectly(deps: ServiceDeps, opts: MemberAddFlags) {
   const workspaceId = required(opts.workspace, '--workspace');
-  const adder = required(opts.createdBy, '--created-by');
+  const adderId = required(opts.createdBy, '--created-by');
   const role = opts.role.trim();
   if (role !== 'member' && role !== 'moderator')
     throw new CliError(`invalid --role "${opts.role}": want member or moderator`);
@@ -42,34 +47,21 @@ async function addMemberDirectly(deps: ServiceDeps, opts: MemberAddFlags) {
   const userId = (opts.user ?? '').trim();
   if ((email === '') === (userId === ''))
     throw new CliError('give exactly one of --email or --user');
-  return deps.store.write(async (tx) => {
-    if (!(await tx.workspaces.byId(workspaceId)))
-      throw new CliError(`workspace "${workspaceId}" not found`);
-    const adderRole = await tx.workspaces.role(workspaceId, adder);
-    if (adderRole !== 'owner' && adderRole !== 'moderator')
-      throw new CliError(`--created-by ${adder} is not an owner or moderator of ${workspaceId}`);
-    const why = restrictionOf(await tx.moderation.restriction(workspaceId, adder));
-    if (why) throw new CliError(`moderation restriction: ${why}`);
-    if (adderRole === 'moderator' && role === 'moderator')
-      throw new CliError('role is too high for this moderator');
-    const user = email ? await tx.users.byEmail(email) : await tx.users.byId(userId);
-    if (!user || user.deleted_at) throw new CliError(`user ${email || userId} not found`);
-    if (user.kind === 'bot') throw new CliError('bots join through `admin bot create`');
-    const existing = await tx.workspaces.role(workspaceId, user.id);
-    if (existing) return { workspaceId, userId: user.id, role: existing, status: 'already_member' };
-    await tx.workspaces.addMember({
-      workspace_id: workspaceId,
-      user_id: user.id,
-      role,
-      created_at: nowIso(),
-    });
-    await tx.events.append({
-      type: 'member.joined',
-      workspace_id: workspaceId,
-      payload: { workspace_id: workspaceId, user_id: user.id, role, added_by: adder },
-    });
+  const db = deps.store.read;
+  const adder = await db.users.byId(adderId);
+  if (!adder) throw new CliError(`--created-by ${adderId} not found`);
+  const user = email ? await db.users.byEmail(email) : await db.users.byId(userId);
+  if (!user || user.deleted_at) throw new CliError(`user ${email || userId} not found`);
+  const actor: Actor = { kind: 'human', user: adder, via: 'dev' };
+  try {
+    await addMember(deps, actor, workspaceId, { user_id: user.id, role });
     return { workspaceId, userId: user.id, role, status: 'added' };
-  });
+  } catch (err) {
+    // Refused only after the adder's rights were checked, so it tells nobody else.
+    const existing = await db.workspaces.role(workspaceId, user.id);
+    if (!(err instanceof DomainError && err.code === 'conflict') || !existing) throw err;
+    return { workspaceId, userId: user.id, role: existing, status: 'already_member' };
+  }
 }
 
 export function registerAdmin(program: Command): void {

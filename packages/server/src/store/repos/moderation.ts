@@ -51,6 +51,19 @@ export class ModerationRepo {
       .execute();
   }
 
+  /** The workspace's owners and moderators, each with what restricts them. */
+  managers(workspaceId: string): Promise<(Restriction & { user_id: string })[]> {
+    return this.db
+      .selectFrom('workspace_members as m')
+      .leftJoin('workspace_member_moderation as x', (j) =>
+        j.onRef('x.workspace_id', '=', 'm.workspace_id').onRef('x.user_id', '=', 'm.user_id'),
+      )
+      .select(['m.user_id', 'x.blocked_at', 'x.timeout_until'])
+      .where('m.workspace_id', '=', workspaceId)
+      .where('m.role', 'in', ['owner', 'moderator'])
+      .execute();
+  }
+
   /** Every member with their moderation state, in no particular order. */
   async roster(workspaceId: string): Promise<RosterRow[]> {
     const rows = await this.db
