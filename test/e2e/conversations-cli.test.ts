@@ -69,3 +69,50 @@ test('channels create/join/members/leave/archive', async () => {
   assert.equal(usage.code, 1);
   assert.match(usage.stderr, /usage: clickclack channels join/);
 });
+
+test('channels delete: only a --channel named on the command line, with --yes, by the owner', async () => {
+  const id = await cliOk(['channels', 'create', 'scratch', '--plain'], as(ada));
+  await cliOk(['send', '--channel', 'scratch', 'first draft'], as(ada));
+  assert.equal(await cliOk(['channels', 'join', 'scratch'], as(bob)), 'joined #scratch');
+
+  // A channel chosen by the environment never selects what to delete.
+  const fromEnv = await runCli(['channels', 'delete', '--yes'], {
+    env: { ...as(ada).env, CLICKCLACK_CHANNEL: 'scratch' },
+  });
+  assert.equal(fromEnv.code, 1);
+  assert.match(fromEnv.stderr, /usage: clickclack channels delete --channel CHANNEL --yes/);
+
+  const unconfirmed = await runCli(['channels', 'delete', '--channel', 'scratch'], as(ada));
+  assert.equal(unconfirmed.code, 1);
+  assert.match(
+    unconfirmed.stderr,
+    /refusing to permanently delete #scratch: 1 messages, 0 thread replies, 0 files without --yes/,
+  );
+  const notOwner = await runCli(['channels', 'delete', '--channel', 'scratch', '--yes'], as(bob));
+  assert.equal(notOwner.code, 1);
+  assert.match(
+    notOwner.stderr,
+    /cannot delete #scratch: 1 messages, 0 thread replies, 0 files \(workspace owner permission required\)/,
+  );
+  const general = await runCli(['channels', 'delete', '--channel', 'general', '--yes'], as(ada));
+  assert.equal(general.code, 1);
+  assert.match(general.stderr, /\(#general cannot be deleted\)/);
+
+  const json = JSON.parse(
+    await cliOk(['channels', 'delete', '--channel', 'scratch', '--yes', '--json'], as(ada)),
+  );
+  assert.equal(json.deleted_channel.id, id);
+  assert.deepEqual(json.counts, { messages: 1, thread_replies: 0, files: 0 });
+  const list = JSON.parse(await cliOk(['channels', 'list', '--json'], as(bob)));
+  assert.ok(!list.channels.some((c: { id: string }) => c.id === id));
+
+  await cliOk(['channels', 'create', 'scratch2'], as(ada));
+  assert.equal(
+    await cliOk(['channels', 'delete', '--channel', 'scratch2', '--yes'], as(ada)),
+    'deleted #scratch2: 0 messages, 0 thread replies, 0 files',
+  );
+  assert.match(
+    (await runCli(['channels', 'delete', '--channel', 'scratch2', '--yes'], as(ada))).stderr,
+    /channel "scratch2" not found/,
+  );
+});

@@ -61,3 +61,26 @@ export type RemoveMemberResponse = Static<typeof RemoveMemberResponse>;
 
 export const CreateInviteResponse = Type.Object({ invite: Invite, token: Type.String() });
 export type CreateInviteResponse = Static<typeof CreateInviteResponse>;
+
+/** What deleting a channel removes: live messages, live thread replies, attached files. */
+export const ChannelDeletionCounts = Type.Object({
+  messages: Type.Integer(),
+  thread_replies: Type.Integer(),
+  files: Type.Integer(),
+});
+export type ChannelDeletionCounts = Static<typeof ChannelDeletionCounts>;
+
+/** `blocker` says why the caller could not delete the channel now; null when they can. */
+export const ChannelDeletionPreview = Type.Object({
+  channel: Channel,
+  counts: ChannelDeletionCounts,
+  blocker: Type.Union([Type.String(), Type.Null()]),
+});
+export type ChannelDeletionPreview = Static<typeof ChannelDeletionPreview>;
+
+export const DeleteChannelResponse = Type.Object({
+  deleted_channel: Channel,
+  counts: ChannelDeletionCounts,
+  event: Event,
+});
+export type DeleteChannelResponse = Static<typeof DeleteChannelResponse>;

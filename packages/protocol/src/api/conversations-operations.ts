@@ -91,6 +91,22 @@ export const CONVERSATION_OPERATIONS = {
     body: A.UpdateChannelBody,
     responses: ok(200, A.ChannelEventOnly),
   },
+  channelDeletionPreview: {
+    method: 'GET',
+    path: '/api/channels/:channel_id/deletion-preview',
+    summary: 'What deleting a channel would remove, and what stops the caller deleting it',
+    auth: true,
+    params: ChannelParams,
+    responses: ok(200, A.ChannelDeletionPreview),
+  },
+  deleteChannel: {
+    method: 'DELETE',
+    path: '/api/channels/:channel_id',
+    summary: 'Permanently delete a channel, its messages and files (workspace owner)',
+    auth: true,
+    params: ChannelParams,
+    responses: ok(200, A.DeleteChannelResponse),
+  },
   joinChannel: {
     method: 'POST',
     path: '/api/channels/:channel_id/join',

@@ -4,9 +4,11 @@ import type {
   ChannelEventResponse,
   ChannelListResponse,
   ChannelMembersResponse,
+  ChannelDeletionPreview,
   ChannelResponse,
   CreateChannelBody,
   CreateMessageBody,
+  DeleteChannelResponse,
   Message,
   MessageEventResponse,
   MessagePage,
@@ -47,6 +49,16 @@ export class ChannelsResource {
   /** Rename, set topic/purpose/title/section, or archive (`archived: true`). */
   update(channelId: string, patch: UpdateChannelBody): Promise<ChannelEventOnly> {
     return this.http.request('PATCH', `/api/channels/${seg(channelId)}`, { body: patch });
+  }
+
+  /** What deleting the channel would remove, and `blocker`: why the caller cannot (or null). */
+  deletionPreview(channelId: string): Promise<ChannelDeletionPreview> {
+    return this.http.request('GET', `/api/channels/${seg(channelId)}/deletion-preview`);
+  }
+
+  /** Permanently deletes the channel, its messages and files (workspace owners only). */
+  delete(channelId: string): Promise<DeleteChannelResponse> {
+    return this.http.request('DELETE', `/api/channels/${seg(channelId)}`);
   }
 
   /** One page of root messages (`after_seq`, `before_seq`, `around_seq`, `limit`, `mode`). */

@@ -98,6 +98,40 @@ export async function channelAudience(
   return members;
 }
 
+/**
+ * The users an event about a channel must be addressed to once the channel row is gone
+ * (nothing can look its audience up then), or undefined when that is the whole workspace.
+ */
+export async function channelRecipients(
+  db: Repos,
+  channel: ChannelRow,
+): Promise<string[] | undefined> {
+  const audience = await channelAudience(db, channel);
+  if (audience === 'workspace') return undefined;
+  if ('except' in audience) {
+    const members = await db.workspaces.memberIds(channel.workspace_id);
+    return members.filter((id) => !audience.except.has(id));
+  }
+  return [...audience];
+}
+
+/** Why `role` may not delete `channel` now, or undefined when they may. */
+export function channelDeletionBlocker(
+  actor: Actor,
+  role: Role,
+  channel: ChannelRow,
+  channelsInWorkspace: number,
+): { code: 'forbidden' | 'conflict'; message: string } | undefined {
+  if (actor.kind === 'bot') return { code: 'forbidden', message: 'bots cannot delete channels' };
+  if (role !== 'owner')
+    return { code: 'forbidden', message: 'workspace owner permission required' };
+  if (channel.name === 'general')
+    return { code: 'conflict', message: '#general cannot be deleted' };
+  if (channelsInWorkspace <= 1)
+    return { code: 'conflict', message: 'the last channel of a workspace cannot be deleted' };
+  return undefined;
+}
+
 /** Who may receive what happens in a DM: its members, guests excepted (they have no DMs). */
 export async function dmAudience(
   db: Repos,

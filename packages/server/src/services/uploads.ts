@@ -263,7 +263,15 @@ export async function attachUpload(
 export async function sweepOrphanUploads(deps: ServiceDeps, graceMs: number): Promise<number> {
   if (!deps.uploads) return 0;
   const before = new Date(Date.now() - graceMs).toISOString();
-  const rows = await deps.store.read.uploads.orphans(before, 500);
+  return deleteOrphans(deps, await deps.store.read.uploads.orphans(before, 500));
+}
+
+/** Deletes those of these uploads, and their files, that no message attaches (any more). */
+export async function deleteOrphans(
+  deps: ServiceDeps,
+  rows: readonly { id: string; storage_path: string }[],
+): Promise<number> {
+  if (!deps.uploads) return 0;
   let deleted = 0;
   for (const row of rows) {
     if (!(await deps.store.write((tx) => tx.uploads.deleteIfOrphan(row.id)))) continue;

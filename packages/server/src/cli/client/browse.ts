@@ -26,7 +26,7 @@ export function registerBrowseCommands(program: Command): void {
   const channels = commandGroup(program, 'channels', {
     description: 'channels of a workspace',
     usage:
-      'usage: clickclack channels <list|create|join|leave|archive|members> [--workspace WORKSPACE]',
+      'usage: clickclack channels <list|create|join|leave|archive|members|delete> [--workspace WORKSPACE]',
   });
   channels
     .command('list')

@@ -1,3 +1,4 @@
+import type { ChannelDeletionCounts } from '@clickclack/protocol';
 import type { Command } from 'commander';
 import type { ClientContext } from './context.js';
 import { CliError } from '../log.js';
@@ -125,6 +126,34 @@ export function registerConversationCommands(program: Command): void {
         emit(ctx.mode, { json: res, plain: ch.id, human: `${done} #${ch.name}` });
       });
   }
+  channels
+    .command('delete')
+    .description('permanently delete a channel with its messages and files (workspace owner)')
+    .option('--yes', 'confirm: nothing deleted can be restored')
+    .action(async (opts: { yes?: boolean }, cmd: Command) => {
+      // Only a channel named on this command line: never one from the environment or config.
+      if (!cmd.optsWithGlobals<GlobalFlags>().channel)
+        throw new CliError('usage: clickclack channels delete --channel CHANNEL --yes');
+      const ctx = ctxOf(cmd);
+      const { channel: ch } = await resolveChannel(ctx);
+      const preview = await ctx.client.channels.deletionPreview(ch.id);
+      const held = (c: ChannelDeletionCounts) =>
+        `${c.messages} messages, ${c.thread_replies} thread replies, ${c.files} files`;
+      if (preview.blocker)
+        throw new CliError(
+          `cannot delete #${ch.name}: ${held(preview.counts)} (${preview.blocker})`,
+        );
+      if (!opts.yes)
+        throw new CliError(
+          `refusing to permanently delete #${ch.name}: ${held(preview.counts)} without --yes`,
+        );
+      const res = await ctx.client.channels.delete(ch.id);
+      emit(ctx.mode, {
+        json: { counts: res.counts, deleted_channel: res.deleted_channel },
+        plain: ch.id,
+        human: `deleted #${ch.name}: ${held(res.counts)}`,
+      });
+    });
   channels
     .command('members')
     .description('members of a channel: id, name, handle')

@@ -2,6 +2,7 @@ import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
 import * as admin from '../../services/channel-admin.js';
+import * as deletion from '../../services/channel-deletion.js';
 import * as dms from '../../services/dms.js';
 import * as members from '../../services/members.js';
 import * as moderation from '../../services/moderation.js';
@@ -46,6 +47,12 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
   );
   route(app, OPERATIONS.updateChannel, async (req) =>
     admin.updateChannel(deps, req.actor, req.params.channel_id, req.body),
+  );
+  route(app, OPERATIONS.channelDeletionPreview, async (req) =>
+    deletion.previewChannelDeletion(deps, req.actor, req.params.channel_id),
+  );
+  route(app, OPERATIONS.deleteChannel, async (req) =>
+    deletion.deleteChannel(deps, req.actor, req.params.channel_id),
   );
   route(app, OPERATIONS.joinChannel, async (req) =>
     admin.joinChannel(deps, req.actor, req.params.channel_id),

@@ -153,6 +153,81 @@ export class ChannelsRepo {
       .execute();
   }
 
+  async countInWorkspace(workspaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('channels')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * What a channel holds: its live roots and live replies, and the uploads its messages
+   * attach. Roots are reached by the seq index (only roots carry a seq), replies by their
+   * root, attachments by message: nothing here walks a table in full.
+   */
+  async content(channelId: string): Promise<{
+    messages: number;
+    thread_replies: number;
+    uploads: { id: string; storage_path: string }[];
+  }> {
+    const roots = this.roots(channelId);
+    const replies = this.db
+      .selectFrom('messages as r')
+      .select('r.id')
+      .where('r.parent_message_id', 'in', roots);
+    const [messages, threadReplies, uploads] = await Promise.all([
+      this.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('channel_id', '=', channelId)
+        .where('channel_seq', 'is not', null)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('messages as r')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('r.parent_message_id', 'in', roots)
+        .where('r.deleted_at', 'is', null)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom(roots.unionAll(replies).as('m'))
+        .innerJoin('message_attachments as a', 'a.message_id', 'm.id')
+        .innerJoin('uploads as u', 'u.id', 'a.upload_id')
+        .select(['u.id', 'u.storage_path'])
+        .distinct()
+        .execute(),
+    ]);
+    return {
+      messages: Number(messages.n),
+      thread_replies: Number(threadReplies.n),
+      uploads,
+    };
+  }
+
+  /**
+   * Deletes a channel and everything in it. The roots go first, by the seq index; their
+   * replies, reactions, pins, mentions, follows, thread state and attachments follow them
+   * by foreign key (each found through an index), then the channel and its memberships.
+   */
+  async deleteWithContent(channelId: string): Promise<void> {
+    await this.db
+      .deleteFrom('messages')
+      .where('channel_id', '=', channelId)
+      .where('channel_seq', 'is not', null)
+      .execute();
+    await this.db.deleteFrom('channels').where('id', '=', channelId).execute();
+  }
+
+  private roots(channelId: string) {
+    return this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('channel_id', '=', channelId)
+      .where('channel_seq', 'is not', null);
+  }
+
   /** Public channels of a workspace with how many people joined each. */
   directory(workspaceId: string): Promise<(ChannelRow & { member_count: number })[]> {
     return this.db
