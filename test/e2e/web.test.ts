@@ -470,6 +470,33 @@ test(
   },
 );
 
+test(
+  'a channel deleted while someone reads it leaves their screen for #general',
+  { skip },
+  async () => {
+    const created = await http<{ channel: Channel }>(
+      srv.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/channels`,
+      { token: adaToken, body: { name: 'short-lived' } },
+    );
+    const doomed = created.body.channel;
+    await http(srv.url, 'POST', `/api/channels/${doomed.id}/join`, { token: bobToken, body: {} });
+    await post(adaToken, doomed.id, 'here today');
+    const bob = await signedIn('bob@example.com', { path: '/app/clickclack/short-lived' });
+    await article(bob, 'here today').waitFor();
+    const res = await http(srv.url, 'DELETE', `/api/channels/${doomed.id}`, { token: adaToken });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await bob.getByRole('heading', { name: '#general' }).waitFor();
+    await bob.getByText('#short-lived was deleted').waitFor();
+    await bob.waitForURL(/\/general$/);
+    const sidebar = bob.getByRole('navigation', { name: 'Sidebar' });
+    assert.equal(await sidebar.getByText('short-lived').count(), 0);
+    assert.equal(await article(bob, 'here today').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  },
+);
+
 test('direct messages, profile editing, Ctrl+K, sign out', { skip }, async () => {
   const ada = await signedIn('ada@example.com');
   const bob = await signedIn('bob@example.com');
