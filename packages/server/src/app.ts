@@ -16,6 +16,7 @@ import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
 import { BotUsage } from './services/bot-usage.js';
+import { newPasswordGuard } from './services/passwords.js';
 import {
   Dispatcher,
   DISPATCH_DEFAULTS,
@@ -39,6 +40,8 @@ export interface AppOptions {
   realtime?: Partial<SessionOptions> & HubOptions;
   /** Set when several nodes share the database: realtime crosses nodes through it. */
   bus?: NodeBus;
+  /** `serve --password-auth`: enables `POST /api/auth/password/login`. */
+  passwordAuth?: boolean;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -88,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
     outbound,
     realtime: cluster ?? hub,
+    ...(opts.passwordAuth ? { passwordGuard: newPasswordGuard() } : {}),
     ...(opts.uploads
       ? {
           uploads: {

@@ -84,6 +84,8 @@ export async function startTestServer(
     dataDir?: string;
     /** SQLite even when CLICKCLACK_TEST_PG_URL is set (e.g. the source of a copy). */
     sqlite?: boolean;
+    /** `serve --password-auth`. */
+    passwordAuth?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -96,6 +98,7 @@ export async function startTestServer(
   const app = await buildApp({
     store,
     devBootstrap,
+    passwordAuth: opts.passwordAuth,
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },

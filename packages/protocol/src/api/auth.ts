@@ -21,6 +21,24 @@ export const MagicConsumeResponse = Type.Object({
 });
 export type MagicConsumeResponse = Static<typeof MagicConsumeResponse>;
 
+// Passwords are capped at 256 code points by the server, with a clear message; the schema
+// caps only the bytes a request may make it hash.
+export const PasswordLoginBody = Type.Object({
+  identifier: Type.String({ maxLength: 320 }),
+  password: Type.String({ maxLength: 1024 }),
+});
+export type PasswordLoginBody = Static<typeof PasswordLoginBody>;
+
+export const ChangePasswordBody = Type.Object({
+  current_password: Type.String({ maxLength: 1024 }),
+  new_password: Type.String({ maxLength: 1024 }),
+});
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+/** Which sign-in methods this server offers, for a login page to show the right forms. */
+export const AuthMethodsResponse = Type.Object({ password: Type.Boolean() });
+export type AuthMethodsResponse = Static<typeof AuthMethodsResponse>;
+
 export const OkResponse = Type.Object({ ok: Type.Boolean() });
 export type OkResponse = Static<typeof OkResponse>;
 

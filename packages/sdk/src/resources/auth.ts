@@ -1,9 +1,12 @@
 import type {
+  AuthMethodsResponse,
+  ChangePasswordBody,
   MagicConsumeResponse,
   MagicRequestResponse,
   Me,
   MeResponse,
   OkResponse,
+  PasswordLoginBody,
   UpdateMeBody,
 } from '@clickclack/protocol';
 import type { Http } from '../http.js';
@@ -25,6 +28,28 @@ export class AuthResource {
     });
     this.http.token = res.token;
     return res;
+  }
+
+  /**
+   * Signs in with an email or handle and a password (servers run with `--password-auth`);
+   * the client then uses that session. Same response as `consumeMagicLink`.
+   */
+  async passwordLogin(body: PasswordLoginBody): Promise<MagicConsumeResponse> {
+    const res = await this.http.request<MagicConsumeResponse>('POST', '/api/auth/password/login', {
+      body,
+    });
+    this.http.token = res.token;
+    return res;
+  }
+
+  /** Changes the caller's password; the server signs out their other sessions. */
+  changePassword(body: ChangePasswordBody): Promise<OkResponse> {
+    return this.http.request('POST', '/api/auth/password/change', { body });
+  }
+
+  /** Which sign-in methods the server offers (`password`: `serve --password-auth`). */
+  methods(): Promise<AuthMethodsResponse> {
+    return this.http.request('GET', '/api/auth/methods');
   }
 
   async logout(): Promise<OkResponse> {

@@ -10,6 +10,8 @@ export interface ServerConfig {
   environment: string;
   devBootstrap: boolean;
   metricsEnabled: boolean;
+  /** Local password sign-in (`POST /api/auth/password/login`). */
+  passwordAuth: boolean;
   publicUrl: string;
   /** Test-only: let integration callbacks reach loopback addresses. */
   allowLoopbackCallbacks: boolean;
@@ -30,6 +32,7 @@ export interface ServeFlags {
   config?: string;
   devBootstrap?: string;
   metricsEnabled?: string;
+  passwordAuth?: string;
   allowLoopbackCallbacks?: string;
   replayLimit?: string;
   tailCheckMs?: string;
@@ -118,6 +121,7 @@ export function resolveServerConfig(
     environment: str('environment', 'CLICKCLACK_ENVIRONMENT', flags.environment, ''),
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
+    passwordAuth: bool('password_auth', 'CLICKCLACK_PASSWORD_AUTH', flags.passwordAuth),
     publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
     replayLimit,
     tailCheckMs,

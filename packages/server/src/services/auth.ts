@@ -2,6 +2,8 @@ import type { MagicConsumeResponse, MagicRequestResponse, Scope } from '@clickcl
 import { isoPlus, nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { hashSecret, newSecret } from '../lib/tokens.js';
+import type { Repos } from '../store/store.js';
+import type { UserRow } from '../store/repos/users.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, unauthenticated } from './errors.js';
@@ -54,28 +56,37 @@ export async function consumeMagicLink(
         email: link.email,
         provider: 'magic',
       }));
-    const token = newSecret('sst');
-    const session = {
-      id: newId('session'),
-      token_hash: hashSecret(token),
+    return openSession(tx, user);
+  });
+}
+
+/**
+ * Opens a 30-day session for a signed-in user inside the caller's transaction: the body
+ * every sign-in endpoint answers with (magic link, password). Only the token's hash is kept.
+ */
+export async function openSession(tx: Repos, user: UserRow): Promise<MagicConsumeResponse> {
+  const at = nowIso();
+  const token = newSecret('sst');
+  const session = {
+    id: newId('session'),
+    token_hash: hashSecret(token),
+    user_id: user.id,
+    created_at: at,
+    expires_at: isoPlus(SESSION_TTL_MS),
+    revoked_at: null,
+  };
+  await tx.auth.insertSession(session);
+  return {
+    user: presentUser(user),
+    session: {
+      id: session.id,
+      token,
       user_id: user.id,
       created_at: at,
-      expires_at: isoPlus(SESSION_TTL_MS),
-      revoked_at: null,
-    };
-    await tx.auth.insertSession(session);
-    return {
-      user: presentUser(user),
-      session: {
-        id: session.id,
-        token,
-        user_id: user.id,
-        created_at: at,
-        expires_at: session.expires_at,
-      },
-      token,
-    };
-  });
+      expires_at: session.expires_at,
+    },
+    token,
+  };
 }
 
 /** Revokes a session token; returns its id (for closing its sockets) when it existed. */

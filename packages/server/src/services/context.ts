@@ -3,6 +3,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
+import type { PasswordGuard } from './passwords.js';
 
 /**
  * Who may receive an event: every member of its workspace, every member but these (the
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   outbound?: OutboundPolicy;
   /** Upload storage and its per-file size limit; absent where uploads are not served. */
   uploads?: { blobs: BlobStore; maxBytes: number };
+  /** Present when `serve --password-auth` is on: password sign-in and its rate limits. */
+  passwordGuard?: PasswordGuard;
   /** Collects bot-token uses for a batched `last_used_at` write. */
   botUsage?: { note(tokenId: string): void };
 }

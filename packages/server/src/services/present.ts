@@ -32,14 +32,14 @@ export function presentUser(u: UserRow): User {
   };
 }
 
-export function presentMe(u: UserRow): Me {
+export function presentMe(u: UserRow, passwordEnrolled: boolean): Me {
   return {
     ...presentUser(u),
     email: u.email,
     ...(u.kind === 'human'
       ? { notification_settings: { pushover_enabled: false, pushover_user_key: '' } }
       : {}),
-    password_enrolled: false,
+    password_enrolled: passwordEnrolled,
   };
 }
 

@@ -108,9 +108,16 @@ export async function ensureBootstrap(
   });
 }
 
-export function getMe(actor: Actor): Me {
+/** The caller as `/api/me` shows them: `password_enrolled` needs one primary-key read. */
+async function me(deps: ServiceDeps, user: UserRow): Promise<Me> {
+  const enrolled =
+    user.kind === 'human' && (await deps.store.read.auth.passwordHash(user.id)) !== undefined;
+  return presentMe(user, enrolled);
+}
+
+export async function getMe(deps: ServiceDeps, actor: Actor): Promise<Me> {
   assertScope(actor, 'profile:read');
-  return presentMe(actor.user);
+  return me(deps, actor.user);
 }
 
 export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBody): Promise<Me> {
@@ -129,5 +136,5 @@ export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBo
     if (Object.keys(patch).length > 0) await tx.users.update(actor.user.id, patch);
     return (await tx.users.byId(actor.user.id)) as UserRow;
   });
-  return presentMe(user);
+  return me(deps, user);
 }

@@ -157,6 +157,13 @@ export interface SessionsTable {
   expires_at: string;
   revoked_at: string | null;
 }
+/** One argon2id PHC string per user with a local password. */
+export interface UserPasswordsTable {
+  user_id: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
 export interface InvitesTable {
   id: string;
   workspace_id: string;
@@ -385,6 +392,7 @@ export interface DB {
   message_attachments: MessageAttachmentsTable;
   auth_magic_links: MagicLinksTable;
   sessions: SessionsTable;
+  user_passwords: UserPasswordsTable;
   invites: InvitesTable;
   bot_tokens: BotTokensTable;
   events: EventsTable;

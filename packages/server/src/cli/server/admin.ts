@@ -11,6 +11,7 @@ import { addMember } from '../../services/members.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
 import { registerEventsPrune } from './prune.js';
+import { registerSetPassword } from './set-password.js';
 
 const dbOptions = (cmd: Command): Command =>
   cmd
@@ -124,6 +125,8 @@ export function registerAdmin(program: Command): void {
       );
       out(created.id);
     });
+
+  registerSetPassword(user, dbOptions);
 
   const member = admin.command('member').description('manage workspace members');
   dbOptions(

@@ -21,6 +21,7 @@ import type { DbFlags } from './open.js';
 /** Columns whose values never leave the server: secrets and storage locations. */
 const REDACTED = new Set([
   'token_hash',
+  'password_hash',
   'signing_secret',
   'storage_path',
   'setup_nonce',

@@ -36,6 +36,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     store,
     ...(bus ? { bus } : {}),
     devBootstrap: config.devBootstrap,
+    passwordAuth: config.passwordAuth,
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
@@ -77,6 +78,7 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'JSON config file')
     .option('--dev-bootstrap [bool]', 'enable dev bootstrap and loopback dev auth')
     .option('--metrics-enabled [bool]', 'expose /metrics')
+    .option('--password-auth [bool]', 'allow sign-in with a local password')
     .option(
       '--allow-loopback-callbacks [bool]',
       'let integration callbacks reach loopback (tests only)',
@@ -103,6 +105,7 @@ export function registerServe(program: Command): void {
         config: opts.config as string | undefined,
         devBootstrap: b(opts.devBootstrap),
         metricsEnabled: b(opts.metricsEnabled),
+        passwordAuth: b(opts.passwordAuth),
         allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,

@@ -37,7 +37,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof DomainError) {
       reply.headers(err.headers);
-      if (err.code === 'rate_limited') reply.header('Retry-After', '1');
+      if (err.code === 'rate_limited' && !('Retry-After' in err.headers))
+        reply.header('Retry-After', '1');
       return reply.status(STATUS_OF[err.code]).send({ error: err.message, code: err.code });
     }
     if (err instanceof UnknownScopeError) {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as auth from '../../services/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { DomainError, forbidden } from '../../services/errors.js';
+import * as passwords from '../../services/passwords.js';
 import * as users from '../../services/users.js';
 import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
 import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
@@ -58,6 +59,21 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     return reply.status(200).send(res);
   });
 
+  route(app, OPERATIONS.passwordLogin, async (req, reply) => {
+    assertLoginRequest(req);
+    // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
+    const res = await passwords.passwordLogin(deps, req.body, req.ip);
+    setSessionCookie(reply, req, res.token, res.session.expires_at, deps.devBootstrap);
+    return reply.status(200).send(res);
+  });
+
+  route(app, OPERATIONS.changePassword, async (req) => {
+    assertLoginRequest(req);
+    return passwords.changePassword(deps, req.actor, req.body);
+  });
+
+  route(app, OPERATIONS.authMethods, async () => ({ password: deps.passwordGuard !== undefined }));
+
   route(app, OPERATIONS.logout, async (req, reply) => {
     assertLoginRequest(req);
     const token = bearerToken(req) || sessionCookie(req);
@@ -69,7 +85,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     return reply.send({ ok: true });
   });
 
-  route(app, OPERATIONS.getMe, async (req) => ({ user: users.getMe(req.actor) }));
+  route(app, OPERATIONS.getMe, async (req) => ({ user: await users.getMe(deps, req.actor) }));
   route(app, OPERATIONS.updateMe, async (req) => ({
     user: await users.updateMe(deps, req.actor, req.body),
   }));

@@ -90,6 +90,48 @@ export class AuthRepo {
       .execute();
   }
 
+  /** Revokes every live session of a user but `keepId`; returns the ids it revoked. */
+  async revokeUserSessions(
+    userId: string,
+    keepId: string | undefined,
+    at: string,
+  ): Promise<string[]> {
+    let q = this.db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
+    if (keepId) q = q.where('id', '<>', keepId);
+    return (await q.returning('id').execute()).map((r) => r.id);
+  }
+
+  /** The user's argon2id PHC string, when they have a local password. */
+  async passwordHash(userId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('user_passwords')
+      .select('password_hash')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.password_hash;
+  }
+
+  async setPassword(userId: string, hash: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('user_passwords')
+      .values({ user_id: userId, password_hash: hash, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ password_hash: hash, updated_at: at }))
+      .execute();
+  }
+
+  /** False when the user had no password. */
+  async clearPassword(userId: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('user_passwords')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
   async insertInvite(row: Insertable<InvitesTable>): Promise<void> {
     await this.db.insertInto('invites').values(row).execute();
   }
