@@ -63,6 +63,26 @@ test('dev_bootstrap in the file takes the env var out of play', () => {
   );
 });
 
+test('password_auth: flag > CLICKCLACK_PASSWORD_AUTH > config file > off', () => {
+  assert.equal(resolveServerConfig({}, {}).passwordAuth, false);
+  const on = file({ password_auth: true });
+  assert.equal(resolveServerConfig({ config: on }, {}).passwordAuth, true);
+  assert.equal(
+    resolveServerConfig({ config: on }, { CLICKCLACK_PASSWORD_AUTH: 'false' }).passwordAuth,
+    false,
+  );
+  assert.equal(resolveServerConfig({}, { CLICKCLACK_PASSWORD_AUTH: '1' }).passwordAuth, true);
+  assert.equal(
+    resolveServerConfig({ passwordAuth: 'false' }, { CLICKCLACK_PASSWORD_AUTH: 'true' })
+      .passwordAuth,
+    false,
+  );
+  assert.throws(
+    () => resolveServerConfig({}, { CLICKCLACK_PASSWORD_AUTH: 'sure' }),
+    /CLICKCLACK_PASSWORD_AUTH/,
+  );
+});
+
 test('bad config files and addresses are clear errors', () => {
   assert.throws(
     () => resolveServerConfig({ config: '/nonexistent/clickclack.json' }, {}),

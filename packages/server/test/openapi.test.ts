@@ -32,7 +32,16 @@ test('every route outside the public allow-list refuses anonymous callers', asyn
     .filter(([, op]) => !op.auth)
     .map(([id]) => id)
     .sort();
-  assert.deepEqual(publicOps, ['healthz', 'logout', 'magicConsume', 'magicRequest', 'readyz']);
+  // Spec §3.9, plus authMethods: a login page asks it before anyone is signed in.
+  assert.deepEqual(publicOps, [
+    'authMethods',
+    'healthz',
+    'logout',
+    'magicConsume',
+    'magicRequest',
+    'passwordLogin',
+    'readyz',
+  ]);
   for (const op of Object.values(OPERATIONS).filter((o) => o.auth)) {
     const path = op.path.replace(/:([a-z_]+)/g, 'x_1');
     const res = await api(srv, op.method, path, op.method === 'GET' ? {} : { body: {} });

@@ -10,6 +10,7 @@ import {
   uploadFile,
   type TestServer,
 } from './helpers.js';
+import { setPassword } from '../src/services/passwords.js';
 import { sweepOrphanUploads } from '../src/services/uploads.js';
 
 // Tables that grow with use. A statement the server runs while serving requests must reach
@@ -29,6 +30,7 @@ const GROWING = new Set([
   'channel_reads',
   'pinned_messages',
   'sessions',
+  'user_passwords',
   'users',
   'audit_log_entries',
 ]);
@@ -48,7 +50,7 @@ before(async () => {
     prepared.add(source);
     return originalPrepare.call(this, source);
   } as typeof originalPrepare;
-  srv = await startTestServer({ sqlite: true });
+  srv = await startTestServer({ sqlite: true, passwordAuth: true });
 });
 after(async () => {
   Database.prototype.prepare = originalPrepare;
@@ -162,6 +164,18 @@ test(
     await call('POST', `/api/channels/${doomed.channel.id}/messages`, a.token, { body: 'bye' });
     await call('GET', `/api/channels/${doomed.channel.id}/deletion-preview`, a.token);
     await call('DELETE', `/api/channels/${doomed.channel.id}`, a.token);
+    await setPassword(srv.deps, (await srv.store.read.users.byId(b.userId))!, 'plans password');
+    await call('PATCH', '/api/me', b.token, { handle: 'plans-b' });
+    for (const identifier of ['plans-b@example.com', 'plans-b'])
+      await call('POST', '/api/auth/password/login', b.token, {
+        identifier,
+        password: 'plans password',
+      });
+    await call('POST', '/api/auth/password/change', b.token, {
+      current_password: 'plans password',
+      new_password: 'plans password 2',
+    });
+    await call('GET', '/api/me', b.token);
     await sweepOrphanUploads(srv.deps, 0);
 
     const db = new Database(srv.dbUrl.replace(/^sqlite:\/\//, ''), { readonly: true });
