@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
 import { createMagicLink } from '../src/services/auth.js';
 import { createBot } from '../src/services/bots.js';
 import { LOGIN_FAILED, setPassword } from '../src/services/passwords.js';
@@ -151,6 +152,26 @@ describe('password sign-in', () => {
 
   test('the server says password sign-in is on', async () => {
     assert.deepEqual((await api(srv, 'GET', '/api/auth/methods')).body, { password: true });
+  });
+
+  test('the SDK signs in, changes the password and reads password_enrolled', async () => {
+    const user = await signIn(srv, 'sdk@example.com', 'Sdk');
+    await givePassword(srv, user.userId, PW);
+    const client = new ClickClackClient({ baseUrl: srv.url });
+    assert.deepEqual(await client.auth.methods(), { password: true });
+    const res = await client.auth.passwordLogin({ identifier: 'sdk@example.com', password: PW });
+    assert.equal(res.user.id, user.userId);
+    assert.equal((await client.auth.me()).password_enrolled, true);
+    assert.deepEqual(
+      await client.auth.changePassword({ current_password: PW, new_password: 'sdk changed it' }),
+      { ok: true },
+    );
+    await assert.rejects(
+      client.auth.changePassword({ current_password: PW, new_password: 'x' }),
+      (err: ClickClackError) => err.status === 400,
+    );
+    assert.equal((await me(srv, user.token)).status, 401, 'the magic-link session was signed out');
+    assert.equal((await client.auth.me()).id, user.userId);
   });
 });
 

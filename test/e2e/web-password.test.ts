@@ -1,0 +1,58 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { cliOk, runCli, startServer, type RunningServer } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+
+let srv: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  srv = await startServer({ args: ['--password-auth'] });
+  await cliOk([
+    'admin',
+    'bootstrap',
+    '--data',
+    srv.dataDir,
+    '--name',
+    'Ada',
+    '--email',
+    'ada@example.com',
+  ]);
+  const set = await runCli(
+    ['admin', 'user', 'set-password', '--data', srv.dataDir, '--email', 'ada@example.com'],
+    { input: 'web password 1\n' },
+  );
+  assert.equal(set.code, 0, set.stderr);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+});
+after(async () => {
+  if (skip) return;
+  await browser.close();
+  await srv.cleanup();
+});
+
+test('the sign-in page offers a password form when the server allows it', { skip }, async () => {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${srv.url}/app/`);
+  await page.getByLabel('Email or handle').fill('ada@example.com');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in with password' }).click();
+  await page.getByRole('alert').filter({ hasText: 'invalid email, handle or password' }).waitFor();
+  await page.getByLabel('Password').fill('web password 1');
+  await page.getByRole('button', { name: 'Sign in with password' }).click();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
+  // The session is the HttpOnly cookie: a reload stays signed in.
+  await page.reload();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
+  assert.deepEqual(errors, []);
+});
