@@ -13,19 +13,13 @@ let browser: Browser;
 before(async () => {
   if (skip) return;
   srv = await startServer({ args: ['--password-auth'] });
-  await cliOk([
-    'admin',
-    'bootstrap',
-    '--data',
-    srv.dataDir,
-    '--name',
-    'Ada',
-    '--email',
-    'ada@example.com',
-  ]);
+  const data = ['--data', srv.dataDir];
+  await cliOk(['admin', 'bootstrap', ...data, '--email', 'ada@example.com']);
   const set = await runCli(
-    ['admin', 'user', 'set-password', '--data', srv.dataDir, '--email', 'ada@example.com'],
-    { input: 'web password 1\n' },
+    ['admin', 'user', 'set-password', ...data, '--email', 'ada@example.com'],
+    {
+      input: 'web password 1\n',
+    },
   );
   assert.equal(set.code, 0, set.stderr);
   browser = await chromium.launch({
