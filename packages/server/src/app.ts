@@ -91,7 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
     outbound,
     realtime: cluster ?? hub,
-    ...(opts.passwordAuth ? { passwordGuard: newPasswordGuard() } : {}),
+    passwordGuard: newPasswordGuard(opts.passwordAuth ?? false),
     ...(opts.uploads
       ? {
           uploads: {

@@ -319,4 +319,15 @@ describe('password sign-in turned off', () => {
     assert.equal(res.body.error, 'password login is disabled');
     assert.deepEqual((await api(srv, 'GET', '/api/auth/methods')).body, { password: false });
   });
+
+  test('a password still changes, and wrong current passwords still lock out', async () => {
+    const { token, userId } = await signIn(srv, 'changer@example.com');
+    await givePassword(srv, userId, PW);
+    assert.equal((await change(srv, token, PW, 'second password')).status, 200);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await change(srv, token, 'a wrong guess', 'third password')).status, 400);
+    const locked = await change(srv, token, 'second password', 'third password');
+    assert.equal(locked.status, 429);
+    assert.ok(Number(locked.headers.get('retry-after')) > 0);
+  });
 });

@@ -37,7 +37,7 @@ export interface ServiceDeps {
   outbound?: OutboundPolicy;
   /** Upload storage and its per-file size limit; absent where uploads are not served. */
   uploads?: { blobs: BlobStore; maxBytes: number };
-  /** Present when `serve --password-auth` is on: password sign-in and its rate limits. */
+  /** Password guessing limits, and whether login is on (`serve --password-auth`); HTTP only. */
   passwordGuard?: PasswordGuard;
   /** Collects bot-token uses for a batched `last_used_at` write. */
   botUsage?: { note(tokenId: string): void };

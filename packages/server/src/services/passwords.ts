@@ -20,13 +20,19 @@ export const PASSWORD_MAX_CHARS = 256;
 /** Also the answer for "no such user" and "no password": which one it was stays unsaid. */
 export const LOGIN_FAILED = 'invalid email, handle or password';
 
-/** The in-memory budgets of password sign-in (spec: 20/min per IP, 5 failures/15 min per account). */
+/**
+ * Whether password login is on, and the in-memory budgets of password guessing (spec: 20
+ * logins/min per IP, 5 failures/15 min per account). The HTTP app always has one, so a wrong
+ * current password at `change` is counted even where login is off.
+ */
 export interface PasswordGuard {
+  loginEnabled: boolean;
   perIp: WindowLimiter;
   failuresPerAccount: WindowLimiter;
 }
 
-export const newPasswordGuard = (): PasswordGuard => ({
+export const newPasswordGuard = (loginEnabled: boolean): PasswordGuard => ({
+  loginEnabled,
   perIp: new WindowLimiter(20, 60_000),
   failuresPerAccount: new WindowLimiter(5, 15 * 60_000),
 });
@@ -73,14 +79,15 @@ export async function passwordLogin(
   clientIp: string,
 ): Promise<MagicConsumeResponse> {
   const guard = deps.passwordGuard;
-  if (!guard) throw new DomainError('not_implemented', 'password login is disabled');
+  if (!guard?.loginEnabled) throw new DomainError('not_implemented', 'password login is disabled');
   const ipWait = guard.perIp.take(clientIp);
   if (ipWait > 0) throw tooMany(ipWait);
   const user = await humanByIdentifier(deps.store.read, body.identifier);
   const account = user ? `user:${user.id}` : `name:${body.identifier.trim().toLowerCase()}`;
   const lockWait = guard.failuresPerAccount.retryAfter(account);
   if (lockWait > 0) throw tooMany(lockWait);
-  const stored = user ? await deps.store.read.auth.passwordHash(user.id) : undefined;
+  // Read even for no user, so both paths run the same statements.
+  const stored = await deps.store.read.auth.passwordHash(user?.id ?? '');
   const ok =
     (await verifyPassword(stored, body.password)) && chars(body.password) <= PASSWORD_MAX_CHARS;
   if (!ok || !user) {

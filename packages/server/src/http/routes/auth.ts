@@ -72,7 +72,9 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     return passwords.changePassword(deps, req.actor, req.body);
   });
 
-  route(app, OPERATIONS.authMethods, async () => ({ password: deps.passwordGuard !== undefined }));
+  route(app, OPERATIONS.authMethods, async () => ({
+    password: deps.passwordGuard?.loginEnabled === true,
+  }));
 
   route(app, OPERATIONS.logout, async (req, reply) => {
     assertLoginRequest(req);
