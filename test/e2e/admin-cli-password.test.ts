@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliOk, http, runCli, startServer, type RunningServer } from './helpers.js';
+import { BIN, cleanEnv, cliOk, http, runCli, startServer, type RunningServer } from './helpers.js';
 
 // `admin user set-password` works on the data directory; `serve --password-auth` then signs
 // the user in over HTTP. The server is started after the first password is set and keeps
@@ -89,3 +90,50 @@ test('errors go to stderr with a non-zero exit and change nothing', async () => 
   const me = await login('ada@example.com', 'short');
   assert.equal(me.status, 401);
 });
+
+// Drives the command on a pseudo-terminal (Python's pty: Node has none built in): answers
+// both prompts, then prints everything the terminal showed and the exit status.
+const PTY_DRIVER = `
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b''
+def wait_for(token):
+    global out
+    end = time.time() + 30
+    while token not in out and time.time() < end:
+        try: out += os.read(fd, 1024)
+        except OSError: return
+for answer in (b'typed secret\\x7fT\\r', b'typed secreT\\r'):
+    wait_for(b'password: ')
+    out = out.replace(b'password: ', b'<prompt>', 1)
+    os.write(fd, answer)
+while True:
+    try:
+        chunk = os.read(fd, 1024)
+        if not chunk: break
+        out += chunk
+    except OSError: break
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode() + '\\nexit=' + str(os.waitstatus_to_exitcode(status)))
+`;
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+test(
+  'on a terminal: a double prompt that echoes nothing sets the password typed',
+  { skip: !hasPython && 'python3 (for a pseudo-terminal) is not installed' },
+  async () => {
+    const args = ['admin', 'user', 'set-password', ...data, '--email', 'ada@example.com'];
+    const r = spawnSync('python3', ['-c', PTY_DRIVER, process.execPath, BIN, ...args], {
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`password set for ${ada}\\s*\\nexit=0$`));
+    // Neither answer was echoed; the backspace was applied, not shown.
+    assert.ok(!r.stdout.includes('typed'), r.stdout);
+    assert.equal((await login('ada@example.com', 'typed secreT')).status, 200);
+  },
+);

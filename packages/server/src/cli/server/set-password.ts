@@ -30,6 +30,8 @@ async function readPiped(input: NodeJS.ReadStream): Promise<string> {
 /** One line from a TTY in raw mode, echoing nothing; Ctrl-C / Ctrl-D abort. */
 function promptHidden(label: string): Promise<string> {
   const input = process.stdin;
+  // Echo goes off before the prompt shows, so nothing typed after it is ever echoed.
+  input.setRawMode(true);
   process.stderr.write(label);
   return new Promise((resolve, reject) => {
     let text = '';
@@ -49,7 +51,6 @@ function promptHidden(label: string): Promise<string> {
         else text += ch;
       }
     };
-    input.setRawMode(true);
     input.resume();
     input.on('data', onData);
   });
