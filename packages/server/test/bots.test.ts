@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, poll, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
-import { TestSocket } from './ws-client.js';
+import { TestSocket, type Frame } from './ws-client.js';
 
 type U = { token: string; userId: string };
 type Tok = {
@@ -25,6 +25,21 @@ before(async () => {
   member = t.members[0]!;
 });
 after(() => srv.close());
+
+const socket = (token: string) =>
+  TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${wid}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+
+/** A system event: published to sockets only, so it has neither id nor cursor. */
+async function systemFrame(sock: TestSocket, type: string): Promise<Frame> {
+  await sock.until(() => sock.frames.some((f) => f.type === type), 5000, type);
+  const frame = sock.frames.find((f) => f.type === type)!;
+  assert.equal(frame.id, '');
+  assert.equal(frame.cursor, '');
+  assert.equal(frame.workspace_id, wid);
+  return frame;
+}
 
 const mkBot = (u: U, body: Record<string, unknown>) =>
   api<{ bot: Bot; bot_token?: Tok }>(srv, 'POST', `/api/workspaces/${wid}/bots`, {
@@ -260,6 +275,7 @@ test('command menus and removing a bot from a workspace', async () => {
     ).status,
     403,
   );
+  const [botSock, watcher] = await Promise.all([socket(token), socket(member.token)]);
   const removed = await api(
     srv,
     'DELETE',
@@ -267,6 +283,11 @@ test('command menus and removing a bot from a workspace', async () => {
     { token: owner.token },
   );
   assert.equal(removed.status, 204);
+  await botSock.until(() => botSock.closed !== undefined);
+  assert.deepEqual(botSock.closed, { code: 1008, reason: 'workspace access revoked' });
+  const notice = await systemFrame(watcher, 'bot.membership_removed');
+  assert.deepEqual(notice.payload, { bot_user_id: created.body.bot.id });
+  watcher.close();
   assert.equal((await api(srv, 'GET', '/api/me', { token })).status, 401);
   assert.equal(
     (
@@ -298,4 +319,88 @@ test('initial_token:false creates the bot with its first token already revoked',
   );
   assert.equal(tokens.body.bot_tokens.length, 1);
   assert.ok(tokens.body.bot_tokens[0]!.revoked_at);
+});
+
+test('deleting a bot retires it everywhere; its messages stay, its handle is free', async () => {
+  const made = await mkBot(member, {
+    display_name: 'Retiree',
+    handle: 'retiree',
+    owner_user_id: member.userId,
+    scopes: ['bot:read', 'messages:write'],
+  });
+  const token = made.body.bot_token!.token!;
+  const botId = made.body.bot.id;
+  const posted = await api<{ message: { id: string } }>(
+    srv,
+    'POST',
+    `/api/channels/${general}/messages`,
+    { token, body: { body: 'last words' } },
+  );
+  assert.equal(posted.status, 201);
+  const [botSock, watcher] = await Promise.all([socket(token), socket(owner.token)]);
+
+  const notOwner = await api(srv, 'DELETE', `/api/bots/${botId}`, { token: owner.token });
+  assert.equal(notOwner.status, 403);
+  assert.equal(notOwner.body.error, 'only the bot owner can manage this bot');
+  assert.equal((await api(srv, 'DELETE', `/api/bots/${botId}`, { token })).status, 403);
+  const res = await api<{ deleted_bot: Record<string, string> }>(
+    srv,
+    'DELETE',
+    `/api/bots/${botId}`,
+    { token: member.token },
+  );
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const { deleted_at, ...rest } = res.body.deleted_bot;
+  assert.deepEqual(rest, { id: botId, display_name: 'Retiree', former_handle: 'retiree' });
+  assert.ok(deleted_at && !Number.isNaN(Date.parse(deleted_at)));
+
+  await botSock.until(() => botSock.closed !== undefined);
+  assert.deepEqual(botSock.closed, { code: 1008, reason: 'workspace access revoked' });
+  const notice = await systemFrame(watcher, 'bot.deleted');
+  assert.deepEqual(notice.payload, {
+    bot_user_id: botId,
+    display_name: 'Retiree',
+    former_handle: 'retiree',
+    deleted_at,
+  });
+  watcher.close();
+  assert.equal((await api(srv, 'GET', '/api/me', { token })).status, 401);
+
+  // History keeps its author, shown as retired; the handle can be taken again.
+  const msg = await api<{ message: { author: Record<string, string> } }>(
+    srv,
+    'GET',
+    `/api/messages/${posted.body.message.id}`,
+    { token: owner.token },
+  );
+  assert.equal(msg.status, 200);
+  assert.equal(msg.body.message.author.id, botId);
+  assert.equal(msg.body.message.author.handle, '');
+  assert.equal(msg.body.message.author.former_handle, 'retiree');
+  assert.equal(msg.body.message.author.deleted_at, deleted_at);
+  assert.equal((await mkBot(owner, { display_name: 'Heir', handle: 'retiree' })).status, 201);
+  const list = await api<{ bots: { bot: Bot }[] }>(srv, 'GET', `/api/workspaces/${wid}/bots`, {
+    token: owner.token,
+  });
+  assert.ok(!list.body.bots.some((b) => b.bot.id === botId));
+  assert.equal(
+    (await api(srv, 'DELETE', `/api/bots/${botId}`, { token: member.token })).status,
+    404,
+  );
+  assert.equal(
+    (await api(srv, 'DELETE', `/api/bots/${member.userId}`, { token: owner.token })).status,
+    404,
+  );
+
+  // A service bot is retired by a manager of its workspace, not by a member.
+  const service = await mkBot(owner, { display_name: 'Service' });
+  const byMember = await api(srv, 'DELETE', `/api/bots/${service.body.bot.id}`, {
+    token: member.token,
+  });
+  assert.equal(byMember.status, 403);
+  assert.equal(byMember.body.error, 'workspace manager permission required');
+  assert.equal(
+    (await api(srv, 'DELETE', `/api/bots/${service.body.bot.id}`, { token: owner.token })).status,
+    200,
+  );
 });

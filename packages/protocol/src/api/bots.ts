@@ -42,6 +42,16 @@ export type BotTokenListResponse = Static<typeof BotTokenListResponse>;
 export const TokenParams = Type.Object({ token_id: Type.String({ maxLength: 100 }) });
 export type TokenParams = Static<typeof TokenParams>;
 
+/** A retired bot: its user stays (messages keep their author), its handle is free again. */
+export const DeletedBot = Type.Object({
+  id: Type.String(),
+  display_name: Type.String(),
+  former_handle: Type.String(),
+  deleted_at: Timestamp,
+});
+export const DeleteBotResponse = Type.Object({ deleted_bot: DeletedBot });
+export type DeleteBotResponse = Static<typeof DeleteBotResponse>;
+
 export const OwnedBot = Type.Object({
   bot: User,
   workspace: Type.Object({ id: Type.String(), route_id: Type.String(), name: Type.String() }),

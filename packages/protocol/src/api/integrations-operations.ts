@@ -120,6 +120,15 @@ export const INTEGRATION_OPERATIONS = {
     params: B.BotParams,
     responses: ok(204, Type.Null()),
   },
+  deleteBot: {
+    method: 'DELETE',
+    path: '/api/bots/:bot_user_id',
+    summary:
+      'Retire a bot everywhere: tokens, memberships, commands and integrations go, its handle is freed, its messages stay',
+    auth: true,
+    params: B.LegacyBotParams,
+    responses: ok(200, B.DeleteBotResponse),
+  },
   myBots: {
     method: 'GET',
     path: '/api/me/bots',

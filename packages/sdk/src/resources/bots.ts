@@ -8,6 +8,7 @@ import type {
   CreateBotResponse,
   CreateIncomingWebhookBody,
   CreateTokenBody,
+  DeleteBotResponse,
   IncomingWebhook,
   IncomingWebhookListResponse,
   IncomingWebhookResponse,
@@ -73,6 +74,11 @@ export class BotsResource {
       'DELETE',
       `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/membership`,
     );
+  }
+
+  /** Retires a bot in every workspace (its owner, or for a service bot a manager of each). */
+  delete(botUserId: string): Promise<DeleteBotResponse> {
+    return this.http.request('DELETE', `/api/bots/${seg(botUserId)}`);
   }
 
   /** Bot tokens only: replace this bot's command menu. */

@@ -113,6 +113,8 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
       avatar_url: avatarUrl,
       created_at: at,
       deleted_at: null,
+      former_handle: null,
+      deleted_by: null,
     };
     await tx.users.insert(bot);
     await tx.workspaces.addMember({

@@ -28,6 +28,7 @@ export function presentUser(u: UserRow): User {
     handle: u.handle,
     avatar_url: u.avatar_url,
     created_at: u.created_at,
+    ...(u.former_handle ? { former_handle: u.former_handle } : {}),
     ...(u.deleted_at ? { deleted_at: u.deleted_at } : {}),
   };
 }

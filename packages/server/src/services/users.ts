@@ -40,6 +40,8 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
     avatar_url: gravatarFor(email),
     created_at: at,
     deleted_at: null,
+    former_handle: null,
+    deleted_by: null,
   };
   if (Buffer.byteLength(row.display_name) > 80) throw badRequest('display_name is too long');
   await tx.users.insert(row);

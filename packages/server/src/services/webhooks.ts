@@ -72,6 +72,8 @@ export async function createWebhook(
       avatar_url: '',
       created_at: at,
       deleted_at: null,
+      former_handle: null,
+      deleted_by: null,
     };
     await tx.users.insert(bot);
     await tx.workspaces.addMember({

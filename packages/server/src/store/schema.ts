@@ -11,6 +11,9 @@ export interface UsersTable {
   avatar_url: string;
   created_at: string;
   deleted_at: string | null;
+  /** The handle a deleted bot had (its own was cleared for reuse). */
+  former_handle: string | null;
+  deleted_by: string | null;
 }
 export interface IdentitiesTable {
   id: string;

@@ -68,6 +68,9 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.revokeBotToken, async (req) => ({
     bot_token: await bots.revokeToken(deps, req.actor, req.params.token_id),
   }));
+  route(app, OPERATIONS.deleteBot, async (req) =>
+    bots.deleteBot(deps, req.actor, req.params.bot_user_id),
+  );
   route(app, OPERATIONS.removeBotMembership, async (req, reply) => {
     await bots.removeBotMembership(
       deps,

@@ -74,6 +74,58 @@ export class BotsRepo {
       .execute();
   }
 
+  /** The workspaces a bot is a member of. */
+  async workspacesOf(botId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('workspace_members')
+      .select('workspace_id')
+      .where('user_id', '=', botId)
+      .execute();
+    return rows.map((r) => r.workspace_id);
+  }
+
+  /**
+   * Retires a bot everywhere: every live token, slash command, app installation (and the
+   * subscriptions it or the bot made), incoming webhook and command menu goes, it leaves
+   * every channel and workspace, and its handle is freed (kept as `former_handle`). Returns
+   * the revoked tokens, whose sockets the caller closes.
+   */
+  async retire(bot: UserRow, by: string, at: string): Promise<string[]> {
+    const tokens = await this.db
+      .updateTable('bot_tokens')
+      .set({ revoked_at: at })
+      .where('bot_user_id', '=', bot.id)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .execute();
+    const apps = this.db
+      .selectFrom('app_installations')
+      .select('id')
+      .where('bot_user_id', '=', bot.id);
+    await this.db
+      .updateTable('event_subscriptions')
+      .set({ revoked_at: at })
+      .where((eb) => eb.or([eb('app_installation_id', 'in', apps), eb('created_by', '=', bot.id)]))
+      .where('revoked_at', 'is', null)
+      .execute();
+    for (const table of ['slash_commands', 'app_installations', 'incoming_webhooks'] as const)
+      await this.db
+        .updateTable(table)
+        .set({ revoked_at: at })
+        .where('bot_user_id', '=', bot.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    await this.db.deleteFrom('bot_commands').where('bot_user_id', '=', bot.id).execute();
+    await this.db.deleteFrom('channel_members').where('user_id', '=', bot.id).execute();
+    await this.db.deleteFrom('workspace_members').where('user_id', '=', bot.id).execute();
+    await this.db
+      .updateTable('users')
+      .set({ handle: '', former_handle: bot.handle, deleted_at: at, deleted_by: by })
+      .where('id', '=', bot.id)
+      .execute();
+    return tokens.map((t) => t.id);
+  }
+
   commands(
     workspaceId: string,
   ): Promise<(BotCommandRow & { handle: string; display_name: string; avatar_url: string })[]> {

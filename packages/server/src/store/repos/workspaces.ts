@@ -128,6 +128,8 @@ export class WorkspacesRepo {
         avatar_url: r.avatar_url,
         created_at: r.created_at,
         deleted_at: r.deleted_at,
+        former_handle: r.former_handle,
+        deleted_by: r.deleted_by,
       },
     }));
   }
