@@ -113,3 +113,37 @@ test('installing an app and revoking it cascades to its slash commands, subscrip
     0,
   );
 });
+
+test('revoking an app with delete_bot retires its bot in the same transaction', async () => {
+  const bot = await createBot(srv.deps, {
+    workspaceId: wid,
+    createdBy: owner.userId,
+    displayName: 'Linear',
+    handle: 'linear-app',
+  });
+  const installed = await api<{ app_installation: { id: string } }>(
+    srv,
+    'POST',
+    `/api/workspaces/${wid}/app-installations`,
+    { token: owner.token, body: { app_slug: 'linear', bot_user_id: bot.bot.id } },
+  );
+  const res = await api<{
+    revoked: Record<string, number>;
+    deleted_bot?: { id: string; former_handle: string };
+  }>(srv, 'POST', `/api/app-installations/${installed.body.app_installation.id}/revoke`, {
+    token: owner.token,
+    body: { delete_bot: true },
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.revoked.bot_tokens, 1);
+  assert.equal(res.body.deleted_bot?.id, bot.bot.id);
+  assert.equal(res.body.deleted_bot?.former_handle, 'linear-app');
+  assert.equal((await api(srv, 'GET', '/api/me', { token: bot.token })).status, 401);
+  const bots = await api<{ bots: { bot: { id: string } }[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/bots`,
+    { token: owner.token },
+  );
+  assert.ok(!bots.body.bots.some((b) => b.bot.id === bot.bot.id));
+});

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
+import { DeletedBot } from './bots.js';
 
 export const AppInstallation = Type.Object({
   id: Type.String(),
@@ -28,6 +29,8 @@ export const RevokeAppBody = Type.Object({
   revoke_slash_commands: Type.Optional(Type.Boolean()),
   revoke_event_subscriptions: Type.Optional(Type.Boolean()),
   revoke_bot_tokens: Type.Optional(Type.Boolean()),
+  /** Retire the app's bot everywhere as well (`DELETE /api/bots/{id}`). */
+  delete_bot: Type.Optional(Type.Boolean()),
 });
 export type RevokeAppBody = Static<typeof RevokeAppBody>;
 
@@ -44,5 +47,6 @@ export const RevokeAppResponse = Type.Object({
     event_subscriptions: Type.Integer(),
     bot_tokens: Type.Integer(),
   }),
+  deleted_bot: Type.Optional(DeletedBot),
 });
 export type RevokeAppResponse = Static<typeof RevokeAppResponse>;

@@ -49,6 +49,7 @@ export const DeletedBot = Type.Object({
   former_handle: Type.String(),
   deleted_at: Timestamp,
 });
+export type DeletedBot = Static<typeof DeletedBot>;
 export const DeleteBotResponse = Type.Object({ deleted_bot: DeletedBot });
 export type DeleteBotResponse = Static<typeof DeleteBotResponse>;
 

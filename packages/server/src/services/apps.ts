@@ -7,6 +7,7 @@ import type {
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { AppRow } from '../store/repos/apps.js';
+import { announceRetirement, retireBot } from './bot-retirement.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
@@ -91,7 +92,7 @@ export async function revokeApp(
     await requireManager(tx, actor, app.workspace_id, 'app installations');
     const revoked = { slash_commands: 0, event_subscriptions: 0, bot_tokens: 0 };
     const tokens: string[] = [];
-    if (app.revoked_at) return { app, revoked, tokens };
+    if (app.revoked_at) return { app, revoked, tokens, retired: undefined };
     const at = nowIso();
     await tx.apps.revoke(app.id, at);
     app.revoked_at = at;
@@ -110,6 +111,8 @@ export async function revokeApp(
       }
       revoked.bot_tokens = tokens.length;
     }
+    const retired = body.delete_bot ? await retireBot(tx, actor, app.bot_user_id) : undefined;
+    if (retired) revoked.bot_tokens += retired.tokens.length;
     await tx.audit.record({
       workspaceId: app.workspace_id,
       actorUserId: actor.user.id,
@@ -118,8 +121,13 @@ export async function revokeApp(
       targetId: app.id,
       metadata: revoked,
     });
-    return { app, revoked, tokens };
+    return { app, revoked, tokens, retired };
   });
   for (const t of res.tokens) deps.realtime?.revokeCredential(t);
-  return { installation: present(res.app), revoked: res.revoked };
+  if (res.retired) announceRetirement(deps, res.retired);
+  return {
+    installation: present(res.app),
+    revoked: res.revoked,
+    ...(res.retired ? { deleted_bot: res.retired.deleted_bot } : {}),
+  };
 }

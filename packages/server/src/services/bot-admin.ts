@@ -5,7 +5,6 @@ import type {
   CreateBotBody,
   CreateBotResponse,
   CreateTokenBody,
-  DeleteBotResponse,
   OwnedBotsResponse,
   SetCommandsBody,
 } from '@clickclack/protocol';
@@ -17,7 +16,7 @@ import type { Actor } from './actor.js';
 import { createBot, insertBotToken, presentBotToken } from './bots.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
-import { assertHuman, assertScope, assertUnrestricted, requireMember } from './policies.js';
+import { assertHuman, assertScope, requireMember } from './policies.js';
 import { announceBotRemoval } from './realtime.js';
 import { presentUser } from './present.js';
 
@@ -187,62 +186,6 @@ export async function removeBotMembership(
   // Its sockets close as a lost workspace, before their tokens' revocation would close them.
   announceBotRemoval(deps, workspaceId, botId, 'bot.membership_removed', {});
   for (const id of revoked) deps.realtime?.revokeCredential(id);
-}
-
-/**
- * Retires a bot in every workspace it is in. A user-owned bot is its owner's to retire; a
- * service bot needs a manager of each of its workspaces, so nobody retires it from under a
- * workspace they do not run.
- */
-export async function deleteBot(
-  deps: ServiceDeps,
-  actor: Actor,
-  botId: string,
-): Promise<DeleteBotResponse> {
-  assertHuman(actor, 'bot tokens cannot manage bots');
-  const res = await deps.store.write(async (tx) => {
-    const bot = await tx.users.byId(botId);
-    const workspaces = bot ? await tx.bots.workspacesOf(bot.id) : [];
-    if (!bot || bot.kind !== 'bot' || bot.deleted_at || workspaces.length === 0)
-      throw notFound('bot not found');
-    for (const workspaceId of workspaces) {
-      const role = await tx.workspaces.role(workspaceId, actor.user.id);
-      if (bot.owner_user_id) {
-        if (bot.owner_user_id !== actor.user.id)
-          throw forbidden('only the bot owner can manage this bot');
-      } else if (role !== 'owner' && role !== 'moderator') {
-        throw forbidden('workspace manager permission required');
-      }
-      if (role) await assertUnrestricted(tx, workspaceId, actor.user.id);
-    }
-    const at = nowIso();
-    const tokens = await tx.bots.retire(bot, actor.user.id, at);
-    for (const workspaceId of workspaces)
-      await tx.audit.record({
-        workspaceId,
-        actorUserId: actor.user.id,
-        action: 'bot.deleted',
-        targetType: 'bot',
-        targetId: bot.id,
-        metadata: { former_handle: bot.handle },
-      });
-    const deleted_bot = {
-      id: bot.id,
-      display_name: bot.display_name,
-      former_handle: bot.handle,
-      deleted_at: at,
-    };
-    return { deleted_bot, workspaces, tokens };
-  });
-  const { display_name, former_handle, deleted_at } = res.deleted_bot;
-  for (const workspaceId of res.workspaces)
-    announceBotRemoval(deps, workspaceId, botId, 'bot.deleted', {
-      display_name,
-      former_handle,
-      deleted_at,
-    });
-  for (const id of res.tokens) deps.realtime?.revokeCredential(id);
-  return { deleted_bot: res.deleted_bot };
 }
 
 export async function myBots(deps: ServiceDeps, actor: Actor): Promise<OwnedBotsResponse> {

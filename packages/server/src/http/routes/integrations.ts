@@ -1,6 +1,7 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
 import * as bots from '../../services/bot-admin.js';
+import * as retirement from '../../services/bot-retirement.js';
 import * as subs from '../../services/event-subscriptions.js';
 import * as hooks from '../../services/webhooks.js';
 import * as slash from '../../services/slash.js';
@@ -69,7 +70,7 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
     bot_token: await bots.revokeToken(deps, req.actor, req.params.token_id),
   }));
   route(app, OPERATIONS.deleteBot, async (req) =>
-    bots.deleteBot(deps, req.actor, req.params.bot_user_id),
+    retirement.deleteBot(deps, req.actor, req.params.bot_user_id),
   );
   route(app, OPERATIONS.removeBotMembership, async (req, reply) => {
     await bots.removeBotMembership(
