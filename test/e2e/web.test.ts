@@ -497,6 +497,46 @@ test(
   },
 );
 
+test(
+  'the owner deletes a channel from its header after seeing what it holds',
+  { skip },
+  async () => {
+    const created = await http<{ channel: Channel }>(
+      srv.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/channels`,
+      { token: adaToken, body: { name: 'old-project' } },
+    );
+    await http(srv.url, 'POST', `/api/channels/${created.body.channel.id}/join`, {
+      token: bobToken,
+      body: {},
+    });
+    await post(bobToken, created.body.channel.id, 'wrapping up');
+    const bob = await signedIn('bob@example.com', { path: '/app/clickclack/old-project' });
+    await article(bob, 'wrapping up').waitFor();
+    assert.equal(
+      await bob.getByRole('button', { name: 'Delete channel' }).count(),
+      0,
+      'members see no delete',
+    );
+
+    const ada = await signedIn('ada@example.com', { path: '/app/clickclack/old-project' });
+    await ada.getByRole('button', { name: 'Delete channel' }).click();
+    const dialog = ada.getByRole('dialog', { name: 'Delete channel?' });
+    await dialog.getByText('1 message, 0 thread replies and 0 files').waitFor();
+  await ada.screenshot({ path: join(SHOTS, 'delete-channel.png') });
+    const confirm = dialog.getByRole('button', { name: 'Delete channel' });
+    assert.equal(await confirm.isDisabled(), true, 'nothing is deleted before the box is ticked');
+    await dialog.getByLabel(/Yes, permanently delete #old-project/).check();
+    await confirm.click();
+    await ada.getByRole('heading', { name: '#general' }).waitFor();
+    await ada.getByText('#old-project was deleted').waitFor();
+    assert.ok(!(await channelsOf(adaToken)).some((c) => c.name === 'old-project'));
+    await bob.getByRole('heading', { name: '#general' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  },
+);
+
 test('direct messages, profile editing, Ctrl+K, sign out', { skip }, async () => {
   const ada = await signedIn('ada@example.com');
   const bob = await signedIn('bob@example.com');
