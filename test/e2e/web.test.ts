@@ -524,7 +524,7 @@ test(
     await ada.getByRole('button', { name: 'Delete channel' }).click();
     const dialog = ada.getByRole('dialog', { name: 'Delete channel?' });
     await dialog.getByText('1 message, 0 thread replies and 0 files').waitFor();
-  await ada.screenshot({ path: join(SHOTS, 'delete-channel.png') });
+    await ada.screenshot({ path: join(SHOTS, 'delete-channel.png') });
     const confirm = dialog.getByRole('button', { name: 'Delete channel' });
     assert.equal(await confirm.isDisabled(), true, 'nothing is deleted before the box is ticked');
     await dialog.getByLabel(/Yes, permanently delete #old-project/).check();
