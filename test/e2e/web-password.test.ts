@@ -50,3 +50,31 @@ test('the sign-in page offers a password form when the server allows it', { skip
   await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
   assert.deepEqual(errors, []);
 });
+
+test('a signed-in person changes their password from the profile dialog', { skip }, async () => {
+  const signIn = async (password: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${srv.url}/app/`);
+    await page.getByLabel('Email or handle').fill('ada@example.com');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in with password' }).click();
+    return page;
+  };
+  const page = await signIn('web password 1');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
+  await page.getByRole('button', { name: 'Edit profile' }).click();
+  const form = page.getByRole('form', { name: 'Change password' });
+  await form.getByLabel('Current password').fill('wrong guess');
+  await form.getByLabel('New password', { exact: true }).fill('web password 2');
+  await form.getByLabel('New password again').fill('web password 2');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByRole('alert').filter({ hasText: 'current_password is incorrect' }).waitFor();
+  await form.getByLabel('Current password').fill('web password 1');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await form.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+
+  const old = await signIn('web password 1');
+  await old.getByRole('alert').filter({ hasText: 'invalid email, handle or password' }).waitFor();
+  const fresh = await signIn('web password 2');
+  await fresh.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
+});
