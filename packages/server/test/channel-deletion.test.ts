@@ -170,6 +170,13 @@ test('the owner deletes a channel with its messages, threads, reactions, pins an
   await sql.close();
   assert.deepEqual([left, pins], [[], []]);
 
+  const audit = await ok<{
+    audit_log_entries: { action: string; target_id: string; metadata: unknown }[];
+  }>(owner, 'GET', `/api/workspaces/${wid}/audit-log`);
+  const entry = audit.audit_log_entries.find((e) => e.action === 'channel.deleted');
+  assert.equal(entry?.target_id, doomed);
+  assert.deepEqual(entry?.metadata, { name: 'doomed', messages: 2, thread_replies: 1, files: 1 });
+
   // Replaying the log from before shows the deletion and none of the channel's own events.
   const replay = await ok<{ events: Frame[] }>(
     ann,

@@ -68,6 +68,14 @@ export async function deleteChannel(
     await assertUnrestricted(tx, channel.workspace_id, actor.user.id);
     const recipients = await channelRecipients(tx, channel);
     await tx.channels.deleteWithContent(channel.id);
+    await tx.audit.record({
+      workspaceId: channel.workspace_id,
+      actorUserId: actor.user.id,
+      action: 'channel.deleted',
+      targetType: 'channel',
+      targetId: channel.id,
+      metadata: { name: channel.name, ...found.counts },
+    });
     const event = await tx.events.append({
       type: 'channel.deleted',
       workspace_id: channel.workspace_id,
