@@ -1,9 +1,10 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /**
- * argon2id (the library's default algorithm; its const enum cannot be imported under
- * verbatimModuleSyntax, and tests check the `$argon2id$` prefix) at the OWASP-recommended cost (19 MiB, 2 passes, 1 lane): ~20 ms a hash here,
- * which keeps a login cheap for us and a guess expensive for an attacker with the table.
+ * argon2id (the library's default algorithm: its const enum cannot be imported under
+ * verbatimModuleSyntax, and tests check the `$argon2id$` prefix) at the OWASP-recommended
+ * cost (19 MiB, 2 passes, 1 lane): ~20 ms a hash here, which keeps a login cheap for us and
+ * a guess expensive for an attacker holding the table.
  */
 const OPTIONS = {
   memoryCost: 19_456,
