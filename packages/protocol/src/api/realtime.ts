@@ -26,6 +26,14 @@ export const EPHEMERAL_EVENT_TYPES = [
   'agent.progress',
 ] as const;
 
+/**
+ * Sent by the server to sockets only, with an empty id and cursor, never stored: a bot left
+ * the workspace (`bot.membership_removed`) or was retired (`bot.deleted`). The named bot's
+ * own sockets are closed (1008 `workspace access revoked`) instead.
+ */
+export const SYSTEM_EVENT_TYPES = ['bot.membership_removed', 'bot.deleted'] as const;
+export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
+
 export const EphemeralBody = Type.Object({
   workspace_id: Type.String({ maxLength: 100 }),
   channel_id: Type.Optional(Type.String({ maxLength: 100 })),

@@ -5,6 +5,7 @@ import {
   type Event,
   type EventListQuery,
   type EventPage,
+  type SystemEventType,
 } from '@clickclack/protocol';
 import { newEphemeralId } from '../lib/ids.js';
 import { eventFromRow } from '../store/repos/events.js';
@@ -168,7 +169,7 @@ export function announceBotRemoval(
   deps: ServiceDeps,
   workspaceId: string,
   botId: string,
-  type: 'bot.membership_removed' | 'bot.deleted',
+  type: SystemEventType,
   payload: Record<string, unknown>,
 ): void {
   deps.realtime?.dropUser(workspaceId, botId);
