@@ -62,3 +62,52 @@ test('bots list/create and tokens list/create/revoke', async () => {
   assert.equal(asBot.code, 1);
   assert.match(asBot.stderr, /403/);
 });
+
+test('bots setup-code, then bots claim trades the code for a token without signing in', async () => {
+  const created = JSON.parse(
+    await cliOk(['bots', 'create', 'Field Agent', '--handle', 'field', '--json'], as()),
+  );
+  const botId = created.bot.id as string;
+  const code = await cliOk(
+    [
+      'bots',
+      'setup-code',
+      botId,
+      '--name',
+      'laptop',
+      '--scopes',
+      'bot:read',
+      '--defaults',
+      '{"channel":"general"}',
+      '--plain',
+    ],
+    as(),
+  );
+  assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  const human = await cliOk(['bots', 'setup-code', botId], as());
+  assert.match(human, /^setup code [0-9A-Z-]{14} for usr_\S+ \(expires \S+\)$/);
+  const bad = await runCli(['bots', 'setup-code', botId, '--defaults', '[1]'], as());
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--defaults must be a JSON object/);
+
+  // The agent: nothing but the server and the code.
+  const claimed = JSON.parse(
+    await cliOk(['bots', 'claim', code.toLowerCase(), '--server', srv.url, '--json']),
+  );
+  assert.match(claimed.token, /^ccb_/);
+  assert.equal(claimed.bot.id, botId);
+  assert.deepEqual(claimed.defaults, { channel: 'general' });
+  const me = await http<{ user: { id: string } }>(srv.url, 'GET', '/api/me', {
+    token: claimed.token,
+  });
+  assert.equal(me.body.user.id, botId);
+
+  const again = await runCli(['bots', 'claim', code, '--server', srv.url]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /setup code not found/);
+  const next = human.split(' ')[2]!;
+  const line = await cliOk(['bots', 'claim', next, '--server', srv.url]);
+  assert.match(line, /^claimed Field Agent in \S.* ccb_\S+$/);
+  const plain = await runCli(['bots', 'claim', next, '--server', srv.url, '--plain']);
+  assert.equal(plain.code, 1);
+});

@@ -23,6 +23,7 @@ export const ID_PREFIX = {
   slashInvocation: 'sci',
   incomingWebhook: 'whk',
   botCommand: 'bcm',
+  botSetupCode: 'bsc',
 } as const;
 
 export const SECRET_PREFIX = {

@@ -17,6 +17,8 @@ import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
 import { BotUsage } from './services/bot-usage.js';
 import { newPasswordGuard } from './services/passwords.js';
+import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
+import { WindowLimiter } from './lib/rate-limit.js';
 import {
   Dispatcher,
   DISPATCH_DEFAULTS,
@@ -92,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     outbound,
     realtime: cluster ?? hub,
     passwordGuard: newPasswordGuard(opts.passwordAuth ?? false),
+    setupCodeClaims: new WindowLimiter(SETUP_CODE_CLAIMS_PER_MINUTE, 60_000),
     ...(opts.uploads
       ? {
           uploads: {

@@ -32,9 +32,11 @@ test('every route outside the public allow-list refuses anonymous callers', asyn
     .filter(([, op]) => !op.auth)
     .map(([id]) => id)
     .sort();
-  // Spec §3.9, plus authMethods: a login page asks it before anyone is signed in.
+  // Spec §3.9, plus authMethods: a login page asks it before anyone is signed in, and
+  // claimBotSetupCode: the setup code is the agent's only credential (spec §2.6).
   assert.deepEqual(publicOps, [
     'authMethods',
+    'claimBotSetupCode',
     'healthz',
     'logout',
     'magicConsume',

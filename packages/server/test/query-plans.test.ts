@@ -33,6 +33,7 @@ const GROWING = new Set([
   'user_passwords',
   'users',
   'audit_log_entries',
+  'bot_setup_codes',
 ]);
 
 // Scans that stop early by design, with why.
@@ -176,6 +177,21 @@ test(
       new_password: 'plans password 2',
     });
     await call('GET', '/api/me', b.token);
+    const bot = await call<{ bot: { id: string } }>(
+      'POST',
+      `/api/workspaces/${wid}/bots`,
+      a.token,
+      {
+        display_name: 'Plans bot',
+      },
+    );
+    const { setup_code } = await call<{ setup_code: { code: string } }>(
+      'POST',
+      `/api/workspaces/${wid}/bots/${bot.bot.id}/setup-codes`,
+      a.token,
+      { name: 'plans' },
+    );
+    await call('POST', '/api/bot-setup-codes/claim', a.token, { code: setup_code.code });
     await sweepOrphanUploads(srv.deps, 0);
 
     const db = new Database(srv.dbUrl.replace(/^sqlite:\/\//, ''), { readonly: true });

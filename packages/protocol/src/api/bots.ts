@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { BotToken } from '../entities/auth.js';
 import { Timestamp } from '../entities/common.js';
 import { User } from '../entities/user.js';
+import { Workspace } from '../entities/workspace.js';
 
 export const CreateBotBody = Type.Object({
   display_name: Type.String({ maxLength: 200 }),
@@ -87,3 +88,42 @@ export const BotCommand = Type.Object({
 });
 export const BotCommandsResponse = Type.Object({ bot_commands: Type.Array(BotCommand) });
 export type BotCommandsResponse = Static<typeof BotCommandsResponse>;
+
+/** `defaults` is free-form for the agent (e.g. a default channel); the server caps its size. */
+export const SetupCodeDefaults = Type.Record(Type.String(), Type.Unknown());
+
+export const CreateSetupCodeBody = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 100 })),
+  scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 32 })),
+  defaults: Type.Optional(SetupCodeDefaults),
+});
+export type CreateSetupCodeBody = Static<typeof CreateSetupCodeBody>;
+
+/** A one-time code an agent exchanges for a bot token; `code` appears only when created. */
+export const BotSetupCode = Type.Object({
+  id: Type.String(),
+  bot_user_id: Type.String(),
+  workspace_id: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  defaults: SetupCodeDefaults,
+  created_by: Type.Optional(Type.String()),
+  created_at: Timestamp,
+  expires_at: Timestamp,
+  claimed_at: Type.Union([Timestamp, Type.Null()]),
+  code: Type.Optional(Type.String()),
+});
+export type BotSetupCode = Static<typeof BotSetupCode>;
+export const SetupCodeResponse = Type.Object({ setup_code: BotSetupCode });
+export type SetupCodeResponse = Static<typeof SetupCodeResponse>;
+
+export const ClaimSetupCodeBody = Type.Object({ code: Type.String({ maxLength: 64 }) });
+export type ClaimSetupCodeBody = Static<typeof ClaimSetupCodeBody>;
+
+export const ClaimSetupCodeResponse = Type.Object({
+  token: Type.String(),
+  bot: User,
+  workspace: Workspace,
+  defaults: SetupCodeDefaults,
+});
+export type ClaimSetupCodeResponse = Static<typeof ClaimSetupCodeResponse>;

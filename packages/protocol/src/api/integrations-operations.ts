@@ -144,6 +144,23 @@ export const INTEGRATION_OPERATIONS = {
     body: B.SetCommandsBody,
     responses: ok(200, B.BotCommandsResponse),
   },
+  createBotSetupCode: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/setup-codes',
+    summary: 'Issue a one-time setup code an agent exchanges for a token (token managers)',
+    auth: true,
+    params: B.BotParams,
+    body: B.CreateSetupCodeBody,
+    responses: ok(201, B.SetupCodeResponse),
+  },
+  claimBotSetupCode: {
+    method: 'POST',
+    path: '/api/bot-setup-codes/claim',
+    summary: 'Exchange a setup code for a new bot token (once; 10 attempts/min per IP)',
+    auth: false,
+    body: B.ClaimSetupCodeBody,
+    responses: ok(200, B.ClaimSetupCodeResponse),
+  },
   listBotCommands: {
     method: 'GET',
     path: '/api/workspaces/:workspace_id/bot-commands',

@@ -4,9 +4,12 @@ import type {
   BotToken,
   BotTokenListResponse,
   BotTokenResponse,
+  BotSetupCode,
+  ClaimSetupCodeResponse,
   CreateBotBody,
   CreateBotResponse,
   CreateIncomingWebhookBody,
+  CreateSetupCodeBody,
   CreateTokenBody,
   DeleteBotResponse,
   IncomingWebhook,
@@ -16,6 +19,7 @@ import type {
   MessageEventResponse,
   OwnedBotsResponse,
   SetCommandsBody,
+  SetupCodeResponse,
 } from '@clickclack/protocol';
 import { seg, type Http } from '../http.js';
 
@@ -47,6 +51,21 @@ export class BotsResource {
   ): Promise<BotToken> {
     const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/tokens`;
     return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
+  }
+
+  /** A one-time `XXXX-XXXX-XXXX` code (in `code`, shown once) an agent trades for a token. */
+  async createSetupCode(
+    workspaceId: string,
+    botUserId: string,
+    input: CreateSetupCodeBody = {},
+  ): Promise<BotSetupCode> {
+    const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/setup-codes`;
+    return (await this.http.request<SetupCodeResponse>('POST', path, { body: input })).setup_code;
+  }
+
+  /** Needs no credential: trades a setup code for a new bot token, once. */
+  claimSetupCode(code: string): Promise<ClaimSetupCodeResponse> {
+    return this.http.request('POST', '/api/bot-setup-codes/claim', { body: { code } });
   }
 
   /** Legacy routes: only for bots installed in exactly one workspace. */

@@ -12,7 +12,7 @@ import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
 import { assertHuman, requireManager, requireMember } from './policies.js';
-import { slugify } from './validate.js';
+import { jsonObject, slugify } from './validate.js';
 
 const present = (r: AppRow): AppInstallation => ({
   id: r.id,
@@ -36,8 +36,7 @@ export async function installApp(
   if (slug === '') throw badRequest('app_slug is required');
   const name = (body.display_name ?? '').trim() || slug;
   if (Buffer.byteLength(name) > 80) throw badRequest('display_name is too long');
-  const config = JSON.stringify(body.config ?? {});
-  if (config.length > 16 * 1024) throw badRequest('config is too large (max 16 KiB)');
+  const config = jsonObject(body.config, 'config', 16);
   return deps.store.write(async (tx) => {
     await requireManager(tx, actor, workspaceId, 'app installations');
     const bot = await tx.users.byId(body.bot_user_id.trim());

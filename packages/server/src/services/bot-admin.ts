@@ -24,7 +24,7 @@ import { presentUser } from './present.js';
  * Token manager: a user-owned bot's owner (still a member), or for a service bot a
  * workspace owner or moderator. Bot tokens never manage bots.
  */
-async function requireTokenManager(
+export async function requireTokenManager(
   tx: Repos,
   actor: Actor,
   workspaceId: string,

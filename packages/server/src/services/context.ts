@@ -1,6 +1,7 @@
 import type { Event } from '@clickclack/protocol';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
+import type { WindowLimiter } from '../lib/rate-limit.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { PasswordGuard } from './passwords.js';
@@ -39,6 +40,8 @@ export interface ServiceDeps {
   uploads?: { blobs: BlobStore; maxBytes: number };
   /** Password guessing limits, and whether login is on (`serve --password-auth`); HTTP only. */
   passwordGuard?: PasswordGuard;
+  /** Setup-code claims per client IP; HTTP only (admin commands claim nothing). */
+  setupCodeClaims?: WindowLimiter;
   /** Collects bot-token uses for a batched `last_used_at` write. */
   botUsage?: { note(tokenId: string): void };
 }

@@ -46,6 +46,18 @@ export function avatarUrl(raw: string): string {
   return v;
 }
 
+/** A free-form JSON object, serialized; over `maxKiB` KiB of UTF-8 is refused. */
+export function jsonObject(
+  value: Record<string, unknown> | undefined,
+  field: string,
+  maxKiB: number,
+): string {
+  const json = JSON.stringify(value ?? {});
+  if (Buffer.byteLength(json) > maxKiB * 1024)
+    throw badRequest(`${field} is too large (max ${maxKiB} KiB)`);
+  return json;
+}
+
 export function email(raw: string): string {
   const v = raw.trim().toLowerCase();
   if (v === '') throw badRequest('email is required');

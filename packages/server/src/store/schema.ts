@@ -317,6 +317,22 @@ export interface BotCommandsTable {
   updated_at: string;
 }
 
+/** One-time codes an agent exchanges for a bot token; only the code's SHA-256 is kept. */
+export interface BotSetupCodesTable {
+  id: string;
+  code_hash: string;
+  bot_user_id: string;
+  workspace_id: string;
+  name: string;
+  scopes_json: string;
+  defaults_json: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  claimed_at: string | null;
+  claimed_token_id: string | null;
+}
+
 export interface WebhookRateWindowsTable {
   webhook_id: string;
   window_start_ms: number;
@@ -412,6 +428,7 @@ export interface DB {
   direct_conversation_hidden: DirectConversationHiddenTable;
   direct_reads: DirectReadsTable;
   bot_commands: BotCommandsTable;
+  bot_setup_codes: BotSetupCodesTable;
   incoming_webhooks: IncomingWebhooksTable;
   webhook_rate_windows: WebhookRateWindowsTable;
   slash_commands: SlashCommandsTable;

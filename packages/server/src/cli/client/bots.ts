@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CliError } from '../log.js';
 import { emit, emitRows } from '../output.js';
 import { resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 import { commandGroup } from './group.js';
@@ -12,11 +13,28 @@ const scopesOf = (raw: string | undefined): string[] | undefined =>
         .filter((s) => s !== '')
     : undefined;
 
-/** `bots list|create`, `bots tokens list|create|revoke`: bot management over the API. */
+/** `--defaults`: a JSON object handed to the agent with its token. */
+function defaultsOf(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new CliError('--defaults must be a JSON object');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new CliError('--defaults must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * `bots list|create|setup-code|claim`, `bots tokens list|create|revoke`: bot management over
+ * the API, and `claim`, the agent's side of a setup code.
+ */
 export function registerBotCommands(program: Command): void {
   const bots = commandGroup(program, 'bots', {
     description: 'bots and their tokens',
-    usage: 'usage: clickclack bots <list|create|tokens>',
+    usage: 'usage: clickclack bots <list|create|setup-code|claim|tokens>',
     unknownWord: true,
   });
   bots
@@ -67,6 +85,48 @@ export function registerBotCommands(program: Command): void {
         });
       },
     );
+  bots
+    .command('setup-code')
+    .description('issue a one-time code (valid 24 h) an agent trades for a token with `bots claim`')
+    .argument('<bot-user-id>')
+    .option('--name <name>', 'name of the token the claim mints')
+    .option('--scopes <scopes>', 'comma-separated scopes or bundles (default bot:write)')
+    .option('--defaults <json>', 'a JSON object handed to the agent, e.g. {"channel":"general"}')
+    .action(
+      async (
+        botId: string,
+        opts: { name?: string; scopes?: string; defaults?: string },
+        cmd: Command,
+      ) => {
+        const defaults = defaultsOf(opts.defaults);
+        const ctx = ctxOf(cmd);
+        const ws = await resolveWorkspace(ctx);
+        const sc = await ctx.client.bots.createSetupCode(ws.id, botId, {
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(scopesOf(opts.scopes) ? { scopes: scopesOf(opts.scopes) } : {}),
+          ...(defaults ? { defaults } : {}),
+        });
+        emit(ctx.mode, {
+          json: { setup_code: sc },
+          plain: sc.code ?? '',
+          human: `setup code ${sc.code ?? ''} for ${sc.bot_user_id} (expires ${sc.expires_at})`,
+        });
+      },
+    );
+  bots
+    .command('claim')
+    .description('trade a setup code for a bot token (needs no sign-in) and print it')
+    .argument('<code>')
+    .action(async (code: string, _o: unknown, cmd: Command) => {
+      // The code is the credential: a stored session has no business on this request.
+      const ctx = resolveContext(cmd.optsWithGlobals<GlobalFlags>(), { useStored: false });
+      const res = await ctx.client.bots.claimSetupCode(code);
+      emit(ctx.mode, {
+        json: res,
+        plain: res.token,
+        human: `claimed ${res.bot.display_name} in ${res.workspace.name}: ${res.token}`,
+      });
+    });
 
   const tokens = commandGroup(bots, 'tokens', {
     description: "a bot's tokens",

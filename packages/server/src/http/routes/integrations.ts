@@ -2,6 +2,7 @@ import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
 import * as bots from '../../services/bot-admin.js';
 import * as retirement from '../../services/bot-retirement.js';
+import * as setupCodes from '../../services/bot-setup-codes.js';
 import * as subs from '../../services/event-subscriptions.js';
 import * as hooks from '../../services/webhooks.js';
 import * as slash from '../../services/slash.js';
@@ -83,6 +84,21 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   });
   route(app, OPERATIONS.myBots, async (req) => bots.myBots(deps, req.actor));
   route(app, OPERATIONS.setBotCommands, async (req) => bots.setCommands(deps, req.actor, req.body));
+  route(app, OPERATIONS.createBotSetupCode, async (req, reply) =>
+    reply.status(201).send({
+      setup_code: await setupCodes.createSetupCode(
+        deps,
+        req.actor,
+        req.params.workspace_id,
+        req.params.bot_user_id,
+        req.body ?? {},
+      ),
+    }),
+  );
+  // No caller: the code is the credential. The TCP peer (trustProxy is off) is the budget key.
+  route(app, OPERATIONS.claimBotSetupCode, async (req) =>
+    setupCodes.claimSetupCode(deps, req.body.code, req.ip),
+  );
   route(app, OPERATIONS.listBotCommands, async (req) =>
     bots.listCommands(deps, req.actor, req.params.workspace_id),
   );

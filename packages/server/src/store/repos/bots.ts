@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
-import type { BotCommandsTable } from '../schema.js';
+import type { BotCommandsTable, BotSetupCodesTable } from '../schema.js';
 import type { BotTokenRow } from './auth.js';
 import type { UserRow } from './users.js';
 
 export type BotCommandRow = Selectable<BotCommandsTable>;
+export type BotSetupCodeRow = Selectable<BotSetupCodesTable>;
 
-/** Bot users of workspaces, their tokens and their command menus. */
+/** Bot users of workspaces, their tokens, setup codes and command menus. */
 export class BotsRepo {
   constructor(private readonly db: Executor) {}
 
@@ -138,5 +139,28 @@ export class BotsRepo {
       .orderBy('u.handle')
       .orderBy('c.command')
       .execute();
+  }
+
+  async insertSetupCode(row: BotSetupCodeRow): Promise<void> {
+    await this.db.insertInto('bot_setup_codes').values(row).execute();
+  }
+
+  setupCodeByHash(hash: string): Promise<BotSetupCodeRow | undefined> {
+    return this.db
+      .selectFrom('bot_setup_codes')
+      .selectAll()
+      .where('code_hash', '=', hash)
+      .executeTakeFirst();
+  }
+
+  /** Marks an unclaimed code claimed; false when another claim got there first. */
+  async claimSetupCode(id: string, at: string, tokenId: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('bot_setup_codes')
+      .set({ claimed_at: at, claimed_token_id: tokenId })
+      .where('id', '=', id)
+      .where('claimed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 }
