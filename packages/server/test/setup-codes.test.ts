@@ -175,6 +175,20 @@ test('claiming returns a working token with the code scopes, once', async () => 
   assert.equal(claimed[0]!.actor_user_id, bot.id);
 });
 
+test('two claims of one code at once: one token, one 404', async () => {
+  const bot = await mkBot(srv, wid, owner, { display_name: 'Racer', handle: 'sc-racer' });
+  const { code } = (await issue(bot.id, owner.token, { name: 'race' })).body.setup_code;
+  const results = await Promise.all([claim(code), claim(code)]);
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 404]);
+  const tokens = await api<{ bot_tokens: { name: string }[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/bots/${bot.id}/tokens`,
+    { token: owner.token },
+  );
+  assert.equal(tokens.body.bot_tokens.filter((t) => t.name === 'race').length, 1);
+});
+
 test('unknown, malformed, expired and retired-bot codes are all the same 404', async () => {
   for (const code of ['ZZZZ-ZZZZ-ZZZZ', 'not a code', '']) {
     const res = await claim(code);
