@@ -59,6 +59,8 @@ export async function createSetupCode(
   const code = newSetupCode();
   return deps.store.write(async (tx) => {
     const bot = await requireTokenManager(tx, actor, workspaceId, botId);
+    // One clock reading, so a code lives exactly its lifetime.
+    const now = new Date();
     const row: BotSetupCodeRow = {
       id: newId('botSetupCode'),
       code_hash: hashSecret(canonicalSetupCode(code)),
@@ -68,8 +70,8 @@ export async function createSetupCode(
       scopes_json: JSON.stringify(scopes),
       defaults_json: defaults,
       created_by: actor.user.id,
-      created_at: nowIso(),
-      expires_at: isoPlus(SETUP_CODE_TTL_MS),
+      created_at: now.toISOString(),
+      expires_at: isoPlus(SETUP_CODE_TTL_MS, now),
       claimed_at: null,
       claimed_token_id: null,
     };
