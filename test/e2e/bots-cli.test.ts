@@ -111,3 +111,29 @@ test('bots setup-code, then bots claim trades the code for a token without signi
   const plain = await runCli(['bots', 'claim', next, '--server', srv.url, '--plain']);
   assert.equal(plain.code, 1);
 });
+
+test('bots delete retires a bot only with --yes; its token stops working', async () => {
+  const created = JSON.parse(
+    await cliOk(['bots', 'create', 'Old Bot', '--handle', 'old-bot', '--json'], as()),
+  );
+  const botId = created.bot.id as string;
+  const unconfirmed = await runCli(['bots', 'delete', botId], as());
+  assert.equal(unconfirmed.code, 1);
+  assert.match(unconfirmed.stderr, new RegExp(`refusing to delete bot ${botId} without --yes`));
+  assert.equal(
+    (await http(srv.url, 'GET', '/api/me', { token: created.bot_token.token })).status,
+    200,
+  );
+  assert.equal(
+    await cliOk(['bots', 'delete', botId, '--yes'], as()),
+    `deleted bot ${botId} (Old Bot, @old-bot)`,
+  );
+  assert.equal(
+    (await http(srv.url, 'GET', '/api/me', { token: created.bot_token.token })).status,
+    401,
+  );
+  assert.ok(!(await cliOk(['bots', 'list'], as())).includes(botId));
+  const again = await runCli(['bots', 'delete', botId, '--yes'], as());
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /bot not found/);
+});

@@ -28,13 +28,13 @@ function defaultsOf(raw: string | undefined): Record<string, unknown> | undefine
 }
 
 /**
- * `bots list|create|setup-code|claim`, `bots tokens list|create|revoke`: bot management over
+ * `bots list|create|setup-code|claim|delete`, `bots tokens list|create|revoke`: bot management over
  * the API, and `claim`, the agent's side of a setup code.
  */
 export function registerBotCommands(program: Command): void {
   const bots = commandGroup(program, 'bots', {
     description: 'bots and their tokens',
-    usage: 'usage: clickclack bots <list|create|setup-code|claim|tokens>',
+    usage: 'usage: clickclack bots <list|create|setup-code|claim|delete|tokens>',
     unknownWord: true,
   });
   bots
@@ -125,6 +125,23 @@ export function registerBotCommands(program: Command): void {
         json: res,
         plain: res.token,
         human: `claimed ${res.bot.display_name} in ${res.workspace.name}: ${res.token}`,
+      });
+    });
+
+  bots
+    .command('delete')
+    .description('retire a bot everywhere: tokens, memberships and handle go, its messages stay')
+    .argument('<bot-user-id>')
+    .option('--yes', 'confirm: a retired bot cannot be brought back')
+    .action(async (botId: string, opts: { yes?: boolean }, cmd: Command) => {
+      if (!opts.yes) throw new CliError(`refusing to delete bot ${botId} without --yes`);
+      const ctx = ctxOf(cmd);
+      const res = await ctx.client.bots.delete(botId);
+      const b = res.deleted_bot;
+      emit(ctx.mode, {
+        json: res,
+        plain: b.id,
+        human: `deleted bot ${b.id} (${b.display_name}${b.former_handle ? `, @${b.former_handle}` : ''})`,
       });
     });
 
