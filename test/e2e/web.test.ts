@@ -130,6 +130,20 @@ async function signedIn(
   return page;
 }
 
+/** A public channel Ada creates and Bob joins, with one message by `author`. */
+async function sharedChannel(name: string, author: string, body: string): Promise<Channel> {
+  const created = await http<{ channel: Channel }>(
+    srv.url,
+    'POST',
+    `/api/workspaces/${workspaceId}/channels`,
+    { token: adaToken, body: { name } },
+  );
+  const channel = created.body.channel;
+  await http(srv.url, 'POST', `/api/channels/${channel.id}/join`, { token: bobToken, body: {} });
+  await post(author, channel.id, body);
+  return channel;
+}
+
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
 const article = (page: Page, text: string) => page.locator('article', { hasText: text });
 
@@ -474,15 +488,7 @@ test(
   'a channel deleted while someone reads it leaves their screen for #general',
   { skip },
   async () => {
-    const created = await http<{ channel: Channel }>(
-      srv.url,
-      'POST',
-      `/api/workspaces/${workspaceId}/channels`,
-      { token: adaToken, body: { name: 'short-lived' } },
-    );
-    const doomed = created.body.channel;
-    await http(srv.url, 'POST', `/api/channels/${doomed.id}/join`, { token: bobToken, body: {} });
-    await post(adaToken, doomed.id, 'here today');
+    const doomed = await sharedChannel('short-lived', adaToken, 'here today');
     const bob = await signedIn('bob@example.com', { path: '/app/clickclack/short-lived' });
     await article(bob, 'here today').waitFor();
     const res = await http(srv.url, 'DELETE', `/api/channels/${doomed.id}`, { token: adaToken });
@@ -501,17 +507,7 @@ test(
   'the owner deletes a channel from its header after seeing what it holds',
   { skip },
   async () => {
-    const created = await http<{ channel: Channel }>(
-      srv.url,
-      'POST',
-      `/api/workspaces/${workspaceId}/channels`,
-      { token: adaToken, body: { name: 'old-project' } },
-    );
-    await http(srv.url, 'POST', `/api/channels/${created.body.channel.id}/join`, {
-      token: bobToken,
-      body: {},
-    });
-    await post(bobToken, created.body.channel.id, 'wrapping up');
+    await sharedChannel('old-project', bobToken, 'wrapping up');
     const bob = await signedIn('bob@example.com', { path: '/app/clickclack/old-project' });
     await article(bob, 'wrapping up').waitFor();
     assert.equal(
