@@ -147,3 +147,41 @@ test('revoking an app with delete_bot retires its bot in the same transaction', 
   );
   assert.ok(!bots.body.bots.some((b) => b.bot.id === bot.bot.id));
 });
+
+test('delete_bot the caller may not retire refuses the whole revoke', async () => {
+  const member = await signIn(srv, 'app-member@x.io', 'Member');
+  const invite = await api<{ token: string }>(srv, 'POST', `/api/workspaces/${wid}/invites`, {
+    token: owner.token,
+    raw: '',
+  });
+  await api(srv, 'POST', `/api/invites/${invite.body.token}/accept`, { token: member.token });
+  const theirs = await createBot(srv.deps, {
+    workspaceId: wid,
+    createdBy: member.userId,
+    ownerUserId: member.userId,
+    displayName: 'Their helper',
+  });
+  const installed = await api<{ app_installation: { id: string } }>(
+    srv,
+    'POST',
+    `/api/workspaces/${wid}/app-installations`,
+    { token: owner.token, body: { app_slug: 'helper', bot_user_id: theirs.bot.id } },
+  );
+  assert.equal(installed.status, 201, JSON.stringify(installed.body));
+  const refused = await api(
+    srv,
+    'POST',
+    `/api/app-installations/${installed.body.app_installation.id}/revoke`,
+    { token: owner.token, body: { delete_bot: true } },
+  );
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.error, 'only the bot owner can manage this bot');
+  const list = await api<{ app_installations: { id: string }[] }>(
+    srv,
+    'GET',
+    `/api/workspaces/${wid}/app-installations`,
+    { token: owner.token },
+  );
+  assert.ok(list.body.app_installations.some((a) => a.id === installed.body.app_installation.id));
+  assert.equal((await api(srv, 'GET', '/api/me', { token: theirs.token })).status, 200);
+});

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG, api, signIn, startTestServer, team, uploadFile, type TestServer } from './helpers.js';
+import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
 type Moderated = {
@@ -215,6 +216,17 @@ test('a blocked moderator moderates nobody; the event reaches the target and act
     [403, 'moderation restriction: member is blocked'],
   );
   assert.equal((await roster(mod)).status, 403);
+  const bot = await createBot(srv.deps, {
+    workspaceId: wid,
+    createdBy: owner.userId,
+    displayName: 'Kept',
+  });
+  const retire = await api(srv, 'DELETE', `/api/bots/${bot.bot.id}`, { token: mod.token });
+  assert.deepEqual(
+    [retire.status, retire.body.error],
+    [403, 'moderation restriction: member is blocked'],
+  );
+  assert.equal((await api(srv, 'GET', '/api/me', { token: bot.token })).status, 200);
 
   const noted = await moderate(owner, alice, { moderation_note: 'watch' });
   const cursor = blockedMod.body.event.cursor;

@@ -1,9 +1,11 @@
 import type { DeleteBotResponse, DeletedBot } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
+import type { UserRow } from '../store/repos/users.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { forbidden, notFound } from './errors.js';
+import { requireTokenManager } from './bot-admin.js';
+import { notFound } from './errors.js';
 import { assertHuman, assertUnrestricted } from './policies.js';
 import { announceBotRemoval } from './realtime.js';
 
@@ -15,26 +17,20 @@ export interface Retirement {
 }
 
 /**
- * Retires a bot in every workspace it is in, inside the caller's transaction. A user-owned
- * bot is its owner's to retire; a service bot needs a manager of each of its workspaces, so
- * nobody retires it from under a workspace they do not run.
+ * Retires a bot in every workspace it is in, inside the caller's transaction. The caller must
+ * be its token manager in each (`requireTokenManager`: a user-owned bot's owner, a service
+ * bot's managers), so nobody retires it from under a workspace they do not run.
  */
 export async function retireBot(tx: Repos, actor: Actor, botId: string): Promise<Retirement> {
   assertHuman(actor, 'bot tokens cannot manage bots');
-  const bot = await tx.users.byId(botId);
-  const workspaces = bot ? await tx.bots.workspacesOf(bot.id) : [];
-  if (!bot || bot.kind !== 'bot' || bot.deleted_at || workspaces.length === 0)
-    throw notFound('bot not found');
+  const workspaces = await tx.bots.workspacesOf(botId);
+  if (workspaces.length === 0) throw notFound('bot not found');
+  let bot: UserRow | undefined;
   for (const workspaceId of workspaces) {
-    const role = await tx.workspaces.role(workspaceId, actor.user.id);
-    if (bot.owner_user_id) {
-      if (bot.owner_user_id !== actor.user.id)
-        throw forbidden('only the bot owner can manage this bot');
-    } else if (role !== 'owner' && role !== 'moderator') {
-      throw forbidden('workspace manager permission required');
-    }
-    if (role) await assertUnrestricted(tx, workspaceId, actor.user.id);
+    bot = await requireTokenManager(tx, actor, workspaceId, botId);
+    await assertUnrestricted(tx, workspaceId, actor.user.id);
   }
+  if (!bot) throw notFound('bot not found');
   const at = nowIso();
   const tokens = await tx.bots.retire(bot, actor.user.id, at);
   for (const workspaceId of workspaces)

@@ -10,7 +10,6 @@ import type { ServiceDeps } from './context.js';
 import { DomainError } from './errors.js';
 import {
   assertScope,
-  assertUnrestricted,
   channelDeletionBlocker,
   channelRecipients,
   requireReadableChannel,
@@ -65,7 +64,6 @@ export async function deleteChannel(
     const found = await inspect(tx, actor, channelId);
     const { channel } = found;
     if (found.blocker) throw new DomainError(found.blocker.code, found.blocker.message);
-    await assertUnrestricted(tx, channel.workspace_id, actor.user.id);
     const recipients = await channelRecipients(tx, channel);
     await tx.channels.deleteWithContent(channel.id);
     await tx.audit.record({
