@@ -31,7 +31,9 @@ const run = (label, list, env) => {
   console.log(`\n# ${label}: ${list.length} test file(s)\n`);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', ...list],
+    // A per-test bound, so a server that never starts fails its file instead of holding
+    // the run until CI's 90 minutes are gone.
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=600000', ...list],
     { stdio: 'inherit', env },
   );
   return r.status ?? 1;
