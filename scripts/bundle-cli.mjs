@@ -4,6 +4,7 @@
 // Server commands stay separate: program.ts imports ./server/index.js only when asked for,
 // and the bundle sits beside that directory so the same relative import still resolves.
 import { build } from 'esbuild';
+import { writeBuildInfo } from './build-info.mjs';
 
 await build({
   entryPoints: ['packages/server/dist/main.js'],
@@ -19,3 +20,6 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// Read by `clickclack version` (server commands load dist/ as built, beside the bundle).
+writeBuildInfo('packages/server/dist/build-info.json');

@@ -235,6 +235,8 @@ test('bot create: outputs, hashed token, scopes, workspace binding and errors', 
       ['--workspace', wid, '--created-by', owner, '--name', 'Bad', '--scopes', 'root:all'],
       /unknown bot scope: root:all/,
     ],
+    // Without --created-by the creator is the workspace's owner, so it must exist.
+    [['--workspace', 'wsp_nope', '--name', 'Lost'], /workspace "wsp_nope" not found/],
   ];
   for (const [args, err] of cases) {
     const r = await runCli(['admin', 'bot', 'create', ...data(), ...args]);
@@ -247,8 +249,7 @@ test('bot create validates flags before touching the database', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'cc-nodb-')), 'data');
   for (const [args, err] of [
     [[], /--workspace is required/],
-    [['--workspace', 'wsp_x'], /--created-by is required/],
-    [['--workspace', 'wsp_x', '--created-by', 'usr_x'], /--name is required/],
+    [['--workspace', 'wsp_x'], /--name is required/],
   ] as [string[], RegExp][]) {
     const r = await runCli(['admin', 'bot', 'create', '--data', dir, ...args]);
     assert.equal(r.code, 1);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ClickClackError } from '@clickclack/sdk';
 import { Command, CommanderError } from 'commander';
@@ -15,6 +16,24 @@ import { isServerCommand } from './command-kinds.js';
 import { CliError } from './log.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/**
+ * The commit and date scripts/build-info.mjs stamped at build time; a build that skipped
+ * it (tsc alone) reports the reference CLI's unset values.
+ */
+function buildInfo(): { commit: string; date: string } {
+  try {
+    const info = JSON.parse(
+      readFileSync(new URL('../build-info.json', import.meta.url), 'utf8'),
+    ) as { commit?: unknown; date?: unknown };
+    return {
+      commit: typeof info.commit === 'string' && info.commit ? info.commit : 'none',
+      date: typeof info.date === 'string' && info.date ? info.date : 'unknown',
+    };
+  } catch {
+    return { commit: 'none', date: 'unknown' };
+  }
+}
 
 /** Commander errors that are flag-parse errors: exit status 2, as the reference CLI. */
 const USAGE_ERRORS = new Set([
@@ -59,9 +78,10 @@ async function serverProgram(): Promise<Command> {
   registerServerCommands(program);
   program
     .command('version')
-    .description('print the version')
+    .description('print the version, and the commit and date it was built from')
     .action(() => {
-      process.stdout.write(`clickclack ${version} (dev, none, unknown)\n`);
+      const { commit, date } = buildInfo();
+      process.stdout.write(`clickclack ${version} (${commit}, ${date})\n`);
     });
   return program;
 }

@@ -65,6 +65,27 @@ async function addMemberDirectly(deps: ServiceDeps, opts: MemberAddFlags) {
   }
 }
 
+/**
+ * Who creates a bot when `--created-by` is not given: the seed's examples omit it. A
+ * user-owned bot is created by its owner (the only one allowed to); a service bot by the
+ * workspace's owner, as `invite create` acts as the first user.
+ */
+async function botCreator(
+  deps: ServiceDeps,
+  workspaceId: string,
+  createdBy: string | undefined,
+  owner: string | undefined,
+): Promise<string> {
+  const explicit = createdBy?.trim() || owner;
+  if (explicit) return explicit;
+  const db = deps.store.read;
+  if (!(await db.workspaces.byId(workspaceId)))
+    throw new CliError(`workspace "${workspaceId}" not found`);
+  const first = await db.workspaces.firstOwner(workspaceId);
+  if (!first) throw new CliError(`workspace "${workspaceId}" has no owner; pass --created-by`);
+  return first;
+}
+
 export function registerAdmin(program: Command): void {
   const admin = program
     .command('admin')
@@ -165,7 +186,10 @@ export function registerAdmin(program: Command): void {
   const bot = admin.command('bot').description('manage bots');
   dbOptions(bot.command('create').description('create a bot user and mint its first token'))
     .option('--workspace <id>', 'workspace id')
-    .option('--created-by <user-id>', 'the human creating the bot')
+    .option(
+      '--created-by <user-id>',
+      'the human creating the bot (default: --owner, else the workspace owner)',
+    )
     .option('--name <name>', 'bot display name')
     .option('--owner <user-id>', 'make it a user-owned bot of this user')
     .option('--handle <handle>', 'bot handle')
@@ -191,14 +215,14 @@ export function registerAdmin(program: Command): void {
       ) => {
         // Checked before the database is opened (or created).
         const workspaceId = required(opts.workspace, '--workspace');
-        const createdBy = required(opts.createdBy, '--created-by');
         const name = required(opts.name, '--name');
-        const res = await withDeps(opts, (deps) =>
+        const owner = opts.owner?.trim() || undefined;
+        const res = await withDeps(opts, async (deps) =>
           createBot(deps, {
             workspaceId,
-            createdBy,
+            createdBy: await botCreator(deps, workspaceId, opts.createdBy, owner),
             displayName: name,
-            ownerUserId: opts.owner?.trim() || undefined,
+            ownerUserId: owner,
             handle: opts.handle,
             avatarUrl: opts.avatarUrl,
             tokenName: opts.tokenName,

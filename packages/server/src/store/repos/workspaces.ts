@@ -60,6 +60,20 @@ export class WorkspacesRepo {
     return (await memberRole(this.db, { workspaceId, userId })).rows[0]?.role;
   }
 
+  /** The workspace's longest-standing owner (its creator unless ownership moved), if any. */
+  async firstOwner(workspaceId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('workspace_members')
+      .select('user_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('role', '=', 'owner')
+      .orderBy('created_at')
+      .orderBy('user_id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
   /** Adds a member; returns false when the user already belonged (role unchanged). */
   async addMember(row: Insertable<WorkspaceMembersTable>): Promise<boolean> {
     const res = await this.db
