@@ -2,6 +2,7 @@ import type {
   AuthMethodsResponse,
   ChangePasswordBody,
   MagicConsumeResponse,
+  MagicRequestBody,
   MagicRequestResponse,
   Me,
   MeResponse,
@@ -15,10 +16,8 @@ export class AuthResource {
   constructor(private readonly http: Http) {}
 
   /** Dev bootstrap on a loopback client only: mints a magic-link token. */
-  requestMagicLink(email: string, displayName?: string): Promise<MagicRequestResponse> {
-    return this.http.request('POST', '/api/auth/magic/request', {
-      body: { email, display_name: displayName },
-    });
+  requestMagicLink(input: MagicRequestBody): Promise<MagicRequestResponse> {
+    return this.http.request('POST', '/api/auth/magic/request', { body: input });
   }
 
   /** Exchanges a magic-link token for a session; the client then uses that session. */
