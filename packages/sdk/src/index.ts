@@ -20,6 +20,7 @@ export type * from '@clickclack/protocol';
 export * from './retry.js';
 // Named, so these win over the protocol's same-named schema constants above.
 export type {
+  AuditLogEntry,
   BotWithTokens,
   BotCommand,
   WorkspaceBotCommand,

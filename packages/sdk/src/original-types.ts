@@ -1,4 +1,5 @@
 import type {
+  AuditLogResponse,
   BotCommandsResponse,
   BotListResponse,
   BotSetupCode,
@@ -22,6 +23,7 @@ import type { QueryOf } from './http.js';
 // The type names the original ClickClack SDK exports, so code typed against it compiles
 // unchanged. Each is our own wire type under the original's name.
 
+export type AuditLogEntry = AuditLogResponse['audit_log_entries'][number];
 export type BotWithTokens = BotListResponse['bots'][number];
 export type BotCommand = BotCommandsResponse['bot_commands'][number];
 /** The original keeps separate names for a bot's own menu and the workspace's: one shape here. */

@@ -12,6 +12,9 @@ import type {
 } from '@clickclack/protocol';
 import type { Http } from '../http.js';
 
+/** A new session: the server always includes its token in `session` (the original's type). */
+export type SignInResponse = MagicConsumeResponse & { session: { token: string } };
+
 export class AuthResource {
   constructor(private readonly http: Http) {}
 
@@ -21,8 +24,8 @@ export class AuthResource {
   }
 
   /** Exchanges a magic-link token for a session; the client then uses that session. */
-  async consumeMagicLink(token: string): Promise<MagicConsumeResponse> {
-    const res = await this.http.request<MagicConsumeResponse>('POST', '/api/auth/magic/consume', {
+  async consumeMagicLink(token: string): Promise<SignInResponse> {
+    const res = await this.http.request<SignInResponse>('POST', '/api/auth/magic/consume', {
       body: { token },
     });
     this.http.token = res.token;
@@ -33,8 +36,8 @@ export class AuthResource {
    * Signs in with an email or handle and a password (servers run with `--password-auth`);
    * the client then uses that session. Same response as `consumeMagicLink`.
    */
-  async passwordLogin(body: PasswordLoginBody): Promise<MagicConsumeResponse> {
-    const res = await this.http.request<MagicConsumeResponse>('POST', '/api/auth/password/login', {
+  async passwordLogin(body: PasswordLoginBody): Promise<SignInResponse> {
+    const res = await this.http.request<SignInResponse>('POST', '/api/auth/password/login', {
       body,
     });
     this.http.token = res.token;
