@@ -1,4 +1,4 @@
-import type { MessageEventResponse } from '@clickclack/protocol';
+import type { Message } from '@clickclack/protocol';
 import { ClickClackClient, type ClickClackClientOptions } from './client.js';
 import type { RealtimeEvent } from './resources/events.js';
 import type { WebSocketLike } from './realtime/socket.js';
@@ -50,11 +50,11 @@ export class ClickClackBot {
     this.socket = undefined;
   }
 
-  sendChannelMessage(channelId: string, body: string): Promise<MessageEventResponse> {
+  sendChannelMessage(channelId: string, body: string): Promise<Message> {
     return this.client.channels.sendMessage(channelId, { body });
   }
 
-  sendDirectMessage(conversationId: string, body: string): Promise<MessageEventResponse> {
+  sendDirectMessage(conversationId: string, body: string): Promise<Message> {
     return this.client.dms.sendMessage(conversationId, { body });
   }
 }

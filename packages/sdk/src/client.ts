@@ -2,7 +2,6 @@ import type {
   Me,
   MentionsQuery,
   MentionsResponse,
-  SearchQuery,
   SearchResponse,
   UpdateMeBody,
 } from '@clickclack/protocol';
@@ -21,6 +20,22 @@ import { UploadsResource } from './resources/uploads.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
 import type { WebSocketConstructor } from './realtime/socket.js';
+
+/** The original SDK's search options, then ours (author, thread and date filters). */
+export interface SearchOptions {
+  channelId?: string;
+  directConversationId?: string;
+  sort?: 'relevance' | 'newest';
+  limit?: number;
+  /** `next_cursor` of the previous page. */
+  cursor?: string;
+  authorId?: string;
+  /** Only this thread: its root and replies. */
+  threadRootId?: string;
+  /** Only messages after / before this date or timestamp. */
+  after?: string;
+  before?: string;
+}
 
 export interface ClickClackClientOptions extends HttpOptions {
   /** WebSocket implementation for `events.subscribe` and `realtime()` (default: global). */
@@ -87,10 +102,23 @@ export class ClickClackClient {
   }
 
   /** Full-text search; pass `next_cursor` back as `cursor` for the next page. */
-  search(
-    query: QueryOf<SearchQuery> & { workspace_id: string; q: string },
-  ): Promise<SearchResponse> {
-    return this.http.request('GET', '/api/search', { query });
+  search(workspaceId: string, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    return this.http.request('GET', '/api/search', {
+      query: {
+        workspace_id: workspaceId,
+        q: query,
+        // Empty values mean "not set", as in the original SDK (a UI may hold a null cursor).
+        channel_id: options.channelId || undefined,
+        direct_conversation_id: options.directConversationId || undefined,
+        sort: options.sort || undefined,
+        limit: options.limit,
+        cursor: options.cursor || undefined,
+        author_id: options.authorId || undefined,
+        thread_root_id: options.threadRootId || undefined,
+        after: options.after || undefined,
+        before: options.before || undefined,
+      },
+    });
   }
 
   /** Messages that mention the caller, newest first (`next_before` pages on). */

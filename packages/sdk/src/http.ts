@@ -69,6 +69,13 @@ export function queryString(q: Query | undefined): string {
 
 export const seg = (s: string): string => encodeURIComponent(s);
 
+/** A bare number is the original SDK's `afterSeq` argument: `{after_seq: n}`. */
+export function pageOptions<T>(afterSeqOrOptions: number | T): T | { after_seq: number } {
+  return typeof afterSeqOrOptions === 'number'
+    ? { after_seq: afterSeqOrOptions }
+    : afterSeqOrOptions;
+}
+
 /** The one place requests are made: auth headers, JSON, errors. */
 export class Http {
   readonly baseUrl: string;

@@ -18,3 +18,30 @@ export * from './realtime/connection.js';
 export * from './realtime/socket.js';
 export type * from '@clickclack/protocol';
 export * from './retry.js';
+// Named, so these win over the protocol's same-named schema constants above.
+export type {
+  AuditLogEntry,
+  BotWithTokens,
+  BotCommand,
+  WorkspaceBotCommand,
+  BotCommandBot,
+  BotCommandInput,
+  OwnedBotEntry,
+  OwnedBotWorkspace,
+  BotSetupCodeDefaults,
+  BotSetupCodeClaim,
+  RevokeAppInstallationOptions,
+  RevokeAppInstallationResult,
+  AppInstallationRevokedCounts,
+  EventDeliveryAttempt,
+  EventDeliveryAttemptsPage,
+  MessageInput,
+  MessagePageOptions,
+  ReadReceipt,
+  PinMessageResponse,
+  ReactionMutationResponse,
+  SearchHighlight,
+  Thread,
+  AgentProgressLine,
+  AgentProgressPayload,
+} from './original-types.js';

@@ -15,7 +15,7 @@ test('every operation in the route table has an SDK method', async () => {
   const each: (() => Promise<unknown>)[] = [
     () => c.healthz(),
     () => c.readyz(),
-    () => c.auth.requestMagicLink('a@b.c'),
+    () => c.auth.requestMagicLink({ email: 'a@b.c' }),
     () => c.auth.consumeMagicLink('mgt_1'),
     () => c.auth.passwordLogin({ identifier: 'a@b.c', password: 'secret password' }),
     () => c.auth.changePassword({ current_password: 'old password', new_password: 'new password' }),
@@ -54,7 +54,7 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.channels.removeMember('chn_1', 'usr_2'),
     () => c.messages.get('msg_1'),
     () => c.messages.findByNonce('wsp_1', 'n1'),
-    () => c.messages.update('msg_1', 'edited'),
+    () => c.messages.update('msg_1', { body: 'edited' }),
     () => c.messages.delete('msg_1'),
     () => c.messages.addReaction('msg_1', '👍'),
     () => c.messages.removeReaction('msg_1', '👍'),
@@ -68,7 +68,7 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.events.publishEphemeral({ workspaceId: 'wsp_1', type: 'presence.changed' }),
     () => c.eventTypes.list(),
     () => c.mentions({ limit: 5 }),
-    () => c.search({ workspace_id: 'wsp_1', q: 'x' }),
+    () => c.search('wsp_1', 'x', { channelId: 'chn_1' }),
     () => c.dms.create('wsp_1', ['usr_2']),
     () => c.dms.list('wsp_1'),
     () => c.dms.get('dm_1'),
@@ -77,7 +77,7 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.dms.messages('dm_1'),
     () => c.dms.sendMessage('dm_1', { body: 'hi' }),
     () => c.dms.markRead('dm_1', 1),
-    () => c.uploads.create('wsp_1', { stream: blob.stream(), filename: 'a.txt' }),
+    () => c.uploads.create('wsp_1', blob, 'a.txt', { nonce: 'n1' }),
     () => c.uploads.findByNonce('wsp_1', 'n1'),
     () => c.uploads.attach('msg_1', 'upl_1'),
     () => c.uploads.download('upl_1'),
@@ -93,7 +93,7 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.bots.createToken('usr_b'),
     () => c.bots.removeMembership('wsp_1', 'usr_b'),
     () => c.bots.delete('usr_9'),
-    () => c.bots.setCommands({ commands: [] }),
+    () => c.bots.setCommands([]),
     () => c.bots.listCommands('wsp_1'),
     () => c.webhooks.postMattermost('chn_1', { text: 'hi' }),
     () => c.webhooks.create('wsp_1', { channel_id: 'chn_1' }),
@@ -183,13 +183,13 @@ test('errors carry status, server text, code and the status line', async () => {
   assert.equal(e2.message, '404 Not Found');
 });
 
-test('findByNonce: null only when the server says nonces are supported', async () => {
+test('findByNonce: undefined only when the server says nonces are supported', async () => {
   const supported = fakeFetch(() => ({
     status: 404,
     body: { error: 'message not found' },
     headers: { 'x-clickclack-message-nonce': 'supported' },
   }));
-  assert.equal(await client({}, supported).c.messages.findByNonce('wsp_1', 'n'), null);
+  assert.equal(await client({}, supported).c.messages.findByNonce('wsp_1', 'n'), undefined);
   assert.equal(supported.calls[0]!.url.search, '?nonce=n&workspace_id=wsp_1');
   const old = fakeFetch(() => ({ status: 404, body: { error: 'not found' } }));
   await assert.rejects(client({}, old).c.messages.findByNonce('wsp_1', 'n'), ClickClackError);

@@ -294,7 +294,7 @@ describe('two nodes behind a real nginx', { skip: SKIP }, () => {
 
     const posted: string[] = [];
     const post = async (body: string) =>
-      posted.push((await client.channels.sendMessage(channelId, { body })).message.id);
+      posted.push((await client.channels.sendMessage(channelId, { body })).id);
     for (let i = 0; i < 20; i++) await post(`sdk ${i}`);
     await until('20 messages', () => created().length >= 20, 10000);
 

@@ -2,6 +2,7 @@ import type {
   AuthMethodsResponse,
   ChangePasswordBody,
   MagicConsumeResponse,
+  MagicRequestBody,
   MagicRequestResponse,
   Me,
   MeResponse,
@@ -11,19 +12,20 @@ import type {
 } from '@clickclack/protocol';
 import type { Http } from '../http.js';
 
+/** A new session: the server always includes its token in `session` (the original's type). */
+export type SignInResponse = MagicConsumeResponse & { session: { token: string } };
+
 export class AuthResource {
   constructor(private readonly http: Http) {}
 
   /** Dev bootstrap on a loopback client only: mints a magic-link token. */
-  requestMagicLink(email: string, displayName?: string): Promise<MagicRequestResponse> {
-    return this.http.request('POST', '/api/auth/magic/request', {
-      body: { email, display_name: displayName },
-    });
+  requestMagicLink(input: MagicRequestBody): Promise<MagicRequestResponse> {
+    return this.http.request('POST', '/api/auth/magic/request', { body: input });
   }
 
   /** Exchanges a magic-link token for a session; the client then uses that session. */
-  async consumeMagicLink(token: string): Promise<MagicConsumeResponse> {
-    const res = await this.http.request<MagicConsumeResponse>('POST', '/api/auth/magic/consume', {
+  async consumeMagicLink(token: string): Promise<SignInResponse> {
+    const res = await this.http.request<SignInResponse>('POST', '/api/auth/magic/consume', {
       body: { token },
     });
     this.http.token = res.token;
@@ -34,8 +36,8 @@ export class AuthResource {
    * Signs in with an email or handle and a password (servers run with `--password-auth`);
    * the client then uses that session. Same response as `consumeMagicLink`.
    */
-  async passwordLogin(body: PasswordLoginBody): Promise<MagicConsumeResponse> {
-    const res = await this.http.request<MagicConsumeResponse>('POST', '/api/auth/password/login', {
+  async passwordLogin(body: PasswordLoginBody): Promise<SignInResponse> {
+    const res = await this.http.request<SignInResponse>('POST', '/api/auth/password/login', {
       body,
     });
     this.http.token = res.token;

@@ -12,16 +12,17 @@ import type {
   CreateSetupCodeBody,
   CreateTokenBody,
   DeleteBotResponse,
+  DeletedBot,
   IncomingWebhook,
   IncomingWebhookListResponse,
   IncomingWebhookResponse,
   MattermostHookBody,
   MessageEventResponse,
   OwnedBotsResponse,
-  SetCommandsBody,
   SetupCodeResponse,
 } from '@clickclack/protocol';
 import { seg, type Http } from '../http.js';
+import type { BotCommand, BotCommandInput, BotWithTokens } from '../original-types.js';
 
 /** Bots, their tokens and command menus (spec names). */
 export class BotsResource {
@@ -31,8 +32,9 @@ export class BotsResource {
     return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/bots`, { body: input });
   }
 
-  list(workspaceId: string): Promise<BotListResponse> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/bots`);
+  async list(workspaceId: string): Promise<BotWithTokens[]> {
+    const path = `/api/workspaces/${seg(workspaceId)}/bots`;
+    return (await this.http.request<BotListResponse>('GET', path)).bots;
   }
 
   async listMine(): Promise<OwnedBotsResponse['bots']> {
@@ -96,17 +98,23 @@ export class BotsResource {
   }
 
   /** Retires a bot in every workspace (its owner, or for a service bot a manager of each). */
-  delete(botUserId: string): Promise<DeleteBotResponse> {
-    return this.http.request('DELETE', `/api/bots/${seg(botUserId)}`);
+  async delete(botUserId: string): Promise<DeletedBot> {
+    return (await this.http.request<DeleteBotResponse>('DELETE', `/api/bots/${seg(botUserId)}`))
+      .deleted_bot;
   }
 
   /** Bot tokens only: replace this bot's command menu. */
-  setCommands(input: SetCommandsBody): Promise<BotCommandsResponse> {
-    return this.http.request('PUT', '/api/bots/self/commands', { body: input });
+  async setCommands(commands: BotCommandInput[]): Promise<BotCommand[]> {
+    return (
+      await this.http.request<BotCommandsResponse>('PUT', '/api/bots/self/commands', {
+        body: { commands },
+      })
+    ).bot_commands;
   }
 
-  listCommands(workspaceId: string): Promise<BotCommandsResponse> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/bot-commands`);
+  async listCommands(workspaceId: string): Promise<BotCommand[]> {
+    const path = `/api/workspaces/${seg(workspaceId)}/bot-commands`;
+    return (await this.http.request<BotCommandsResponse>('GET', path)).bot_commands;
   }
 }
 

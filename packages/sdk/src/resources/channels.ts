@@ -9,6 +9,7 @@ import type {
   CreateChannelBody,
   CreateMessageBody,
   DeleteChannelResponse,
+  Event,
   Message,
   MessageEventResponse,
   MessagePage,
@@ -20,7 +21,8 @@ import type {
   UpdateChannelBody,
   User,
 } from '@clickclack/protocol';
-import { seg, type Http, type QueryOf } from '../http.js';
+import { pageOptions, seg, type Http, type QueryOf } from '../http.js';
+import type { MessagePageOptions, ReadReceipt } from '../original-types.js';
 
 export class ChannelsResource {
   constructor(private readonly http: Http) {}
@@ -35,7 +37,12 @@ export class ChannelsResource {
     ).channels;
   }
 
-  create(workspaceId: string, input: CreateChannelBody): Promise<ChannelEventResponse> {
+  async create(workspaceId: string, input: CreateChannelBody): Promise<Channel> {
+    return (await this.createWithEvent(workspaceId, input)).channel;
+  }
+
+  /** `create`, answering `{channel, event}`. */
+  createWithEvent(workspaceId: string, input: CreateChannelBody): Promise<ChannelEventResponse> {
     return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/channels`, {
       body: input,
     });
@@ -47,7 +54,12 @@ export class ChannelsResource {
   }
 
   /** Rename, set topic/purpose/title/section, or archive (`archived: true`). */
-  update(channelId: string, patch: UpdateChannelBody): Promise<ChannelEventOnly> {
+  async update(channelId: string, patch: UpdateChannelBody): Promise<Channel> {
+    return (await this.updateWithEvent(channelId, patch)).channel;
+  }
+
+  /** `update`, answering `{channel, event}`. */
+  updateWithEvent(channelId: string, patch: UpdateChannelBody): Promise<ChannelEventOnly> {
     return this.http.request('PATCH', `/api/channels/${seg(channelId)}`, { body: patch });
   }
 
@@ -66,22 +78,32 @@ export class ChannelsResource {
     return this.http.request('GET', `/api/channels/${seg(channelId)}/messages`, { query });
   }
 
-  async messages(channelId: string, query: QueryOf<MessagePageQuery> = {}): Promise<Message[]> {
-    return (await this.messagePage(channelId, query)).messages;
+  /** The page's messages: from the oldest after a seq (default 0), or any page's options. */
+  async messages(
+    channelId: string,
+    afterSeqOrOptions: number | MessagePageOptions = 0,
+  ): Promise<Message[]> {
+    return (await this.messagePage(channelId, pageOptions(afterSeqOrOptions))).messages;
   }
 
-  /** Posts a message; with a nonce, a retry returns the original (no `event`). */
-  sendMessage(channelId: string, input: CreateMessageBody): Promise<MessageEventResponse> {
+  /** Posts a message and answers it (a nonce retry answers the original). */
+  async sendMessage(channelId: string, input: CreateMessageBody): Promise<Message> {
+    return (await this.sendMessageWithEvent(channelId, input)).message;
+  }
+
+  /** `sendMessage`, answering `{message, event}` (no `event` for a nonce replay). */
+  sendMessageWithEvent(channelId: string, input: CreateMessageBody): Promise<MessageEventResponse> {
     return this.http.request('POST', `/api/channels/${seg(channelId)}/messages`, { body: input });
   }
 
   /** Moves the caller's read pointer forward to `seq` (never backwards). */
-  markRead(channelId: string, seq: number): Promise<ReceiptResponse> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/read`, { body: { seq } });
+  async markRead(channelId: string, seq: number): Promise<ReadReceipt> {
+    const path = `/api/channels/${seg(channelId)}/read`;
+    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
   }
 
   /** Pinned messages, newest pin first. */
-  async pinnedMessages(channelId: string, limit?: number): Promise<Message[]> {
+  async pinnedMessages(channelId: string, limit = 100): Promise<Message[]> {
     return (
       await this.http.request<PinListResponse>('GET', `/api/channels/${seg(channelId)}/pins`, {
         query: { limit },
@@ -95,8 +117,10 @@ export class ChannelsResource {
     });
   }
 
-  unpinMessage(channelId: string, messageId: string): Promise<UnpinResponse> {
-    return this.http.request('DELETE', `/api/channels/${seg(channelId)}/pins/${seg(messageId)}`);
+  /** Answers the `pin.removed` event. */
+  async unpinMessage(channelId: string, messageId: string): Promise<Event> {
+    const path = `/api/channels/${seg(channelId)}/pins/${seg(messageId)}`;
+    return (await this.http.request<UnpinResponse>('DELETE', path)).event;
   }
 
   join(channelId: string): Promise<ChannelEventOnly> {

@@ -3,13 +3,15 @@ import type {
   DirectConversation,
   DmListResponse,
   DmResponse,
+  Message,
   MessageEventResponse,
   MessagePage,
   MessagePageQuery,
   OkResponse,
   ReceiptResponse,
 } from '@clickclack/protocol';
-import { seg, type Http, type QueryOf } from '../http.js';
+import { pageOptions, seg, type Http, type QueryOf } from '../http.js';
+import type { MessagePageOptions, ReadReceipt } from '../original-types.js';
 
 /** Direct conversations. */
 export class DmsResource {
@@ -23,7 +25,12 @@ export class DmsResource {
     ).conversations;
   }
 
-  create(workspaceId: string, memberIds: string[]): Promise<DmResponse> {
+  async create(workspaceId: string, memberIds: string[]): Promise<DirectConversation> {
+    return (await this.createWithEvent(workspaceId, memberIds)).conversation;
+  }
+
+  /** `create`, answering `{conversation, event}` (the event only when it was new). */
+  createWithEvent(workspaceId: string, memberIds: string[]): Promise<DmResponse> {
     return this.http.request('POST', '/api/dms', {
       body: { workspace_id: workspaceId, member_ids: memberIds },
     });
@@ -34,8 +41,8 @@ export class DmsResource {
   }
 
   /** Hides the DM from the caller's list until the next message (or `open`). */
-  close(id: string): Promise<OkResponse> {
-    return this.http.request('DELETE', `/api/dms/${seg(id)}`);
+  async close(id: string): Promise<void> {
+    await this.http.request<OkResponse>('DELETE', `/api/dms/${seg(id)}`);
   }
 
   async open(id: string): Promise<DirectConversation> {
@@ -43,15 +50,30 @@ export class DmsResource {
       .conversation;
   }
 
-  messages(id: string, query: QueryOf<MessagePageQuery> = {}): Promise<MessagePage> {
+  /** The page's messages: from the oldest after a seq (default 0), or any page's options. */
+  async messages(
+    id: string,
+    afterSeqOrOptions: number | MessagePageOptions = 0,
+  ): Promise<Message[]> {
+    return (await this.messagePage(id, pageOptions(afterSeqOrOptions))).messages;
+  }
+
+  /** One page of messages with its bounds (`after_seq`, `before_seq`, `around_seq`, `limit`, `mode`). */
+  messagePage(id: string, query: QueryOf<MessagePageQuery> = {}): Promise<MessagePage> {
     return this.http.request('GET', `/api/dms/${seg(id)}/messages`, { query });
   }
 
-  sendMessage(id: string, input: CreateMessageBody): Promise<MessageEventResponse> {
+  async sendMessage(id: string, input: CreateMessageBody): Promise<Message> {
+    return (await this.sendMessageWithEvent(id, input)).message;
+  }
+
+  /** `sendMessage`, answering `{message, event}` (no `event` for a nonce replay). */
+  sendMessageWithEvent(id: string, input: CreateMessageBody): Promise<MessageEventResponse> {
     return this.http.request('POST', `/api/dms/${seg(id)}/messages`, { body: input });
   }
 
-  markRead(id: string, seq: number): Promise<ReceiptResponse> {
-    return this.http.request('POST', `/api/dms/${seg(id)}/read`, { body: { seq } });
+  async markRead(id: string, seq: number): Promise<ReadReceipt> {
+    const path = `/api/dms/${seg(id)}/read`;
+    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
   }
 }

@@ -1,5 +1,6 @@
 import type { Event, EventPage, EventTypesResponse } from '@clickclack/protocol';
 import type { Http } from '../http.js';
+import type { AgentProgressPayload } from '../original-types.js';
 import {
   bearerProtocols,
   realtimeUrl,
@@ -35,12 +36,20 @@ type EphemeralTarget =
   | { channelId: string; directConversationId?: never }
   | { directConversationId: string; channelId?: never };
 
-/** Typing and agent progress name exactly one conversation; presence names none. */
+/**
+ * Typing and agent progress name exactly one conversation (agent progress with its typed
+ * payload); presence may name one or none.
+ */
 export type EphemeralEventInput =
-  | (EphemeralBase & {
-      type: 'typing.started' | 'typing.stopped' | 'agent.progress';
+  | (EphemeralBase & { type: 'typing.started' | 'typing.stopped' } & EphemeralTarget)
+  | ({
+      workspaceId: string;
+      type: 'agent.progress';
+      payload: AgentProgressPayload;
     } & EphemeralTarget)
-  | (EphemeralBase & { type: 'presence.changed'; channelId?: never; directConversationId?: never });
+  | (EphemeralBase & { type: 'presence.changed' } & (
+        EphemeralTarget | { channelId?: never; directConversationId?: never }
+      ));
 
 export interface SubscribeOptions {
   workspaceId: string;

@@ -9,6 +9,7 @@ import type {
   ReplyResponse,
   ThreadPage,
   ThreadPageQuery,
+  UpdateMessageBody,
 } from '@clickclack/protocol';
 import { isClickClackError } from '../errors.js';
 import { seg, type Http, type QueryOf } from '../http.js';
@@ -22,10 +23,10 @@ export class MessagesResource {
   }
 
   /**
-   * The caller's message with this nonce, or null when there is none. A 404 without the
+   * The caller's message with this nonce, or undefined when there is none. A 404 without the
    * `X-ClickClack-Message-Nonce: supported` header means the server is too old: it throws.
    */
-  async findByNonce(workspaceId: string, nonce: string): Promise<Message | null> {
+  async findByNonce(workspaceId: string, nonce: string): Promise<Message | undefined> {
     try {
       const res = await this.http.request<MessageResponse>('GET', '/api/messages/by-nonce', {
         query: { workspace_id: workspaceId, nonce },
@@ -36,19 +37,29 @@ export class MessagesResource {
         isClickClackError(err, 404) &&
         err.headers.get('x-clickclack-message-nonce') === 'supported'
       ) {
-        return null;
+        return undefined;
       }
       throw err;
     }
   }
 
   /** Replaces the text of the caller's own message. */
-  update(messageId: string, body: string): Promise<MessageMutationResponse> {
-    return this.http.request('PATCH', `/api/messages/${seg(messageId)}`, { body: { body } });
+  async update(messageId: string, input: UpdateMessageBody): Promise<Message> {
+    return (await this.updateWithEvent(messageId, input)).message;
+  }
+
+  /** `update`, answering `{message, event}`. */
+  updateWithEvent(messageId: string, input: UpdateMessageBody): Promise<MessageMutationResponse> {
+    return this.http.request('PATCH', `/api/messages/${seg(messageId)}`, { body: input });
   }
 
   /** Soft delete: own messages, or any channel message for owners and moderators. */
-  delete(messageId: string): Promise<MessageMutationResponse> {
+  async delete(messageId: string): Promise<Message> {
+    return (await this.deleteWithEvent(messageId)).message;
+  }
+
+  /** `delete`, answering `{message, event}`. */
+  deleteWithEvent(messageId: string): Promise<MessageMutationResponse> {
     return this.http.request('DELETE', `/api/messages/${seg(messageId)}`);
   }
 
@@ -81,7 +92,12 @@ export class ThreadsResource {
     return this.http.request('GET', `/api/messages/${seg(rootId)}/thread`, { query });
   }
 
-  reply(rootId: string, input: CreateReplyBody): Promise<ReplyResponse> {
+  async reply(rootId: string, input: CreateReplyBody): Promise<Message> {
+    return (await this.replyWithEvent(rootId, input)).message;
+  }
+
+  /** `reply`, answering `{message, thread_state, events}`. */
+  replyWithEvent(rootId: string, input: CreateReplyBody): Promise<ReplyResponse> {
     return this.http.request('POST', `/api/messages/${seg(rootId)}/thread/replies`, {
       body: input,
     });

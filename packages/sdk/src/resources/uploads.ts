@@ -1,4 +1,4 @@
-import type { OkResponse, Upload, UploadResponse } from '@clickclack/protocol';
+import type { Upload, UploadResponse } from '@clickclack/protocol';
 import { isClickClackError } from '../errors.js';
 import { seg, type Http } from '../http.js';
 
@@ -52,7 +52,23 @@ function multipart(input: UploadInput, boundary: string): ReadableStream<Uint8Ar
 export class UploadsResource {
   constructor(private readonly http: Http) {}
 
-  async create(workspaceId: string, input: UploadInput): Promise<Upload> {
+  /** Uploads a Blob or File under `filename` (the original SDK's form). */
+  create(
+    workspaceId: string,
+    file: Blob,
+    filename = 'upload.bin',
+    options: { nonce?: string } = {},
+  ): Promise<Upload> {
+    return this.createFromStream(workspaceId, {
+      stream: file.stream(),
+      filename,
+      contentType: file.type || undefined,
+      nonce: options.nonce,
+    });
+  }
+
+  /** Streams any byte source as one upload, reporting progress. */
+  async createFromStream(workspaceId: string, input: UploadInput): Promise<Upload> {
     const boundary = `----clickclack${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
     const res = await this.http.raw('POST', '/api/uploads', {
       query: { workspace_id: workspaceId, nonce: input.nonce },
@@ -63,8 +79,8 @@ export class UploadsResource {
     return ((await res.json()) as UploadResponse).upload;
   }
 
-  /** The caller's upload with this nonce, or null (404 with the nonce-support header). */
-  async findByNonce(workspaceId: string, nonce: string): Promise<Upload | null> {
+  /** The caller's upload with this nonce, or undefined (404 with the nonce-support header). */
+  async findByNonce(workspaceId: string, nonce: string): Promise<Upload | undefined> {
     try {
       return (
         await this.http.request<UploadResponse>('GET', '/api/uploads/by-nonce', {
@@ -76,14 +92,14 @@ export class UploadsResource {
         isClickClackError(err, 404) &&
         err.headers.get('x-clickclack-upload-nonce') === 'supported'
       )
-        return null;
+        return undefined;
       throw err;
     }
   }
 
   /** Attaches one of the caller's uploads to the caller's message. */
-  attach(messageId: string, uploadId: string): Promise<OkResponse> {
-    return this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
+  async attach(messageId: string, uploadId: string): Promise<void> {
+    await this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
       body: { upload_id: uploadId },
     });
   }

@@ -28,7 +28,12 @@ export class WorkspacesResource {
     return (await this.http.request<WorkspaceListResponse>('GET', '/api/workspaces')).workspaces;
   }
 
-  create(input: CreateWorkspaceBody): Promise<CreateWorkspaceResponse> {
+  async create(input: CreateWorkspaceBody): Promise<Workspace> {
+    return (await this.createWithEvent(input)).workspace;
+  }
+
+  /** `create`, answering `{workspace, event}`. */
+  createWithEvent(input: CreateWorkspaceBody): Promise<CreateWorkspaceResponse> {
     return this.http.request('POST', '/api/workspaces', { body: input });
   }
 

@@ -23,7 +23,7 @@ export class ConversationView {
 
   page(query) {
     return this.isDm
-      ? client.dms.messages(this.conv.id, query)
+      ? client.dms.messagePage(this.conv.id, query)
       : client.channels.messagePage(this.conv.id, query);
   }
 
@@ -131,10 +131,9 @@ export class ConversationView {
       ...(quoted_message_id ? { quoted_message_id } : {}),
     };
     if (uploads[0]) input.upload_id = uploads[0].id;
-    const res = this.isDm
+    let message = this.isDm
       ? await client.dms.sendMessage(this.conv.id, input)
       : await client.channels.sendMessage(this.conv.id, input);
-    let message = res.message;
     if (uploads.length > 1) {
       for (const u of uploads.slice(1)) await client.uploads.attach(message.id, u.id);
       message = await client.messages.get(message.id);
@@ -162,13 +161,13 @@ export class ThreadView {
   }
 
   async send({ body, uploads, quoted_message_id }) {
-    const res = await client.threads.reply(this.rootId, {
+    const message = await client.threads.reply(this.rootId, {
       body,
       nonce: crypto.randomUUID(),
       ...(quoted_message_id ? { quoted_message_id } : {}),
     });
-    for (const u of uploads) await client.uploads.attach(res.message.id, u.id);
+    for (const u of uploads) await client.uploads.attach(message.id, u.id);
     await this.load();
-    return res.message;
+    return message;
   }
 }

@@ -43,11 +43,11 @@ export function registerBotCommands(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const ws = await resolveWorkspace(ctx);
-      const res = await ctx.client.bots.list(ws.id);
+      const bots = await ctx.client.bots.list(ws.id);
       emitRows(
         ctx.mode,
-        res,
-        res.bots.map((b) => [
+        { bots },
+        bots.map((b) => [
           b.bot.id,
           b.bot.handle,
           b.bot.display_name,
@@ -136,10 +136,9 @@ export function registerBotCommands(program: Command): void {
     .action(async (botId: string, opts: { yes?: boolean }, cmd: Command) => {
       if (!opts.yes) throw new CliError(`refusing to delete bot ${botId} without --yes`);
       const ctx = ctxOf(cmd);
-      const res = await ctx.client.bots.delete(botId);
-      const b = res.deleted_bot;
+      const b = await ctx.client.bots.delete(botId);
       emit(ctx.mode, {
-        json: res,
+        json: { deleted_bot: b },
         plain: b.id,
         human: `deleted bot ${b.id} (${b.display_name}${b.former_handle ? `, @${b.former_handle}` : ''})`,
       });

@@ -57,7 +57,7 @@ export function registerConversationCommands(program: Command): void {
     .action(async (who: string[], _o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const ws = await resolveWorkspace(ctx);
-      const res = await ctx.client.dms.create(ws.id, await userIds(ctx, ws.id, who));
+      const res = await ctx.client.dms.createWithEvent(ws.id, await userIds(ctx, ws.id, who));
       const c = res.conversation;
       emit(ctx.mode, {
         json: res,
@@ -71,7 +71,7 @@ export function registerConversationCommands(program: Command): void {
     const flags = cmd.optsWithGlobals<GlobalFlags & BodyFlags & { replyTo?: string }>();
     const ctx = ctxOf(cmd);
     const body = await resolveBody(flags, words);
-    const res = await ctx.client.dms.sendMessage(id, {
+    const res = await ctx.client.dms.sendMessageWithEvent(id, {
       body,
       ...quoteOf(flags),
     });
@@ -93,7 +93,7 @@ export function registerConversationCommands(program: Command): void {
     .action(async (name: string, opts: { private?: boolean; topic?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const ws = await resolveWorkspace(ctx);
-      const res = await ctx.client.channels.create(ws.id, {
+      const res = await ctx.client.channels.createWithEvent(ws.id, {
         name,
         kind: opts.private ? 'private' : 'public',
       });
@@ -122,7 +122,7 @@ export function registerConversationCommands(program: Command): void {
             ? await ctx.client.channels.join(ch.id)
             : verb === 'leave'
               ? await ctx.client.channels.leave(ch.id)
-              : await ctx.client.channels.update(ch.id, { archived: true });
+              : await ctx.client.channels.updateWithEvent(ch.id, { archived: true });
         emit(ctx.mode, { json: res, plain: ch.id, human: `${done} #${ch.name}` });
       });
   }

@@ -35,7 +35,10 @@ async function send(words: string[], cmd: Command): Promise<void> {
   // The body is resolved before any request, so a missing body fails fast.
   const body = await resolveBody(flags, words);
   const { channel } = await resolveChannel(ctx);
-  const res = await ctx.client.channels.sendMessage(channel.id, { body, ...quoteOf(flags) });
+  const res = await ctx.client.channels.sendMessageWithEvent(channel.id, {
+    body,
+    ...quoteOf(flags),
+  });
   emit(ctx.mode, {
     json: { message: res.message, event: res.event },
     plain: res.message.id,
@@ -123,7 +126,7 @@ async function threadReply(
   const flags = cmd.optsWithGlobals<SendFlags>();
   const ctx = resolveContext(flags);
   const body = await resolveBody(flags, words);
-  const res = await ctx.client.threads.reply(id, { body, ...quoteOf(flags) });
+  const res = await ctx.client.threads.replyWithEvent(id, { body, ...quoteOf(flags) });
   emit(ctx.mode, {
     json: { message: res.message, thread_state: res.thread_state, events: res.events },
     plain: res.message.id,

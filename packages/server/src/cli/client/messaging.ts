@@ -23,7 +23,7 @@ export function registerMessagingCommands(program: Command): void {
       const flags = cmd.optsWithGlobals<GlobalFlags & BodyFlags>();
       const ctx = ctxOf(cmd);
       const body = await resolveBody(flags, words);
-      const res = await ctx.client.messages.update(id, body);
+      const res = await ctx.client.messages.updateWithEvent(id, { body });
       emit(ctx.mode, { json: res, plain: res.message.id, human: `edited ${res.message.id}` });
     });
   messages
@@ -32,7 +32,7 @@ export function registerMessagingCommands(program: Command): void {
     .argument('<message-id>')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const res = await ctx.client.messages.delete(id);
+      const res = await ctx.client.messages.deleteWithEvent(id);
       emit(ctx.mode, { json: res, plain: res.message.id, human: `deleted ${res.message.id}` });
     });
 
@@ -94,7 +94,7 @@ export function registerMessagingCommands(program: Command): void {
         const res =
           verb === 'add'
             ? await ctx.client.channels.pinMessage(channel.id, id)
-            : await ctx.client.channels.unpinMessage(channel.id, id);
+            : { event: await ctx.client.channels.unpinMessage(channel.id, id) };
         emit(ctx.mode, {
           json: res,
           plain: id,

@@ -15,12 +15,10 @@ export function registerSearchCommand(program: Command): void {
       const scope = ctx.channel
         ? await resolveChannel(ctx)
         : { workspace: await resolveWorkspace(ctx), channel: undefined };
-      const res = await ctx.client.search({
-        workspace_id: scope.workspace.id,
-        q: words.join(' '),
+      const res = await ctx.client.search(scope.workspace.id, words.join(' '), {
         limit: opts.limit,
-        ...(scope.channel ? { channel_id: scope.channel.id } : {}),
-        ...(opts.newest ? { sort: 'newest' } : {}),
+        channelId: scope.channel?.id,
+        sort: opts.newest ? 'newest' : undefined,
       });
       emitRows(
         ctx.mode,

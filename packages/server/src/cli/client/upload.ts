@@ -46,7 +46,7 @@ export function registerUploadCommand(program: Command): void {
       const target = flags.channel
         ? await resolveChannel(ctx)
         : { workspace: await resolveWorkspace(ctx), channel: undefined };
-      const upload = await ctx.client.uploads.create(target.workspace.id, {
+      const upload = await ctx.client.uploads.createFromStream(target.workspace.id, {
         stream: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
         filename: basename(file),
         contentType: TEXT.has(extname(file).toLowerCase())
@@ -63,7 +63,7 @@ export function registerUploadCommand(program: Command): void {
           body: opts.body ?? upload.filename,
           upload_id: upload.id,
         });
-        messageId = sent.message.id;
+        messageId = sent.id;
       }
       emit(ctx.mode, {
         json: { upload, ...(messageId ? { message_id: messageId } : {}) },
