@@ -178,7 +178,7 @@ describe('PATCH /api/channels/{id}', () => {
     assert.equal(await visibleTo(bob.token, ch.id), true);
   });
 
-  test('bad kinds and a private #general are clear 400s', async () => {
+  test('bad kinds, a private #general, an outsider going private: clear 4xx', async () => {
     const ch = await newChannel('kinds');
     for (const kind of ['secret', 'dm', 'PUBLIC']) {
       const res = await patch(owner.token, ch.id, { kind });
@@ -194,5 +194,19 @@ describe('PATCH /api/channels/{id}', () => {
       400,
     );
     assert.equal((await patch(bob.token, ch.id, { kind: 'private' })).status, 403);
+    // The owner manages bob's channel but is not in it: made private, nobody but bob could
+    // reach it, so the owner joins first.
+    const bobs = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      token: bob.token,
+      body: { name: 'bobs-corner' },
+    });
+    const outsider = await patch(owner.token, bobs.body.channel.id, { kind: 'private' });
+    assert.equal(outsider.status, 400);
+    assert.equal(outsider.body.error, 'only a member can make a channel private: join it first');
+    await api(srv, 'POST', `/api/channels/${bobs.body.channel.id}/join`, {
+      token: owner.token,
+      raw: '',
+    });
+    assert.equal((await patch(owner.token, bobs.body.channel.id, { kind: 'private' })).status, 200);
   });
 });

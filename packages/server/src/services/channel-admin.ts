@@ -135,6 +135,10 @@ export async function updateChannel(
         ([column, value]) => value !== undefined && value !== channel[column as keyof ChannelRow],
       ),
     ) as Partial<ChannelRow>;
+    // A private channel is reachable by its members alone: made private by an outsider, it
+    // could be left with nobody able to open it again.
+    if (patch.kind === 'private' && !(await tx.channels.isMember(channel.id, actor.user.id)))
+      throw badRequest('only a member can make a channel private: join it first');
     const changed = Object.keys(patch).sort();
     // A patch that changes nothing (clients resend what they hold) is no event either.
     if (changed.length === 0) return { channel };
