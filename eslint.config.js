@@ -35,6 +35,26 @@ export default tseslint.config(
     files: ['packages/web/**/*.svelte.js'],
     languageOptions: { globals: { $state: 'readonly', $derived: 'readonly', $effect: 'readonly' } },
   },
+  {
+    // An UPDATE whose SET is computed at run time can end up empty, a syntax error (a 500):
+    // repositories write computed patches through store/patch.ts, which skips empty ones.
+    files: ['packages/server/src/store/**'],
+    ignores: ['packages/server/src/store/patch.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='set'][arguments.length=1]:not([arguments.0.type='ObjectExpression']):not([arguments.0.type='ArrowFunctionExpression'])",
+          message: 'write a computed patch with patchById (store/patch.ts): it skips empty ones',
+        },
+        {
+          selector: "CallExpression[callee.property.name='set'] > ObjectExpression > SpreadElement",
+          message: 'write a computed patch with patchById (store/patch.ts): it skips empty ones',
+        },
+      ],
+    },
+  },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(
     'packages/server/src/services/**',

@@ -4,12 +4,19 @@ import { Event } from '../entities/event.js';
 import { User } from '../entities/user.js';
 import { Invite, WorkspaceMember, WorkspaceRole } from '../entities/workspace.js';
 
+/** Any subset; a field left out (or null) stays as it is, and so does an empty name or kind. */
 export const UpdateChannelBody = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200 })),
+  /** `public` or `private`; #general stays public. */
+  kind: Type.Optional(Type.String({ maxLength: 20 })),
   topic: Type.Optional(Type.String({ maxLength: 1000 })),
   purpose: Type.Optional(Type.String({ maxLength: 1000 })),
   display_title: Type.Optional(Type.String({ maxLength: 1000 })),
   archived: Type.Optional(Type.Boolean()),
+  external_managed: Type.Optional(Type.Boolean()),
+  /** `""` clears, as for display_title and sidebar_section. */
+  external_ref: Type.Optional(Type.String({ maxLength: 1000 })),
+  external_url: Type.Optional(Type.String({ maxLength: 2000 })),
   sidebar_section: Type.Optional(Type.String({ maxLength: 200 })),
 });
 export type UpdateChannelBody = Static<typeof UpdateChannelBody>;

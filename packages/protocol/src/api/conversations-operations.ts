@@ -85,7 +85,8 @@ export const CONVERSATION_OPERATIONS = {
   updateChannel: {
     method: 'PATCH',
     path: '/api/channels/:channel_id',
-    summary: 'Rename, set topic/purpose, archive or unarchive a channel',
+    summary:
+      'Rename, make public or private, set topic/purpose/links, archive or unarchive a channel',
     auth: true,
     params: ChannelParams,
     body: A.UpdateChannelBody,

@@ -11,6 +11,7 @@ import type {
 } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { Static } from 'typebox';
+import { nullStripper } from './null-as-absent.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -41,7 +42,8 @@ export interface RouteOptions {
 
 /**
  * Registers one operation of the protocol's route table: method, path, validation and
- * response schemas all come from the contract; the handler only calls a service.
+ * response schemas all come from the contract; the handler only calls a service. Every
+ * operation's body reads `null` in an optional field as absent (null-as-absent.ts).
  */
 export function route<O extends Operation>(
   app: App,
@@ -49,6 +51,7 @@ export function route<O extends Operation>(
   handler: (req: Req<O>, reply: FastifyReply) => Promise<unknown>,
   opts: RouteOptions = {},
 ): void {
+  const stripNulls = op.body ? nullStripper(op.body) : undefined;
   app.route({
     ...(opts.presented
       ? { serializerCompiler: () => (data: unknown) => JSON.stringify(data) }
@@ -62,6 +65,8 @@ export function route<O extends Operation>(
       ...(op.body ? { body: op.body } : {}),
       response: op.responses,
     },
+    // Runs after the auth hook and before validation: a null in an optional field is absent.
+    ...(stripNulls ? { preValidation: async (req: FastifyRequest) => stripNulls(req.body) } : {}),
     handler: (req, reply) => handler(req as Req<O>, reply),
   });
 }

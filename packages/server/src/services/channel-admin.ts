@@ -10,12 +10,13 @@ import { nowIso } from '../lib/clock.js';
 import type { ChannelRow } from '../store/repos/channels.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
-import { CHANNEL_NAME_TAKEN } from './channels.js';
+import { CHANNEL_NAME_TAKEN, requestedKind } from './channels.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
 import {
   assertScope,
   assertUnrestricted,
+  channelRecipients,
   requireMember,
   requireReadableChannel,
 } from './policies.js';
@@ -88,14 +89,27 @@ export async function updateChannel(
   channelId: string,
   body: UpdateChannelBody,
 ): Promise<ChannelEventOnly> {
+  const kind = requestedKind(body.kind);
   const topic = limited(body.topic, 250, 'topic');
   const purpose = limited(body.purpose, 250, 'purpose');
   const title = limited(body.display_title, 200, 'display_title');
   const section = limited(body.sidebar_section, 100, 'sidebar_section');
+  const ref = limited(body.external_ref, 500, 'external_ref');
+  const url = limited(body.external_url, 2000, 'external_url');
   const res = await deps.store.write(async (tx) => {
     const { channel } = await requireReadableChannel(tx, actor, channelId);
     await assertCanManage(tx, actor, channel);
-    const patch: Partial<ChannelRow> = {};
+    // What the request asks for; only the columns that differ from the row are written.
+    const wanted: Partial<ChannelRow> = {
+      kind,
+      topic,
+      purpose,
+      display_title: title === undefined ? undefined : title || null,
+      sidebar_section: section === undefined ? undefined : section || null,
+      external_ref: ref === undefined ? undefined : ref || null,
+      external_url: url === undefined ? undefined : url || null,
+      external_managed: body.external_managed === undefined ? undefined : +body.external_managed,
+    };
     if (body.name !== undefined && body.name.trim() !== '') {
       const name = slugify(body.name);
       if (name === '' || name.length > 80)
@@ -105,29 +119,41 @@ export async function updateChannel(
         if (name === 'guest') throw badRequest('guest channel name is reserved');
         if (await tx.channels.byName(channel.workspace_id, name))
           throw conflict(CHANNEL_NAME_TAKEN);
-        patch.name = name;
+        wanted.name = name;
       }
     }
-    if (topic !== undefined) patch.topic = topic;
-    if (purpose !== undefined) patch.purpose = purpose;
-    if (title !== undefined) patch.display_title = title || null;
-    if (section !== undefined) patch.sidebar_section = section || null;
+    // Everyone reads #general, and nobody can leave it: it stays public.
+    if (kind === 'private' && channel.name === 'general')
+      throw badRequest('#general cannot be made private');
     if (body.archived !== undefined) {
       if (body.archived && channel.name === 'general')
         throw badRequest('#general cannot be archived');
-      patch.archived_at = body.archived ? (channel.archived_at ?? nowIso()) : null;
+      wanted.archived_at = body.archived ? (channel.archived_at ?? nowIso()) : null;
     }
+    const patch = Object.fromEntries(
+      Object.entries(wanted).filter(
+        ([column, value]) => value !== undefined && value !== channel[column as keyof ChannelRow],
+      ),
+    ) as Partial<ChannelRow>;
+    // A private channel is reachable by its members alone: made private by an outsider, it
+    // could be left with nobody able to open it again.
+    if (patch.kind === 'private' && !(await tx.channels.isMember(channel.id, actor.user.id)))
+      throw badRequest('only a member can make a channel private: join it first');
+    const changed = Object.keys(patch).sort();
+    // A patch that changes nothing (clients resend what they hold) is no event either.
+    if (changed.length === 0) return { channel };
+    // Those who read a channel made private lose it: they are told, the channel being
+    // theirs no more (the event could not reach them through the channel).
+    const formerReaders =
+      patch.kind === 'private' ? await channelRecipients(tx, channel) : undefined;
     const updated: ChannelRow = { ...channel, ...patch };
     await tx.channels.update(channel.id, patch);
     const event = await tx.events.append({
       type: 'channel.updated',
       workspace_id: channel.workspace_id,
-      channel_id: channel.id,
-      payload: {
-        channel_id: channel.id,
-        archived: updated.archived_at !== null,
-        changed: Object.keys(patch).sort(),
-      },
+      channel_id: patch.kind === 'private' ? null : channel.id,
+      payload: { channel_id: channel.id, archived: updated.archived_at !== null, changed },
+      ...(formerReaders ? { recipients: formerReaders } : {}),
     });
     return { channel: updated, event };
   });

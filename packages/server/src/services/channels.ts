@@ -48,6 +48,15 @@ export async function getChannel(
   });
 }
 
+/** The kind a request asks for, trimmed; undefined when it names none (`""` names none). */
+export function requestedKind(raw: string | undefined): 'public' | 'private' | undefined {
+  const kind = (raw ?? '').trim();
+  if (kind === '') return undefined;
+  if (kind !== 'public' && kind !== 'private')
+    throw badRequest('channel kind must be public or private');
+  return kind;
+}
+
 const optional = (v: string | undefined, max: number, field: string): string | null => {
   const t = (v ?? '').trim();
   if ([...t].length > max) throw badRequest(`${field} is too long (max ${max} characters)`);
@@ -61,9 +70,7 @@ export async function createChannel(
   body: CreateChannelBody,
 ): Promise<ChannelEventResponse> {
   assertScope(actor, 'channels:write');
-  const kind = (body.kind ?? 'public').trim() || 'public';
-  if (kind !== 'public' && kind !== 'private')
-    throw badRequest('channel kind must be public or private');
+  const kind = requestedKind(body.kind) ?? 'public';
   const name = slugify(body.name) || 'general';
   if (name.length > 80) throw badRequest('channel name is too long (max 80 characters)');
   if (name === 'guest') throw badRequest('guest channel name is reserved');

@@ -135,7 +135,7 @@ export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBo
       const holder = await tx.users.byHandle(patch.handle);
       if (holder && holder.id !== actor.user.id) throw conflict('handle is already taken');
     }
-    if (Object.keys(patch).length > 0) await tx.users.update(actor.user.id, patch);
+    await tx.users.update(actor.user.id, patch);
     return (await tx.users.byId(actor.user.id)) as UserRow;
   });
   return me(deps, user);

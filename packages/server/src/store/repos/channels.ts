@@ -3,6 +3,7 @@ import { channelOpenTo } from '../channel-access.js';
 import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
 import { prepared } from '../prepared.js';
+import { patchById } from '../patch.js';
 
 export type ChannelRow = Selectable<ChannelsTable>;
 export type ChannelWithReads = ChannelRow & {
@@ -128,7 +129,7 @@ export class ChannelsRepo {
   }
 
   async update(id: string, patch: Partial<ChannelRow>): Promise<void> {
-    await this.db.updateTable('channels').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'channels', id, patch);
   }
 
   async removeMember(channelId: string, userId: string): Promise<boolean> {

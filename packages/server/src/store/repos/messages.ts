@@ -2,6 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import type { Executor } from '../executor.js';
 import { type Columns, inList, placeholderRow, prepared } from '../prepared.js';
 import type { MessagesTable, ThreadStateTable } from '../schema.js';
+import { patchById } from '../patch.js';
 
 export type MessageRow = Selectable<MessagesTable>;
 export type ThreadStateRow = Selectable<ThreadStateTable>;
@@ -255,7 +256,7 @@ export class MessagesRepo {
   }
 
   async update(id: string, patch: Partial<MessageRow>): Promise<void> {
-    await this.db.updateTable('messages').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'messages', id, patch);
   }
 
   /** Live (not deleted) replies of a thread: count, newest time, up to 3 recent authors. */

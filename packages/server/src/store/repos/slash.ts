@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { SlashCommandsTable, SlashInvocationsTable } from '../schema.js';
+import { patchById } from '../patch.js';
 
 export type SlashRow = Selectable<SlashCommandsTable>;
 export type InvocationRow = Selectable<SlashInvocationsTable>;
@@ -37,7 +38,7 @@ export class SlashRepo {
   }
 
   async update(id: string, patch: Partial<SlashRow>): Promise<void> {
-    await this.db.updateTable('slash_commands').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'slash_commands', id, patch);
   }
 
   async insertInvocation(row: InvocationRow): Promise<void> {
@@ -45,10 +46,6 @@ export class SlashRepo {
   }
 
   async finishInvocation(id: string, patch: Partial<InvocationRow>): Promise<void> {
-    await this.db
-      .updateTable('slash_command_invocations')
-      .set(patch)
-      .where('id', '=', id)
-      .execute();
+    await patchById(this.db, 'slash_command_invocations', id, patch);
   }
 }

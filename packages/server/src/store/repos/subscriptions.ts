@@ -5,6 +5,7 @@ import type {
   EventDeliveryAttemptsTable,
   EventSubscriptionsTable,
 } from '../schema.js';
+import { patchById } from '../patch.js';
 
 export type SubscriptionRow = Selectable<EventSubscriptionsTable>;
 export type DeliveryRow = Selectable<EventDeliveriesTable>;
@@ -49,7 +50,7 @@ export class SubscriptionsRepo {
   }
 
   async update(id: string, patch: Partial<SubscriptionRow>): Promise<void> {
-    await this.db.updateTable('event_subscriptions').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'event_subscriptions', id, patch);
   }
 
   async anyActive(): Promise<boolean> {
@@ -150,7 +151,7 @@ export class SubscriptionsRepo {
   }
 
   async updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void> {
-    await this.db.updateTable('event_deliveries').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'event_deliveries', id, patch);
   }
 
   async insertAttempt(row: Insertable<EventDeliveryAttemptsTable>): Promise<void> {

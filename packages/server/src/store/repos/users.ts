@@ -2,6 +2,7 @@ import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { UsersTable } from '../schema.js';
 import { inList, prepared } from '../prepared.js';
+import { patchById } from '../patch.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -63,7 +64,7 @@ export class UsersRepo {
   }
 
   async update(id: string, patch: Updateable<UsersTable>): Promise<void> {
-    await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'users', id, patch);
   }
 
   async insertIdentity(row: {

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { IncomingWebhooksTable } from '../schema.js';
+import { patchById } from '../patch.js';
 
 export type WebhookRow = Selectable<IncomingWebhooksTable>;
 
@@ -62,6 +63,6 @@ export class WebhooksRepo {
   }
 
   async update(id: string, patch: Partial<WebhookRow>): Promise<void> {
-    await this.db.updateTable('incoming_webhooks').set(patch).where('id', '=', id).execute();
+    await patchById(this.db, 'incoming_webhooks', id, patch);
   }
 }
