@@ -83,7 +83,10 @@ describe('a server with --public-url https://chat.example.test behind a proxy', 
     });
 
   test('its startup log and magic links name the public URL', async () => {
-    assert.match(srv.log(), /public URL: https:\/\/chat\.example\.test /);
+    assert.match(
+      srv.log(),
+      /listening on http:\S+ \(public URL: https:\/\/chat\.example\.test\/app\/\)/,
+    );
     const minted = runCli(
       ['admin', 'magic-link', 'create', ...dbArgs, '--email', 'local@clickclack.chat'],
       { env: { CLICKCLACK_PUBLIC_URL: PUBLIC } },

@@ -27,6 +27,10 @@ import { seg, type Http } from '../http.js';
 export class BotsResource {
   constructor(private readonly http: Http) {}
 
+  /**
+   * With `setup_nonce` a retry of the same request returns the same bot and token (with a
+   * fresh secret) instead of a second bot; other input under that nonce is a 409.
+   */
   create(workspaceId: string, input: CreateBotBody): Promise<CreateBotResponse> {
     return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/bots`, { body: input });
   }
@@ -53,7 +57,11 @@ export class BotsResource {
     return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
   }
 
-  /** A one-time `XXXX-XXXX-XXXX` code (in `code`, shown once) an agent trades for a token. */
+  /**
+   * A one-time `XXXX-XXXX-XXXX` code (in `code`, shown once) an agent trades for a token. When
+   * the server knows its address (`serve --public-url`) it also carries `contract_version`,
+   * `api_base_url` and `claim_url`; OpenClaw takes `${claim_url}#${code}`.
+   */
   async createSetupCode(
     workspaceId: string,
     botUserId: string,
@@ -63,7 +71,10 @@ export class BotsResource {
     return (await this.http.request<SetupCodeResponse>('POST', path, { body: input })).setup_code;
   }
 
-  /** Needs no credential: trades a setup code for a new bot token, once. */
+  /**
+   * Needs no credential: trades a setup code for a new bot token, once. `api_base_url` (with
+   * `contract_version` 1), when present, is the base to call with that token.
+   */
   claimSetupCode(code: string): Promise<ClaimSetupCodeResponse> {
     return this.http.request('POST', '/api/bot-setup-codes/claim', { body: { code } });
   }

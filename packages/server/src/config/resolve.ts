@@ -125,9 +125,7 @@ export function resolveServerConfig(
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     passwordAuth: bool('password_auth', 'CLICKCLACK_PASSWORD_AUTH', flags.passwordAuth),
-    publicUrl: canonicalPublicUrl(
-      str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, ''),
-    ),
+    publicUrl: canonicalPublicUrl(str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, '')),
     replayLimit,
     tailCheckMs,
     uploadMaxBytes,

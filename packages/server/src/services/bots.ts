@@ -117,7 +117,12 @@ export async function insertBotToken(
 export async function replayBotToken(
   tx: Repos,
   prior: BotTokenRow,
-  expected: { workspaceId: string; botId: string; name?: string; scopes?: readonly string[] | string },
+  expected: {
+    workspaceId: string;
+    botId: string;
+    name?: string;
+    scopes?: readonly string[] | string;
+  },
 ): Promise<{ row: BotTokenRow; raw: string }> {
   const grant = tokenGrant(expected.name, expected.scopes);
   if (

@@ -47,11 +47,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : target.port;
   const shownHost = target.host === '::' || target.host === '0.0.0.0' ? 'localhost' : target.host;
-  logLine(
-    `ClickClack listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
-  );
-  // Where users and agents reach it (behind a proxy the listen address is not that).
-  if (config.publicUrl) logLine(`public URL: ${config.publicUrl} (web app ${config.publicUrl}/app/)`);
+  const listening = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  // Behind a proxy people reach it elsewhere: that address too, on the same (atomic) line.
+  const reached = config.publicUrl ? ` (public URL: ${config.publicUrl}/app/)` : '';
+  logLine(`ClickClack listening on ${listening}${reached}`);
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -61,7 +61,11 @@ export class BotsRepo {
 
   /** A new secret for a token (setup-nonce replay): the old one stops authenticating. */
   async rehashToken(id: string, tokenHash: string): Promise<void> {
-    await this.db.updateTable('bot_tokens').set({ token_hash: tokenHash }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('bot_tokens')
+      .set({ token_hash: tokenHash })
+      .where('id', '=', id)
+      .execute();
   }
 
   async revokeToken(id: string, at: string): Promise<void> {
