@@ -106,7 +106,10 @@ export class BotsResource {
     );
   }
 
-  /** Retires a bot in every workspace (its owner, or for a service bot a manager of each). */
+  /**
+   * Retires a bot in every workspace (its owner, or for a service bot a manager of each; a
+   * bot in no workspace any more: its owner, or a manager of a workspace it had tokens in).
+   */
   delete(botUserId: string): Promise<DeleteBotResponse> {
     return this.http.request('DELETE', `/api/bots/${seg(botUserId)}`);
   }
