@@ -44,6 +44,8 @@ export interface AppOptions {
   bus?: NodeBus;
   /** `serve --password-auth`: enables `POST /api/auth/password/login`. */
   passwordAuth?: boolean;
+  /** `serve --public-url`, canonical (lib/public-url.ts): the origin users and agents use. */
+  publicUrl?: string;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -85,6 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     botUsage,
     store: opts.store,
     devBootstrap: opts.devBootstrap,
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     // The log is the truth: a commit only wakes the tailer, which reads it back.
     published: () => {
       if (cluster) cluster.committed();

@@ -86,6 +86,8 @@ export async function startTestServer(
     sqlite?: boolean;
     /** `serve --password-auth`. */
     passwordAuth?: boolean;
+    /** `serve --public-url` (canonical). */
+    publicUrl?: string;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -99,6 +101,7 @@ export async function startTestServer(
     store,
     devBootstrap,
     passwordAuth: opts.passwordAuth,
+    publicUrl: opts.publicUrl,
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
-import { DeletedBot } from './bots.js';
+import { DeletedBot, SetupNonce } from './bots.js';
 
 export const AppInstallation = Type.Object({
   id: Type.String(),
@@ -20,6 +20,7 @@ export const InstallAppBody = Type.Object({
   display_name: Type.Optional(Type.String({ maxLength: 200 })),
   bot_user_id: Type.String({ maxLength: 100 }),
   config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  setup_nonce: Type.Optional(SetupNonce),
 });
 export type InstallAppBody = Static<typeof InstallAppBody>;
 

@@ -4,6 +4,12 @@ import { Timestamp } from '../entities/common.js';
 import { User } from '../entities/user.js';
 import { Workspace } from '../entities/workspace.js';
 
+/**
+ * Retry key (16-128 characters): a repeat by the same caller with the same input returns the
+ * same bot, token or installation (a token with a fresh secret); other input is a 409.
+ */
+export const SetupNonce = Type.String({ maxLength: 200 });
+
 export const CreateBotBody = Type.Object({
   display_name: Type.String({ maxLength: 200 }),
   handle: Type.Optional(Type.String({ maxLength: 100 })),
@@ -12,6 +18,7 @@ export const CreateBotBody = Type.Object({
   token_name: Type.Optional(Type.String({ maxLength: 100 })),
   scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 32 })),
   initial_token: Type.Optional(Type.Boolean()),
+  setup_nonce: Type.Optional(SetupNonce),
 });
 export type CreateBotBody = Static<typeof CreateBotBody>;
 
@@ -32,6 +39,7 @@ export const LegacyBotParams = Type.Object({ bot_user_id: Type.String({ maxLengt
 export const CreateTokenBody = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 100 })),
   scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 32 })),
+  setup_nonce: Type.Optional(SetupNonce),
 });
 export type CreateTokenBody = Static<typeof CreateTokenBody>;
 
@@ -99,6 +107,16 @@ export const CreateSetupCodeBody = Type.Object({
 });
 export type CreateSetupCodeBody = Static<typeof CreateSetupCodeBody>;
 
+/**
+ * Setup contract v1, present when the server knows its external address (`--public-url`, or
+ * a request from loopback): the canonical API base an agent stores and then calls.
+ */
+export const SetupContract = Type.Object({
+  contract_version: Type.Optional(Type.Literal(1)),
+  api_base_url: Type.Optional(Type.String()),
+});
+export type SetupContract = Static<typeof SetupContract>;
+
 /** A one-time code an agent exchanges for a bot token; `code` appears only when created. */
 export const BotSetupCode = Type.Object({
   id: Type.String(),
@@ -112,6 +130,9 @@ export const BotSetupCode = Type.Object({
   expires_at: Timestamp,
   claimed_at: Type.Union([Timestamp, Type.Null()]),
   code: Type.Optional(Type.String()),
+  ...SetupContract.properties,
+  /** `api_base_url` + `/api/bot-setup-codes/claim`; OpenClaw takes it with `#CODE` appended. */
+  claim_url: Type.Optional(Type.String()),
 });
 export type BotSetupCode = Static<typeof BotSetupCode>;
 export const SetupCodeResponse = Type.Object({ setup_code: BotSetupCode });
@@ -125,5 +146,6 @@ export const ClaimSetupCodeResponse = Type.Object({
   bot: User,
   workspace: Workspace,
   defaults: SetupCodeDefaults,
+  ...SetupContract.properties,
 });
 export type ClaimSetupCodeResponse = Static<typeof ClaimSetupCodeResponse>;

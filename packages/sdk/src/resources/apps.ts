@@ -17,6 +17,7 @@ export class AppsResource {
     return (await this.http.request<AppInstallationListResponse>('GET', path)).app_installations;
   }
 
+  /** With `setup_nonce` a retry returns the first installation, never a second one. */
   async install(workspaceId: string, input: InstallAppBody): Promise<AppInstallation> {
     const path = `/api/workspaces/${seg(workspaceId)}/app-installations`;
     return (await this.http.request<AppInstallationResponse>('POST', path, { body: input }))

@@ -28,6 +28,10 @@ import type { BotCommand, BotCommandInput, BotWithTokens } from '../original-typ
 export class BotsResource {
   constructor(private readonly http: Http) {}
 
+  /**
+   * With `setup_nonce` a retry of the same request returns the same bot and token (with a
+   * fresh secret) instead of a second bot; other input under that nonce is a 409.
+   */
   create(workspaceId: string, input: CreateBotBody): Promise<CreateBotResponse> {
     return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/bots`, { body: input });
   }
@@ -55,7 +59,11 @@ export class BotsResource {
     return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
   }
 
-  /** A one-time `XXXX-XXXX-XXXX` code (in `code`, shown once) an agent trades for a token. */
+  /**
+   * A one-time `XXXX-XXXX-XXXX` code (in `code`, shown once) an agent trades for a token. When
+   * the server knows its address (`serve --public-url`) it also carries `contract_version`,
+   * `api_base_url` and `claim_url`; OpenClaw takes `${claim_url}#${code}`.
+   */
   async createSetupCode(
     workspaceId: string,
     botUserId: string,
@@ -65,7 +73,10 @@ export class BotsResource {
     return (await this.http.request<SetupCodeResponse>('POST', path, { body: input })).setup_code;
   }
 
-  /** Needs no credential: trades a setup code for a new bot token, once. */
+  /**
+   * Needs no credential: trades a setup code for a new bot token, once. `api_base_url` (with
+   * `contract_version` 1), when present, is the base to call with that token.
+   */
   claimSetupCode(code: string): Promise<ClaimSetupCodeResponse> {
     return this.http.request('POST', '/api/bot-setup-codes/claim', { body: { code } });
   }
@@ -97,7 +108,10 @@ export class BotsResource {
     );
   }
 
-  /** Retires a bot in every workspace (its owner, or for a service bot a manager of each). */
+  /**
+   * Retires a bot in every workspace (its owner, or for a service bot a manager of each; a
+   * bot in no workspace any more: its owner, or a manager of a workspace it had tokens in).
+   */
   async delete(botUserId: string): Promise<DeletedBot> {
     return (await this.http.request<DeleteBotResponse>('DELETE', `/api/bots/${seg(botUserId)}`))
       .deleted_bot;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalPublicUrl } from '../lib/public-url.js';
 
 /** Server settings after precedence: flags > env (CLICKCLACK_*) > --config file > defaults. */
 export interface ServerConfig {
@@ -12,6 +13,7 @@ export interface ServerConfig {
   metricsEnabled: boolean;
   /** Local password sign-in (`POST /api/auth/password/login`). */
   passwordAuth: boolean;
+  /** External origin (`--public-url`), canonical; '' when not configured. */
   publicUrl: string;
   /** Test-only: let integration callbacks reach loopback addresses. */
   allowLoopbackCallbacks: boolean;
@@ -33,6 +35,7 @@ export interface ServeFlags {
   devBootstrap?: string;
   metricsEnabled?: string;
   passwordAuth?: string;
+  publicUrl?: string;
   allowLoopbackCallbacks?: string;
   replayLimit?: string;
   tailCheckMs?: string;
@@ -122,7 +125,7 @@ export function resolveServerConfig(
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     passwordAuth: bool('password_auth', 'CLICKCLACK_PASSWORD_AUTH', flags.passwordAuth),
-    publicUrl: str('public_url', 'CLICKCLACK_PUBLIC_URL', undefined, ''),
+    publicUrl: canonicalPublicUrl(str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, '')),
     replayLimit,
     tailCheckMs,
     uploadMaxBytes,

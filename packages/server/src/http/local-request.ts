@@ -38,8 +38,14 @@ function defaultPort(scheme: string): string {
   return scheme === 'https:' ? '443' : '80';
 }
 
-/** Origin (if any) must name the same host and port as the request's Host header. */
-export function isSameOrigin(req: RequestLike): boolean {
+/**
+ * Origin (if any) must be ours: the configured public origin (`--public-url`), or the same
+ * host and port as the request's Host header. With a public URL the Host header counts only
+ * on the server's own loopback address (a browser on the host itself, or a local proxy that
+ * rewrites Host to the upstream): elsewhere the public origin is the only one, so a page
+ * served under some other name that reaches the server is refused.
+ */
+export function isSameOrigin(req: RequestLike, publicUrl?: string): boolean {
   const origin = header(req, 'origin');
   if (origin === undefined) {
     const site = header(req, 'sec-fetch-site');
@@ -53,6 +59,11 @@ export function isSameOrigin(req: RequestLike): boolean {
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') return false;
   const host = header(req, 'host');
+  if (publicUrl) {
+    if (url.origin === publicUrl) return true;
+    if (!isLoopbackAddress(req.socket.remoteAddress) || !host || !isLocalHostName(host))
+      return false;
+  }
   if (!host) return false;
   let reqUrl: URL;
   try {
@@ -64,6 +75,21 @@ export function isSameOrigin(req: RequestLike): boolean {
     url.hostname === reqUrl.hostname &&
     (url.port || defaultPort(url.protocol)) === (reqUrl.port || defaultPort(url.protocol))
   );
+}
+
+/**
+ * The base URL of our API as a client should call it: the public URL when configured, else
+ * for a local request (spec 3.7) the address it came in on; '' when unknown (a remote request
+ * without a public URL: its Host header could name anything).
+ */
+export function apiBaseUrl(req: RequestLike & { protocol: string }, publicUrl?: string): string {
+  if (publicUrl) return publicUrl;
+  if (!isLocalDevRequest(req)) return '';
+  try {
+    return new URL(`${req.protocol}://${header(req, 'host') ?? ''}`).origin;
+  } catch {
+    return '';
+  }
 }
 
 /** All of spec 3.7: loopback peer, local Host, local forwarding headers, same-origin. */

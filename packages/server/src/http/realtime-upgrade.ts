@@ -54,7 +54,7 @@ export function attachRealtime(
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== WS_PATH) return reject(socket, 404, 'not found', 'not_found');
       // Browsers always send Origin: it must be ours. Other clients send none.
-      if (req.headers.origin !== undefined && !isSameOrigin(req)) {
+      if (req.headers.origin !== undefined && !isSameOrigin(req, deps.publicUrl)) {
         return reject(socket, 403, 'cross-origin websocket upgrades are not allowed', 'forbidden');
       }
       if (req.headers.authorization === undefined) {

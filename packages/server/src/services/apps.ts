@@ -12,6 +12,7 @@ import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
 import { assertHuman, requireManager, requireMember } from './policies.js';
+import { setupNonce, setupNonceConflict } from './setup-nonce.js';
 import { jsonObject, slugify } from './validate.js';
 
 const present = (r: AppRow): AppInstallation => ({
@@ -37,9 +38,25 @@ export async function installApp(
   const name = (body.display_name ?? '').trim() || slug;
   if (Buffer.byteLength(name) > 80) throw badRequest('display_name is too long');
   const config = jsonObject(body.config, 'config', 16);
+  const nonce = setupNonce(body.setup_nonce);
+  const botId = body.bot_user_id.trim();
   return deps.store.write(async (tx) => {
     await requireManager(tx, actor, workspaceId, 'app installations');
-    const bot = await tx.users.byId(body.bot_user_id.trim());
+    const prior = nonce ? await tx.apps.bySetupNonce(actor.user.id, nonce) : undefined;
+    if (prior) {
+      // A retry gets the installation its first try made, never a second one.
+      if (
+        prior.revoked_at ||
+        prior.workspace_id !== workspaceId ||
+        prior.app_slug !== slug ||
+        prior.display_name !== name ||
+        prior.bot_user_id !== botId ||
+        prior.config_json !== config
+      )
+        throw setupNonceConflict();
+      return present(prior);
+    }
+    const bot = await tx.users.byId(botId);
     if (!bot || bot.kind !== 'bot' || !(await tx.workspaces.role(workspaceId, bot.id))) {
       throw badRequest('bot_user_id must be a bot in this workspace');
     }
@@ -51,6 +68,7 @@ export async function installApp(
       bot_user_id: bot.id,
       config_json: config,
       created_by: actor.user.id,
+      setup_nonce: nonce,
       created_at: nowIso(),
       revoked_at: null,
     };

@@ -13,12 +13,13 @@ import { newId } from '../lib/ids.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
-import { createBot, insertBotToken, presentBotToken } from './bots.js';
+import { createBot, insertBotToken, presentBotToken, replayBotToken } from './bots.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
 import { assertHuman, assertScope, requireMember } from './policies.js';
 import { announceBotRemoval } from './realtime.js';
 import { presentUser } from './present.js';
+import { setupNonce } from './setup-nonce.js';
 
 /**
  * Token manager: a user-owned bot's owner (still a member), or for a service bot a
@@ -61,6 +62,7 @@ export async function createBotHttp(
     tokenName: body.token_name,
     scopes: body.scopes,
     initialToken: body.initial_token,
+    setupNonce: body.setup_nonce,
   });
   return body.initial_token === false
     ? { bot: res.bot }
@@ -109,12 +111,24 @@ export async function createToken(
   botId: string,
   body: CreateTokenBody,
 ): Promise<BotToken> {
-  return deps.store.write(async (tx) => {
+  const nonce = setupNonce(body.setup_nonce);
+  const res = await deps.store.write(async (tx) => {
     const bot = await requireTokenManager(tx, actor, workspaceId, botId);
+    const prior = nonce ? await tx.bots.tokenBySetupNonce(actor.user.id, nonce) : undefined;
+    if (prior) {
+      const { row, raw } = await replayBotToken(tx, prior, {
+        workspaceId,
+        botId: bot.id,
+        name: body.name,
+        scopes: body.scopes,
+      });
+      return { token: presentBotToken(row, raw), rotated: row.id };
+    }
     const { row, raw } = await insertBotToken(tx, bot, workspaceId, {
       name: body.name,
       scopes: body.scopes,
       createdBy: actor.user.id,
+      setupNonce: nonce,
     });
     await tx.audit.record({
       workspaceId,
@@ -124,8 +138,11 @@ export async function createToken(
       targetId: row.id,
       metadata: { bot_user_id: bot.id },
     });
-    return presentBotToken(row, raw);
+    return { token: presentBotToken(row, raw) };
   });
+  // Sockets on the replaced secret close, as the secret itself no longer authenticates.
+  if (res.rotated) deps.realtime?.revokeCredential(res.rotated);
+  return res.token;
 }
 
 /** Revocation is immediate: the token stops authenticating and its sockets close. */

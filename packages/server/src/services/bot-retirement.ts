@@ -17,15 +17,46 @@ export interface Retirement {
 }
 
 /**
+ * Who may retire a bot that no workspace holds any more (every manager removed it): there is
+ * no workspace to be its token manager in. A user-owned bot is its owner's, wherever it is. A
+ * service bot falls to the owners and moderators of a workspace it once had a token in (its
+ * tokens are revoked, never deleted, by a removal, so they remember where it was): they ran
+ * it last. Anybody else, and a bot whose every former workspace is gone, gets a 404: nobody
+ * learns of a bot they had no hand in. Returns the bot and the workspaces to audit in.
+ */
+async function requireOrphanRetirer(
+  tx: Repos,
+  actor: Actor,
+  botId: string,
+): Promise<{ bot: UserRow; auditIn: string[] }> {
+  const bot = await tx.users.byId(botId);
+  if (!bot || bot.kind !== 'bot' || bot.deleted_at) throw notFound('bot not found');
+  const former = await tx.bots.tokenWorkspacesOf(bot.id);
+  if (bot.owner_user_id) {
+    if (bot.owner_user_id !== actor.user.id) throw notFound('bot not found');
+    return { bot, auditIn: former };
+  }
+  for (const workspaceId of former) {
+    const role = await tx.workspaces.role(workspaceId, actor.user.id);
+    if (role !== 'owner' && role !== 'moderator') continue;
+    await assertUnrestricted(tx, workspaceId, actor.user.id);
+    return { bot, auditIn: [workspaceId] };
+  }
+  throw notFound('bot not found');
+}
+
+/**
  * Retires a bot in every workspace it is in, inside the caller's transaction. The caller must
  * be its token manager in each (`requireTokenManager`: a user-owned bot's owner, a service
- * bot's managers), so nobody retires it from under a workspace they do not run.
+ * bot's managers), so nobody retires it from under a workspace they do not run; a bot in no
+ * workspace any more, see `requireOrphanRetirer`.
  */
 export async function retireBot(tx: Repos, actor: Actor, botId: string): Promise<Retirement> {
   assertHuman(actor, 'bot tokens cannot manage bots');
   const workspaces = await tx.bots.workspacesOf(botId);
-  if (workspaces.length === 0) throw notFound('bot not found');
   let bot: UserRow | undefined;
+  let auditIn = workspaces;
+  if (workspaces.length === 0) ({ bot, auditIn } = await requireOrphanRetirer(tx, actor, botId));
   for (const workspaceId of workspaces) {
     bot = await requireTokenManager(tx, actor, workspaceId, botId);
     await assertUnrestricted(tx, workspaceId, actor.user.id);
@@ -33,7 +64,7 @@ export async function retireBot(tx: Repos, actor: Actor, botId: string): Promise
   if (!bot) throw notFound('bot not found');
   const at = nowIso();
   const tokens = await tx.bots.retire(bot, actor.user.id, at);
-  for (const workspaceId of workspaces)
+  for (const workspaceId of auditIn)
     await tx.audit.record({
       workspaceId,
       actorUserId: actor.user.id,

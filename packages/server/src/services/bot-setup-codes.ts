@@ -3,6 +3,7 @@ import {
   type BotSetupCode,
   type ClaimSetupCodeResponse,
   type CreateSetupCodeBody,
+  type SetupContract,
 } from '@clickclack/protocol';
 import { isoPlus, nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -26,6 +27,18 @@ const DEFAULTS_MAX_KIB = 4;
  * about which codes exist.
  */
 const NOT_FOUND = 'setup code not found';
+
+/** Where OpenClaw claims: it takes this URL with `#CODE` appended (the "exact endpoint"). */
+export const SETUP_CODE_CLAIM_PATH = '/api/bot-setup-codes/claim';
+
+/**
+ * Contract v1 (spec §2.6): the canonical API base, when the server knows its address. An
+ * agent given the exact claim URL refuses a claim answer without it (a "legacy response"),
+ * after the code is spent, so both answers carry it whenever the claim URL is handed out.
+ */
+function setupContract(apiBaseUrl: string): SetupContract {
+  return apiBaseUrl ? { contract_version: 1, api_base_url: apiBaseUrl } : {};
+}
 
 function presentSetupCode(row: BotSetupCodeRow, code?: string): BotSetupCode {
   return {
@@ -53,6 +66,7 @@ export async function createSetupCode(
   workspaceId: string,
   botId: string,
   body: CreateSetupCodeBody,
+  apiBaseUrl = '',
 ): Promise<BotSetupCode> {
   const scopes = expandScopes(body.scopes);
   const defaults = jsonObject(body.defaults, 'defaults', DEFAULTS_MAX_KIB);
@@ -84,7 +98,11 @@ export async function createSetupCode(
       targetId: row.id,
       metadata: { bot_user_id: bot.id, scopes, expires_at: row.expires_at },
     });
-    return presentSetupCode(row, code);
+    return {
+      ...presentSetupCode(row, code),
+      ...setupContract(apiBaseUrl),
+      ...(apiBaseUrl ? { claim_url: apiBaseUrl + SETUP_CODE_CLAIM_PATH } : {}),
+    };
   });
 }
 
@@ -98,6 +116,7 @@ export async function claimSetupCode(
   deps: ServiceDeps,
   typed: string,
   clientIp: string,
+  apiBaseUrl = '',
 ): Promise<ClaimSetupCodeResponse> {
   const wait = deps.setupCodeClaims?.take(clientIp) ?? 0;
   if (wait > 0)
@@ -142,6 +161,7 @@ export async function claimSetupCode(
       bot: presentUser(bot),
       workspace: presentWorkspace(workspace, 'bot'),
       defaults: JSON.parse(code.defaults_json) as Record<string, unknown>,
+      ...setupContract(apiBaseUrl),
     };
   });
 }

@@ -32,6 +32,11 @@ export interface ServiceDeps {
   /** Called after a transaction commits with the events it appended (never on rollback). */
   published: (events: readonly Event[]) => void;
   devBootstrap: boolean;
+  /**
+   * `serve --public-url` (a canonical origin): what the server is called from outside, for
+   * the URLs it hands out, the Secure cookie decision and the origin checks; HTTP only.
+   */
+  publicUrl?: string;
   /** Absent in processes without sockets (admin commands); their events reach sockets via the log. */
   realtime?: RealtimePort;
   /** Rules for calling out to integration URLs (slash commands, subscriptions). */

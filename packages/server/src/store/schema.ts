@@ -186,6 +186,8 @@ export interface BotTokensTable {
   name: string;
   scopes_json: string;
   created_by: string | null;
+  /** A creator's retry key ('' for none): unique per created_by (migration 0023). */
+  setup_nonce: string;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
@@ -389,6 +391,8 @@ export interface AppInstallationsTable {
   bot_user_id: string;
   config_json: string;
   created_by: string | null;
+  /** A creator's retry key ('' for none): unique per created_by (migration 0023). */
+  setup_nonce: string;
   created_at: string;
   revoked_at: string | null;
 }

@@ -4,6 +4,7 @@ import { createMagicLink } from '../../services/auth.js';
 import { ensureBootstrap, insertHuman } from '../../services/users.js';
 import { createInvite } from '../../services/workspaces.js';
 import { nowIso } from '../../lib/clock.js';
+import { canonicalPublicUrl, magicLinkUrl } from '../../lib/public-url.js';
 import type { ServiceDeps } from '../../services/context.js';
 import type { Actor } from '../../services/actor.js';
 import { DomainError } from '../../services/errors.js';
@@ -241,11 +242,20 @@ export function registerAdmin(program: Command): void {
   dbOptions(magic.command('create').description('mint a 15-minute, single-use magic-link token'))
     .option('--email <email>', 'email of the user to sign in (created on first use)', '')
     .option('--name <name>', 'display name for a new user', '')
-    .action(async (opts: DbFlags & { email: string; name: string }) => {
+    .option('--public-url <url>', 'also print the sign-in link (env CLICKCLACK_PUBLIC_URL)')
+    .action(async (opts: DbFlags & { email: string; name: string; publicUrl?: string }) => {
+      let publicUrl: string;
+      try {
+        publicUrl = canonicalPublicUrl(opts.publicUrl ?? process.env.CLICKCLACK_PUBLIC_URL ?? '');
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
       const res = await withDeps(opts, (deps) =>
         createMagicLink(deps, { email: opts.email, displayName: opts.name }),
       );
       out(res.token);
+      // stdout stays the bare token (scripts capture it); the link is for the human.
+      if (publicUrl) process.stderr.write(`sign-in link: ${magicLinkUrl(publicUrl, res.token)}\n`);
     });
 
   registerEventsPrune(admin, dbOptions);

@@ -37,6 +37,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     ...(bus ? { bus } : {}),
     devBootstrap: config.devBootstrap,
     passwordAuth: config.passwordAuth,
+    publicUrl: config.publicUrl,
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
@@ -46,9 +47,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : target.port;
   const shownHost = target.host === '::' || target.host === '0.0.0.0' ? 'localhost' : target.host;
-  logLine(
-    `ClickClack listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
-  );
+  const listening = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  // Behind a proxy people reach it elsewhere: that address too, on the same (atomic) line.
+  const reached = config.publicUrl ? ` (public URL: ${config.publicUrl}/app/)` : '';
+  logLine(`ClickClack listening on ${listening}${reached}`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -80,6 +82,10 @@ export function registerServe(program: Command): void {
     .option('--metrics-enabled [bool]', 'expose /metrics')
     .option('--password-auth [bool]', 'allow sign-in with a local password')
     .option(
+      '--public-url <url>',
+      'external origin, e.g. https://chat.example.com behind a TLS proxy (cookies, origin checks, setup-code URLs)',
+    )
+    .option(
       '--allow-loopback-callbacks [bool]',
       'let integration callbacks reach loopback (tests only)',
     )
@@ -106,6 +112,7 @@ export function registerServe(program: Command): void {
         devBootstrap: b(opts.devBootstrap),
         metricsEnabled: b(opts.metricsEnabled),
         passwordAuth: b(opts.passwordAuth),
+        publicUrl: opts.publicUrl as string | undefined,
         allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,

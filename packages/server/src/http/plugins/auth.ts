@@ -59,12 +59,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * Cookie-authenticated writes must prove they come from our own pages: the custom
  * X-ClickClack-CSRF header (which cross-site forms cannot send) and a same-origin request.
  */
-function checkCsrf(req: FastifyRequest): void {
+function checkCsrf(req: FastifyRequest, publicUrl: string | undefined): void {
   if (SAFE_METHODS.has(req.method) || !req.url.startsWith('/api/')) return;
   if (bearerToken(req) !== undefined) return;
   if (!req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return;
   if (sessionCookie(req) === undefined) return;
-  if (req.headers['x-clickclack-csrf'] !== '1' || !isSameOrigin(req)) {
+  if (req.headers['x-clickclack-csrf'] !== '1' || !isSameOrigin(req, publicUrl)) {
     throw forbidden('cross-site session requests are not allowed');
   }
 }
@@ -74,7 +74,7 @@ export function registerAuth(app: FastifyInstance, deps: ServiceDeps): void {
   app.decorateRequest('actor', null as never);
   // Before validation: an anonymous caller learns nothing about the body it sent.
   app.addHook('preValidation', async (req: FastifyRequest, _reply: FastifyReply) => {
-    checkCsrf(req);
+    checkCsrf(req, deps.publicUrl);
     // Only the API needs a caller; the web app's files, health checks and secret-URL hooks don't.
     if (req.routeOptions.config.auth === false || !req.url.startsWith('/api/')) return;
     req.actor = await resolveActor(deps, req);

@@ -10,17 +10,19 @@ import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
 import { route, type App } from '../route.js';
 
 /** Login-type endpoints accept only same-origin JSON requests. */
-function assertLoginRequest(req: FastifyRequest): void {
+function assertLoginRequest(req: FastifyRequest, publicUrl: string | undefined): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     throw new DomainError('unsupported_media_type', 'content-type must be application/json');
   }
-  if (!isSameOrigin(req)) throw forbidden('cross-site login requests are not allowed');
+  if (!isSameOrigin(req, publicUrl)) throw forbidden('cross-site login requests are not allowed');
 }
 
-function secureCookie(req: FastifyRequest, devBootstrap: boolean): boolean {
+/** A configured public URL decides (a TLS proxy in front speaks https for us); else the request. */
+function secureCookie(req: FastifyRequest, deps: ServiceDeps): boolean {
+  if (deps.publicUrl) return deps.publicUrl.startsWith('https:');
   if (req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https') return true;
-  return !(devBootstrap && isLocalDevRequest(req));
+  return !(deps.devBootstrap && isLocalDevRequest(req));
 }
 
 function setSessionCookie(
@@ -28,14 +30,14 @@ function setSessionCookie(
   req: FastifyRequest,
   token: string,
   expires: string,
-  dev: boolean,
+  deps: ServiceDeps,
 ) {
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     expires: new Date(expires),
     httpOnly: true,
     sameSite: 'lax',
-    secure: secureCookie(req, dev),
+    secure: secureCookie(req, deps),
   });
 }
 
@@ -53,22 +55,22 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   });
 
   route(app, OPERATIONS.magicConsume, async (req, reply) => {
-    assertLoginRequest(req);
+    assertLoginRequest(req, deps.publicUrl);
     const res = await auth.consumeMagicLink(deps, req.body.token);
-    setSessionCookie(reply, req, res.token, res.session.expires_at, deps.devBootstrap);
+    setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(200).send(res);
   });
 
   route(app, OPERATIONS.passwordLogin, async (req, reply) => {
-    assertLoginRequest(req);
+    assertLoginRequest(req, deps.publicUrl);
     // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
     const res = await passwords.passwordLogin(deps, req.body, req.ip);
-    setSessionCookie(reply, req, res.token, res.session.expires_at, deps.devBootstrap);
+    setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(200).send(res);
   });
 
   route(app, OPERATIONS.changePassword, async (req) => {
-    assertLoginRequest(req);
+    assertLoginRequest(req, deps.publicUrl);
     return passwords.changePassword(deps, req.actor, req.body);
   });
 
@@ -77,7 +79,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   }));
 
   route(app, OPERATIONS.logout, async (req, reply) => {
-    assertLoginRequest(req);
+    assertLoginRequest(req, deps.publicUrl);
     const token = bearerToken(req) || sessionCookie(req);
     if (token) {
       const sessionId = await auth.revokeSession(deps, token);

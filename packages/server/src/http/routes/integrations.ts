@@ -10,6 +10,7 @@ import * as apps from '../../services/apps.js';
 import type { MattermostHookBody as HookBody } from '@clickclack/protocol';
 import { badRequest } from '../../services/errors.js';
 import { suppliedCorrelationId } from '../correlation.js';
+import { apiBaseUrl } from '../local-request.js';
 import { route, type App } from '../route.js';
 
 /** Bots and integrations management. */
@@ -92,12 +93,13 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
         req.params.workspace_id,
         req.params.bot_user_id,
         req.body ?? {},
+        apiBaseUrl(req, deps.publicUrl),
       ),
     }),
   );
   // No caller: the code is the credential. The TCP peer (trustProxy is off) is the budget key.
   route(app, OPERATIONS.claimBotSetupCode, async (req) =>
-    setupCodes.claimSetupCode(deps, req.body.code, req.ip),
+    setupCodes.claimSetupCode(deps, req.body.code, req.ip, apiBaseUrl(req, deps.publicUrl)),
   );
   route(app, OPERATIONS.listBotCommands, async (req) =>
     bots.listCommands(deps, req.actor, req.params.workspace_id),

@@ -20,6 +20,16 @@ export class AppsRepo {
       .executeTakeFirst();
   }
 
+  /** The installation a creator made with this setup nonce (a retry finds its first try). */
+  bySetupNonce(createdBy: string, nonce: string): Promise<AppRow | undefined> {
+    return this.db
+      .selectFrom('app_installations')
+      .selectAll()
+      .where('created_by', '=', createdBy)
+      .where('setup_nonce', '=', nonce)
+      .executeTakeFirst();
+  }
+
   listActive(workspaceId: string): Promise<AppRow[]> {
     return this.db
       .selectFrom('app_installations')

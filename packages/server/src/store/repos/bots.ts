@@ -49,6 +49,25 @@ export class BotsRepo {
     return this.db.selectFrom('bot_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The token a creator minted with this setup nonce (a retry finds its first try). */
+  tokenBySetupNonce(createdBy: string, nonce: string): Promise<BotTokenRow | undefined> {
+    return this.db
+      .selectFrom('bot_tokens')
+      .selectAll()
+      .where('created_by', '=', createdBy)
+      .where('setup_nonce', '=', nonce)
+      .executeTakeFirst();
+  }
+
+  /** A new secret for a token (setup-nonce replay): the old one stops authenticating. */
+  async rehashToken(id: string, tokenHash: string): Promise<void> {
+    await this.db
+      .updateTable('bot_tokens')
+      .set({ token_hash: tokenHash })
+      .where('id', '=', id)
+      .execute();
+  }
+
   async revokeToken(id: string, at: string): Promise<void> {
     await this.db
       .updateTable('bot_tokens')
@@ -81,6 +100,18 @@ export class BotsRepo {
       .selectFrom('workspace_members')
       .select('workspace_id')
       .where('user_id', '=', botId)
+      .execute();
+    return rows.map((r) => r.workspace_id);
+  }
+
+  /** Every workspace a bot ever had a token in (tokens outlive a removal, revoked). */
+  async tokenWorkspacesOf(botId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('bot_tokens')
+      .select('workspace_id')
+      .distinct()
+      .where('bot_user_id', '=', botId)
+      .orderBy('workspace_id')
       .execute();
     return rows.map((r) => r.workspace_id);
   }
