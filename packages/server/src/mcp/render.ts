@@ -1,6 +1,9 @@
-import type { Channel, DirectConversation, Event, Message } from '@clickclack/sdk';
+import type { Channel, DirectConversation, Event, Message, User } from '@clickclack/sdk';
 
 /** Readable text beside each tool's structured result: what a person would want to see. */
+
+/** `@handle`, or the name (or id) of a user without one. */
+export const who = (u: User): string => (u.handle ? `@${u.handle}` : u.display_name || u.id);
 
 export function messageLine(m: Message): string {
   const seq = m.parent_message_id ? m.thread_seq : m.channel_seq;
@@ -11,7 +14,7 @@ export function messageLine(m: Message): string {
     ...(m.reactions ?? []).map((r) => `${r.emoji}×${r.count}`),
     ...(m.attachments ?? []).map((a) => `file ${a.filename} (${a.id})`),
   ].filter((f) => f !== '');
-  const head = `[${seq ?? '-'}] ${m.created_at} @${m.author.handle} (${m.id})`;
+  const head = `[${seq ?? '-'}] ${m.created_at} ${who(m.author)} (${m.id})`;
   const quote = m.quoted_body_snapshot ? `\n  > ${m.quoted_body_snapshot.split('\n')[0]}` : '';
   return `${head}${flags.length ? ` [${flags.join(', ')}]` : ''}${quote}\n  ${m.body.replace(/\n/g, '\n  ')}`;
 }
@@ -26,7 +29,7 @@ export const channelLine = (c: Channel): string =>
   `#${c.name} (${c.id})${c.is_member ? '' : ' not joined'}${c.archived_at ? ' archived' : ''}${counts(c)}${c.topic ? ` — ${c.topic}` : ''}`;
 
 export const dmLine = (d: DirectConversation): string =>
-  `DM ${d.members.map((u) => `@${u.handle}`).join(', ')} (${d.id})${counts(d)}`;
+  `DM ${d.members.map(who).join(', ')} (${d.id})${counts(d)}`;
 
 /** Where an event happened (channel, DM or workspace) and its interesting ids. */
 export function eventParts(ev: Event): { where: string; what: string } {

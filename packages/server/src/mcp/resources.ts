@@ -2,6 +2,7 @@ import { isClickClackError, type Event } from '@clickclack/sdk';
 import type { Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '../cli/log.js';
 import { ToolInputError, type McpContext } from './context.js';
+import { who } from './render.js';
 import { eventConcerns, tailCursor } from './tools.js';
 
 /**
@@ -61,11 +62,11 @@ export async function listResources(ctx: McpContext): Promise<Resource[]> {
         mimeType: 'application/json',
       });
     for (const dm of dms) {
-      const who = dm.members.map((u) => `@${u.handle}`).join(', ');
+      const members = dm.members.map(who).join(', ');
       out.push({
         uri: resourceUri('dms', dm.id),
-        name: `DM ${who}`,
-        title: `DM ${who} (${w.name})`,
+        name: `DM ${members}`,
+        title: `DM ${members} (${w.name})`,
         mimeType: 'application/json',
       });
     }

@@ -1,3 +1,4 @@
+import { ClickClackError } from '@clickclack/sdk';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -65,7 +66,9 @@ export function createMcpServer(ctx: McpContext, version: string): Server {
         structuredContent: structured as Record<string, unknown>,
       };
     } catch (err) {
-      if (!(err instanceof ToolInputError)) ctx.log(`tool ${t.name}: ${describeError(err)}`);
+      // A server refusal is the agent's business; anything else is worth an operator's look.
+      if (!(err instanceof ToolInputError) && !(err instanceof ClickClackError))
+        ctx.log(`tool ${t.name}: ${describeError(err)}`);
       return { isError: true, content: [{ type: 'text', text: describeError(err) }] };
     }
   });

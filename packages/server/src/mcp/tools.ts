@@ -30,7 +30,7 @@ import {
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 import { workspaceId, ToolInputError, type McpContext } from './context.js';
-import { channelLine, dmLine, eventLine, messageLine, messageLines } from './render.js';
+import { channelLine, dmLine, eventLine, messageLine, messageLines, who } from './render.js';
 
 /**
  * The tools. Inputs are TypeBox objects built from the protocol's own request schemas and
@@ -171,7 +171,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       annotations: READ,
       async run() {
         const user = await c.me();
-        return done({ user }, `@${user.handle} (${user.display_name}, ${user.id})`);
+        return done({ user }, `${who(user)} (${user.display_name}, ${user.id})`);
       },
     }),
     tool({
@@ -378,7 +378,7 @@ export function buildTools(ctx: McpContext): Tool[] {
         return done(
           res,
           res.results
-            .map((r) => `@${r.author.handle} ${r.created_at} (${r.id}): ${r.snippet}`)
+            .map((r) => `${who(r.author)} ${r.created_at} (${r.id}): ${r.snippet}`)
             .join('\n') || '(no results)',
         );
       },

@@ -1,5 +1,6 @@
 import { ClickClackClient } from '@clickclack/sdk';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { who } from '../../mcp/render.js';
 import { createMcpServer } from '../../mcp/server.js';
 import type { ClientContext } from '../client/context.js';
 import { nodeFetch } from '../client/node-fetch.js';
@@ -38,7 +39,7 @@ export async function runStdioMcp(ctx: ClientContext, version: string): Promise<
   process.once('SIGTERM', stop);
   // Said once, on stderr, so a misconfigured host shows why every tool fails.
   client.me().then(
-    (me) => log(`serving ${ctx.server} as @${me.handle}`),
+    (me) => log(`serving ${ctx.server} as ${who(me)}`),
     (err: unknown) => log(`cannot reach ${ctx.server} yet: ${describeError(err)}`),
   );
   await closed;
