@@ -1,5 +1,8 @@
 // `clickclack mcp` (stdio, the built binary as a subprocess) and `/mcp` (Streamable HTTP on
 // a real `serve`), driven by the official MCP SDK's own client.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -310,6 +313,28 @@ test('http: /mcp needs a valid bearer token; a session belongs to the token that
   const { sessionId } = await httpClient(token);
   const stolen = await post({ authorization: `Bearer ${botToken}`, 'mcp-session-id': sessionId });
   assert.equal(stolen.status, 404);
+});
+
+test('stdio: upload_file reads a local path and posts it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-mcp-'));
+  const file = join(dir, 'report.txt');
+  writeFileSync(file, 'local bytes\n');
+  try {
+    const client = await stdioClient(token);
+    const res = await ok<{ upload: { id: string; filename: string }; message: { id: string } }>(
+      client,
+      'upload_file',
+      { path: file, channel_id: channelId },
+    );
+    assert.equal(res.upload.filename, 'report.txt');
+    const download = await fetch(`${srv.url}/api/uploads/${res.upload.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(await download.text(), 'local bytes\n');
+    assert.ok((await restMessages()).some((m) => m.id === res.message.id));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('http: upload_file takes base64 bytes and posts them; a local path is refused', async () => {
