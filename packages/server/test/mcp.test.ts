@@ -189,3 +189,40 @@ test('search, mentions and whoami', async () => {
   });
   assert.equal(rest.body.message.body, message.body);
 });
+
+test('a token keeps at most 16 sessions: opening a 17th closes its least recently used', async () => {
+  const transports: StreamableHTTPClientTransport[] = [];
+  const clients: Client[] = [];
+  // With Bob's session from before(), the last of these is his 17th.
+  for (let i = 0; i < 16; i++) {
+    const transport = new StreamableHTTPClientTransport(new URL(`${srv.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${t.members[0]!.token}` } },
+    });
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(transport);
+    transports.push(transport);
+    clients.push(client);
+  }
+  const status = async (i: number) =>
+    (
+      await fetch(`${srv.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${t.members[0]!.token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': transports[i]!.sessionId!,
+          'mcp-protocol-version': transports[i]!.protocolVersion ?? '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      })
+    ).status;
+  // Bob's session from before() was his least recently used: it was closed, the rest live.
+  await assert.rejects(
+    bob.callTool({ name: 'whoami', arguments: {} }),
+    /session not found: initialize a new one/,
+  );
+  assert.equal(await status(0), 200);
+  assert.equal(await status(15), 200);
+  await Promise.all(clients.map((c) => c.close()));
+});

@@ -106,6 +106,12 @@ function touches(ev: Event, { kind, id }: Ref): boolean {
   return eventConcerns(ev, { thread_id: id });
 }
 
+interface Follower {
+  stopped: boolean;
+  /** Settles once the follower knows where the log's tail was. */
+  started: Promise<void>;
+}
+
 /** How long each pull waits for news; a stopped follower ends within it. */
 const POLL_WAIT_S = 20;
 const RETRY_MS = 2_000;
@@ -117,7 +123,7 @@ const RETRY_MS = 2_000;
  */
 export class Subscriptions {
   private readonly refs = new Map<string, { ref: Ref; workspace: string }>();
-  private readonly followers = new Map<string, { stopped: boolean }>();
+  private readonly followers = new Map<string, Follower>();
   private closed = false;
 
   constructor(
@@ -130,18 +136,24 @@ export class Subscriptions {
     const ref = parse(uri);
     const workspace = await workspaceOf(this.ctx, ref);
     this.refs.set(uri, { ref, workspace });
-    if (!this.followers.has(workspace)) {
-      const follower = { stopped: false };
-      this.followers.set(workspace, follower);
-      try {
-        // Taken before answering, so every change after the subscribe call is seen.
-        const cursor = await tailCursor(this.ctx, workspace);
-        void this.follow(workspace, follower, cursor);
-      } catch (err) {
-        this.followers.delete(workspace);
-        this.refs.delete(uri);
-        throw err;
-      }
+    let follower = this.followers.get(workspace);
+    if (!follower) {
+      const me: Follower = {
+        stopped: false,
+        // Taken before any subscribe call answers, so every change after it is seen.
+        started: tailCursor(this.ctx, workspace).then((cursor) => {
+          void this.follow(workspace, me, cursor);
+        }),
+      };
+      follower = me;
+      this.followers.set(workspace, me);
+    }
+    try {
+      await follower.started;
+    } catch (err) {
+      if (this.followers.get(workspace) === follower) this.followers.delete(workspace);
+      this.refs.delete(uri);
+      throw err;
     }
   }
 
@@ -163,7 +175,7 @@ export class Subscriptions {
     this.refs.clear();
   }
 
-  private async follow(workspace: string, me: { stopped: boolean }, from: string): Promise<void> {
+  private async follow(workspace: string, me: Follower, from: string): Promise<void> {
     let cursor = from;
     while (!me.stopped && !this.closed) {
       try {
@@ -183,7 +195,10 @@ export class Subscriptions {
         if (me.stopped || this.closed) return;
         this.ctx.log(`resource follower for ${workspace}: ${describeError(err)}`);
         // A revoked credential will not come back: stop asking.
-        if (isClickClackError(err, 401)) return;
+        if (isClickClackError(err, 401)) {
+          if (this.followers.get(workspace) === me) this.followers.delete(workspace);
+          return;
+        }
         if (isClickClackError(err, 410)) {
           // The log was pruned past us: start again from its tail and say everything changed.
           cursor = await tailCursor(this.ctx, workspace).catch(() => cursor);

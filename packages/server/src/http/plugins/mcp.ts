@@ -15,6 +15,8 @@ const { version } = createRequire(import.meta.url)('../../../package.json') as {
 
 /** A session nobody has used for this long is closed (its client re-initializes). */
 const SESSION_IDLE_MS = 60 * 60_000;
+/** Open sessions per token; opening one more closes that token's least recently used. */
+const SESSIONS_PER_TOKEN = 16;
 /** Longer than the longest long-poll `wait_for_events` asks the API for (30 s). */
 const API_TIMEOUT_MS = 45_000;
 
@@ -74,6 +76,12 @@ export function registerMcp(
   const fetch = injectFetch(app);
 
   async function open(token: string): Promise<Session> {
+    const tokenHash = hashSecret(token);
+    const mine = [...sessions.values()].filter((s) => s.tokenHash === tokenHash);
+    if (mine.length >= SESSIONS_PER_TOKEN) {
+      const oldest = mine.reduce((a, b) => (a.lastSeen <= b.lastSeen ? a : b));
+      await oldest.transport.close().catch(() => undefined);
+    }
     const client = new ClickClackClient({
       baseUrl: 'http://clickclack.internal',
       token,
@@ -86,7 +94,7 @@ export function registerMcp(
       version,
     );
     const session: Session = {
-      tokenHash: hashSecret(token),
+      tokenHash,
       lastSeen: Date.now(),
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
