@@ -136,6 +136,17 @@ test('a thread: replies, a quote, a reaction, an edit and a delete, followed by 
     ['pelicans can really fly'],
   );
 
+  // Without a position a thread opens at its newest replies, as a channel does.
+  const newest = await ok<{ replies: Msg[]; has_older: boolean }>(bob, 'read_thread', {
+    message_id: root.id,
+    limit: 1,
+  });
+  assert.deepEqual(
+    newest.replies.map((m) => m.id),
+    [quote.id],
+  );
+  assert.equal(newest.has_older, true);
+
   // Everything above touched the thread: followed by cursor, narrowed to it, in order.
   const seen: string[] = [];
   let cursor = start.next_cursor;
@@ -188,6 +199,21 @@ test('search, mentions and whoami', async () => {
     token: t.members[0]!.token,
   });
   assert.equal(rest.body.message.body, message.body);
+});
+
+test('resource and upload mistakes: an unknown resource is MCP "resource not found", bad base64 a tool error', async () => {
+  await assert.rejects(ada.readResource({ uri: 'clickclack://channels/chn_missing' }), (err) => {
+    assert.equal((err as { code?: number }).code, -32002);
+    assert.match(String(err), /channel not found/);
+    return true;
+  });
+  await assert.rejects(ada.readResource({ uri: 'https://example.com/' }), /unknown resource/);
+  const bad = (await ada.callTool({
+    name: 'upload_file',
+    arguments: { filename: 'x.bin', content_base64: 'not base64!' },
+  })) as CallToolResult;
+  assert.equal(bad.isError, true);
+  assert.match((bad.content[0] as { text: string }).text, /content_base64 is not base64/);
 });
 
 test('a token keeps at most 16 sessions: opening a 17th closes its least recently used', async () => {

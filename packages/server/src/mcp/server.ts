@@ -1,4 +1,4 @@
-import { ClickClackError } from '@clickclack/sdk';
+import { ClickClackError, isClickClackError } from '@clickclack/sdk';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -20,6 +20,9 @@ import { buildTools } from './tools.js';
 
 const INSTRUCTIONS = `ClickClack team chat. Find conversations with list_channels, list_dms and list_unread; read them with read_channel, read_dm and read_thread; write with post_message and reply_in_thread.
 To follow a conversation without missing or repeating anything, call wait_for_events in a loop, passing each call's next_cursor as the next after_cursor.`;
+
+/** MCP's error code for a resource that does not exist (spec: server/resources). */
+const RESOURCE_NOT_FOUND = -32002;
 
 /** The plain JSON Schema of a TypeBox schema (it already is one; this drops nothing). */
 const jsonSchema = (schema: object) => JSON.parse(JSON.stringify(schema)) as Record<string, never>;
@@ -74,12 +77,17 @@ export function createMcpServer(ctx: McpContext, version: string): Server {
   });
 
   const subscriptions = new Subscriptions(ctx, (uri) => server.sendResourceUpdated({ uri }));
-  // Resource failures (unknown URI, no access) are JSON-RPC errors with the server's message.
+  // Resource failures are JSON-RPC errors with the server's message; an unknown URI or one
+  // the caller cannot see is MCP's "resource not found".
   const asMcpError = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (err) {
-      throw new McpError(ErrorCode.InvalidParams, describeError(err));
+      const missing = err instanceof ToolInputError || isClickClackError(err, 404);
+      throw new McpError(
+        missing ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams,
+        describeError(err),
+      );
     }
   };
   server.setRequestHandler(ListResourcesRequestSchema, async () =>

@@ -133,6 +133,9 @@ function uploadSource(
   }
   if (args.content_base64 === undefined) throw new ToolInputError('give path or content_base64');
   if (!args.filename) throw new ToolInputError('filename is required with content_base64');
+  // Buffer.from skips what is not base64: refuse it rather than upload garbage.
+  if (!/^[A-Za-z0-9+/\s]*=*\s*$/.test(args.content_base64))
+    throw new ToolInputError('content_base64 is not base64');
   const bytes = Buffer.from(args.content_base64, 'base64');
   return { stream: new Blob([bytes]).stream(), filename: args.filename };
 }
@@ -248,12 +251,14 @@ export function buildTools(ctx: McpContext): Tool[] {
       name: 'read_thread',
       title: 'Read a thread',
       description:
-        'A thread’s root and one page of its replies (by thread seq; page with before_seq/after_seq).',
+        'A thread’s root and one page of its replies, oldest first: the newest page unless before_seq, after_seq or around_seq says otherwise.',
       input: { message_id: id('the thread’s root message id (msg_…)'), ...pageArgs },
       output: ThreadPage,
       annotations: READ,
       async run(_ctx, { message_id, ...page }) {
-        const res = await c.threads.get(message_id, page);
+        const positioned = ['before_seq', 'after_seq', 'around_seq'].some((k) => k in page);
+        // The API starts a thread at its first reply; an agent wants where it is now.
+        const res = await c.threads.get(message_id, positioned ? page : { ...page, latest: true });
         return done(
           res,
           `${messageLine(res.root)}\n--- ${res.thread_state.reply_count} replies\n${messageLines(res.replies)}`,
