@@ -63,7 +63,7 @@ export function createMcpServer(ctx: McpContext, version: string): Server {
           .map((e) => `${e.instancePath || '/'} ${e.message}`);
         throw new ToolInputError(`invalid arguments: ${problems.join('; ')}`);
       }
-      const { structured, text } = await t.run(ctx, args as never);
+      const { structured, text } = await t.run(args as never);
       return {
         content: [{ type: 'text', text }],
         structuredContent: structured as Record<string, unknown>,

@@ -45,7 +45,7 @@ export interface Tool<I extends TObject = TObject> {
   input: I;
   output: TObject;
   annotations: ToolAnnotations;
-  run(ctx: McpContext, args: Static<I>): Promise<{ structured: object; text: string }>;
+  run(args: Static<I>): Promise<{ structured: object; text: string }>;
 }
 
 const tool = <P extends TProperties>(def: Omit<Tool<TObject<P>>, 'input'> & { input: P }): Tool =>
@@ -200,7 +200,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: workspaceArg,
       output: ChannelListResponse,
       annotations: READ,
-      async run(_ctx, args) {
+      async run(args) {
         const channels = await c.channels.list(await workspaceId(ctx, args.workspace_id));
         return done({ channels }, channels.map(channelLine).join('\n') || '(no channels)');
       },
@@ -212,7 +212,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: workspaceArg,
       output: DmListResponse,
       annotations: READ,
-      async run(_ctx, args) {
+      async run(args) {
         const conversations = await c.dms.list(await workspaceId(ctx, args.workspace_id));
         return done(
           { conversations },
@@ -229,7 +229,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { channel_id: id('channel id (chn_…)'), ...pageArgs },
       output: MessagePage,
       annotations: READ,
-      async run(_ctx, { channel_id, ...page }) {
+      async run({ channel_id, ...page }) {
         const res = await c.channels.messagePage(channel_id, page);
         return done(res, messageLines(res.messages));
       },
@@ -242,7 +242,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { conversation_id: id('direct conversation id (dm_…)'), ...pageArgs },
       output: MessagePage,
       annotations: READ,
-      async run(_ctx, { conversation_id, ...page }) {
+      async run({ conversation_id, ...page }) {
         const res = await c.dms.messages(conversation_id, page);
         return done(res, messageLines(res.messages));
       },
@@ -255,7 +255,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { message_id: id('the thread’s root message id (msg_…)'), ...pageArgs },
       output: ThreadPage,
       annotations: READ,
-      async run(_ctx, { message_id, ...page }) {
+      async run({ message_id, ...page }) {
         const positioned = ['before_seq', 'after_seq', 'around_seq'].some((k) => k in page);
         // The API starts a thread at its first reply; an agent wants where it is now.
         const res = await c.threads.get(message_id, positioned ? page : { ...page, latest: true });
@@ -273,7 +273,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { ...conversationArgs, ...postFields },
       output: MessageEventResponse,
       annotations: WRITE,
-      async run(_ctx, { channel_id, conversation_id, ...body }) {
+      async run({ channel_id, conversation_id, ...body }) {
         const to = conversation({ channel_id, conversation_id });
         const res =
           to.kind === 'channel'
@@ -289,7 +289,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { message_id: id('the root message id (msg_…)'), ...CreateReplyBody.properties },
       output: ReplyResponse,
       annotations: WRITE,
-      async run(_ctx, { message_id, ...body }) {
+      async run({ message_id, ...body }) {
         const res = await c.threads.reply(message_id, body);
         return done(res, `replied ${messageLine(res.message)}`);
       },
@@ -306,7 +306,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: MessageEventResponse,
       annotations: WRITE,
-      async run(_ctx, { message_id, body, nonce }) {
+      async run({ message_id, body, nonce }) {
         const quoted = await c.messages.get(message_id);
         const input = { body, nonce, quoted_message_id: message_id };
         const res = quoted.parent_message_id
@@ -324,7 +324,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { message_id: id('message id (msg_…)'), ...UpdateMessageBody.properties },
       output: MessageMutationResponse,
       annotations: { ...DESTRUCTIVE, idempotentHint: true },
-      async run(_ctx, { message_id, body }) {
+      async run({ message_id, body }) {
         const res = await c.messages.update(message_id, body);
         return done(res, `edited ${messageLine(res.message)}`);
       },
@@ -337,7 +337,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { message_id: id('message id (msg_…)') },
       output: MessageMutationResponse,
       annotations: { ...DESTRUCTIVE, idempotentHint: true },
-      async run(_ctx, { message_id }) {
+      async run({ message_id }) {
         const res = await c.messages.delete(message_id);
         return done(res, `deleted ${res.message.id}`);
       },
@@ -353,7 +353,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: ReactionsResponse,
       annotations: { ...WRITE, idempotentHint: true },
-      async run(_ctx, { message_id, emoji, remove }) {
+      async run({ message_id, emoji, remove }) {
         const res = remove
           ? await c.messages.removeReaction(message_id, emoji)
           : await c.messages.addReaction(message_id, emoji);
@@ -375,7 +375,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: SearchResponse,
       annotations: READ,
-      async run(_ctx, args) {
+      async run(args) {
         const res = await c.search({
           ...args,
           workspace_id: await workspaceId(ctx, args.workspace_id),
@@ -399,7 +399,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: MentionsResponse,
       annotations: READ,
-      async run(_ctx, args) {
+      async run(args) {
         const res = await c.mentions(args);
         return done(
           res,
@@ -416,7 +416,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: workspaceArg,
       output: UnreadResult,
       annotations: READ,
-      async run(_ctx, args) {
+      async run(args) {
         const ws = await workspaceId(ctx, args.workspace_id);
         const [allChannels, allDms] = await Promise.all([c.channels.list(ws), c.dms.list(ws)]);
         const channels = allChannels.filter((ch) => ch.unread_count > 0);
@@ -436,7 +436,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       input: { ...conversationArgs, seq: seq('read up to this seq (default: the newest)') },
       output: ReceiptResponse,
       annotations: { ...WRITE, idempotentHint: true },
-      async run(_ctx, args) {
+      async run(args) {
         const to = conversation(args);
         const res =
           to.kind === 'channel'
@@ -465,7 +465,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: UploadResult,
       annotations: WRITE,
-      async run(_ctx, args) {
+      async run(args) {
         const source = uploadSource(ctx, args);
         const target = args.channel_id || args.conversation_id ? conversation(args) : undefined;
         const ws = args.workspace_id
@@ -508,7 +508,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: DmResponse,
       annotations: { ...WRITE, idempotentHint: true },
-      async run(_ctx, args) {
+      async run(args) {
         const res = await c.dms.create(await workspaceId(ctx, args.workspace_id), args.user_ids);
         return done(res, dmLine(res.conversation));
       },
@@ -542,7 +542,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       },
       output: EventsResult,
       annotations: READ,
-      async run(_ctx, args) {
+      async run(args) {
         const ws = await workspaceId(ctx, args.workspace_id);
         let cursor = args.after_cursor ?? (await tailCursor(ctx, ws));
         const deadline = Date.now() + (args.timeout_seconds ?? 25) * 1000;
@@ -556,8 +556,10 @@ export function buildTools(ctx: McpContext): Tool[] {
           });
           cursor = page.events.at(-1)?.cursor ?? cursor;
           const events = page.events.filter((ev) => eventConcerns(ev, args));
-          // Events of other conversations only advance the cursor: wait on for ours.
-          if (events.length > 0 || page.hasMore || Date.now() >= deadline) {
+          // Events of other conversations only advance the cursor: wait on for ours. An
+          // empty page means the server's own wait ran out.
+          const waitOn = events.length === 0 && page.events.length > 0 && !page.hasMore;
+          if (!waitOn || Date.now() >= deadline) {
             return done(
               { events, next_cursor: cursor, has_more: page.hasMore },
               `${events.map(eventLine).join('\n') || '(no new events)'}\nnext_cursor: ${cursor}`,
