@@ -72,6 +72,11 @@ export default tseslint.config(
     'client commands use the SDK only',
   ),
   layer(
+    'packages/server/src/{mcp,cli/mcp}/**',
+    ['**/services/**', '**/store/**', '**/http/**', '**/app.js'],
+    'the MCP server talks to ClickClack through the SDK only',
+  ),
+  layer(
     'packages/sdk/src/**',
     ['node:*', 'clickclack', '**/server/**'],
     'the SDK uses only fetch and WebSocket',

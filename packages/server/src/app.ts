@@ -10,6 +10,7 @@ import { registerErrorHandling } from './http/plugins/errors.js';
 import type { App } from './http/route.js';
 import { registerRoutes } from './http/routes/index.js';
 import { registerWebApp } from './http/plugins/web.js';
+import { registerMcp } from './http/plugins/mcp.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
@@ -170,6 +171,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerErrorHandling(app);
   registerAuth(app, deps);
   registerRoutes(app, deps);
+  registerMcp(app, deps, { maxUploadBytes: opts.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES });
   await registerWebApp(app);
   return app;
 }

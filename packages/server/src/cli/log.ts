@@ -1,3 +1,5 @@
+import { ClickClackError } from '@clickclack/sdk';
+
 /** Operator-facing log lines on stderr: `YYYY/MM/DD HH:MM:SS message`. */
 export function logLine(message: string): void {
   const d = new Date();
@@ -15,4 +17,13 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** One line for any failure: the HTTP status line, a network cause, or the message. */
+export function describeError(err: unknown): string {
+  if (err instanceof ClickClackError) return err.statusLine;
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'TimeoutError') return `request timed out: ${err.message}`;
+  const cause = err.cause instanceof Error ? err.cause.message : '';
+  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
 }

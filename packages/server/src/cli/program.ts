@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ClickClackError } from '@clickclack/sdk';
 import { Command, CommanderError } from 'commander';
 import { normalizeArgs } from './client/args.js';
 import { registerBotCommands } from './client/bots.js';
 import { registerBrowseCommands } from './client/browse.js';
 import { registerConversationCommands } from './client/conversations.js';
 import { registerEventCommands } from './client/events.js';
+import { registerMcpCommand } from './client/mcp.js';
 import { registerMessageCommands, registerThreadCommands } from './client/messages.js';
 import { registerMessagingCommands } from './client/messaging.js';
 import { registerSearchCommand } from './client/search.js';
 import { registerSessionCommands } from './client/session.js';
 import { registerUploadCommand } from './client/upload.js';
 import { isServerCommand } from './command-kinds.js';
-import { CliError } from './log.js';
+import { CliError, describeError } from './log.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -124,16 +124,8 @@ function clientProgram(): Command {
   registerSearchCommand(program);
   registerUploadCommand(program);
   registerBotCommands(program);
+  registerMcpCommand(program, () => import('./mcp/stdio.js'), version);
   return program;
-}
-
-/** One line for any failure: the HTTP status line, a network cause, or the message. */
-export function describeError(err: unknown): string {
-  if (err instanceof ClickClackError) return err.statusLine;
-  if (!(err instanceof Error)) return String(err);
-  if (err.name === 'TimeoutError') return `request timed out: ${err.message}`;
-  const cause = err.cause instanceof Error ? err.cause.message : '';
-  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
 }
 
 /** Runs the CLI and sets the exit code: 0 ok, 1 runtime error, 2 flag-parse error. */

@@ -71,7 +71,9 @@ export function resolveContext(
 }
 
 /** Workspace by id, slug or (case-insensitive) name; default the first visible. */
-export async function resolveWorkspace(ctx: ClientContext): Promise<Workspace> {
+export async function resolveWorkspace(
+  ctx: Pick<ClientContext, 'client' | 'workspace'>,
+): Promise<Workspace> {
   const all = await ctx.client.workspaces.list();
   const needle = (ctx.workspace ?? '').trim();
   if (needle === '') {

@@ -1,6 +1,7 @@
 import type { Event } from '@clickclack/sdk';
 import type { Command } from 'commander';
 import WebSocket from 'ws';
+import { eventParts } from '../../mcp/render.js';
 import { printJson, printLine } from '../output.js';
 import { commandGroup } from './group.js';
 import { intArg } from './messages.js';
@@ -16,15 +17,7 @@ type EventFlags = GlobalFlags & { afterCursor?: string };
 
 /** One readable line per event: time, type, where, and the interesting ids. */
 function describe(ev: Event): string {
-  const where =
-    ev.channel_id ??
-    (typeof ev.payload.direct_conversation_id === 'string'
-      ? ev.payload.direct_conversation_id
-      : ev.workspace_id);
-  const what = ['message_id', 'root_message_id', 'user_id', 'author_id', 'emoji']
-    .filter((k) => typeof ev.payload[k] === 'string')
-    .map((k) => `${k}=${String(ev.payload[k])}`)
-    .join(' ');
+  const { where, what } = eventParts(ev);
   return `${ev.created_at}\t${ev.type}\t${where}\t${ev.cursor || '-'}\t${what}`;
 }
 
