@@ -84,7 +84,7 @@ export async function readResource(
     kind === 'channels'
       ? await c.channels.messagePage(id)
       : kind === 'dms'
-        ? await c.dms.messages(id)
+        ? await c.dms.messagePage(id)
         : await c.threads.get(id, { latest: 'true' });
   return { uri, mimeType: 'application/json', text: JSON.stringify(page) };
 }

@@ -27,6 +27,7 @@ import {
   Upload,
   WorkspaceListResponse,
 } from '@clickclack/protocol';
+import type { SearchOptions } from '@clickclack/sdk';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 import { workspaceId, ToolInputError, type McpContext } from './context.js';
@@ -243,7 +244,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       output: MessagePage,
       annotations: READ,
       async run({ conversation_id, ...page }) {
-        const res = await c.dms.messages(conversation_id, page);
+        const res = await c.dms.messagePage(conversation_id, page);
         return done(res, messageLines(res.messages));
       },
     }),
@@ -277,8 +278,8 @@ export function buildTools(ctx: McpContext): Tool[] {
         const to = conversation({ channel_id, conversation_id });
         const res =
           to.kind === 'channel'
-            ? await c.channels.sendMessage(to.id, body)
-            : await c.dms.sendMessage(to.id, body);
+            ? await c.channels.sendMessageWithEvent(to.id, body)
+            : await c.dms.sendMessageWithEvent(to.id, body);
         return done(res, `posted ${messageLine(res.message)}`);
       },
     }),
@@ -290,7 +291,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       output: ReplyResponse,
       annotations: WRITE,
       async run({ message_id, ...body }) {
-        const res = await c.threads.reply(message_id, body);
+        const res = await c.threads.replyWithEvent(message_id, body);
         return done(res, `replied ${messageLine(res.message)}`);
       },
     }),
@@ -310,10 +311,10 @@ export function buildTools(ctx: McpContext): Tool[] {
         const quoted = await c.messages.get(message_id);
         const input = { body, nonce, quoted_message_id: message_id };
         const res = quoted.parent_message_id
-          ? await c.threads.reply(quoted.thread_root_id, input)
+          ? await c.threads.replyWithEvent(quoted.thread_root_id, input)
           : quoted.channel_id
-            ? await c.channels.sendMessage(quoted.channel_id, input)
-            : await c.dms.sendMessage(quoted.direct_conversation_id ?? '', input);
+            ? await c.channels.sendMessageWithEvent(quoted.channel_id, input)
+            : await c.dms.sendMessageWithEvent(quoted.direct_conversation_id ?? '', input);
         return done({ message: res.message }, `posted ${messageLine(res.message)}`);
       },
     }),
@@ -325,7 +326,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       output: MessageMutationResponse,
       annotations: { ...DESTRUCTIVE, idempotentHint: true },
       async run({ message_id, body }) {
-        const res = await c.messages.update(message_id, body);
+        const res = await c.messages.updateWithEvent(message_id, { body });
         return done(res, `edited ${messageLine(res.message)}`);
       },
     }),
@@ -338,7 +339,7 @@ export function buildTools(ctx: McpContext): Tool[] {
       output: MessageMutationResponse,
       annotations: { ...DESTRUCTIVE, idempotentHint: true },
       async run({ message_id }) {
-        const res = await c.messages.delete(message_id);
+        const res = await c.messages.deleteWithEvent(message_id);
         return done(res, `deleted ${res.message.id}`);
       },
     }),
@@ -376,9 +377,16 @@ export function buildTools(ctx: McpContext): Tool[] {
       output: SearchResponse,
       annotations: READ,
       async run(args) {
-        const res = await c.search({
-          ...args,
-          workspace_id: await workspaceId(ctx, args.workspace_id),
+        const res = await c.search(await workspaceId(ctx, args.workspace_id), args.q, {
+          channelId: args.channel_id,
+          directConversationId: args.direct_conversation_id,
+          sort: args.sort as SearchOptions['sort'],
+          limit: args.limit,
+          cursor: args.cursor,
+          authorId: args.author_id,
+          threadRootId: args.thread_root_id,
+          after: args.after,
+          before: args.before,
         });
         return done(
           res,
@@ -438,11 +446,11 @@ export function buildTools(ctx: McpContext): Tool[] {
       annotations: { ...WRITE, idempotentHint: true },
       async run(args) {
         const to = conversation(args);
-        const res =
+        const receipt =
           to.kind === 'channel'
             ? await c.channels.markRead(to.id, args.seq ?? (await c.channels.get(to.id)).last_seq)
             : await c.dms.markRead(to.id, args.seq ?? (await c.dms.get(to.id)).last_seq);
-        return done(res, `read up to ${res.receipt.last_read_seq} in ${to.id}`);
+        return done({ receipt }, `read up to ${receipt.last_read_seq} in ${to.id}`);
       },
     }),
     tool({
@@ -475,7 +483,7 @@ export function buildTools(ctx: McpContext): Tool[] {
             : target
               ? (await c.dms.get(target.id)).workspace_id
               : await workspaceId(ctx, undefined);
-        const upload = await c.uploads.create(ws, {
+        const upload = await c.uploads.createFromStream(ws, {
           ...source,
           contentType: args.content_type,
         });
@@ -487,8 +495,8 @@ export function buildTools(ctx: McpContext): Tool[] {
           const body = { body: args.body ?? upload.filename, upload_id: upload.id };
           message = (
             target.kind === 'channel'
-              ? await c.channels.sendMessage(target.id, body)
-              : await c.dms.sendMessage(target.id, body)
+              ? await c.channels.sendMessageWithEvent(target.id, body)
+              : await c.dms.sendMessageWithEvent(target.id, body)
           ).message;
         }
         return done(
@@ -509,7 +517,10 @@ export function buildTools(ctx: McpContext): Tool[] {
       output: DmResponse,
       annotations: { ...WRITE, idempotentHint: true },
       async run(args) {
-        const res = await c.dms.create(await workspaceId(ctx, args.workspace_id), args.user_ids);
+        const res = await c.dms.createWithEvent(
+          await workspaceId(ctx, args.workspace_id),
+          args.user_ids,
+        );
         return done(res, dmLine(res.conversation));
       },
     }),
