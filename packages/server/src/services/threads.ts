@@ -12,7 +12,7 @@ import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, conflict } from './errors.js';
 import { autoFollow, notifyFollowers } from './follows.js';
 import { isReplay, NONCE_REUSED, resolveQuote, writtenAuthors } from './messages.js';
-import { recordChannelMentions } from './mentions.js';
+import { channelHandleMentions, dmHandleMentions, recordChannelMentions } from './mentions.js';
 import { loadWindow, parseCursor, type Cursor } from './paging.js';
 import {
   assertCanPost,
@@ -162,8 +162,15 @@ export async function createReply(
       channel_id: root.channel_id,
       direct_conversation_id: root.direct_conversation_id,
     };
+    const dmId = root.direct_conversation_id;
+    const mentioned = channel
+      ? await channelHandleMentions(tx, text, actor.user.id, channel)
+      : dmId
+        ? await dmHandleMentions(tx, text, actor.user.id, dmId)
+        : [];
     const replyEvent = await tx.events.append({
       ...scope,
+      mentioned_user_ids: mentioned,
       type: 'thread.reply_created',
       payload: {
         message_id: row.id,
@@ -181,7 +188,9 @@ export async function createReply(
     });
     await autoFollow(tx, root.id, [root.author_id, actor.user.id]);
     const followed = await notifyFollowers(tx, root, row);
-    const mention = channel ? await recordChannelMentions(deps, tx, row, channel) : undefined;
+    const mention = channel
+      ? await recordChannelMentions(deps, tx, row, channel, mentioned)
+      : undefined;
     return {
       message: row,
       state,
