@@ -13,6 +13,8 @@ import type {
   MessageEventResponse,
   MessagePage,
   MessagePageQuery,
+  NotificationPreference,
+  NotificationSettingsResponse,
   PinListResponse,
   PinResponse,
   ReceiptResponse,
@@ -78,6 +80,30 @@ export class ChannelsResource {
   /** Moves the caller's read pointer forward to `seq` (never backwards). */
   markRead(channelId: string, seq: number): Promise<ReceiptResponse> {
     return this.http.request('POST', `/api/channels/${seg(channelId)}/read`, { body: { seq } });
+  }
+
+  /** The caller's notification preference for a channel: `all`, `mentions` or `muted`. */
+  async getNotificationPreference(channelId: string): Promise<NotificationPreference> {
+    return (
+      await this.http.request<NotificationSettingsResponse>(
+        'GET',
+        `/api/channels/${seg(channelId)}/notification-settings`,
+      )
+    ).preference;
+  }
+
+  /** Sets it; channel lists then badge only mentions (`mentions`) or nothing (`muted`). */
+  async updateNotificationPreference(
+    channelId: string,
+    preference: NotificationPreference,
+  ): Promise<NotificationPreference> {
+    return (
+      await this.http.request<NotificationSettingsResponse>(
+        'PATCH',
+        `/api/channels/${seg(channelId)}/notification-settings`,
+        { body: { preference } },
+      )
+    ).preference;
   }
 
   /** Pinned messages, newest pin first. */

@@ -42,6 +42,13 @@ export class MessagesResource {
     }
   }
 
+  /** Copy link: the thread root with its public `M…` `route_id`, allocated on first use. */
+  async ensureRoute(messageId: string): Promise<Message> {
+    return (
+      await this.http.request<MessageResponse>('POST', `/api/messages/${seg(messageId)}/route`)
+    ).message;
+  }
+
   /** Replaces the text of the caller's own message. */
   update(messageId: string, body: string): Promise<MessageMutationResponse> {
     return this.http.request('PATCH', `/api/messages/${seg(messageId)}`, { body: { body } });
