@@ -485,6 +485,45 @@ test(
 );
 
 test(
+  'a channel set to mentions only badges only mentions; a muted one shows no badge',
+  { skip },
+  async () => {
+    const quiet = await sharedChannel('quiet-room', bobToken, 'before the change');
+    const ada = await signedIn('ada@example.com', { path: '/app/clickclack/quiet-room' });
+    const sidebar = ada.getByRole('navigation', { name: 'Sidebar' });
+    const room = sidebar.getByRole('button', { name: /quiet-room/ });
+    const notifications = ada.getByRole('combobox', { name: 'Notifications' });
+    await notifications.selectOption('mentions');
+    await sidebar.getByRole('button', { name: /general/ }).click();
+    await ada.getByRole('heading', { name: '#general' }).waitFor();
+
+    // Mentions only: chatter raises no badge, a mention does.
+    await post(bobToken, quiet.id, 'chatter nobody needs');
+    await post(bobToken, generalId, 'marker one');
+    await article(ada, 'marker one').waitFor();
+    assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
+    await post(bobToken, quiet.id, 'but @ada should see this');
+    await room.getByLabel('1 mentions').waitFor();
+
+    // Muted: not even a mention, live or after a reload (the server counts the same way).
+    await room.click();
+    await article(ada, 'but @ada should see this').waitFor();
+    await notifications.selectOption('muted');
+    await sidebar.getByRole('button', { name: /general/ }).click();
+    await ada.getByRole('heading', { name: '#general' }).waitFor();
+    await post(bobToken, quiet.id, '@ada muted ping');
+    await post(bobToken, generalId, 'marker two');
+    await article(ada, 'marker two').waitFor();
+    assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
+    await ada.reload();
+    await composer(ada).waitFor();
+    assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
+    assert.equal(await notifications.count(), 1);
+    assert.deepEqual(pageErrors, []);
+  },
+);
+
+test(
   'a channel deleted while someone reads it leaves their screen for #general',
   { skip },
   async () => {
