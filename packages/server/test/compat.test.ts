@@ -322,6 +322,11 @@ describe('routes', () => {
       `/api/messages/${root.message.id}/route`,
     );
     assert.equal(again.body.message.route_id, routeId);
+    // Single-message reads show it from then on.
+    const read = await get<{ message: Msg }>(carol, `/api/messages/${root.message.id}`);
+    assert.equal(read.body.message.route_id, routeId);
+    const thread = await get<{ root: Msg }>(carol, `/api/messages/${root.message.id}/thread`);
+    assert.equal(thread.body.root.route_id, routeId);
 
     const generalRoute = (await get<{ channel: Channel }>(bob, `/api/channels/${general}`)).body
       .channel.route_id;

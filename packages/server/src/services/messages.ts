@@ -24,7 +24,7 @@ import {
 } from './policies.js';
 import { linkUpload } from './uploads.js';
 import { channelHandleMentions, recordChannelMentions } from './mentions.js';
-import { presentMessages, presentOne, presentWritten } from './present.js';
+import { presentMessages, presentOne, presentWritten, withRouteId } from './present.js';
 import * as v from './validate.js';
 
 const AGENT_KINDS = new Set(['agent_commentary', 'agent_tool']);
@@ -60,7 +60,7 @@ export async function getMessage(deps: ServiceDeps, ctx: Ctx, messageId: string)
   assertScope(ctx.actor, 'messages:read');
   const db = deps.store.read;
   const { message } = await requireReadableMessage(db, ctx.actor, messageId);
-  return presentOne(db, message, ctx.actor.user.id);
+  return withRouteId(db, await presentOne(db, message, ctx.actor.user.id));
 }
 
 /** The caller's own message carrying `nonce` in a workspace (clients recover lost acks). */

@@ -263,3 +263,16 @@ export async function presentOne(db: Repos, row: MessageRow, viewerId?: string):
   const [m] = await presentMessages(db, [row], { threadState: false, viewerId });
   return m as Message;
 }
+
+/**
+ * A thread root with its `M…` route id when it has been given one (Copy link). Single
+ * message reads only: message pages leave it out rather than pay a lookup per page.
+ */
+export async function withRouteId(db: Repos, m: Message): Promise<Message> {
+  if (m.parent_message_id) return m;
+  const routeId = await db.routes.ofMessage(m.id);
+  if (!routeId) return m;
+  // route_id goes second, where the Message schema has it.
+  const { id, ...rest } = m;
+  return { id, route_id: routeId, ...rest };
+}

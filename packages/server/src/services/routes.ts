@@ -9,7 +9,7 @@ import type { ServiceDeps } from './context.js';
 import { requireDm } from './dms.js';
 import { DomainError, badRequest, notFound } from './errors.js';
 import { assertScope, requireReadableChannel, requireReadableMessage } from './policies.js';
-import { presentOne } from './present.js';
+import { presentOne, withRouteId } from './present.js';
 
 const ROUTE_NOT_FOUND = 'route not found';
 const LEGACY = /^(wsp|chn|dm|msg)_/;
@@ -167,6 +167,8 @@ export async function ensureMessageRoute(
   const { message } = await requireReadableMessage(db, actor, messageId);
   if (message.parent_message_id !== null)
     throw badRequest('only thread roots have routes; link the thread root instead');
-  const routeId = await allocateRoute(deps, message);
-  return { message: { ...(await presentOne(db, message, actor.user.id)), route_id: routeId } };
+  await allocateRoute(deps, message);
+  return {
+    message: await withRouteId(deps.store.read, await presentOne(db, message, actor.user.id)),
+  };
 }

@@ -21,7 +21,13 @@ import {
   assertUnrestricted,
   requireReadableMessage,
 } from './policies.js';
-import { presentMessages, presentOne, presentThreadState, presentWritten } from './present.js';
+import {
+  presentMessages,
+  presentOne,
+  presentThreadState,
+  presentWritten,
+  withRouteId,
+} from './present.js';
 import * as v from './validate.js';
 
 export async function getThread(
@@ -55,7 +61,7 @@ export async function getThread(
     'earliest',
   );
   const [rootOut, replies, state] = await Promise.all([
-    presentOne(db, root, ctx.actor.user.id),
+    presentOne(db, root, ctx.actor.user.id).then((m) => withRouteId(db, m)),
     presentMessages(db, rows, { threadState: false, viewerId: ctx.actor.user.id }),
     db.messages.threadState(root.id),
   ]);
