@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
+import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
 import { createBot } from '../src/services/bots.js';
 
 /** Issue 25: compatibility with upstream clients (mentions, profiles, notifications, routes). */
@@ -405,6 +406,26 @@ describe('routes', () => {
     assert.equal((await resolve(bob, 'T0000000000000000', 'C0000000000000000')).status, 404);
     assert.equal((await resolve(bob, wsRoute, 'X123')).status, 404);
   });
+});
+
+test('the SDK speaks the new endpoints', async () => {
+  const sdk = new ClickClackClient({ baseUrl: srv.url, token: alice.token });
+  assert.equal(await sdk.channels.getNotificationPreference(secret), 'all');
+  assert.equal(await sdk.channels.updateNotificationPreference(secret, 'mentions'), 'mentions');
+  assert.equal(
+    (await sdk.channels.list(wid)).find((c) => c.id === secret)?.notification_preference,
+    'mentions',
+  );
+  const root = await post(owner, secret, 'sdk root');
+  const linked = await sdk.messages.ensureRoute(root.message.id);
+  assert.match(linked.route_id ?? '', /^M[0-9A-Z]{16}$/);
+  const route = await sdk.workspaces.routes.resolve(wsRoute, linked.route_id!);
+  assert.equal(route.target_id, root.message.id);
+  const stranger = new ClickClackClient({ baseUrl: srv.url, token: bob.token });
+  await assert.rejects(
+    stranger.workspaces.routes.resolve(wsRoute, linked.route_id!),
+    (e) => e instanceof ClickClackError && e.status === 404,
+  );
 });
 
 describe('upstream routes outside this server', () => {
