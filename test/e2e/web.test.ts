@@ -485,7 +485,7 @@ test(
 );
 
 test(
-  'a channel set to mentions only badges only mentions; a muted one shows no badge',
+  'mentions-only badges only mentions, muted shows no badge; a canonical route link opens its thread',
   { skip },
   async () => {
     const quiet = await sharedChannel('quiet-room', bobToken, 'before the change');
@@ -519,6 +519,35 @@ test(
     await composer(ada).waitFor();
     assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
     assert.equal(await notifications.count(), 1);
+
+    // A canonical route link (Copy link) opens the thread it names.
+    const root = await post(bobToken, quiet.id, 'a thread worth linking');
+    const linked = await http<{ message: { route_id: string } }>(
+      srv.url,
+      'POST',
+      `/api/messages/${root.id}/route`,
+      { token: adaToken, body: {} },
+    );
+    const ws = await http<{ workspace: { route_id: string } }>(
+      srv.url,
+      'GET',
+      `/api/workspaces/${workspaceId}`,
+      { token: adaToken },
+    );
+    const resolved = await http<{ route: { canonical_path: string } }>(
+      srv.url,
+      'GET',
+      `/api/routes/${ws.body.workspace.route_id}/${linked.body.message.route_id}`,
+      { token: adaToken },
+    );
+    await ada.goto(srv.url + resolved.body.route.canonical_path);
+    await ada.getByRole('heading', { name: '#quiet-room' }).waitFor();
+    await ada.waitForURL(new RegExp(`/quiet-room/t/${root.id}$`));
+    await ada
+      .getByRole('complementary', { name: 'Thread' })
+      .getByText('a thread worth linking')
+      .first()
+      .waitFor();
     assert.deepEqual(pageErrors, []);
   },
 );
