@@ -485,7 +485,7 @@ test(
 );
 
 test(
-  'mentions-only badges only mentions, muted shows no badge; a canonical route link opens its thread',
+  'mentions-only badges only mentions, muted shows no badge; route links; live renames',
   { skip },
   async () => {
     const quiet = await sharedChannel('quiet-room', bobToken, 'before the change');
@@ -548,6 +548,18 @@ test(
       .getByText('a thread worth linking')
       .first()
       .waitFor();
+
+    // Bob renames himself: Ada's open conversation shows the new name on his messages, live.
+    const rename = (display_name: string) =>
+      http(srv.url, 'PATCH', '/api/me', { token: bobToken, body: { display_name } });
+    await rename('Robert Stone');
+    try {
+      await ada
+        .locator('article[aria-label^="Robert Stone at "]', { hasText: 'chatter nobody needs' })
+        .waitFor();
+    } finally {
+      await rename('Bob Stone');
+    }
     assert.deepEqual(pageErrors, []);
   },
 );
