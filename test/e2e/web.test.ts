@@ -485,6 +485,86 @@ test(
 );
 
 test(
+  'mentions-only badges only mentions, muted shows no badge; route links; live renames',
+  { skip },
+  async () => {
+    const quiet = await sharedChannel('quiet-room', bobToken, 'before the change');
+    const ada = await signedIn('ada@example.com', { path: '/app/clickclack/quiet-room' });
+    const sidebar = ada.getByRole('navigation', { name: 'Sidebar' });
+    const room = sidebar.getByRole('button', { name: /quiet-room/ });
+    const notifications = ada.getByRole('combobox', { name: 'Notifications' });
+    await notifications.selectOption('mentions');
+    await sidebar.getByRole('button', { name: /general/ }).click();
+    await ada.getByRole('heading', { name: '#general' }).waitFor();
+
+    // Mentions only: chatter raises no badge, a mention does.
+    await post(bobToken, quiet.id, 'chatter nobody needs');
+    await post(bobToken, generalId, 'marker one');
+    await article(ada, 'marker one').waitFor();
+    assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
+    await post(bobToken, quiet.id, 'but @ada should see this');
+    await room.getByLabel('1 mentions').waitFor();
+
+    // Muted: not even a mention, live or after a reload (the server counts the same way).
+    await room.click();
+    await article(ada, 'but @ada should see this').waitFor();
+    await notifications.selectOption('muted');
+    await sidebar.getByRole('button', { name: /general/ }).click();
+    await ada.getByRole('heading', { name: '#general' }).waitFor();
+    await post(bobToken, quiet.id, '@ada muted ping');
+    await post(bobToken, generalId, 'marker two');
+    await article(ada, 'marker two').waitFor();
+    assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
+    await ada.reload();
+    await composer(ada).waitFor();
+    assert.equal(await room.getByLabel(/unread|mentions/).count(), 0);
+    assert.equal(await notifications.count(), 1);
+
+    // A canonical route link (Copy link) opens the thread it names.
+    const root = await post(bobToken, quiet.id, 'a thread worth linking');
+    const linked = await http<{ message: { route_id: string } }>(
+      srv.url,
+      'POST',
+      `/api/messages/${root.id}/route`,
+      { token: adaToken, body: {} },
+    );
+    const ws = await http<{ workspace: { route_id: string } }>(
+      srv.url,
+      'GET',
+      `/api/workspaces/${workspaceId}`,
+      { token: adaToken },
+    );
+    const resolved = await http<{ route: { canonical_path: string } }>(
+      srv.url,
+      'GET',
+      `/api/routes/${ws.body.workspace.route_id}/${linked.body.message.route_id}`,
+      { token: adaToken },
+    );
+    await ada.goto(srv.url + resolved.body.route.canonical_path);
+    await ada.getByRole('heading', { name: '#quiet-room' }).waitFor();
+    await ada.waitForURL(new RegExp(`/quiet-room/t/${root.id}$`));
+    await ada
+      .getByRole('complementary', { name: 'Thread' })
+      .getByText('a thread worth linking')
+      .first()
+      .waitFor();
+
+    // Bob renames himself: Ada's open conversation shows the new name on his messages, live.
+    const rename = (display_name: string) =>
+      http(srv.url, 'PATCH', '/api/me', { token: bobToken, body: { display_name } });
+    await rename('Robert Stone');
+    try {
+      await ada
+        .locator('article[aria-label^="Robert Stone at "]', { hasText: 'chatter nobody needs' })
+        .waitFor();
+    } finally {
+      await rename('Bob Stone');
+    }
+    assert.deepEqual(pageErrors, []);
+  },
+);
+
+test(
   'a channel deleted while someone reads it leaves their screen for #general',
   { skip },
   async () => {

@@ -24,5 +24,7 @@ export * from './api/webhooks.js';
 export * from './api/slash.js';
 export * from './api/apps.js';
 export * from './api/event-subscriptions.js';
+export * from './api/compat.js';
+export { UNSUPPORTED_FEATURES } from './api/compat-operations.js';
 export * from './api/operations.js';
 export * from './openapi.js';

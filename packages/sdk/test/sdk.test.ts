@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OPERATIONS } from '@clickclack/protocol';
+import { OPERATIONS, UNSUPPORTED_FEATURES } from '@clickclack/protocol';
 import { ClickClackBot, ClickClackClient, ClickClackError, queryString } from '../src/index.js';
 import { fakeFetch } from './fake-fetch.js';
 
@@ -118,6 +118,10 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.eventSubscriptions.revoke('esub_1'),
     () => c.eventSubscriptions.rotateSecret('esub_1'),
     () => c.eventSubscriptions.deliveries('esub_1', { limit: 5 }),
+    () => c.channels.getNotificationPreference('chn_1'),
+    () => c.channels.updateNotificationPreference('chn_1', 'muted'),
+    () => c.messages.ensureRoute('msg_1'),
+    () => c.workspaces.routes.resolve('T0000000000000000', 'C0000000000000000'),
   ];
   for (const call of each) await call();
   const hit = (method: string, path: string) =>
@@ -125,8 +129,9 @@ test('every operation in the route table has an SDK method', async () => {
       const pattern = new RegExp(`^${path.replace(/:[a-z_]+/g, '[^/]+')}$`);
       return r.method === method && pattern.test(r.url.pathname);
     });
+  // Upstream features this server answers 501 for get no method that could only fail.
   const missing = Object.entries(OPERATIONS)
-    .filter(([, op]) => !hit(op.method, op.path))
+    .filter(([id, op]) => !(id in UNSUPPORTED_FEATURES) && !hit(op.method, op.path))
     .map(([id, op]) => `${id} (${op.method} ${op.path})`);
   assert.deepEqual(missing, [], `operations without an SDK method: ${missing.join(', ')}`);
 });

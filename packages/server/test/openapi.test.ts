@@ -33,16 +33,21 @@ test('every route outside the public allow-list refuses anonymous callers', asyn
     .map(([id]) => id)
     .sort();
   // Spec §3.9, plus authMethods: a login page asks it before anyone is signed in, and
-  // claimBotSetupCode: the setup code is the agent's only credential (spec §2.6).
+  // claimBotSetupCode: the setup code is the agent's only credential (spec §2.6); the
+  // upstream GitHub sign-in routes are public there too and here only ever answer 501.
   assert.deepEqual(publicOps, [
     'authMethods',
     'claimBotSetupCode',
+    'consumeDesktopGitHubOAuth',
+    'finishGitHubOAuth',
     'healthz',
     'logout',
     'magicConsume',
     'magicRequest',
     'passwordLogin',
     'readyz',
+    'startDesktopGitHubOAuth',
+    'startGitHubOAuth',
   ]);
   for (const op of Object.values(OPERATIONS).filter((o) => o.auth)) {
     const path = op.path.replace(/:([a-z_]+)/g, 'x_1');

@@ -1,3 +1,4 @@
+import { COMPAT_OPERATIONS } from './compat-operations.js';
 import { CONVERSATION_OPERATIONS } from './conversations-operations.js';
 import { CORE_OPERATIONS } from './core-operations.js';
 import { INTEGRATION_OPERATIONS } from './integrations-operations.js';
@@ -16,6 +17,7 @@ export const OPERATIONS = {
   ...CONVERSATION_OPERATIONS,
   ...SEARCH_UPLOAD_OPERATIONS,
   ...INTEGRATION_OPERATIONS,
+  ...COMPAT_OPERATIONS,
 };
 
 export type OperationId = keyof typeof OPERATIONS;

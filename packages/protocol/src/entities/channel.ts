@@ -4,6 +4,14 @@ import { Timestamp } from './common.js';
 export const ChannelKind = Type.Union([Type.Literal('public'), Type.Literal('private')]);
 export type ChannelKind = Static<typeof ChannelKind>;
 
+/** Per-user channel notifications: everything, only mentions, or nothing (no badges). */
+export const NotificationPreference = Type.Union([
+  Type.Literal('all'),
+  Type.Literal('mentions'),
+  Type.Literal('muted'),
+]);
+export type NotificationPreference = Static<typeof NotificationPreference>;
+
 export const Channel = Type.Object({
   id: Type.String(),
   route_id: Type.String(),
@@ -23,8 +31,11 @@ export const Channel = Type.Object({
   sidebar_section: Type.Optional(Type.String()),
   last_seq: Type.Integer(),
   last_read_seq: Type.Integer(),
+  /** Unread messages; 0 when the caller's notification preference is mentions or muted. */
   unread_count: Type.Integer(),
-  /** Unread messages that mention the caller (@handle, @channel, @here). */
+  /** Unread messages that mention the caller (@handle, @channel, @here); 0 when muted. */
   mention_count: Type.Integer(),
+  /** The caller's notification preference for this channel (`all` unless set). */
+  notification_preference: Type.Optional(NotificationPreference),
 });
 export type Channel = Static<typeof Channel>;

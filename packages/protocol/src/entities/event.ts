@@ -26,6 +26,7 @@ export const DURABLE_EVENT_TYPES = [
   'thread.followed_reply',
   'thread.reply_created',
   'thread.state_updated',
+  'user.updated',
   'workspace.created',
   'workspace.ownership_transferred',
   'workspace.updated',
@@ -44,5 +45,11 @@ export const Event = Type.Object({
   seq: Type.Optional(Type.Integer()),
   created_at: Timestamp,
   payload: EventPayload,
+  /**
+   * On `message.created` and `thread.reply_created`: the users the message's @handle
+   * mentions resolved to (readers of the conversation, never the author). Omitted when
+   * none. `@channel`/`@here` are not expanded here.
+   */
+  mentioned_user_ids: Type.Optional(Type.Array(Type.String())),
 });
 export type Event = Static<typeof Event>;

@@ -14,6 +14,8 @@ import type {
   MessageEventResponse,
   MessagePage,
   MessagePageQuery,
+  NotificationPreference,
+  NotificationSettingsResponse,
   PinListResponse,
   PinResponse,
   ReceiptResponse,
@@ -100,6 +102,30 @@ export class ChannelsResource {
   async markRead(channelId: string, seq: number): Promise<ReadReceipt> {
     const path = `/api/channels/${seg(channelId)}/read`;
     return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+  }
+
+  /** The caller's notification preference for a channel: `all`, `mentions` or `muted`. */
+  async getNotificationPreference(channelId: string): Promise<NotificationPreference> {
+    return (
+      await this.http.request<NotificationSettingsResponse>(
+        'GET',
+        `/api/channels/${seg(channelId)}/notification-settings`,
+      )
+    ).preference;
+  }
+
+  /** Sets it; channel lists then badge only mentions (`mentions`) or nothing (`muted`). */
+  async updateNotificationPreference(
+    channelId: string,
+    preference: NotificationPreference,
+  ): Promise<NotificationPreference> {
+    return (
+      await this.http.request<NotificationSettingsResponse>(
+        'PATCH',
+        `/api/channels/${seg(channelId)}/notification-settings`,
+        { body: { preference } },
+      )
+    ).preference;
   }
 
   /** Pinned messages, newest pin first. */

@@ -43,6 +43,13 @@ export class MessagesResource {
     }
   }
 
+  /** Copy link: the thread root with its public `M…` `route_id`, allocated on first use. */
+  async ensureRoute(messageId: string): Promise<Message> {
+    return (
+      await this.http.request<MessageResponse>('POST', `/api/messages/${seg(messageId)}/route`)
+    ).message;
+  }
+
   /** Replaces the text of the caller's own message. */
   async update(messageId: string, input: UpdateMessageBody): Promise<Message> {
     return (await this.updateWithEvent(messageId, input)).message;

@@ -13,6 +13,8 @@ import type {
   ModerationRosterResponse,
   PresenceResponse,
   RemoveMemberResponse,
+  RouteResponse,
+  RouteTarget,
   Workspace,
   WorkspaceListResponse,
   WorkspaceResponse,
@@ -21,7 +23,22 @@ import type {
 import { seg, type Http, type QueryOf } from '../http.js';
 
 export class WorkspacesResource {
-  constructor(private readonly http: Http) {}
+  /** Public route ids of app URLs (`/app/T…/C…`): `resolve` says what they name. */
+  readonly routes: {
+    resolve(workspaceRouteId: string, targetRouteId: string): Promise<RouteTarget>;
+  };
+
+  constructor(private readonly http: Http) {
+    this.routes = {
+      resolve: async (workspaceRouteId, targetRouteId) =>
+        (
+          await http.request<RouteResponse>(
+            'GET',
+            `/api/routes/${seg(workspaceRouteId)}/${seg(targetRouteId)}`,
+          )
+        ).route,
+    };
+  }
 
   /** The caller's workspaces, oldest first. */
   async list(): Promise<Workspace[]> {

@@ -12,6 +12,7 @@ export function frameFromRow(row: EventRow): string {
     `"workspace_id":${q(row.workspace_id)}` +
     (row.channel_id ? `,"channel_id":${q(row.channel_id)}` : '') +
     (row.seq !== null ? `,"seq":${row.seq}` : '') +
-    `,"created_at":${q(row.created_at)},"payload":${row.payload_json}}`
+    `,"created_at":${q(row.created_at)},"payload":${row.payload_json}` +
+    (row.mentioned_user_ids ? `,"mentioned_user_ids":${row.mentioned_user_ids}}` : '}')
   );
 }

@@ -18,6 +18,7 @@ import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
+import { dmHandleMentions } from './mentions.js';
 import { postRootMessage } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
 import {
@@ -221,6 +222,7 @@ export async function createDmMessage(
       assertCanPost: () => assertDmHasRecipient(tx, dm.id, dm.workspace_id, ctx.actor.user.id),
       nextSeq: () => tx.dms.nextSeq(dm.id),
       markAuthorRead: (seq, at) => tx.dms.setRead(dm.id, ctx.actor.user.id, seq, at),
+      mentioned: (text) => dmHandleMentions(tx, text, ctx.actor.user.id, dm.id),
       after: async () => {
         await tx.dms.unhide(dm.id);
         return [];

@@ -47,17 +47,67 @@ async function channelReaders(tx: Repos, channel: ChannelRow): Promise<string[]>
 }
 
 /**
- * Records the mentions of a new channel message (root or reply) and returns the one
- * private `mention.created` event for the mentioned readers, or undefined.
+ * The users a body's @handle mentions resolve to, sorted: users with that handle whom
+ * `canRead` admits, never the author. This is an event's `mentioned_user_ids`, by which a
+ * mention-gated bot decides whether it was addressed, so `@channel`/`@here` are left out:
+ * they address everyone, and a bot that answered them would answer every broadcast.
+ */
+export async function resolveHandleMentions(
+  tx: Repos,
+  body: string,
+  authorId: string,
+  canRead: (userId: string) => Promise<boolean>,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const handle of parseMentions(body).handles) {
+    const user = await tx.users.byHandle(handle);
+    if (!user || user.id === authorId || out.includes(user.id)) continue;
+    if (await canRead(user.id)) out.push(user.id);
+  }
+  return out.sort();
+}
+
+/** `resolveHandleMentions` for a channel: members of its workspace who can read it. */
+export function channelHandleMentions(
+  tx: Repos,
+  body: string,
+  authorId: string,
+  channel: ChannelRow,
+): Promise<string[]> {
+  return resolveHandleMentions(
+    tx,
+    body,
+    authorId,
+    async (id) =>
+      (await tx.workspaces.role(channel.workspace_id, id)) !== undefined &&
+      canReadChannel(tx, id, channel),
+  );
+}
+
+/** `resolveHandleMentions` for a DM: only its members are addressed. */
+export function dmHandleMentions(
+  tx: Repos,
+  body: string,
+  authorId: string,
+  dmId: string,
+): Promise<string[]> {
+  return resolveHandleMentions(tx, body, authorId, (id) => tx.dms.isMember(dmId, id));
+}
+
+/**
+ * Records the mentions of a new channel message (root or reply): `mentioned`, its resolved
+ * @handle mentions (channelHandleMentions), plus whoever @channel/@here reach. Returns the
+ * one private `mention.created` event for the mentioned readers, or undefined.
  */
 export async function recordChannelMentions(
   deps: ServiceDeps,
   tx: Repos,
   message: MessageRow,
   channel: ChannelRow,
+  mentioned: readonly string[],
 ): Promise<Event | undefined> {
   const parsed = parseMentions(message.body);
-  if (parsed.handles.size === 0 && !parsed.channel && !parsed.here) return undefined;
+  if (mentioned.length === 0 && !parsed.channel && !parsed.here) return undefined;
   const kinds = new Map<string, MentionRow['kind']>();
   if (parsed.channel || parsed.here) {
     const readers = await channelReaders(tx, channel);
@@ -65,12 +115,7 @@ export async function recordChannelMentions(
     for (const id of readers)
       if (parsed.channel || online.has(id)) kinds.set(id, parsed.channel ? 'channel' : 'here');
   }
-  for (const handle of parsed.handles) {
-    const user = await tx.users.byHandle(handle);
-    if (!user || !(await tx.workspaces.role(channel.workspace_id, user.id))) continue;
-    if (!(await canReadChannel(tx, user.id, channel))) continue;
-    kinds.set(user.id, 'user');
-  }
+  for (const id of mentioned) kinds.set(id, 'user');
   kinds.delete(message.author_id);
   if (kinds.size === 0) return undefined;
   const seq = message.channel_seq ?? 0;

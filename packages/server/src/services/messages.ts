@@ -23,8 +23,8 @@ import {
   requireReadableMessage,
 } from './policies.js';
 import { linkUpload } from './uploads.js';
-import { recordChannelMentions } from './mentions.js';
-import { presentMessages, presentOne, presentWritten } from './present.js';
+import { channelHandleMentions, recordChannelMentions } from './mentions.js';
+import { presentMessages, presentOne, presentWritten, withRouteId } from './present.js';
 import * as v from './validate.js';
 
 const AGENT_KINDS = new Set(['agent_commentary', 'agent_tool']);
@@ -60,7 +60,7 @@ export async function getMessage(deps: ServiceDeps, ctx: Ctx, messageId: string)
   assertScope(ctx.actor, 'messages:read');
   const db = deps.store.read;
   const { message } = await requireReadableMessage(db, ctx.actor, messageId);
-  return presentOne(db, message, ctx.actor.user.id);
+  return withRouteId(db, await presentOne(db, message, ctx.actor.user.id));
 }
 
 /** The caller's own message carrying `nonce` in a workspace (clients recover lost acks). */
@@ -140,8 +140,10 @@ export interface RootTarget {
   markAuthorRead(seq: number, at: string): Promise<void>;
   /** Set for DMs: only these users may read the events. */
   recipients?: readonly string[];
+  /** The users the body's @handle mentions resolve to (the event's `mentioned_user_ids`). */
+  mentioned(body: string): Promise<string[]>;
   /** Extra events in the same transaction (mentions, …). */
-  after(row: MessageRow): Promise<Event[]>;
+  after(row: MessageRow, mentioned: readonly string[]): Promise<Event[]>;
   /** A display name/avatar shown instead of the author's (webhooks that allow it). */
   override?: { username: string | null; iconUrl: string | null };
 }
@@ -227,6 +229,7 @@ export async function postRootMessage(
       ? await linkUpload(tx, actor, target.workspaceId, row.id, body.upload_id.trim())
       : undefined;
     await target.markAuthorRead(seq, at);
+    const mentioned = await target.mentioned(text);
     const event = await tx.events.append({
       type: 'message.created',
       workspace_id: target.workspaceId,
@@ -237,13 +240,14 @@ export async function postRootMessage(
         ...(target.dmId ? { direct_conversation_id: target.dmId } : {}),
       },
       ...(target.recipients ? { recipients: target.recipients } : {}),
+      mentioned_user_ids: mentioned,
     });
     // The author follows the thread from its first reply on (createReply), not before:
     // most messages never get one, and a row per message would be written for nothing.
     return {
       message: row,
       event,
-      extra: await target.after(row),
+      extra: await target.after(row, mentioned),
       users,
       attachments: upload ? [upload] : [],
     };
@@ -273,8 +277,9 @@ export async function createChannelMessage(
       nextSeq: () => tx.channels.nextSeq(channel.id),
       markAuthorRead: (seq, at) => tx.messages.advanceRead(channel.id, ctx.actor.user.id, seq, at),
       override,
-      after: async (row) => {
-        const mention = await recordChannelMentions(deps, tx, row, channel);
+      mentioned: (text) => channelHandleMentions(tx, text, ctx.actor.user.id, channel),
+      after: async (row, mentioned) => {
+        const mention = await recordChannelMentions(deps, tx, row, channel, mentioned);
         return mention ? [mention] : [];
       },
     };

@@ -3,6 +3,7 @@ import type {
   Me,
   Message,
   MessageKind,
+  NotificationPreference,
   ReactionSummary,
   Upload,
   ThreadState,
@@ -63,11 +64,13 @@ export function presentChannel(
     unread_count: number;
     mention_count?: number;
     is_member?: boolean | number;
+    notification_preference?: string;
   } = {
     last_read_seq: 0,
     unread_count: 0,
   },
 ): Channel {
+  const preference = (reads.notification_preference ?? 'all') as NotificationPreference;
   return {
     id: c.id,
     route_id: c.route_id,
@@ -86,8 +89,11 @@ export function presentChannel(
     ...(c.sidebar_section ? { sidebar_section: c.sidebar_section } : {}),
     last_seq: c.last_seq,
     last_read_seq: reads.last_read_seq,
-    unread_count: Math.max(0, reads.unread_count),
-    mention_count: reads.mention_count ?? 0,
+    // The badges follow the caller's preference: mentions-only counts only mentions, muted
+    // counts nothing. last_seq - last_read_seq still gives the raw backlog.
+    unread_count: preference === 'all' ? Math.max(0, reads.unread_count) : 0,
+    mention_count: preference === 'muted' ? 0 : (reads.mention_count ?? 0),
+    notification_preference: preference,
   };
 }
 
@@ -256,4 +262,17 @@ export function presentWritten(
 export async function presentOne(db: Repos, row: MessageRow, viewerId?: string): Promise<Message> {
   const [m] = await presentMessages(db, [row], { threadState: false, viewerId });
   return m as Message;
+}
+
+/**
+ * A thread root with its `M…` route id when it has been given one (Copy link). Single
+ * message reads only: message pages leave it out rather than pay a lookup per page.
+ */
+export async function withRouteId(db: Repos, m: Message): Promise<Message> {
+  if (m.parent_message_id) return m;
+  const routeId = await db.routes.ofMessage(m.id);
+  if (!routeId) return m;
+  // route_id goes second, where the Message schema has it.
+  const { id, ...rest } = m;
+  return { id, route_id: routeId, ...rest };
 }

@@ -12,7 +12,7 @@ import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, conflict } from './errors.js';
 import { autoFollow, notifyFollowers } from './follows.js';
 import { isReplay, NONCE_REUSED, resolveQuote, writtenAuthors } from './messages.js';
-import { recordChannelMentions } from './mentions.js';
+import { channelHandleMentions, dmHandleMentions, recordChannelMentions } from './mentions.js';
 import { loadWindow, parseCursor, type Cursor } from './paging.js';
 import {
   assertCanPost,
@@ -21,7 +21,13 @@ import {
   assertUnrestricted,
   requireReadableMessage,
 } from './policies.js';
-import { presentMessages, presentOne, presentThreadState, presentWritten } from './present.js';
+import {
+  presentMessages,
+  presentOne,
+  presentThreadState,
+  presentWritten,
+  withRouteId,
+} from './present.js';
 import * as v from './validate.js';
 
 export async function getThread(
@@ -55,7 +61,7 @@ export async function getThread(
     'earliest',
   );
   const [rootOut, replies, state] = await Promise.all([
-    presentOne(db, root, ctx.actor.user.id),
+    presentOne(db, root, ctx.actor.user.id).then((m) => withRouteId(db, m)),
     presentMessages(db, rows, { threadState: false, viewerId: ctx.actor.user.id }),
     db.messages.threadState(root.id),
   ]);
@@ -162,8 +168,15 @@ export async function createReply(
       channel_id: root.channel_id,
       direct_conversation_id: root.direct_conversation_id,
     };
+    const dmId = root.direct_conversation_id;
+    const mentioned = channel
+      ? await channelHandleMentions(tx, text, actor.user.id, channel)
+      : dmId
+        ? await dmHandleMentions(tx, text, actor.user.id, dmId)
+        : [];
     const replyEvent = await tx.events.append({
       ...scope,
+      mentioned_user_ids: mentioned,
       type: 'thread.reply_created',
       payload: {
         message_id: row.id,
@@ -181,7 +194,9 @@ export async function createReply(
     });
     await autoFollow(tx, root.id, [root.author_id, actor.user.id]);
     const followed = await notifyFollowers(tx, root, row);
-    const mention = channel ? await recordChannelMentions(deps, tx, row, channel) : undefined;
+    const mention = channel
+      ? await recordChannelMentions(deps, tx, row, channel, mentioned)
+      : undefined;
     return {
       message: row,
       state,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Me } from '@clickclack/protocol';
+import type { Event, Me } from '@clickclack/protocol';
 import type { UpdateMeBody } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { newId, newRouteId } from '../lib/ids.js';
@@ -9,7 +9,7 @@ import type { ServiceDeps } from './context.js';
 import type { Actor } from './actor.js';
 import { badRequest, conflict } from './errors.js';
 import { assertHuman, assertScope } from './policies.js';
-import { presentMe } from './present.js';
+import { presentMe, presentUser } from './present.js';
 import * as v from './validate.js';
 
 export const gravatarFor = (email: string): string =>
@@ -130,13 +130,25 @@ export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBo
   if (body.avatar_url !== undefined) {
     patch.avatar_url = v.avatarUrl(body.avatar_url) || gravatarFor(actor.user.email);
   }
-  const user = await deps.store.write(async (tx) => {
+  const { user, events } = await deps.store.write(async (tx) => {
     if (patch.handle) {
       const holder = await tx.users.byHandle(patch.handle);
       if (holder && holder.id !== actor.user.id) throw conflict('handle is already taken');
     }
+    const before = (await tx.users.byId(actor.user.id)) as UserRow;
+    const changed = (Object.keys(patch) as (keyof UserRow)[]).some((k) => patch[k] !== before[k]);
+    if (!changed) return { user: before, events: [] };
     await tx.users.update(actor.user.id, patch);
-    return (await tx.users.byId(actor.user.id)) as UserRow;
+    const after = (await tx.users.byId(actor.user.id)) as UserRow;
+    // One event per workspace the user is in: every member there sees the new name and
+    // avatar (events are workspace-scoped, so nobody gets it twice through one stream).
+    const payload = { user_id: after.id, user: presentUser(after) };
+    const events: Event[] = [];
+    for (const ws of await tx.workspaces.listForUser(after.id)) {
+      events.push(await tx.events.append({ type: 'user.updated', workspace_id: ws.id, payload }));
+    }
+    return { user: after, events };
   });
+  if (events.length > 0) deps.published(events);
   return me(deps, user);
 }

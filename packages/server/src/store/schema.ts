@@ -203,6 +203,20 @@ export interface EventsTable {
   payload_json: string;
   is_private: number;
   created_at: string;
+  /** JSON array of the user ids the message's @handle mentions resolved to; NULL if none. */
+  mentioned_user_ids: string | null;
+}
+export interface MessageRoutesTable {
+  message_id: string;
+  workspace_id: string;
+  route_id: string;
+  created_at: string;
+}
+export interface ChannelNotificationSettingsTable {
+  channel_id: string;
+  user_id: string;
+  preference: string;
+  updated_at: string;
 }
 export interface EventRecipientsTable {
   event_id: string;
@@ -420,6 +434,8 @@ export interface DB {
   bot_tokens: BotTokensTable;
   events: EventsTable;
   event_recipients: EventRecipientsTable;
+  message_routes: MessageRoutesTable;
+  channel_notification_settings: ChannelNotificationSettingsTable;
   schema_migrations: SchemaMigrationsTable;
   event_subscriptions: EventSubscriptionsTable;
   event_deliveries: EventDeliveriesTable;

@@ -12,6 +12,7 @@ import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
 import { ModerationRepo } from './repos/moderation.js';
+import { RoutesRepo } from './repos/routes.js';
 import { SearchRepo } from './repos/search.js';
 import { SlashRepo } from './repos/slash.js';
 import { SubscriptionsRepo } from './repos/subscriptions.js';
@@ -40,6 +41,7 @@ export class Repos {
   readonly slash: SlashRepo;
   readonly apps: AppsRepo;
   readonly moderation: ModerationRepo;
+  readonly routes: RoutesRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -58,6 +60,7 @@ export class Repos {
     this.slash = new SlashRepo(db);
     this.apps = new AppsRepo(db);
     this.moderation = new ModerationRepo(db);
+    this.routes = new RoutesRepo(db);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../services/context.js';
 import type { App } from '../route.js';
 import { authRoutes } from './auth.js';
+import { compatRoutes } from './compat.js';
 import { conversationRoutes } from './conversations.js';
 import { integrationRoutes } from './integrations.js';
 import { messageRoutes } from './messages.js';
@@ -21,4 +22,5 @@ export function registerRoutes(app: App, deps: ServiceDeps): void {
   conversationRoutes(app, deps);
   searchUploadRoutes(app, deps);
   integrationRoutes(app, deps);
+  compatRoutes(app, deps);
 }

@@ -10,6 +10,7 @@ export type ChannelWithReads = ChannelRow & {
   last_read_seq: number;
   unread_count: number;
   mention_count: number;
+  notification_preference: string;
 };
 
 const channelById = prepared<{ id: string }, ChannelRow>((db, p) =>
@@ -73,7 +74,11 @@ export class ChannelsRepo {
       .leftJoin('channel_reads as r', (j) =>
         j.onRef('r.channel_id', '=', 'c.id').on('r.user_id', '=', userId),
       )
+      .leftJoin('channel_notification_settings as n', (j) =>
+        j.onRef('n.channel_id', '=', 'c.id').on('n.user_id', '=', userId),
+      )
       .selectAll('c')
+      .select((eb) => eb.fn.coalesce('n.preference', eb.val('all')).as('notification_preference'))
       .select((eb) => eb.fn.coalesce('r.last_read_seq', eb.lit(0)).as('last_read_seq'))
       .select((eb) => eb.fn.coalesce('r.mention_count', eb.lit(0)).as('mention_count'))
       .select((eb) =>
@@ -99,17 +104,48 @@ export class ChannelsRepo {
       .execute();
   }
 
+  /** A user's read pointer in a channel, with their notification preference for it. */
   async readPointer(
     channelId: string,
     userId: string,
-  ): Promise<{ last_read_seq: number; mention_count: number }> {
+  ): Promise<{ last_read_seq: number; mention_count: number; notification_preference: string }> {
     const row = await this.db
       .selectFrom('channel_reads')
       .select(['last_read_seq', 'mention_count'])
       .where('channel_id', '=', channelId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return { last_read_seq: row?.last_read_seq ?? 0, mention_count: row?.mention_count ?? 0 };
+    return {
+      last_read_seq: row?.last_read_seq ?? 0,
+      mention_count: row?.mention_count ?? 0,
+      notification_preference: await this.notificationPreference(channelId, userId),
+    };
+  }
+
+  /** `all` unless the user chose otherwise. */
+  async notificationPreference(channelId: string, userId: string): Promise<string> {
+    const row = await this.db
+      .selectFrom('channel_notification_settings')
+      .select('preference')
+      .where('channel_id', '=', channelId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.preference ?? 'all';
+  }
+
+  async setNotificationPreference(
+    channelId: string,
+    userId: string,
+    preference: string,
+    at: string,
+  ): Promise<void> {
+    await this.db
+      .insertInto('channel_notification_settings')
+      .values({ channel_id: channelId, user_id: userId, preference, updated_at: at })
+      .onConflict((oc) =>
+        oc.columns(['channel_id', 'user_id']).doUpdateSet({ preference, updated_at: at }),
+      )
+      .execute();
   }
 
   /** Allocates the next root seq of a channel inside the caller's write transaction. */

@@ -21,6 +21,7 @@ const EVENT_COLUMNS: Columns<EventRow> = {
   payload_json: true,
   is_private: true,
   created_at: true,
+  mentioned_user_ids: true,
 };
 const insertEvent = prepared<EventRow, never>((db, p) =>
   db.insertInto('events').values(placeholderRow(p, EVENT_COLUMNS)),
@@ -38,6 +39,8 @@ export interface NewEvent {
   payload: Record<string, unknown>;
   /** When set the event is private: only these users may ever read it. */
   recipients?: readonly string[];
+  /** Users the message's @handle mentions resolved to (message.created, thread.reply_created). */
+  mentioned_user_ids?: readonly string[];
 }
 
 export function eventFromRow(row: EventRow): Event {
@@ -50,6 +53,9 @@ export function eventFromRow(row: EventRow): Event {
     ...(row.seq !== null ? { seq: row.seq } : {}),
     created_at: row.created_at,
     payload: JSON.parse(row.payload_json) as Record<string, unknown>,
+    ...(row.mentioned_user_ids
+      ? { mentioned_user_ids: JSON.parse(row.mentioned_user_ids) as string[] }
+      : {}),
   };
 }
 
@@ -74,6 +80,10 @@ export class EventsRepo {
       payload_json: JSON.stringify(input.payload),
       is_private: input.recipients ? 1 : 0,
       created_at: nowIso(),
+      mentioned_user_ids:
+        input.mentioned_user_ids && input.mentioned_user_ids.length > 0
+          ? JSON.stringify(input.mentioned_user_ids)
+          : null,
     };
     await insertEvent(this.db, row);
     if (input.recipients && input.recipients.length > 0) {

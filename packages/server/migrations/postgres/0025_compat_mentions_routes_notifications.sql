@@ -1,0 +1,26 @@
+-- Issue 25 (compatibility).
+-- mentioned_user_ids: the users an event's message resolved @handle mentions to, as a JSON
+-- array (NULL when none), sent at the top level of the event envelope so mention-gated
+-- bots can tell whether they were addressed without reading the message.
+ALTER TABLE events ADD COLUMN mentioned_user_ids TEXT COLLATE "C";
+
+-- A thread root's public `M…` route id (Copy link), allocated on demand and then immutable.
+-- Its own table rather than a messages column: most messages never get one.
+CREATE TABLE message_routes (
+  message_id TEXT COLLATE "C" PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  workspace_id TEXT COLLATE "C" NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  route_id TEXT COLLATE "C" NOT NULL,
+  created_at TEXT COLLATE "C" NOT NULL
+);
+-- Route ids are unique per workspace; the resolver finds a root through this.
+CREATE UNIQUE INDEX message_routes_route ON message_routes(workspace_id, route_id);
+
+-- Per-user, per-channel notification preference: all (the default, no row), mentions, muted.
+CREATE TABLE channel_notification_settings (
+  channel_id TEXT COLLATE "C" NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  preference TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (channel_id, user_id)
+);
+CREATE INDEX channel_notification_settings_user ON channel_notification_settings(user_id);
