@@ -8,6 +8,7 @@ import type { UserRow } from '../store/repos/users.js';
 import type { ServiceDeps } from './context.js';
 import type { Actor } from './actor.js';
 import { badRequest, conflict } from './errors.js';
+import { joinGeneral } from './channels.js';
 import { assertHuman, assertScope } from './policies.js';
 import { presentMe } from './present.js';
 import * as v from './validate.js';
@@ -106,6 +107,7 @@ export async function ensureBootstrap(
         created_at: at,
       });
     }
+    await joinGeneral(tx, ws.id, user.id, 'member', at);
     return user;
   });
 }
