@@ -230,6 +230,21 @@ test(
   },
 );
 
+/** The columns that lead an index of `table` usable for `col = ?`. */
+function leadingColumns(db: Database.Database, table: string): Set<string | undefined> {
+  // A partial index serves `col = ?` only if its condition is `col IS NOT NULL`.
+  return new Set(
+    (db.pragma(`index_list("${table}")`) as { name: string; partial: number }[]).flatMap((ix) => {
+      const col = (db.pragma(`index_info("${ix.name}")`) as { name: string }[])[0]?.name;
+      const sql = String(
+        db.prepare('select sql from sqlite_master where name = ?').pluck().get(ix.name),
+      );
+      const where = /\bWHERE\s+(.*)$/is.exec(sql)?.[1]?.trim();
+      return !ix.partial || where === `${col} IS NOT NULL` ? [col] : [];
+    }),
+  );
+}
+
 // Deleting a channel deletes its messages, and each deleted row makes the database look up
 // the rows that refer to it: without an index leading with the referring column, that is a
 // walk of the whole referring table per deleted row.
@@ -243,19 +258,7 @@ test(
       let references = 0;
       for (const table of GROWING) {
         const keys = db.pragma(`foreign_key_list("${table}")`) as { table: string; from: string }[];
-        // A partial index serves `col = ?` only if its condition is `col IS NOT NULL`.
-        const leading = new Set(
-          (db.pragma(`index_list("${table}")`) as { name: string; partial: number }[]).flatMap(
-            (ix) => {
-              const col = (db.pragma(`index_info("${ix.name}")`) as { name: string }[])[0]?.name;
-              const sql = String(
-                db.prepare('select sql from sqlite_master where name = ?').pluck().get(ix.name),
-              );
-              const where = /\bWHERE\s+(.*)$/is.exec(sql)?.[1]?.trim();
-              return !ix.partial || where === `${col} IS NOT NULL` ? [col] : [];
-            },
-          ),
-        );
+        const leading = leadingColumns(db, table);
         for (const key of keys.filter((k) => k.table === 'messages' || k.table === 'channels')) {
           references++;
           if (!leading.has(key.from)) unindexed.push(`${table}.${key.from}`);
@@ -296,18 +299,7 @@ test(
       const unindexed: string[] = [];
       let references = 0;
       for (const [table, list] of keys) {
-        const leading = new Set(
-          (db.pragma(`index_list("${table}")`) as { name: string; partial: number }[]).flatMap(
-            (ix) => {
-              const col = (db.pragma(`index_info("${ix.name}")`) as { name: string }[])[0]?.name;
-              const sql = String(
-                db.prepare('select sql from sqlite_master where name = ?').pluck().get(ix.name),
-              );
-              const where = /\bWHERE\s+(.*)$/is.exec(sql)?.[1]?.trim();
-              return !ix.partial || where === `${col} IS NOT NULL` ? [col] : [];
-            },
-          ),
-        );
+        const leading = leadingColumns(db, table);
         // A key of several columns is looked up by all of them: its first must lead.
         for (const key of list.filter((k) => k.seq === 0 && goes.has(k.table))) {
           references++;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   PNG,
-  api,
+  callersOf,
   signIn,
   sqlOf,
   startTestServer,
@@ -38,23 +38,23 @@ before(async () => {
 });
 after(() => srv.close());
 
-const call = <T = Record<string, unknown>>(
-  who: SignedIn | { token: string },
-  method: string,
-  path: string,
-  body?: unknown,
-) => api<T>(srv, method, path, { token: who.token, ...(body !== undefined ? { body } : {}) });
+/** A service bot of a workspace, with a token of these scopes. */
+const serviceBot = (
+  workspaceId: string,
+  createdBy: string,
+  displayName: string,
+  scopes: string,
+  handle?: string,
+) =>
+  createBot(srv.deps, {
+    workspaceId,
+    createdBy,
+    displayName,
+    scopes,
+    ...(handle ? { handle } : {}),
+  });
 
-const ok = async <T = Record<string, unknown>>(
-  who: SignedIn | { token: string },
-  method: string,
-  path: string,
-  body?: unknown,
-) => {
-  const res = await call<T>(who, method, path, body);
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
+const { call, ok } = callersOf(() => srv);
 
 const refused = async (
   who: SignedIn | { token: string },
@@ -109,12 +109,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
     403,
     'workspace manager permission required',
   );
-  const bot = await createBot(srv.deps, {
-    workspaceId: id,
-    createdBy: owner.userId,
-    displayName: 'Patcher',
-    scopes: 'bot:admin',
-  });
+  const bot = await serviceBot(id, owner.userId, 'Patcher', 'bot:admin');
   await refused(
     bot,
     'PATCH',
@@ -209,22 +204,20 @@ test('a workspace icon is an image upload of that workspace, shown to every memb
   const elsewhere = await upload(owner, other.workspace.id);
   const foreign = await upload(owner, id); // the owner's, attached to nothing: the mod cannot see it
   const icon = await upload(mod, id);
-  await refused(
-    mod,
-    'PATCH',
-    `/api/workspaces/${id}`,
-    { icon_url: `/api/uploads/${text}` },
-    400,
-    'icon_url must name an image',
-  );
-  for (const u of [elsewhere, foreign, 'upl_missing'])
+  const unseen = 'icon_url must name an upload of this workspace you can see';
+  for (const [u, error] of [
+    [text, 'icon_url must name an image'],
+    [elsewhere, unseen],
+    [foreign, unseen],
+    ['upl_missing', unseen],
+  ] as const)
     await refused(
       mod,
       'PATCH',
       `/api/workspaces/${id}`,
       { icon_url: `/api/uploads/${u}` },
       400,
-      'icon_url must name an upload of this workspace you can see',
+      error,
     );
 
   const set = await ok<Updated>(mod, 'PATCH', `/api/workspaces/${id}`, {
@@ -255,63 +248,20 @@ test('the owner hands the workspace to another human member and becomes a modera
     user_id: guest.userId,
     role: 'guest',
   });
-  const bot = await createBot(srv.deps, {
-    workspaceId: id,
-    createdBy: owner.userId,
-    displayName: 'Heir',
-    scopes: 'bot:admin',
-  });
+  const bot = await serviceBot(id, owner.userId, 'Heir', 'bot:admin');
   const outsider = await signIn(srv, 'transfer-outsider@ws.io');
   const path = `/api/workspaces/${id}/transfer-ownership`;
-  await refused(
-    mod,
-    'POST',
-    path,
-    { user_id: member.userId },
-    403,
-    'workspace owner permission required',
-  );
-  await refused(
-    bot,
-    'POST',
-    path,
-    { user_id: member.userId },
-    403,
-    'bot tokens cannot transfer workspace ownership',
-  );
-  await refused(
-    owner,
-    'POST',
-    path,
-    { user_id: '  ' },
-    400,
-    'new owner must be another workspace member',
-  );
-  await refused(
-    owner,
-    'POST',
-    path,
-    { user_id: owner.userId },
-    400,
-    'new owner must be another workspace member',
-  );
-  await refused(
-    owner,
-    'POST',
-    path,
-    { user_id: outsider.userId },
-    400,
-    'new owner must be a workspace member',
-  );
-  for (const heir of [guest.userId, bot.bot.id])
-    await refused(
-      owner,
-      'POST',
-      path,
-      { user_id: heir },
-      400,
-      'new owner must be a human member or moderator',
-    );
+  const heirless = 'new owner must be a human member or moderator';
+  for (const [who, heir, status, error] of [
+    [mod, member.userId, 403, 'workspace owner permission required'],
+    [bot, member.userId, 403, 'bot tokens cannot transfer workspace ownership'],
+    [owner, '  ', 400, 'new owner must be another workspace member'],
+    [owner, owner.userId, 400, 'new owner must be another workspace member'],
+    [owner, outsider.userId, 400, 'new owner must be a workspace member'],
+    [owner, guest.userId, 400, heirless],
+    [owner, bot.bot.id, 400, heirless],
+  ] as const)
+    await refused(who, 'POST', path, { user_id: heir }, status, error);
   await ok(owner, 'PATCH', `/api/workspaces/${id}/moderation/members/${member.userId}`, {
     blocked: true,
   });
@@ -376,12 +326,7 @@ test('the member directory counts every role of the workspace on its unfiltered 
     user_id: guest.userId,
     role: 'guest',
   });
-  await createBot(srv.deps, {
-    workspaceId: id,
-    createdBy: owner.userId,
-    displayName: 'Counter',
-    scopes: 'bot:read',
-  });
+  await serviceBot(id, owner.userId, 'Counter', 'bot:read');
   type Page = { members: unknown[]; next_cursor?: string; total_by_role?: Record<string, number> };
   const first = await ok<Page>(member, 'GET', `/api/workspaces/${id}/members?limit=2`);
   assert.equal(first.members.length, 2);
@@ -434,20 +379,8 @@ test('deleting a workspace removes everything in it, tells its members and close
   ).message.id;
   await ok(owner, 'DELETE', `/api/messages/${gone}`);
   // A service bot of this workspace alone is retired; one that also serves elsewhere stays.
-  const lone = await createBot(srv.deps, {
-    workspaceId: id,
-    createdBy: owner.userId,
-    displayName: 'Lone',
-    handle: 'doom-lone',
-    scopes: 'bot:admin',
-  });
-  const shared = await createBot(srv.deps, {
-    workspaceId: id,
-    createdBy: owner.userId,
-    displayName: 'Shared',
-    handle: 'doom-shared',
-    scopes: 'bot:read',
-  });
+  const lone = await serviceBot(id, owner.userId, 'Lone', 'bot:admin', 'doom-lone');
+  const shared = await serviceBot(id, owner.userId, 'Shared', 'bot:read', 'doom-shared');
   const sql = sqlOf(srv);
   await sql.run(
     'INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
@@ -597,12 +530,7 @@ test('every new member is in #general: bootstrap owner, invites, additions, prom
     user_id: guest.userId,
     role: 'guest',
   });
-  const bot = await createBot(srv.deps, {
-    workspaceId: t.workspaceId,
-    createdBy: t.owner.userId,
-    displayName: 'Outside General',
-    scopes: 'bot:read',
-  });
+  const bot = await serviceBot(t.workspaceId, t.owner.userId, 'Outside General', 'bot:read');
   let now = await inGeneral(t.generalId, t.owner);
   assert.ok(now.includes(added.userId), 'a member added by a manager');
   assert.ok(!now.includes(guest.userId), 'a guest reads only #guest');
