@@ -75,6 +75,7 @@ export async function ensureBootstrap(
     const user = await insertHuman(tx, { ...input, provider: 'local' });
     const at = nowIso();
     let ws = await tx.workspaces.bySlug(DEFAULT_WORKSPACE.slug);
+    const role = ws ? 'member' : 'owner';
     if (!ws) {
       ws = {
         id: newId('workspace'),
@@ -84,12 +85,6 @@ export async function ensureBootstrap(
         created_at: at,
       };
       await tx.workspaces.insert(ws);
-      await tx.workspaces.addMember({
-        workspace_id: ws.id,
-        user_id: user.id,
-        role: 'owner',
-        created_at: at,
-      });
       await tx.channels.insert({
         id: newId('channel'),
         route_id: newRouteId('C'),
@@ -99,15 +94,9 @@ export async function ensureBootstrap(
         created_by: user.id,
         created_at: at,
       });
-    } else {
-      await tx.workspaces.addMember({
-        workspace_id: ws.id,
-        user_id: user.id,
-        role: 'member',
-        created_at: at,
-      });
     }
-    await joinGeneral(tx, ws.id, user.id, 'member', at);
+    await tx.workspaces.addMember({ workspace_id: ws.id, user_id: user.id, role, created_at: at });
+    await joinGeneral(tx, ws.id, user.id, role, at);
     return user;
   });
 }
