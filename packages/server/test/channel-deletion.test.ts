@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   PNG,
   api,
+  callersOf,
   sqlOf,
   startTestServer,
   team,
@@ -39,23 +40,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-const call = async <T = Record<string, unknown>>(
-  who: SignedIn,
-  method: string,
-  path: string,
-  body?: unknown,
-) => api<T>(srv, method, path, { token: who.token, ...(body ? { body } : {}) });
-
-const ok = async <T = Record<string, unknown>>(
-  who: SignedIn,
-  method: string,
-  path: string,
-  body?: unknown,
-) => {
-  const res = await call<T>(who, method, path, body);
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
+const { call, ok } = callersOf(() => srv);
 
 const channel = async (name: string, kind = 'public') =>
   (

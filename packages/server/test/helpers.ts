@@ -12,6 +12,7 @@ import type { Store } from '../src/store/store.js';
 import type { UserRow } from '../src/store/repos/users.js';
 import { request } from 'node:http';
 import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
 import { createPgPool } from '../src/store/dialects/postgres.js';
 import { createMagicLink, consumeMagicLink } from '../src/services/auth.js';
 
@@ -318,4 +319,29 @@ export async function poll<T>(
 /** Waits until `ok()` holds; throws `timed out waiting for <what>` after `ms`. */
 export async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
   if (!(await poll(ok, Boolean, ms))) throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * `api` as a signed-in caller (`call`), and `ok`, which fails the test unless the answer is
+ * a 2xx and returns its body. `server` is read at each call (test files start it in before()).
+ */
+export function callersOf(server: () => TestServer) {
+  const call = <T = Record<string, unknown>>(
+    who: { token: string },
+    method: string,
+    path: string,
+    body?: unknown,
+  ) =>
+    api<T>(server(), method, path, { token: who.token, ...(body !== undefined ? { body } : {}) });
+  const ok = async <T = Record<string, unknown>>(
+    who: { token: string },
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> => {
+    const res = await call<T>(who, method, path, body);
+    assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  return { call, ok };
 }

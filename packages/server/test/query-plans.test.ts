@@ -192,6 +192,10 @@ test(
       { name: 'plans' },
     );
     await call('POST', '/api/bot-setup-codes/claim', a.token, { code: setup_code.code });
+    await call('GET', `/api/workspaces/${wid}/members`, b.token);
+    await call('PATCH', `/api/workspaces/${wid}`, a.token, { name: 'Plans renamed' });
+    await call('GET', `/api/workspaces/${wid}/deletion-preview`, a.token);
+    await call('DELETE', `/api/workspaces/${wid}`, a.token);
     await sweepOrphanUploads(srv.deps, 0);
 
     const db = new Database(srv.dbUrl.replace(/^sqlite:\/\//, ''), { readonly: true });
@@ -226,6 +230,21 @@ test(
   },
 );
 
+/** The columns that lead an index of `table` usable for `col = ?`. */
+function leadingColumns(db: Database.Database, table: string): Set<string | undefined> {
+  // A partial index serves `col = ?` only if its condition is `col IS NOT NULL`.
+  return new Set(
+    (db.pragma(`index_list("${table}")`) as { name: string; partial: number }[]).flatMap((ix) => {
+      const col = (db.pragma(`index_info("${ix.name}")`) as { name: string }[])[0]?.name;
+      const sql = String(
+        db.prepare('select sql from sqlite_master where name = ?').pluck().get(ix.name),
+      );
+      const where = /\bWHERE\s+(.*)$/is.exec(sql)?.[1]?.trim();
+      return !ix.partial || where === `${col} IS NOT NULL` ? [col] : [];
+    }),
+  );
+}
+
 // Deleting a channel deletes its messages, and each deleted row makes the database look up
 // the rows that refer to it: without an index leading with the referring column, that is a
 // walk of the whole referring table per deleted row.
@@ -239,25 +258,56 @@ test(
       let references = 0;
       for (const table of GROWING) {
         const keys = db.pragma(`foreign_key_list("${table}")`) as { table: string; from: string }[];
-        // A partial index serves `col = ?` only if its condition is `col IS NOT NULL`.
-        const leading = new Set(
-          (db.pragma(`index_list("${table}")`) as { name: string; partial: number }[]).flatMap(
-            (ix) => {
-              const col = (db.pragma(`index_info("${ix.name}")`) as { name: string }[])[0]?.name;
-              const sql = String(
-                db.prepare('select sql from sqlite_master where name = ?').pluck().get(ix.name),
-              );
-              const where = /\bWHERE\s+(.*)$/is.exec(sql)?.[1]?.trim();
-              return !ix.partial || where === `${col} IS NOT NULL` ? [col] : [];
-            },
-          ),
-        );
+        const leading = leadingColumns(db, table);
         for (const key of keys.filter((k) => k.table === 'messages' || k.table === 'channels')) {
           references++;
           if (!leading.has(key.from)) unindexed.push(`${table}.${key.from}`);
         }
       }
       assert.ok(references >= 11, `only ${references} references were found`);
+      assert.deepEqual(unindexed, []);
+    } finally {
+      db.close();
+    }
+  },
+);
+
+// Deleting a workspace deletes, by foreign key, every row that refers to it, every row that
+// refers to one of those, and so on; each deleted row makes the database look up the rows
+// that refer to it, a walk of the whole referring table unless an index leads with the key.
+test(
+  'every reference to a row that goes with a deleted workspace leads an index',
+  { skip: TEST_PG_URL !== '' && 'SQLite schema: checked in the SQLite pass' },
+  () => {
+    const db = new Database(srv.dbUrl.replace(/^sqlite:\/\//, ''), { readonly: true });
+    try {
+      type Key = { id: number; seq: number; table: string; from: string; on_delete: string };
+      const tables = db
+        .prepare("select name from sqlite_master where type = 'table' and sql like 'CREATE TABLE%'")
+        .pluck()
+        .all() as string[];
+      const keys = new Map(
+        tables.map((t) => [t, db.pragma(`foreign_key_list("${t}")`) as Key[]] as const),
+      );
+      const goes = new Set(['workspaces']);
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const [table, list] of keys)
+          if (!goes.has(table) && list.some((k) => goes.has(k.table) && k.on_delete === 'CASCADE'))
+            grew = Boolean(goes.add(table));
+      }
+      const unindexed: string[] = [];
+      let references = 0;
+      for (const [table, list] of keys) {
+        const leading = leadingColumns(db, table);
+        // A key of several columns is looked up by all of them: its first must lead.
+        for (const key of list.filter((k) => k.seq === 0 && goes.has(k.table))) {
+          references++;
+          if (!leading.has(key.from)) unindexed.push(`${table}.${key.from} -> ${key.table}`);
+        }
+      }
+      assert.ok(goes.size > 25, `only ${goes.size} tables go with a workspace`);
+      assert.ok(references > 40, `only ${references} references were found`);
       assert.deepEqual(unindexed, []);
     } finally {
       db.close();

@@ -29,9 +29,15 @@ export const EPHEMERAL_EVENT_TYPES = [
 /**
  * Sent by the server to sockets only, with an empty id and cursor, never stored: a bot left
  * the workspace (`bot.membership_removed`) or was retired (`bot.deleted`). The named bot's
- * own sockets are closed (1008 `workspace access revoked`) instead.
+ * own sockets are closed (1008 `workspace access revoked`) instead. `workspace.deleted`
+ * goes to everyone who was a member, whose sockets there then close (1008): its log went
+ * with it, so there is nowhere to store it.
  */
-export const SYSTEM_EVENT_TYPES = ['bot.membership_removed', 'bot.deleted'] as const;
+export const SYSTEM_EVENT_TYPES = [
+  'bot.membership_removed',
+  'bot.deleted',
+  'workspace.deleted',
+] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
 export const EphemeralBody = Type.Object({

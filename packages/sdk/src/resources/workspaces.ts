@@ -15,7 +15,10 @@ import type {
   RemoveMemberResponse,
   RouteResponse,
   RouteTarget,
+  UpdateWorkspaceBody,
   Workspace,
+  WorkspaceDeletionPreview,
+  WorkspaceEventResponse,
   WorkspaceListResponse,
   WorkspaceResponse,
   WorkspaceRole,
@@ -58,6 +61,32 @@ export class WorkspacesResource {
     return (
       await this.http.request<WorkspaceResponse>('GET', `/api/workspaces/${seg(workspaceId)}`)
     ).workspace;
+  }
+
+  /**
+   * Renames the workspace, changes its slug or icon (`""` clears it; else
+   * `/api/uploads/<id>` of an image uploaded to it). Owners and moderators. `event` is
+   * absent when nothing changed.
+   */
+  update(workspaceId: string, input: UpdateWorkspaceBody): Promise<WorkspaceEventResponse> {
+    return this.http.request('PATCH', `/api/workspaces/${seg(workspaceId)}`, { body: input });
+  }
+
+  /** Makes another human member the owner; the caller becomes a moderator (owner only). */
+  transferOwnership(workspaceId: string, userId: string): Promise<WorkspaceEventResponse> {
+    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/transfer-ownership`, {
+      body: { user_id: userId },
+    });
+  }
+
+  /** What deleting the workspace would remove, and `blocker`: why the caller cannot (or null). */
+  deletionPreview(workspaceId: string): Promise<WorkspaceDeletionPreview> {
+    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/deletion-preview`);
+  }
+
+  /** Permanently deletes the workspace with everything in it (owner only). */
+  delete(workspaceId: string): Promise<void> {
+    return this.http.request('DELETE', `/api/workspaces/${seg(workspaceId)}`);
   }
 
   /** Member directory page (`q` filters by name, handle or email; `cursor` pages on). */

@@ -1,6 +1,8 @@
 import type { Channel, ChannelEventResponse, CreateChannelBody } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { newId, newRouteId } from '../lib/ids.js';
+import type { Role } from '../store/repos/workspaces.js';
+import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict } from './errors.js';
@@ -16,6 +18,23 @@ import { slugify } from './validate.js';
 
 /** Exact text some clients parse: it must mention unique, channel, workspace and name. */
 export const CHANNEL_NAME_TAKEN = 'channel name must be unique within the workspace';
+
+/**
+ * Puts a new (or newly promoted) workspace member in #general, which nobody can leave, when
+ * the workspace has one. Guests are left out (they read only #guest), as are bots: they
+ * join the channels they work in.
+ */
+export async function joinGeneral(
+  tx: Repos,
+  workspaceId: string,
+  userId: string,
+  role: Role,
+  at: string,
+): Promise<void> {
+  if (role === 'guest' || role === 'bot') return;
+  const general = await tx.channels.byName(workspaceId, 'general');
+  if (general) await tx.channels.addMember(general.id, userId, at);
+}
 
 export async function listChannels(
   deps: ServiceDeps,
@@ -99,6 +118,9 @@ export async function createChannel(
     await tx.channels.insert(row);
     // The creator is a member of every channel they make; for private ones that is the ACL.
     await tx.channels.addMember(row.id, actor.user.id, row.created_at);
+    // Nobody can leave #general: a workspace that gets one late gets everyone in it.
+    if (name === 'general')
+      await tx.channels.addWorkspaceMembers(row.id, workspaceId, row.created_at);
     const event = await tx.events.append({
       type: 'channel.created',
       workspace_id: workspaceId,

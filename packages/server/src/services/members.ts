@@ -10,6 +10,7 @@ import type { UserRow } from '../store/repos/users.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
+import { joinGeneral } from './channels.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
 import { RANK, requireManager } from './policies.js';
@@ -71,6 +72,7 @@ export async function addMember(
       role: newRole,
       created_at: at,
     });
+    await joinGeneral(tx, workspaceId, user.id, newRole, at);
     const event = await tx.events.append({
       type: 'member.joined',
       workspace_id: workspaceId,
@@ -105,6 +107,7 @@ export async function updateMember(
     if (!current) throw notFound('not a member of this workspace');
     assertOutranks(callerRole, current, newRole);
     await tx.workspaces.setRole(workspaceId, userId, newRole);
+    await joinGeneral(tx, workspaceId, userId, newRole, nowIso());
     const user = (await tx.users.byId(userId)) as UserRow;
     const event = await tx.events.append({
       type: 'member.updated',

@@ -8,6 +8,7 @@ import type { ModerationRow, RosterRow } from '../store/repos/moderation.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
+import { joinGeneral } from './channels.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden } from './errors.js';
 import { RANK, assertUnrestricted, requireMember, restrictionOf } from './policies.js';
@@ -126,7 +127,10 @@ export async function moderateMember(
     };
     await tx.moderation.upsert(row);
     const finalRole = role ?? current;
-    if (finalRole !== current) await tx.workspaces.setRole(workspaceId, userId, finalRole);
+    if (finalRole !== current) {
+      await tx.workspaces.setRole(workspaceId, userId, finalRole);
+      await joinGeneral(tx, workspaceId, userId, finalRole, at);
+    }
     const managers = (await tx.moderation.managers(workspaceId)).filter(
       (m) => !restrictionOf(m, now),
     );

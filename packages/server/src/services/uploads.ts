@@ -141,9 +141,13 @@ export async function createUpload(
   return { status: 201, upload: presentUpload(row) };
 }
 
+/** The download path of an upload, as a workspace's `icon_url` names it. */
+export const iconPath = (uploadId: string) => `/api/uploads/${uploadId}`;
+
 /**
- * Who may fetch an upload: its owner while nothing attaches it; afterwards anyone who can
- * read one of the live messages that attach it. Everything else is a 404.
+ * Who may fetch an upload: every member when it is their workspace's icon; else its owner
+ * while nothing attaches it, and afterwards anyone who can read one of the live messages
+ * that attach it. Everything else is a 404.
  */
 export async function requireVisibleUpload(
   tx: Repos,
@@ -156,6 +160,9 @@ export async function requireVisibleUpload(
     throw notFound('upload not found');
   const role = await tx.workspaces.role(upload.workspace_id, actor.user.id);
   if (!role) throw notFound('upload not found');
+  // The workspace's icon is shown to every member, whoever uploaded it.
+  if ((await tx.workspaces.byId(upload.workspace_id))?.icon_url === iconPath(upload.id))
+    return upload;
   const messages = await tx.uploads.messagesWith(upload.id);
   if (messages.length === 0) {
     if (upload.owner_id !== actor.user.id) throw notFound('upload not found');

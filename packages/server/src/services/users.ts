@@ -8,6 +8,7 @@ import type { UserRow } from '../store/repos/users.js';
 import type { ServiceDeps } from './context.js';
 import type { Actor } from './actor.js';
 import { badRequest, conflict } from './errors.js';
+import { joinGeneral } from './channels.js';
 import { assertHuman, assertScope } from './policies.js';
 import { presentMe, presentUser } from './present.js';
 import * as v from './validate.js';
@@ -74,6 +75,7 @@ export async function ensureBootstrap(
     const user = await insertHuman(tx, { ...input, provider: 'local' });
     const at = nowIso();
     let ws = await tx.workspaces.bySlug(DEFAULT_WORKSPACE.slug);
+    const role = ws ? 'member' : 'owner';
     if (!ws) {
       ws = {
         id: newId('workspace'),
@@ -83,12 +85,6 @@ export async function ensureBootstrap(
         created_at: at,
       };
       await tx.workspaces.insert(ws);
-      await tx.workspaces.addMember({
-        workspace_id: ws.id,
-        user_id: user.id,
-        role: 'owner',
-        created_at: at,
-      });
       await tx.channels.insert({
         id: newId('channel'),
         route_id: newRouteId('C'),
@@ -98,14 +94,9 @@ export async function ensureBootstrap(
         created_by: user.id,
         created_at: at,
       });
-    } else {
-      await tx.workspaces.addMember({
-        workspace_id: ws.id,
-        user_id: user.id,
-        role: 'member',
-        created_at: at,
-      });
     }
+    await tx.workspaces.addMember({ workspace_id: ws.id, user_id: user.id, role, created_at: at });
+    await joinGeneral(tx, ws.id, user.id, role, at);
     return user;
   });
 }

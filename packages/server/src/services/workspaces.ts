@@ -13,11 +13,12 @@ import type { Role } from '../store/repos/workspaces.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, conflict, forbidden, notFound } from './errors.js';
+import { joinGeneral } from './channels.js';
 import { assertHuman, assertScope, requireMember } from './policies.js';
 import { presentUser, presentWorkspace } from './present.js';
 import { slugify } from './validate.js';
 
-const RESERVED_SLUGS = new Set(['clickclack', 'guests']);
+export const RESERVED_SLUGS = new Set(['clickclack', 'guests']);
 const ROLES: readonly Role[] = ['owner', 'moderator', 'member', 'bot', 'guest'];
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -165,6 +166,8 @@ export async function listMembers(
             (role || undefined) as Role | undefined,
           ),
         }),
+    // The whole directory's make-up: only on an unfiltered first page, like upstream's.
+    ...(after || q || role ? {} : { total_by_role: await db.workspaces.countByRole(workspaceId) }),
   };
 }
 
@@ -219,6 +222,7 @@ export async function acceptInvite(
       role: 'member',
       created_at: at,
     });
+    await joinGeneral(tx, ws.id, actor.user.id, 'member', at);
     await tx.auth.markInviteAccepted(invite.id, actor.user.id, at);
     const event = await tx.events.append({
       type: 'member.joined',

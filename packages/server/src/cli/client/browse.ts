@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { emitRows } from '../output.js';
 import { resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 import { commandGroup } from './group.js';
+import { registerWorkspaceAdminCommands } from './workspace-admin.js';
 
 const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
 
 export function registerBrowseCommands(program: Command): void {
   const workspaces = commandGroup(program, 'workspaces', {
     description: 'workspaces you belong to',
+    // The reference CLI's exact text (spec cli.md §7.5); `--help` lists every command.
     usage: 'usage: clickclack workspaces list',
   });
   workspaces
@@ -22,6 +24,8 @@ export function registerBrowseCommands(program: Command): void {
         list.map((w) => [w.id, w.slug, w.name]),
       );
     });
+
+  registerWorkspaceAdminCommands(workspaces);
 
   const channels = commandGroup(program, 'channels', {
     description: 'channels of a workspace',

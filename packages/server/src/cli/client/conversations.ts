@@ -15,7 +15,11 @@ const ctxOf = (cmd: Command, channel?: string): ClientContext => {
 };
 
 /** `usr_…` ids pass through; `@handle`s are looked up in the workspace directory. */
-async function userIds(ctx: ClientContext, workspaceId: string, who: string[]): Promise<string[]> {
+export async function userIds(
+  ctx: ClientContext,
+  workspaceId: string,
+  who: string[],
+): Promise<string[]> {
   const out: string[] = [];
   for (const w of who) {
     if (w.startsWith('usr_')) {

@@ -8,6 +8,7 @@ import { canonicalPublicUrl, magicLinkUrl } from '../../lib/public-url.js';
 import type { ServiceDeps } from '../../services/context.js';
 import type { Actor } from '../../services/actor.js';
 import { DomainError } from '../../services/errors.js';
+import { joinGeneral } from '../../services/channels.js';
 import { addMember } from '../../services/members.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
@@ -130,12 +131,14 @@ export function registerAdmin(program: Command): void {
           const ws = opts.workspace?.trim();
           if (ws) {
             if (!(await tx.workspaces.byId(ws))) throw new CliError(`workspace "${ws}" not found`);
+            const at = nowIso();
             await tx.workspaces.addMember({
               workspace_id: ws,
               user_id: row.id,
               role: 'member',
-              created_at: nowIso(),
+              created_at: at,
             });
+            await joinGeneral(tx, ws, row.id, 'member', at);
             await tx.events.append({
               type: 'member.joined',
               workspace_id: ws,

@@ -1,6 +1,7 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import * as channels from '../../services/channels.js';
 import type { ServiceDeps } from '../../services/context.js';
+import * as admin from '../../services/workspace-admin.js';
 import * as workspaces from '../../services/workspaces.js';
 import { route, type App } from '../route.js';
 
@@ -14,6 +15,19 @@ export function workspaceRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.getWorkspace, async (req) => ({
     workspace: await workspaces.getWorkspace(deps, req.actor, req.params.workspace_id),
   }));
+  route(app, OPERATIONS.updateWorkspace, async (req) =>
+    admin.updateWorkspace(deps, req.actor, req.params.workspace_id, req.body),
+  );
+  route(app, OPERATIONS.transferWorkspaceOwnership, async (req) =>
+    admin.transferOwnership(deps, req.actor, req.params.workspace_id, req.body),
+  );
+  route(app, OPERATIONS.workspaceDeletionPreview, async (req) =>
+    admin.previewWorkspaceDeletion(deps, req.actor, req.params.workspace_id),
+  );
+  route(app, OPERATIONS.deleteWorkspace, async (req, reply) => {
+    await admin.deleteWorkspace(deps, req.actor, req.params.workspace_id);
+    return reply.status(204).send();
+  });
   route(app, OPERATIONS.listMembers, async (req) =>
     workspaces.listMembers(deps, req.actor, req.params.workspace_id, req.query),
   );

@@ -60,6 +60,22 @@ export class ChannelsRepo {
       .execute();
   }
 
+  /** Puts every human member of a workspace but its guests in a channel (a new #general). */
+  async addWorkspaceMembers(channelId: string, workspaceId: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('channel_members')
+      .columns(['channel_id', 'user_id', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('workspace_members')
+          .select([eb.val(channelId).as('channel_id'), 'user_id', eb.val(at).as('created_at')])
+          .where('workspace_id', '=', workspaceId)
+          .where('role', 'not in', ['guest', 'bot']),
+      )
+      .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doNothing())
+      .execute();
+  }
+
   async isMember(channelId: string, userId: string): Promise<boolean> {
     return (await channelMember(this.db, { channelId, userId })).rows.length > 0;
   }

@@ -1,7 +1,7 @@
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Executor } from '../executor.js';
 import { inList, prepared } from '../prepared.js';
-import type { UploadsTable } from '../schema.js';
+import type { DB, UploadsTable } from '../schema.js';
 import type { MessageRow } from './messages.js';
 
 export type UploadRow = Selectable<UploadsTable>;
@@ -18,6 +18,18 @@ const attachmentsOf = prepared<{ ids: readonly string[] }, AttachmentRow>((db, p
     .orderBy('a.created_at')
     .orderBy('u.id'),
 );
+
+/** A workspace's icon (`icon_url` = its download path) is in use though no message attaches it. */
+const notAnIcon = (eb: ExpressionBuilder<DB & { u: UploadsTable }, 'u'>) =>
+  eb.not(
+    eb.exists(
+      eb
+        .selectFrom('workspaces as w')
+        .select('w.id')
+        .whereRef('w.id', '=', 'u.workspace_id')
+        .where('w.icon_url', '=', sql<string>`'/api/uploads/' || ${eb.ref('u.id')}`),
+    ),
+  );
 
 /** Upload metadata and which messages attach which uploads. */
 export class UploadsRepo {
@@ -88,6 +100,7 @@ export class UploadsRepo {
           ),
         ),
       )
+      .where(notAnIcon)
       .limit(limit)
       .execute();
   }
@@ -98,8 +111,8 @@ export class UploadsRepo {
    */
   async deleteIfOrphan(id: string): Promise<boolean> {
     const res = await this.db
-      .deleteFrom('uploads')
-      .where('id', '=', id)
+      .deleteFrom('uploads as u')
+      .where('u.id', '=', id)
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -107,6 +120,7 @@ export class UploadsRepo {
           ),
         ),
       )
+      .where(notAnIcon)
       .executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }

@@ -160,6 +160,20 @@ export class WorkspacesRepo {
     return Number(row.n);
   }
 
+  /** How many members hold each role (the directory's `total_by_role`). */
+  async countByRole(workspaceId: string): Promise<Record<Role, number>> {
+    const rows = await this.db
+      .selectFrom('workspace_members')
+      .select('role')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .groupBy('role')
+      .execute();
+    const counts: Record<Role, number> = { owner: 0, moderator: 0, member: 0, bot: 0, guest: 0 };
+    for (const r of rows) counts[r.role] = Number(r.n);
+    return counts;
+  }
+
   async memberIds(workspaceId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('workspace_members')
@@ -187,6 +201,57 @@ export class WorkspacesRepo {
       .where('workspace_id', '=', workspaceId)
       .where('user_id', '=', userId)
       .execute();
+  }
+
+  async update(id: string, patch: Partial<Pick<WorkspaceRow, 'name' | 'slug' | 'icon_url'>>) {
+    await this.db.updateTable('workspaces').set(patch).where('id', '=', id).execute();
+  }
+
+  /**
+   * What a workspace holds: its members, channels, live messages (channels, DMs and
+   * threads) and uploads. Each count walks an index that leads with the workspace.
+   */
+  async content(workspaceId: string): Promise<{
+    members: number;
+    channels: number;
+    messages: number;
+    uploads: { id: string; storage_path: string }[];
+  }> {
+    const count = (table: 'workspace_members' | 'channels') =>
+      this.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow();
+    const [members, channels, messages, uploads] = await Promise.all([
+      count('workspace_members'),
+      count('channels'),
+      this.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('uploads')
+        .select(['id', 'storage_path'])
+        .where('workspace_id', '=', workspaceId)
+        .execute(),
+    ]);
+    return {
+      members: Number(members.n),
+      channels: Number(channels.n),
+      messages: Number(messages.n),
+      uploads,
+    };
+  }
+
+  /**
+   * Deletes a workspace and everything in it: every table that refers to it, or to a row
+   * that goes with it, follows by foreign key through an index (query-plans.test.ts).
+   */
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('workspaces').where('id', '=', id).execute();
   }
 
   async removeMember(workspaceId: string, userId: string): Promise<void> {
