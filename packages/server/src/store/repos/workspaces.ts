@@ -3,6 +3,7 @@ import type { Dialect, Executor } from '../executor.js';
 import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
 import type { UserRow } from './users.js';
 import { prepared } from '../prepared.js';
+import { patchById } from '../patch.js';
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
 export type Role = WorkspaceMembersTable['role'];
@@ -203,8 +204,11 @@ export class WorkspacesRepo {
       .execute();
   }
 
-  async update(id: string, patch: Partial<Pick<WorkspaceRow, 'name' | 'slug' | 'icon_url'>>) {
-    await this.db.updateTable('workspaces').set(patch).where('id', '=', id).execute();
+  async update(
+    id: string,
+    patch: Partial<Pick<WorkspaceRow, 'name' | 'slug' | 'icon_url'>>,
+  ): Promise<void> {
+    await patchById(this.db, 'workspaces', id, patch);
   }
 
   /**
