@@ -18,6 +18,7 @@ import {
   assertUnrestricted,
   requireMember,
   requireReadableChannel,
+  roleMayRead,
 } from './policies.js';
 import { presentChannel, presentUser } from './present.js';
 import { slugify } from './validate.js';
@@ -245,8 +246,15 @@ export async function channelDirectory(
 ): Promise<DirectoryResponse> {
   assertScope(actor, 'channels:read');
   const db = deps.store.read;
-  await requireMember(db, actor, workspaceId);
-  const rows = await db.channels.directory(workspaceId);
+  const role = await requireMember(db, actor, workspaceId);
+  let rows = await db.channels.directory(workspaceId);
+  // A guest learns of no channel beyond the ones they are in and may read.
+  if (role === 'guest') {
+    const mine = await Promise.all(
+      rows.map(async (r) => roleMayRead(role, r) && db.channels.isMember(r.id, actor.user.id)),
+    );
+    rows = rows.filter((_, i) => mine[i]);
+  }
   return {
     channels: await Promise.all(
       rows.map(async (r) => ({

@@ -40,6 +40,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
+    timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -92,6 +93,8 @@ export function registerServe(program: Command): void {
       'how often each node re-reads the event log tail (heals lost wake-ups; default 200)',
     )
     .option('--upload-max-bytes <n>', 'largest accepted upload in bytes (default 25 MiB)')
+    .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
+    .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -110,6 +113,8 @@ export function registerServe(program: Command): void {
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,
         uploadMaxBytes: opts.uploadMaxBytes as string | undefined,
+        headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
+        requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
       });
     });
 }

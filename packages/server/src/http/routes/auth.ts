@@ -54,7 +54,10 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.magicConsume, async (req, reply) => {
     assertLoginRequest(req);
-    const res = await auth.consumeMagicLink(deps, req.body.token);
+    // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
+    const res = await auth.limitRedemption(deps, req.ip, () =>
+      auth.consumeMagicLink(deps, req.body.token),
+    );
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps.devBootstrap);
     return reply.status(200).send(res);
   });
@@ -69,7 +72,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.changePassword, async (req) => {
     assertLoginRequest(req);
-    return passwords.changePassword(deps, req.actor, req.body);
+    return passwords.changePassword(deps, req.actor, req.body, req.ip);
   });
 
   route(app, OPERATIONS.authMethods, async () => ({
