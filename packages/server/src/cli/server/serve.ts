@@ -11,9 +11,10 @@ import { logLine } from '../log.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
+/** Owner-only, like everything in them (see `runCli`'s umask). */
 export function createDataDirs(data: string): void {
   for (const dir of [data, join(data, 'uploads'), join(data, 'logs')])
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
