@@ -47,6 +47,8 @@ export interface AppOptions {
   bus?: NodeBus;
   /** `serve --password-auth`: enables `POST /api/auth/password/login`. */
   passwordAuth?: boolean;
+  /** `serve --remote-images`: the web app shows Markdown images from other origins. */
+  remoteImages?: boolean;
   /** How long a client may take to send headers, then a whole request (serve's defaults). */
   timeouts?: { headersMs: number; requestMs: number };
 }
@@ -188,6 +190,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerErrorHandling(app);
   registerAuth(app, deps);
   registerRoutes(app, deps);
-  await registerWebApp(app);
+  await registerWebApp(app, {
+    remoteImages: opts.remoteImages ?? false,
+    development: opts.devBootstrap,
+  });
   return app;
 }

@@ -115,7 +115,7 @@ test('results only from channels and DMs the caller can read', async () => {
     onlyDm.body.results.map((r) => r.id),
     [ids.dm],
   );
-  assert.equal((await find(outsider.token, 'rocket', `&direct_conversation_id=${dm}`)).status, 403);
+  assert.equal((await find(outsider.token, 'rocket', `&direct_conversation_id=${dm}`)).status, 404);
   const bot = await createBot(srv.deps, {
     workspaceId: wid,
     createdBy: a.userId,

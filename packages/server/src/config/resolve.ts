@@ -21,6 +21,8 @@ export interface ServerConfig {
   tailCheckMs: number;
   /** Largest accepted upload, in bytes. */
   uploadMaxBytes: number;
+  /** The web app shows Markdown images from other origins (they see every reader's IP). */
+  remoteImages: boolean;
   /** Time a client has to send a request's headers, then the whole request, in ms. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -42,6 +44,7 @@ export interface ServeFlags {
   uploadMaxBytes?: string;
   headersTimeoutMs?: string;
   requestTimeoutMs?: string;
+  remoteImages?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -147,6 +150,7 @@ export function resolveServerConfig(
   if (requestTimeoutMs < headersTimeoutMs)
     throw new Error('request_timeout_ms must not be shorter than headers_timeout_ms');
   return {
+    remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
     headersTimeoutMs,
     requestTimeoutMs,
     addr: str('addr', 'CLICKCLACK_ADDR', flags.addr, ':8080') || ':8080',

@@ -42,6 +42,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
     timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
+    remoteImages: config.remoteImages,
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -94,6 +95,10 @@ export function registerServe(program: Command): void {
       'how often each node re-reads the event log tail (heals lost wake-ups; default 200)',
     )
     .option('--upload-max-bytes <n>', 'largest accepted upload in bytes (default 25 MiB)')
+    .option(
+      '--remote-images [bool]',
+      'web app: show Markdown images from other origins inline (default: as links)',
+    )
     .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
     .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
     .allowExcessArguments(true)
@@ -114,6 +119,7 @@ export function registerServe(program: Command): void {
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,
         uploadMaxBytes: opts.uploadMaxBytes as string | undefined,
+        remoteImages: b(opts.remoteImages),
         headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
         requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
       });
