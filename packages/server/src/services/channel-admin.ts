@@ -18,7 +18,7 @@ import {
   assertUnrestricted,
   requireMember,
   requireReadableChannel,
-  roleMayRead,
+  roleMayFindChannel,
 } from './policies.js';
 import { presentChannel, presentUser } from './present.js';
 import { slugify } from './validate.js';
@@ -247,14 +247,9 @@ export async function channelDirectory(
   assertScope(actor, 'channels:read');
   const db = deps.store.read;
   const role = await requireMember(db, actor, workspaceId);
-  let rows = await db.channels.directory(workspaceId);
-  // A guest learns of no channel beyond the ones they are in and may read.
-  if (role === 'guest') {
-    const mine = await Promise.all(
-      rows.map(async (r) => roleMayRead(role, r) && db.channels.isMember(r.id, actor.user.id)),
-    );
-    rows = rows.filter((_, i) => mine[i]);
-  }
+  const all = await db.channels.directory(workspaceId);
+  const shown = await Promise.all(all.map((r) => roleMayFindChannel(db, actor.user.id, role, r)));
+  const rows = all.filter((_, i) => shown[i]);
   return {
     channels: await Promise.all(
       rows.map(async (r) => ({

@@ -49,6 +49,20 @@ export function roleMayRead(role: Role, channel: ChannelRow): boolean {
   return role !== 'guest' || channel.name === 'guest';
 }
 
+/**
+ * Whether the channel directory (public channels to join) shows a channel to a member: a
+ * guest learns of no channel beyond the ones they are in and may read.
+ */
+export async function roleMayFindChannel(
+  db: Repos,
+  userId: string,
+  role: Role,
+  channel: ChannelRow,
+): Promise<boolean> {
+  if (role !== 'guest') return true;
+  return roleMayRead(role, channel) && db.channels.isMember(channel.id, userId);
+}
+
 /** Whether a workspace member with `role` may read a channel: the guest rule, then its kind. */
 export async function roleMayReadChannel(
   db: Repos,
