@@ -18,7 +18,9 @@ import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
 import { BotUsage } from './services/bot-usage.js';
 import { newPasswordGuard } from './services/passwords.js';
+import { REDEMPTION_FAILURES_PER_MINUTE } from './services/auth.js';
 import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './lib/json-depth.js';
 import { WindowLimiter } from './lib/rate-limit.js';
 import {
   Dispatcher,
@@ -26,6 +28,7 @@ import {
   type DispatcherOptions,
 } from './integrations/dispatcher.js';
 import { DEFAULT_OUTBOUND } from './lib/outbound.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './config/resolve.js';
 import type { SessionOptions } from './realtime/session.js';
 import type { Store } from './store/store.js';
 
@@ -47,6 +50,10 @@ export interface AppOptions {
   passwordAuth?: boolean;
   /** `serve --public-url`, canonical (lib/public-url.ts): the origin users and agents use. */
   publicUrl?: string;
+  /** `serve --remote-images`: the web app shows Markdown images from other origins. */
+  remoteImages?: boolean;
+  /** How long a client may take to send headers, then a whole request (serve's defaults). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -58,9 +65,22 @@ export const REALTIME_DEFAULTS: SessionOptions = {
 
 /** Builds the HTTP app without listening; tests and `serve` both use it. */
 export async function buildApp(opts: AppOptions): Promise<App> {
+  const timeouts = opts.timeouts ?? {
+    headersMs: DEFAULT_HEADERS_TIMEOUT_MS,
+    requestMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  };
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: MAX_JSON_BODY,
+    // Node cuts off a client that has not sent its headers, or its whole request, in time
+    // (a 408 and a closed socket), checking every connection once per interval. A request
+    // once received may take as long as it likes to answer (a long-poll `wait=`), and an
+    // upgraded WebSocket is no longer an HTTP request at all.
+    requestTimeout: timeouts.requestMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersMs / 4)),
+    },
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
@@ -99,6 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     realtime: cluster ?? hub,
     passwordGuard: newPasswordGuard(opts.passwordAuth ?? false),
     setupCodeClaims: new WindowLimiter(SETUP_CODE_CLAIMS_PER_MINUTE, 60_000),
+    redemptionFailures: new WindowLimiter(REDEMPTION_FAILURES_PER_MINUTE, 60_000),
     ...(opts.uploads
       ? {
           uploads: {
@@ -133,15 +154,17 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.
   app.removeContentTypeParser(['application/json', 'text/plain']);
+  // The one place request JSON is parsed, so the one place its depth is bounded.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
+    const refuse = (message: string) =>
+      done(Object.assign(new Error(message), { statusCode: 400 }), undefined);
+    if (jsonTooDeep(text)) return refuse(`request body nests deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       done(null, JSON.parse(text));
     } catch {
-      const err = new Error('request body is not valid JSON (exactly one JSON value expected)');
-      (err as Error & { statusCode: number }).statusCode = 400;
-      done(err, undefined);
+      refuse('request body is not valid JSON (exactly one JSON value expected)');
     }
   });
 
@@ -172,6 +195,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerAuth(app, deps);
   registerRoutes(app, deps);
   registerMcp(app, deps, { maxUploadBytes: opts.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES });
-  await registerWebApp(app);
+  await registerWebApp(app, {
+    remoteImages: opts.remoteImages ?? false,
+    development: opts.devBootstrap,
+  });
   return app;
 }

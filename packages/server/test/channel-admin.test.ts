@@ -163,7 +163,7 @@ describe('workspace members', () => {
     assert.equal(sock.closed?.code, 1008);
     assert.equal(
       (await api(srv, 'GET', `/api/workspaces/${wid}`, { token: newbie.token })).status,
-      403,
+      404,
     );
     const bot = await createBot(srv.deps, {
       workspaceId: wid,

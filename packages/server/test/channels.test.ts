@@ -92,7 +92,7 @@ test('channel create: slug names, extras stored, one event, conflicts named clea
     token: outsider.token,
     body: { name: 'z' },
   });
-  assert.equal(stranger.status, 403);
+  assert.equal(stranger.status, 404);
 });
 
 test('a private channel is invisible to everyone outside it', async () => {

@@ -99,7 +99,7 @@ test('1:1 DMs are deduplicated; groups are not; limits and membership are enforc
     ).status,
     400,
   );
-  assert.equal((await open(outsider, [a.userId])).status, 403);
+  assert.equal((await open(outsider, [a.userId])).status, 404);
   assert.equal((await open(reader, [a.userId])).status, 403);
 });
 

@@ -138,7 +138,7 @@ function deliveriesWhen(subId: string, n: number): Promise<Attempt[]> {
           srv,
           'GET',
           `/api/event-subscriptions/${subId}/deliveries`,
-          { token: member.token },
+          { token: owner.token },
         )
       ).body.deliveries,
     (log) => log.length >= n,
@@ -238,14 +238,14 @@ test('signed delivery, retried through 503s: delivered once with every attempt l
     srv,
     'GET',
     `/api/event-subscriptions/${sub.id}/deliveries?limit=2`,
-    { token: member.token },
+    { token: owner.token },
   );
   assert.equal(page.body.deliveries.length, 2);
   const rest = await api<{ deliveries: Attempt[] }>(
     srv,
     'GET',
     `/api/event-subscriptions/${sub.id}/deliveries?limit=2&before=${page.body.next_cursor}`,
-    { token: member.token },
+    { token: owner.token },
   );
   assert.deepEqual(
     rest.body.deliveries.map((d) => d.attempt),

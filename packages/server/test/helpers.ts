@@ -89,6 +89,7 @@ export async function startTestServer(
     passwordAuth?: boolean;
     /** `serve --public-url` (canonical). */
     publicUrl?: string;
+    timeouts?: AppOptions['timeouts'];
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -103,6 +104,7 @@ export async function startTestServer(
     devBootstrap,
     passwordAuth: opts.passwordAuth,
     publicUrl: opts.publicUrl,
+    timeouts: opts.timeouts,
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
@@ -163,6 +165,50 @@ export async function api<T = Record<string, unknown>>(
   const res = await fetch(srv.url + path, { method, headers, body });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+}
+
+/**
+ * `api` over node:http from another loopback source address (127.0.0.2, 127.0.0.3 …), so
+ * the server sees distinct clients for its per-address budgets (fetch cannot bind one).
+ */
+export function apiFrom<T = Record<string, unknown>>(
+  srv: TestServer,
+  from: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<Res<T>> {
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  const headers: Record<string, string> = {};
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      srv.url + path,
+      {
+        method,
+        localAddress: from,
+        headers,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers))
+            if (typeof v === 'string') headers.set(k, v);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: (text ? JSON.parse(text) : {}) as T,
+            headers,
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 // A 2x3 transparent PNG.

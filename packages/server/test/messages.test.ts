@@ -196,7 +196,7 @@ test('nonce: same content replays (200, no event), different content is a 409', 
     `/api/messages/by-nonce?workspace_id=${wid}&nonce=nonce-1`,
     { token: other.token },
   );
-  assert.equal(notMine.status, 403);
+  assert.equal(notMine.status, 404);
   const long = await api(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'x', nonce: 'n'.repeat(129) },

@@ -166,7 +166,7 @@ describe('websocket', () => {
       /HTTP 400.*workspace_id is required/,
     );
     const stranger = await signIn(srv, 'stranger@x.io');
-    await assert.rejects(TestSocket.open(wsUrl(), bearer(stranger.token)), /HTTP 403/);
+    await assert.rejects(TestSocket.open(wsUrl(), bearer(stranger.token)), /HTTP 404/);
   });
 
   test('client pings get pongs', async () => {

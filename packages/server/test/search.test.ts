@@ -108,14 +108,14 @@ test('results only from channels and DMs the caller can read', async () => {
   const theirs = (await find(b.token, 'rocket')).body.results.map((r) => r.id);
   assert.ok(!theirs.includes(ids.hidden!), 'private channel hidden from non-members');
   assert.ok(theirs.includes(ids.dm!), 'DM visible to its member');
-  assert.equal((await find(outsider.token, 'rocket')).status, 403);
+  assert.equal((await find(outsider.token, 'rocket')).status, 404);
   assert.equal((await find(b.token, 'rocket', `&channel_id=${secret}`)).status, 404);
   const onlyDm = await find(b.token, 'rocket', `&direct_conversation_id=${dm}`);
   assert.deepEqual(
     onlyDm.body.results.map((r) => r.id),
     [ids.dm],
   );
-  assert.equal((await find(outsider.token, 'rocket', `&direct_conversation_id=${dm}`)).status, 403);
+  assert.equal((await find(outsider.token, 'rocket', `&direct_conversation_id=${dm}`)).status, 404);
   const bot = await createBot(srv.deps, {
     workspaceId: wid,
     createdBy: a.userId,

@@ -80,7 +80,7 @@ test('uploads: sniffed type, image size, safe names, limits and nonces', async (
     files.length,
     'nothing kept from a refused upload',
   );
-  assert.equal((await upload(outsider.token, PNG, 'x.png', 'image/png')).status, 403);
+  assert.equal((await upload(outsider.token, PNG, 'x.png', 'image/png')).status, 404);
   assert.equal((await upload(a.token, PNG, 'x.png', 'image/png', '')).status, 400);
 
   const n1 = await upload(a.token, PNG, 'n.png', 'image/png', `?workspace_id=${wid}&nonce=up-1`);

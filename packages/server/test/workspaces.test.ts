@@ -39,17 +39,17 @@ test('a user sees only the workspaces they belong to, with their role', async ()
   });
   assert.deepEqual(theirs.body.workspaces, []);
   const get = await api(srv, 'GET', `/api/workspaces/${ws!.id}`, { token: outsider.token });
-  assert.equal(get.status, 403);
+  assert.equal(get.status, 404);
   const missing = await api(srv, 'GET', '/api/workspaces/wsp_01missing', { token: owner.token });
   assert.equal(missing.status, 404);
   const members = await api(srv, 'GET', `/api/workspaces/${ws!.id}/members`, {
     token: outsider.token,
   });
-  assert.equal(members.status, 403);
+  assert.equal(members.status, 404);
   const channels = await api(srv, 'GET', `/api/workspaces/${ws!.id}/channels`, {
     token: outsider.token,
   });
-  assert.equal(channels.status, 403);
+  assert.equal(channels.status, 404);
 });
 
 test('creating a workspace makes the caller owner and writes one event', async () => {

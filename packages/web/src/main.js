@@ -1,5 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { loadMarkdownSettings } from './lib/markdown.js';
 import './theme.css';
 
-mount(App, { target: document.getElementById('app') });
+// The settings decide how messages render, so they are read before the first one is.
+void loadMarkdownSettings().then(() => mount(App, { target: document.getElementById('app') }));

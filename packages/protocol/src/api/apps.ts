@@ -8,7 +8,8 @@ export const AppInstallation = Type.Object({
   app_slug: Type.String(),
   display_name: Type.String(),
   bot_user_id: Type.String(),
-  config: Type.Record(Type.String(), Type.Unknown()),
+  /** Workspace managers only: an app's settings may hold its keys. */
+  config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   created_by: Type.Optional(Type.String()),
   created_at: Timestamp,
   revoked_at: Type.Optional(Timestamp),

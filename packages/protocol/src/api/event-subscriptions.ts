@@ -6,7 +6,8 @@ export const EventSubscription = Type.Object({
   workspace_id: Type.String(),
   app_installation_id: Type.Optional(Type.String()),
   event_types: Type.Array(Type.String()),
-  callback_url: Type.String(),
+  /** Workspace managers only: a callback URL may carry a key. */
+  callback_url: Type.Optional(Type.String()),
   /** Shown only when created or rotated. */
   signing_secret: Type.Optional(Type.String()),
   created_by: Type.Optional(Type.String()),

@@ -9,7 +9,8 @@ export const SlashCommand = Type.Object({
   app_installation_id: Type.Optional(Type.String()),
   command: Type.String(),
   description: Type.String(),
-  callback_url: Type.String(),
+  /** Workspace managers only: a callback URL may carry a key. */
+  callback_url: Type.Optional(Type.String()),
   /** Shown only when created or rotated. */
   signing_secret: Type.Optional(Type.String()),
   bot_user_id: Type.String(),

@@ -12,7 +12,7 @@ const HEAD_BYTES = 64 * 1024;
 /** Uploads as files named `upload-<random>` in one directory (shared by nodes if mounted). */
 export class LocalDiskBlobStore implements BlobStore {
   constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   private path(key: string): string {

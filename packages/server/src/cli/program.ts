@@ -139,6 +139,10 @@ export async function runCli(argv: string[]): Promise<void> {
   const first = args[0];
   try {
     if (isServerCommand(first)) {
+      // Whatever the server and its tools create (the database and its WAL, uploads, logs,
+      // backups, exports, pg_dump's output) holds messages or secrets: owner-only, 0600
+      // files and 0700 directories, whatever umask the process was started with.
+      process.umask(0o077);
       const program = await serverProgram();
       await program.parseAsync([...argv.slice(0, 2), ...(first === undefined ? ['serve'] : args)]);
       return;

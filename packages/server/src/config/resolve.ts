@@ -23,6 +23,11 @@ export interface ServerConfig {
   tailCheckMs: number;
   /** Largest accepted upload, in bytes. */
   uploadMaxBytes: number;
+  /** The web app shows Markdown images from other origins (they see every reader's IP). */
+  remoteImages: boolean;
+  /** Time a client has to send a request's headers, then the whole request, in ms. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 export interface ServeFlags {
@@ -40,6 +45,9 @@ export interface ServeFlags {
   replayLimit?: string;
   tailCheckMs?: string;
   uploadMaxBytes?: string;
+  headersTimeoutMs?: string;
+  requestTimeoutMs?: string;
+  remoteImages?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -69,6 +77,14 @@ function readConfigFile(path: string): FileConfig {
     throw new Error(`parse config ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/**
+ * A client gets this long to send its headers, and then to finish the whole request body:
+ * enough for a 25 MiB upload at about 2 Mbit/s, while a client trickling a byte every few
+ * seconds is cut off instead of holding a connection open for good.
+ */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 15_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /** `sqlite://<data>/clickclack.db` unless a database URL was given. */
 export const defaultDbUrl = (data: string): string => `sqlite://${join(data, 'clickclack.db')}`;
@@ -116,7 +132,30 @@ export function resolveServerConfig(
   if (!Number.isInteger(uploadMaxBytes) || uploadMaxBytes < 1) {
     throw new Error('upload max bytes must be a positive integer');
   }
+  const ms = (key: string, envName: string, flag: string | undefined, def: number): number => {
+    const n = Number(str(key, envName, flag, String(def)));
+    if (!Number.isInteger(n) || n < 100)
+      throw new Error(`${key} must be an integer of at least 100 (ms)`);
+    return n;
+  };
+  const headersTimeoutMs = ms(
+    'headers_timeout_ms',
+    'CLICKCLACK_HEADERS_TIMEOUT_MS',
+    flags.headersTimeoutMs,
+    DEFAULT_HEADERS_TIMEOUT_MS,
+  );
+  const requestTimeoutMs = ms(
+    'request_timeout_ms',
+    'CLICKCLACK_REQUEST_TIMEOUT_MS',
+    flags.requestTimeoutMs,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+  );
+  if (requestTimeoutMs < headersTimeoutMs)
+    throw new Error('request_timeout_ms must not be shorter than headers_timeout_ms');
   return {
+    remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
+    headersTimeoutMs,
+    requestTimeoutMs,
     addr: str('addr', 'CLICKCLACK_ADDR', flags.addr, ':8080') || ':8080',
     data,
     db: str('db', 'CLICKCLACK_DB', flags.db, '') || defaultDbUrl(data),

@@ -11,17 +11,18 @@ import { announceRetirement, retireBot } from './bot-retirement.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
-import { assertHuman, requireManager, requireMember } from './policies.js';
+import { assertHuman, isManagerRole, requireManager, requireMember } from './policies.js';
 import { setupNonce, setupNonceConflict } from './setup-nonce.js';
 import { jsonObject, slugify } from './validate.js';
 
-const present = (r: AppRow): AppInstallation => ({
+/** An installation's `config` (it may hold the app's keys) is shown to managers only. */
+const present = (r: AppRow, settings = true): AppInstallation => ({
   id: r.id,
   workspace_id: r.workspace_id,
   app_slug: r.app_slug,
   display_name: r.display_name,
   bot_user_id: r.bot_user_id,
-  config: JSON.parse(r.config_json) as Record<string, unknown>,
+  ...(settings ? { config: JSON.parse(r.config_json) as Record<string, unknown> } : {}),
   ...(r.created_by ? { created_by: r.created_by } : {}),
   created_at: r.created_at,
   ...(r.revoked_at ? { revoked_at: r.revoked_at } : {}),
@@ -91,8 +92,8 @@ export async function listApps(
   workspaceId: string,
 ): Promise<AppInstallation[]> {
   assertHuman(actor, 'bot tokens cannot list app installations');
-  await requireMember(deps.store.read, actor, workspaceId);
-  return (await deps.store.read.apps.listActive(workspaceId)).map(present);
+  const settings = isManagerRole(await requireMember(deps.store.read, actor, workspaceId));
+  return (await deps.store.read.apps.listActive(workspaceId)).map((r) => present(r, settings));
 }
 
 /** Uninstalling cascades to what the app registered; bot tokens only when asked. */

@@ -6,12 +6,36 @@ import type { Repos } from '../store/store.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { badRequest, unauthenticated } from './errors.js';
+import { badRequest, DomainError, rateLimited, unauthenticated } from './errors.js';
 import { presentUser } from './present.js';
 import { insertHuman } from './users.js';
 import * as v from './validate.js';
 
 export const MAGIC_LINK_TTL_MS = 15 * 60 * 1000;
+/** Failed redemptions (magic link, invite) one client address may make a minute. */
+export const REDEMPTION_FAILURES_PER_MINUTE = 10;
+
+/**
+ * Redeems a single-use secret (a magic link, an invite) for a client address. Only failures
+ * count: a legitimate client redeems what it was given and never fails, while a client
+ * trying tokens fails almost every time; past the budget every attempt from that address
+ * is a 429 until its minute ends.
+ */
+export async function limitRedemption<T>(
+  deps: ServiceDeps,
+  clientIp: string,
+  redeem: () => Promise<T>,
+): Promise<T> {
+  const limiter = deps.redemptionFailures;
+  const wait = limiter?.retryAfter(clientIp) ?? 0;
+  if (wait > 0) throw rateLimited('too many failed attempts; try again later', wait);
+  try {
+    return await redeem();
+  } catch (err) {
+    if (err instanceof DomainError && err.code !== 'rate_limited') limiter?.hit(clientIp);
+    throw err;
+  }
+}
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Mints a single-use magic link; only its hash is stored. */

@@ -52,7 +52,8 @@ export function presentBotToken(row: BotTokenRow, raw?: string): BotToken {
 /** Service bots are managed by owners/moderators; user-owned bots only by their owner. */
 async function assertMayCreate(tx: Repos, input: NewBot): Promise<void> {
   const creatorRole = await tx.workspaces.role(input.workspaceId, input.createdBy);
-  if (!creatorRole) throw forbidden('bot creator must be a workspace member');
+  // Like requireMember: a workspace the creator is not in does not exist for them.
+  if (!creatorRole) throw notFound('workspace not found');
   if (!input.ownerUserId) {
     if (creatorRole !== 'owner' && creatorRole !== 'moderator')
       throw forbidden('workspace manager permission required');

@@ -19,6 +19,7 @@ import {
   channelRecipients,
   requireMember,
   requireReadableChannel,
+  roleMayFindChannel,
 } from './policies.js';
 import { presentChannel, presentUser } from './present.js';
 import { slugify } from './validate.js';
@@ -271,8 +272,10 @@ export async function channelDirectory(
 ): Promise<DirectoryResponse> {
   assertScope(actor, 'channels:read');
   const db = deps.store.read;
-  await requireMember(db, actor, workspaceId);
-  const rows = await db.channels.directory(workspaceId);
+  const role = await requireMember(db, actor, workspaceId);
+  const all = await db.channels.directory(workspaceId);
+  const shown = await Promise.all(all.map((r) => roleMayFindChannel(db, actor.user.id, role, r)));
+  const rows = all.filter((_, i) => shown[i]);
   return {
     channels: await Promise.all(
       rows.map(async (r) => ({

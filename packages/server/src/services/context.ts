@@ -45,6 +45,8 @@ export interface ServiceDeps {
   uploads?: { blobs: BlobStore; maxBytes: number };
   /** Password guessing limits, and whether login is on (`serve --password-auth`); HTTP only. */
   passwordGuard?: PasswordGuard;
+  /** Failed magic-link and invite redemptions per client IP; HTTP only. */
+  redemptionFailures?: WindowLimiter;
   /** Setup-code claims per client IP; HTTP only (admin commands claim nothing). */
   setupCodeClaims?: WindowLimiter;
   /** Collects bot-token uses for a batched `last_used_at` write. */

@@ -18,5 +18,8 @@ export const unauthenticated = (m = 'authentication required') =>
 export const forbidden = (m: string) => new DomainError('forbidden', m);
 export const notFound = (m: string) => new DomainError('not_found', m);
 export const conflict = (m: string) => new DomainError('conflict', m);
+/** 429 with the `Retry-After` (whole seconds) the caller should wait. */
+export const rateLimited = (m: string, retryAfter: number) =>
+  new DomainError('rate_limited', m, { 'Retry-After': String(retryAfter) });
 export const missingScope = (scope: string) =>
   new DomainError('missing_scope', `bot token is missing scope ${scope}`);

@@ -14,19 +14,23 @@ import type { AttemptRow, SubscriptionRow } from '../store/repos/subscriptions.j
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { badRequest, notFound } from './errors.js';
-import { assertHuman, requireManager, requireMember } from './policies.js';
+import { badRequest, forbidden, notFound } from './errors.js';
+import { assertHuman, isManagerRole, requireManager, requireMember } from './policies.js';
 
 export const MAX_SUBSCRIPTIONS_PER_WORKSPACE = 25;
 
-export function presentSubscription(row: SubscriptionRow, withSecret = false): EventSubscription {
+/** Like a slash command: the callback URL to managers only, the secret only when made. */
+export function presentSubscription(
+  row: SubscriptionRow,
+  show: { secret?: boolean; settings: boolean },
+): EventSubscription {
   return {
     id: row.id,
     workspace_id: row.workspace_id,
     ...(row.app_installation_id ? { app_installation_id: row.app_installation_id } : {}),
     event_types: JSON.parse(row.event_types_json) as string[],
-    callback_url: row.callback_url,
-    ...(withSecret ? { signing_secret: row.signing_secret } : {}),
+    ...(show.settings ? { callback_url: row.callback_url } : {}),
+    ...(show.secret ? { signing_secret: row.signing_secret } : {}),
     ...(row.created_by ? { created_by: row.created_by } : {}),
     created_at: row.created_at,
     ...(row.revoked_at ? { revoked_at: row.revoked_at } : {}),
@@ -110,7 +114,7 @@ export async function createSubscription(
       targetId: row.id,
       metadata: { event_types: types, callback_url: url },
     });
-    return presentSubscription(row, true);
+    return presentSubscription(row, { secret: true, settings: true });
   });
 }
 
@@ -120,9 +124,9 @@ export async function listSubscriptions(
   workspaceId: string,
 ): Promise<EventSubscription[]> {
   assertHuman(actor, 'bot tokens cannot list event subscriptions');
-  await requireMember(deps.store.read, actor, workspaceId);
+  const settings = isManagerRole(await requireMember(deps.store.read, actor, workspaceId));
   return (await deps.store.read.subscriptions.listActive(workspaceId)).map((r) =>
-    presentSubscription(r),
+    presentSubscription(r, { settings }),
   );
 }
 
@@ -153,7 +157,7 @@ export async function revokeSubscription(
         targetId: id,
       });
     }
-    return presentSubscription(row);
+    return presentSubscription(row, { settings: true });
   });
 }
 
@@ -174,7 +178,7 @@ export async function rotateSubscriptionSecret(
       targetType: 'event_subscription',
       targetId: id,
     });
-    return presentSubscription(row, true);
+    return presentSubscription(row, { secret: true, settings: true });
   });
 }
 
@@ -187,8 +191,13 @@ export async function listDeliveries(
   assertHuman(actor, 'bot tokens cannot read delivery logs');
   const db = deps.store.read;
   const sub = await db.subscriptions.byId(id);
-  if (!sub || !(await db.workspaces.role(sub.workspace_id, actor.user.id)))
-    throw notFound('event subscription not found');
+  const role = sub && (await db.workspaces.role(sub.workspace_id, actor.user.id));
+  if (!sub || !role) throw notFound('event subscription not found');
+  // The log holds event metadata the creator could see (private channels, DMs) and the
+  // receiver's answers: only its creator and the workspace's managers read it. Other
+  // members see the subscription listed, so theirs is a 403, not a 404.
+  if (sub.created_by !== actor.user.id && !isManagerRole(role))
+    throw forbidden('only the subscription creator and workspace managers can read deliveries');
   const raw = Number(query.limit ?? '50');
   const limit = Number.isInteger(raw) && raw > 0 ? Math.min(raw, 200) : 50;
   let before: AttemptRow | undefined;

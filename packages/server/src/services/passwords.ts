@@ -6,13 +6,13 @@ import type {
 } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
-import { WindowLimiter } from '../lib/rate-limit.js';
+import { FailureBackoff, WindowLimiter } from '../lib/rate-limit.js';
 import type { Repos } from '../store/store.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Actor } from './actor.js';
 import { openSession } from './auth.js';
 import type { ServiceDeps } from './context.js';
-import { badRequest, DomainError, unauthenticated } from './errors.js';
+import { badRequest, DomainError, rateLimited, unauthenticated } from './errors.js';
 import { assertHuman } from './policies.js';
 
 export const PASSWORD_MIN_CHARS = 8;
@@ -21,26 +21,27 @@ export const PASSWORD_MAX_CHARS = 256;
 export const LOGIN_FAILED = 'invalid email, handle or password';
 
 /**
- * Whether password login is on, and the in-memory budgets of password guessing (spec: 20
- * logins/min per IP, 5 failures/15 min per account). The HTTP app always has one, so a wrong
- * current password at `change` is counted even where login is off.
+ * Whether password login is on, and the in-memory budgets of password guessing: 20 logins a
+ * minute per client address, and failures counted per account *and* address. After 5 of
+ * those each further one doubles that pair's wait (1 s, 2 s, … 15 min). Nothing locks an
+ * account outright: a hard per-account lock would let anyone lock out anyone, the owner
+ * included, while the owner's own address keeps its own budget here. The HTTP app always
+ * has one, so a wrong current password at `change` is counted even where login is off.
  */
 export interface PasswordGuard {
   loginEnabled: boolean;
   perIp: WindowLimiter;
-  failuresPerAccount: WindowLimiter;
+  failures: FailureBackoff;
 }
 
 export const newPasswordGuard = (loginEnabled: boolean): PasswordGuard => ({
   loginEnabled,
   perIp: new WindowLimiter(20, 60_000),
-  failuresPerAccount: new WindowLimiter(5, 15 * 60_000),
+  failures: new FailureBackoff(5, 1000, 15 * 60_000, 60 * 60_000),
 });
 
 const tooMany = (retryAfter: number) =>
-  new DomainError('rate_limited', 'too many sign-in attempts; try again later', {
-    'Retry-After': String(retryAfter),
-  });
+  rateLimited('too many sign-in attempts; try again later', retryAfter);
 
 /** Code points, not UTF-16 units: an emoji is one character of a password. */
 const chars = (s: string): number => [...s].length;
@@ -70,8 +71,8 @@ export async function humanByIdentifier(
 
 /**
  * `POST /api/auth/password/login`. Every failure is the same 401 after the same hash work;
- * failures count against the account (the identifier when there is none, so unknown names
- * lock out alike), and a success clears its count.
+ * failures count against the account and address (the identifier when there is no account,
+ * so unknown names back off alike), and a success clears that count.
  */
 export async function passwordLogin(
   deps: ServiceDeps,
@@ -84,35 +85,37 @@ export async function passwordLogin(
   if (ipWait > 0) throw tooMany(ipWait);
   const user = await humanByIdentifier(deps.store.read, body.identifier);
   const account = user ? `user:${user.id}` : `name:${body.identifier.trim().toLowerCase()}`;
-  const lockWait = guard.failuresPerAccount.retryAfter(account);
-  if (lockWait > 0) throw tooMany(lockWait);
+  const key = `${account} ${clientIp}`;
+  const backoff = guard.failures.retryAfter(key);
+  if (backoff > 0) throw tooMany(backoff);
   // Read even for no user, so both paths run the same statements.
   const stored = await deps.store.read.auth.passwordHash(user?.id ?? '');
   const ok =
     (await verifyPassword(stored, body.password)) && chars(body.password) <= PASSWORD_MAX_CHARS;
   if (!ok || !user) {
-    guard.failuresPerAccount.hit(account);
+    guard.failures.fail(key);
     throw unauthenticated(LOGIN_FAILED);
   }
-  guard.failuresPerAccount.reset(account);
+  guard.failures.reset(key);
   return deps.store.write((tx) => openSession(tx, user));
 }
 
 /**
- * `POST /api/auth/password/change`: needs the current password (wrong ones count toward the
- * account's lockout, so a stolen session cannot guess it quickly), then signs every other
+ * `POST /api/auth/password/change`: needs the current password (wrong ones back off like
+ * login failures, so a stolen session cannot guess it quickly), then signs every other
  * session of the user out and closes their sockets. The caller's own session stays.
  */
 export async function changePassword(
   deps: ServiceDeps,
   actor: Actor,
   body: ChangePasswordBody,
+  clientIp: string,
 ): Promise<OkResponse> {
   assertHuman(actor, 'bot tokens cannot change passwords');
   const user = actor.user;
   const next = validNewPassword(body.new_password, 'new_password');
-  const account = `user:${user.id}`;
-  const wait = deps.passwordGuard?.failuresPerAccount.retryAfter(account) ?? 0;
+  const key = `user:${user.id} ${clientIp}`;
+  const wait = deps.passwordGuard?.failures.retryAfter(key) ?? 0;
   if (wait > 0) throw tooMany(wait);
   const stored = await deps.store.read.auth.passwordHash(user.id);
   if (!stored) {
@@ -121,7 +124,7 @@ export async function changePassword(
     );
   }
   if (!(await verifyPassword(stored, body.current_password))) {
-    deps.passwordGuard?.failuresPerAccount.hit(account);
+    deps.passwordGuard?.failures.fail(key);
     throw badRequest('current_password is incorrect');
   }
   const hash = await hashPassword(next);

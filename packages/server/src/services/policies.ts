@@ -25,17 +25,13 @@ function assertBotWorkspace(actor: Actor, workspaceId: string): void {
 }
 
 /**
- * The caller's role in a workspace. A workspace the caller cannot see is reported as not
- * found, so its existence is not leaked.
+ * The caller's role in a workspace. A workspace the caller is not in is reported exactly
+ * like a missing one (404), so a non-member cannot probe which workspaces exist.
  */
 export async function requireMember(db: Repos, actor: Actor, workspaceId: string): Promise<Role> {
   assertBotWorkspace(actor, workspaceId);
   const role = await db.workspaces.role(workspaceId, actor.user.id);
-  if (!role) {
-    const exists = await db.workspaces.byId(workspaceId);
-    if (!exists) throw notFound('workspace not found');
-    throw forbidden('not a member of this workspace');
-  }
+  if (!role) throw notFound('workspace not found');
   return role;
 }
 
@@ -51,6 +47,20 @@ export const RANK: Readonly<Record<Role, number>> = {
 /** Guests read only the workspace's `guest` channel, whatever else they are a member of. */
 export function roleMayRead(role: Role, channel: ChannelRow): boolean {
   return role !== 'guest' || channel.name === 'guest';
+}
+
+/**
+ * Whether the channel directory (public channels to join) shows a channel to a member: a
+ * guest learns of no channel beyond the ones they are in and may read.
+ */
+export async function roleMayFindChannel(
+  db: Repos,
+  userId: string,
+  role: Role,
+  channel: ChannelRow,
+): Promise<boolean> {
+  if (role !== 'guest') return true;
+  return roleMayRead(role, channel) && db.channels.isMember(channel.id, userId);
 }
 
 /** Whether a workspace member with `role` may read a channel: the guest rule, then its kind. */
@@ -240,6 +250,11 @@ export async function roleMayReadDm(
   return role !== 'guest' && db.dms.isMember(conversationId, userId);
 }
 
+/** Workspace owners and moderators manage bots and integrations. */
+export function isManagerRole(role: Role | undefined): boolean {
+  return role === 'owner' || role === 'moderator';
+}
+
 /** Workspace owners and moderators manage bots and integrations; bot tokens never do. */
 export async function requireManager(
   db: Repos,
@@ -249,8 +264,7 @@ export async function requireManager(
 ): Promise<Role> {
   assertHuman(actor, `bot tokens cannot manage ${what}`);
   const role = await requireMember(db, actor, workspaceId);
-  if (role !== 'owner' && role !== 'moderator')
-    throw forbidden('workspace manager permission required');
+  if (!isManagerRole(role)) throw forbidden('workspace manager permission required');
   await assertUnrestricted(db, workspaceId, actor.user.id);
   return role;
 }

@@ -14,6 +14,7 @@ import type { Audience, RealtimePort, ServiceDeps } from './context.js';
 import { DomainError, badRequest, forbidden } from './errors.js';
 import {
   assertScope,
+  assertUnrestricted,
   canReceive,
   channelAudience,
   dmAudience,
@@ -104,6 +105,8 @@ export async function publishEphemeral(
   const db = deps.store.read;
   const workspaceId = body.workspace_id.trim();
   await requireMember(db, actor, workspaceId);
+  // Typing and presence are writes others see: a blocked or timed-out member sends none.
+  await assertUnrestricted(db, workspaceId, actor.user.id);
   const channelId = (body.channel_id ?? '').trim();
   const dmId = (body.direct_conversation_id ?? '').trim();
   if (channelId && dmId)

@@ -13,6 +13,7 @@ import {
   OutboundError,
   postCallback,
 } from '../lib/outbound.js';
+import { redactMetadata } from '../lib/redact.js';
 import { signedHeaders } from '../lib/signing.js';
 import { newSecret } from '../lib/tokens.js';
 import type { SlashRow } from '../store/repos/slash.js';
@@ -23,7 +24,10 @@ import { DomainError, badRequest, notFound } from './errors.js';
 import { createChannelMessage } from './messages.js';
 import {
   assertHuman,
+  assertCanPost,
   assertScope,
+  assertUnrestricted,
+  isManagerRole,
   requireManager,
   requireMember,
   requireReadableChannel,
@@ -31,15 +35,22 @@ import {
 
 const COMMAND = /^\/[a-z0-9_-]{1,32}$/;
 
-export function presentSlash(r: SlashRow, withSecret = false): SlashCommand {
+/**
+ * A command as its reader may see it: everyone sees its name and description, only
+ * managers its callback URL (it may carry a key), and the secret only when it is made.
+ */
+export function presentSlash(
+  r: SlashRow,
+  show: { secret?: boolean; settings: boolean },
+): SlashCommand {
   return {
     id: r.id,
     workspace_id: r.workspace_id,
     ...(r.app_installation_id ? { app_installation_id: r.app_installation_id } : {}),
     command: r.command,
     description: r.description,
-    callback_url: r.callback_url,
-    ...(withSecret ? { signing_secret: r.signing_secret } : {}),
+    ...(show.settings ? { callback_url: r.callback_url } : {}),
+    ...(show.secret ? { signing_secret: r.signing_secret } : {}),
     bot_user_id: r.bot_user_id,
     ...(r.created_by ? { created_by: r.created_by } : {}),
     created_at: r.created_at,
@@ -94,7 +105,7 @@ export async function createSlash(
       targetId: row.id,
       metadata: { command },
     });
-    return presentSlash(row, true);
+    return presentSlash(row, { secret: true, settings: true });
   });
 }
 
@@ -104,8 +115,10 @@ export async function listSlash(
   workspaceId: string,
 ): Promise<SlashCommand[]> {
   assertHuman(actor, 'bot tokens cannot list slash commands');
-  await requireMember(deps.store.read, actor, workspaceId);
-  return (await deps.store.read.slash.listActive(workspaceId)).map((r) => presentSlash(r));
+  const settings = isManagerRole(await requireMember(deps.store.read, actor, workspaceId));
+  return (await deps.store.read.slash.listActive(workspaceId)).map((r) =>
+    presentSlash(r, { settings }),
+  );
 }
 
 async function managed(tx: Repos, actor: Actor, id: string): Promise<SlashRow> {
@@ -134,7 +147,7 @@ export async function revokeSlash(
         targetId: id,
       });
     }
-    return presentSlash(row);
+    return presentSlash(row, { settings: true });
   });
 }
 
@@ -155,7 +168,7 @@ export async function rotateSlash(
       targetType: 'slash_command',
       targetId: id,
     });
-    return presentSlash(row, true);
+    return presentSlash(row, { secret: true, settings: true });
   });
 }
 
@@ -176,6 +189,10 @@ export async function invokeSlash(
   const text = (body.text ?? '').trim();
   if (command === '/' && text === '') throw badRequest('slash command text is required');
   const { channel } = await requireReadableChannel(deps.store.read, actor, channelId);
+  // Checked before the callback fires: a blocked or timed-out member must not reach the
+  // integration (nor have its bot post for them), not merely fail to post afterwards.
+  await assertUnrestricted(deps.store.read, channel.workspace_id, actor.user.id);
+  assertCanPost(channel);
   const registered =
     command === '/' ? undefined : await deps.store.read.slash.active(channel.workspace_id, command);
   if (!registered) {
@@ -309,7 +326,8 @@ export async function auditLog(
       action: r.action,
       target_type: r.target_type,
       target_id: r.target_id,
-      metadata: JSON.parse(r.metadata_json) as Record<string, unknown>,
+      // Rows written before redaction was applied at record time are redacted here.
+      metadata: redactMetadata(JSON.parse(r.metadata_json) as Record<string, unknown>),
       created_at: r.created_at,
     })),
   };

@@ -111,6 +111,10 @@ export async function createUpload(
       return { status: 200, upload: presentUpload(prev) };
     }
   }
+  // A part the multipart parser gave up on (a truncated body) may already be destroyed once
+  // the checks above have awaited a slower database; nothing would ever flow from it.
+  if (input.file.stream.destroyed)
+    throw badRequest('malformed multipart body: the file part ended early');
   let blob;
   try {
     blob = await store.blobs.put(input.file.stream, store.maxBytes);

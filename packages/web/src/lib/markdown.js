@@ -11,10 +11,50 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
+/**
+ * Whether images from other origins are shown inline. Off (the default) they are links: a
+ * remote image would tell its host the IP address of everyone who reads the message. The
+ * operator turns it on with `serve --remote-images`; uploads (our own origin) always show.
+ */
+let remoteImages = false;
+
+/** Reads the server's web-app settings once, before the app starts. */
+export async function loadMarkdownSettings() {
+  try {
+    const res = await fetch('/app/config.json', { cache: 'no-store' });
+    if (res.ok) remoteImages = (await res.json()).remote_images === true;
+  } catch {
+    // Unreachable server: keep the safe default.
+  }
+}
+
+/** An `<img>` whose source is another origin becomes a link to it, labelled by its alt text. */
+function linkRemoteImages(fragment) {
+  for (const img of fragment.querySelectorAll('img')) {
+    const src = img.getAttribute('src') ?? '';
+    let url;
+    try {
+      url = new URL(src, location.href);
+    } catch {
+      img.remove();
+      continue;
+    }
+    if (url.origin === location.origin) continue;
+    const a = document.createElement('a');
+    a.setAttribute('href', url.href);
+    a.setAttribute('target', '_blank');
+    a.setAttribute('rel', 'noopener noreferrer');
+    a.className = 'remote-image';
+    a.textContent = `🖼 ${img.getAttribute('alt') || url.href}`;
+    img.replaceWith(a);
+  }
+}
+
 /** Markdown → HTML that cannot run script: formatting tags only, no handlers, no javascript: URLs. */
 export function renderMarkdown(text) {
   const html = marked.parse(text ?? '', { async: false });
-  return DOMPurify.sanitize(html, {
+  const fragment = DOMPurify.sanitize(html, {
+    RETURN_DOM_FRAGMENT: true,
     ALLOWED_TAGS: [
       'p',
       'br',
@@ -44,4 +84,8 @@ export function renderMarkdown(text) {
     ALLOWED_ATTR: ['href', 'title', 'src', 'alt'],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|\/)/i,
   });
+  if (!remoteImages) linkRemoteImages(fragment);
+  const box = document.createElement('div');
+  box.append(fragment);
+  return box.innerHTML;
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
@@ -43,6 +43,8 @@ export function pgDumpConnection(url: string): { dbname: string; env: NodeJS.Pro
 async function pgDump(url: string, dest: string): Promise<void> {
   const { dbname, env } = pgDumpConnection(url);
   const tmp = join(dirname(dest), `.clickclack-backup-${randomBytes(6).toString('hex')}`);
+  // pg_dump truncates an existing file and keeps its mode: made here, it is owner-only.
+  closeSync(openSync(tmp, 'wx', 0o600));
   const bin = process.env.CLICKCLACK_PG_DUMP || 'pg_dump';
   try {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(
@@ -108,6 +110,9 @@ export function registerBackup(program: Command): void {
       const { db, path } = openSqliteForReading(url);
       try {
         if (resolve(path) === dest) throw new CliError('backup destination is the database itself');
+        // SQLite keeps the mode of a file that exists: a backup is as private as the database.
+        closeSync(openSync(dest, 'a', 0o600));
+        chmodSync(dest, 0o600);
         await db.backup(dest);
       } finally {
         db.close();

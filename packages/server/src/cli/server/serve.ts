@@ -11,9 +11,10 @@ import { logLine } from '../log.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
+/** Owner-only, like everything in them (see `runCli`'s umask). */
 export function createDataDirs(data: string): void {
   for (const dir of [data, join(data, 'uploads'), join(data, 'logs')])
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -41,6 +42,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
+    timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
+    remoteImages: config.remoteImages,
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -98,6 +101,12 @@ export function registerServe(program: Command): void {
       'how often each node re-reads the event log tail (heals lost wake-ups; default 200)',
     )
     .option('--upload-max-bytes <n>', 'largest accepted upload in bytes (default 25 MiB)')
+    .option(
+      '--remote-images [bool]',
+      'web app: show Markdown images from other origins inline (default: as links)',
+    )
+    .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
+    .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -117,6 +126,9 @@ export function registerServe(program: Command): void {
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,
         uploadMaxBytes: opts.uploadMaxBytes as string | undefined,
+        remoteImages: b(opts.remoteImages),
+        headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
+        requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
       });
     });
 }

@@ -32,6 +32,12 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+/**
+ * The multipart parser's own failures (a truncated body, a missing boundary) are the
+ * client's fault. busboy throws them as plain Errors, told apart only by their fixed text.
+ */
+const MALFORMED_MULTIPART = /unexpected end of multipart data|^Multipart: Boundary not found/i;
+
 /** The one place errors become `{"error", "code"}` responses; unknown errors are logged 500s. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
@@ -50,6 +56,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .send({ error: 'text must not contain NUL characters', code: 'bad_request' });
     }
     const fe = err as FastifyError;
+    if (fe.code === undefined && MALFORMED_MULTIPART.test(fe.message)) {
+      return reply
+        .status(400)
+        .send({ error: `malformed multipart body: ${fe.message}`, code: 'bad_request' });
+    }
     if (fe.validation) {
       return reply
         .status(400)

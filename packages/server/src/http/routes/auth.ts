@@ -56,7 +56,10 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.magicConsume, async (req, reply) => {
     assertLoginRequest(req, deps.publicUrl);
-    const res = await auth.consumeMagicLink(deps, req.body.token);
+    // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
+    const res = await auth.limitRedemption(deps, req.ip, () =>
+      auth.consumeMagicLink(deps, req.body.token),
+    );
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(200).send(res);
   });
@@ -71,7 +74,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.changePassword, async (req) => {
     assertLoginRequest(req, deps.publicUrl);
-    return passwords.changePassword(deps, req.actor, req.body);
+    return passwords.changePassword(deps, req.actor, req.body, req.ip);
   });
 
   route(app, OPERATIONS.authMethods, async () => ({

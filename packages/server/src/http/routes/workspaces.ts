@@ -1,4 +1,5 @@
 import { OPERATIONS } from '@clickclack/protocol';
+import { limitRedemption } from '../../services/auth.js';
 import * as channels from '../../services/channels.js';
 import type { ServiceDeps } from '../../services/context.js';
 import * as admin from '../../services/workspace-admin.js';
@@ -32,7 +33,7 @@ export function workspaceRoutes(app: App, deps: ServiceDeps): void {
     workspaces.listMembers(deps, req.actor, req.params.workspace_id, req.query),
   );
   route(app, OPERATIONS.acceptInvite, async (req) =>
-    workspaces.acceptInvite(deps, req.actor, req.params.token),
+    limitRedemption(deps, req.ip, () => workspaces.acceptInvite(deps, req.actor, req.params.token)),
   );
   route(app, OPERATIONS.listChannels, async (req) => ({
     channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -33,7 +33,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 export function openSqliteDatabase(file: string): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') keepPrivate(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
@@ -44,6 +44,25 @@ export function openSqliteDatabase(file: string): Database.Database {
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
   return db;
+}
+
+/**
+ * The database holds every message and every signing secret: its directory is created 0700
+ * and the file 0600 before SQLite opens it, and SQLite gives the -wal and -shm files it
+ * creates the database file's mode. Files an older version left readable to others are
+ * narrowed to their owner.
+ */
+function keepPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      const mode = statSync(f).mode & 0o777;
+      if (mode & 0o077) chmodSync(f, mode & 0o700);
+    } catch {
+      // -wal and -shm exist only while a connection has the file open.
+    }
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { nowIso } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
+import { redactMetadata } from '../../lib/redact.js';
 import type { Executor } from '../executor.js';
 import type { AuditLogEntriesTable } from '../schema.js';
 
@@ -30,7 +31,7 @@ export class AuditRepo {
         action: input.action,
         target_type: input.targetType,
         target_id: input.targetId,
-        metadata_json: JSON.stringify(input.metadata ?? {}),
+        metadata_json: JSON.stringify(redactMetadata(input.metadata ?? {})),
         created_at: nowIso(),
       })
       .execute();
