@@ -17,6 +17,7 @@ import { EventsResource } from './resources/events.js';
 import { InvitesResource } from './resources/invites.js';
 import { MessagesResource, ThreadsResource } from './resources/messages.js';
 import { UploadsResource } from './resources/uploads.js';
+import { RoutesResource } from './resources/routes.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';
 import type { WebSocketConstructor } from './realtime/socket.js';
@@ -48,6 +49,7 @@ export class ClickClackClient {
   readonly webSocket: WebSocketConstructor | undefined;
   readonly auth: AuthResource;
   readonly workspaces: WorkspacesResource;
+  readonly routes: RoutesResource;
   readonly channels: ChannelsResource;
   readonly messages: MessagesResource;
   readonly threads: ThreadsResource;
@@ -68,6 +70,7 @@ export class ClickClackClient {
     this.webSocket = opts.webSocket;
     this.auth = new AuthResource(this.http);
     this.workspaces = new WorkspacesResource(this.http);
+    this.routes = new RoutesResource(this.http);
     this.channels = new ChannelsResource(this.http);
     this.messages = new MessagesResource(this.http);
     this.threads = new ThreadsResource(this.http);

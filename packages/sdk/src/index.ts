@@ -14,6 +14,7 @@ export * from './resources/invites.js';
 export * from './resources/messages.js';
 export * from './resources/uploads.js';
 export * from './resources/workspaces.js';
+export * from './resources/routes.js';
 export * from './realtime/connection.js';
 export * from './realtime/socket.js';
 export type * from '@clickclack/protocol';

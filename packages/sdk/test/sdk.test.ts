@@ -125,7 +125,7 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.channels.getNotificationPreference('chn_1'),
     () => c.channels.updateNotificationPreference('chn_1', 'muted'),
     () => c.messages.ensureRoute('msg_1'),
-    () => c.workspaces.routes.resolve('T0000000000000000', 'C0000000000000000'),
+    () => c.routes.resolve('T0000000000000000', 'C0000000000000000'),
   ];
   for (const call of each) await call();
   const hit = (method: string, path: string) =>

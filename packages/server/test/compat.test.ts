@@ -419,11 +419,11 @@ test('the SDK speaks the new endpoints', async () => {
   const root = await post(owner, secret, 'sdk root');
   const linked = await sdk.messages.ensureRoute(root.message.id);
   assert.match(linked.route_id ?? '', /^M[0-9A-Z]{16}$/);
-  const route = await sdk.workspaces.routes.resolve(wsRoute, linked.route_id!);
+  const route = await sdk.routes.resolve(wsRoute, linked.route_id!);
   assert.equal(route.target_id, root.message.id);
   const stranger = new ClickClackClient({ baseUrl: srv.url, token: bob.token });
   await assert.rejects(
-    stranger.workspaces.routes.resolve(wsRoute, linked.route_id!),
+    stranger.routes.resolve(wsRoute, linked.route_id!),
     (e) => e instanceof ClickClackError && e.status === 404,
   );
 });

@@ -13,8 +13,6 @@ import type {
   ModerationRosterResponse,
   PresenceResponse,
   RemoveMemberResponse,
-  RouteResponse,
-  RouteTarget,
   UpdateWorkspaceBody,
   Workspace,
   WorkspaceDeletionPreview,
@@ -26,22 +24,7 @@ import type {
 import { seg, type Http, type QueryOf } from '../http.js';
 
 export class WorkspacesResource {
-  /** Public route ids of app URLs (`/app/T…/C…`): `resolve` says what they name. */
-  readonly routes: {
-    resolve(workspaceRouteId: string, targetRouteId: string): Promise<RouteTarget>;
-  };
-
-  constructor(private readonly http: Http) {
-    this.routes = {
-      resolve: async (workspaceRouteId, targetRouteId) =>
-        (
-          await http.request<RouteResponse>(
-            'GET',
-            `/api/routes/${seg(workspaceRouteId)}/${seg(targetRouteId)}`,
-          )
-        ).route,
-    };
-  }
+  constructor(private readonly http: Http) {}
 
   /** The caller's workspaces, oldest first. */
   async list(): Promise<Workspace[]> {
@@ -68,12 +51,25 @@ export class WorkspacesResource {
    * `/api/uploads/<id>` of an image uploaded to it). Owners and moderators. `event` is
    * absent when nothing changed.
    */
-  update(workspaceId: string, input: UpdateWorkspaceBody): Promise<WorkspaceEventResponse> {
+  async update(workspaceId: string, input: UpdateWorkspaceBody): Promise<Workspace> {
+    return (await this.updateWithEvent(workspaceId, input)).workspace;
+  }
+
+  /** `update`, answering `{workspace, event?}`. */
+  updateWithEvent(
+    workspaceId: string,
+    input: UpdateWorkspaceBody,
+  ): Promise<WorkspaceEventResponse> {
     return this.http.request('PATCH', `/api/workspaces/${seg(workspaceId)}`, { body: input });
   }
 
   /** Makes another human member the owner; the caller becomes a moderator (owner only). */
-  transferOwnership(workspaceId: string, userId: string): Promise<WorkspaceEventResponse> {
+  async transferOwnership(workspaceId: string, userId: string): Promise<Workspace> {
+    return (await this.transferOwnershipWithEvent(workspaceId, userId)).workspace;
+  }
+
+  /** `transferOwnership`, answering `{workspace, event}`. */
+  transferOwnershipWithEvent(workspaceId: string, userId: string): Promise<WorkspaceEventResponse> {
     return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/transfer-ownership`, {
       body: { user_id: userId },
     });

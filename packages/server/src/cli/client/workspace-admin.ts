@@ -40,7 +40,7 @@ export function registerWorkspaceAdminCommands(workspaces: Command): void {
         );
       const ctx = ctxOf(cmd);
       const ws = await resolveWorkspace(ctx);
-      const res = await ctx.client.workspaces.update(ws.id, body);
+      const res = await ctx.client.workspaces.updateWithEvent(ws.id, body);
       const w = res.workspace;
       emit(ctx.mode, {
         json: res,
@@ -61,7 +61,7 @@ export function registerWorkspaceAdminCommands(workspaces: Command): void {
       );
       const [userId] = await userIds(ctx, ws.id, [who]);
       if (!opts.yes) throw new CliError(`refusing to hand ${ws.slug} to ${who} without --yes`);
-      const res = await ctx.client.workspaces.transferOwnership(ws.id, userId as string);
+      const res = await ctx.client.workspaces.transferOwnershipWithEvent(ws.id, userId as string);
       emit(ctx.mode, {
         json: res,
         plain: userId,
