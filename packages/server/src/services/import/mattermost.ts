@@ -62,10 +62,6 @@ export async function importMattermost(
       done(null, chunk);
     },
   });
-  const lines = createInterface({
-    input: (await source.open(jsonl)).pipe(meter),
-    crlfDelay: Infinity,
-  });
 
   const teams = new Map<string, WorkspaceCtx>();
   /** Channel names by team, for "the team does not own this channel". */
@@ -110,6 +106,12 @@ export async function importMattermost(
     return shared ? teams.get(shared) : fallback;
   };
 
+  // Created only now, just before it is iterated: readline starts reading at once, and
+  // lines emitted before the loop's iterator is attached (while an await ran) are lost.
+  const lines = createInterface({
+    input: (await source.open(jsonl)).pipe(meter),
+    crlfDelay: Infinity,
+  });
   let lineNo = 0;
   let nextProgress = 0;
   progress(0, total);
