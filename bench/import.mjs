@@ -43,7 +43,11 @@ const day = (ts) => new Date(Math.floor(Number(ts)) * 1000).toISOString().slice(
 const dir = mkdtempSync(join(tmpdir(), 'cc-bench-slack-'));
 const users = Array.from({ length: USERS }, (_, i) => {
   const id = `U${String(i).padStart(4, '0')}`;
-  return { id, name: `user${i}`, profile: { email: `user${i}@bench.test`, real_name: `User ${i}` } };
+  return {
+    id,
+    name: `user${i}`,
+    profile: { email: `user${i}@bench.test`, real_name: `User ${i}` },
+  };
 });
 writeFileSync(join(dir, 'users.json'), JSON.stringify(users));
 const channels = Array.from({ length: CHANNELS }, (_, c) => ({
@@ -106,7 +110,8 @@ const insUser = db.prepare(
 const insChannel = db.prepare(
   "INSERT INTO channels (id, route_id, workspace_id, name, kind, created_at) VALUES (?, ?, 'wsp_raw', ?, 'public', ?)",
 );
-for (const u of users) insUser.run(`usr_${u.id}`, u.profile.real_name, u.name, u.profile.email, now);
+for (const u of users)
+  insUser.run(`usr_${u.id}`, u.profile.real_name, u.name, u.profile.email, now);
 for (const ch of channels) insChannel.run(`chn_${ch.id}`, `R${ch.id}`, ch.name, now);
 const insMessage = db.prepare(
   `INSERT INTO messages (id, workspace_id, channel_id, author_id, parent_message_id, thread_root_id,
@@ -139,7 +144,17 @@ for (const ch of channels) {
     const tseq = parent ? (replies.get(parent) ?? 0) + 1 : null;
     if (parent) replies.set(parent, tseq);
     else ids.set(m.ts, id);
-    insMessage.run(id, `chn_${ch.id}`, `usr_${m.user}`, parent ?? null, parent ?? id, parent ? null : ++seq, tseq, m.text, at);
+    insMessage.run(
+      id,
+      `chn_${ch.id}`,
+      `usr_${m.user}`,
+      parent ?? null,
+      parent ?? id,
+      parent ? null : ++seq,
+      tseq,
+      m.text,
+      at,
+    );
     insSource.run(`chn_${ch.id}/${m.ts}`, id);
     if (m.reactions) insReaction.run(id, `usr_${m.user}`, '👍', at);
     if (parent) insThread.run(parent, tseq, at, JSON.stringify([`usr_${m.user}`]));
@@ -160,5 +175,11 @@ table(`import (${SIZE} messages, ${CHANNELS} channels, Slack export)`, [
   { target: 'raw better-sqlite3, same rows', seconds: rawSeconds, 'msgs/s': raw },
   { target: 'ratio', seconds: rawSeconds / seconds, 'msgs/s': cc / raw },
 ]);
-record('import', { size: SIZE, seconds, msgsPerSecond: cc, rawMsgsPerSecond: raw, ratio: cc / raw });
+record('import', {
+  size: SIZE,
+  seconds,
+  msgsPerSecond: cc,
+  rawMsgsPerSecond: raw,
+  ratio: cc / raw,
+});
 for (const d of [dir, data, rawData]) rmSync(d, { recursive: true, force: true });

@@ -75,11 +75,11 @@ export function slackToMarkdown(text: string, names: SlackNames): string {
       if (i % 2 === 1) return decode(part);
       const linked = part.replace(
         /<([^<>\n]+)>/g,
-        (_m, inner: string) => `\u0000${angle(inner, names)}\u0001`,
+        (_m, inner: string) => `\uE000${angle(inner, names)}\uE001`,
       );
       // Emphasis must not reach into a link or mention just built.
       return emphasis(linked)
-        .split(/\u0000|\u0001/)
+        .split(/\uE000|\uE001/)
         .map((s, j) => (j % 2 === 0 ? decode(s) : s))
         .join('');
     })
