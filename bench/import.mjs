@@ -4,11 +4,13 @@
 // raw better-sqlite3 ceiling for the same writes — the same final rows (messages with their
 // seq, the FTS index through its trigger, one import_sources row per message, reactions,
 // thread states) inserted with prepared statements, 2,000 per transaction, nothing parsed.
+// `--pg postgres://…` also times the import into a fresh PostgreSQL database.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { BIN, argValue, cli, record, table } from './lib.mjs';
 
 const SIZE = Number(argValue('size', '100000'));
@@ -93,6 +95,35 @@ const summary = JSON.parse(run.stdout);
 const imported = summary.created.messages + summary.created.replies;
 if (imported !== SIZE) throw new Error(`imported ${imported} of ${SIZE}`);
 
+// `--pg URL`: the same import into a fresh PostgreSQL database (no raw ceiling beside it).
+let pgRow;
+const PG = argValue('pg', '');
+if (PG) {
+  const admin = async (statement) => {
+    const c = new pg.Client({ connectionString: PG });
+    await c.connect();
+    await c.query(statement).finally(() => c.end());
+  };
+  await admin('DROP DATABASE IF EXISTS cc_bench_import WITH (FORCE)');
+  await admin('CREATE DATABASE cc_bench_import');
+  const url = new URL(PG);
+  url.pathname = '/cc_bench_import';
+  const pgStart = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [BIN, 'import', 'slack', dir, '--workspace', 'bench', '--db', url.toString(), '--json'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  const pgSeconds = (performance.now() - pgStart) / 1000;
+  if (r.status !== 0) throw new Error(`import into PostgreSQL failed: ${r.stderr}`);
+  await admin('DROP DATABASE IF EXISTS cc_bench_import WITH (FORCE)');
+  pgRow = {
+    target: 'clickclack import slack (PostgreSQL)',
+    seconds: pgSeconds,
+    'msgs/s': SIZE / pgSeconds,
+  };
+}
+
 // The raw ceiling: a fresh migrated database, the same rows.
 const rawData = mkdtempSync(join(tmpdir(), 'cc-bench-import-raw-'));
 cli(['migrate', '--data', rawData]);
@@ -174,6 +205,7 @@ table(`import (${SIZE} messages, ${CHANNELS} channels, Slack export)`, [
   { target: 'clickclack import slack', seconds, 'msgs/s': cc },
   { target: 'raw better-sqlite3, same rows', seconds: rawSeconds, 'msgs/s': raw },
   { target: 'ratio', seconds: rawSeconds / seconds, 'msgs/s': cc / raw },
+  ...(pgRow ? [pgRow] : []),
 ]);
 record('import', {
   size: SIZE,

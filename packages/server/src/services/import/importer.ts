@@ -11,6 +11,7 @@ import { memberSetKey } from '../dms.js';
 import { gravatarFor } from '../users.js';
 import { storeBlob } from '../uploads.js';
 import { slugify } from '../validate.js';
+import { ImportInputError } from './source.js';
 import {
   emptySummary,
   whereText,
@@ -113,6 +114,9 @@ export class Importer {
       (await db.workspaces.byId(spec.ref)) ??
       (await db.workspaces.bySlug(slugify(spec.ref)));
     let created = false;
+    // An id names a workspace that must exist; anything else may name a new one.
+    if (!ws && /^wsp_/.test(spec.ref))
+      throw new ImportInputError(`workspace ${spec.ref} not found`);
     if (!ws) {
       const slug = slugify(spec.ref) || 'imported';
       const row = {
@@ -551,7 +555,11 @@ export class Importer {
       let body = m.body;
       const files: UploadRow[] = [];
       for (const f of m.files) {
-        if (f.open && this.opts.uploads && !this.opts.dryRun) {
+        if (f.open && this.opts.dryRun) {
+          this.summary.created.files++;
+          continue;
+        }
+        if (f.open && this.opts.uploads) {
           try {
             files.push(
               await storeBlob(this.opts.uploads, {
@@ -624,6 +632,12 @@ export class Importer {
         // Another run got there first: write only what it did not.
         const keep =
           fresh.size === pairs.length ? rows : rows.filter((_r, i) => fresh.has(pairs[i]![0]));
+        for (const r of rows)
+          if (!keep.includes(r)) {
+            this.summary.already_imported++;
+            if (r.parent_message_id) this.summary.created.replies--;
+            else this.summary.created.messages--;
+          }
         await tx.imports.insertMessages(keep.map((r) => MESSAGE_COLUMNS.map((c) => r[c])));
         const kept = new Set(keep.map((r) => r.id));
         for (const u of uploads) await tx.uploads.insert(u);

@@ -242,13 +242,15 @@ export async function importSlack(
           body: slackToMarkdown(str(m.text), names),
           createdAt,
           ...(threadTs && threadTs !== ts ? { parentSourceId: threadTs } : {}),
-          reactions: arr(m.reactions).map((raw) => {
-            const r = obj(raw);
-            return {
-              emoji: emojiFromName(str(r.name)),
-              userSourceIds: arr(r.users).map(str).filter(Boolean),
-            };
-          }),
+          reactions: arr(m.reactions)
+            .filter((raw) => str(obj(raw).name) !== '')
+            .map((raw) => {
+              const r = obj(raw);
+              return {
+                emoji: emojiFromName(str(r.name)),
+                userSourceIds: arr(r.users).map(str).filter(Boolean),
+              };
+            }),
           files,
           where,
         });
