@@ -104,4 +104,12 @@ test('an import into a live workspace: one event per conversation, history reada
   assert.equal(page.body.messages[0]!.body, 'posted here before the import');
   assert.equal(page.body.messages[1]!.body, 'an earlier message, listed out of order');
   assert.equal(page.body.messages.length, 7);
+  // Ada had read everything before: the imported history does not show as unread.
+  const chs = await http<{ channels: { id: string; unread_count: number }[] }>(
+    srv.url,
+    'GET',
+    `/api/workspaces/${wid}/channels`,
+    { token },
+  );
+  assert.equal(chs.body.channels.find((c) => c.id === general)!.unread_count, 0);
 });

@@ -668,9 +668,9 @@ export class Importer {
     const list = await this.store.read.imports.unnumbered(workspaceId);
     for (const c of list) {
       const event = await this.write(async (tx) => {
-        const { lastSeq, roots } = await tx.imports.number(c);
+        const { base, lastSeq, roots } = await tx.imports.number(c);
         await tx.imports.refreshThreadStates(roots);
-        await tx.imports.markRead(c, lastSeq, nowIso());
+        await tx.imports.markRead(c, base, lastSeq, nowIso());
         return 'channelId' in c ? announce(tx, workspaceId, c) : undefined;
       });
       this.publish([event]);

@@ -196,10 +196,10 @@ export class ImportsRepo {
 
   /**
    * Numbers a conversation's imported messages in time order: roots after the
-   * conversation's last seq, replies after their thread's last thread_seq. Returns the new
-   * last seq and the thread roots whose replies were numbered (their state is stale).
+   * conversation's last seq, replies after their thread's last thread_seq. Returns the last
+   * seq before and after and the thread roots whose replies were numbered (their state is stale).
    */
-  async number(c: ImportConversation): Promise<{ lastSeq: number; roots: string[] }> {
+  async number(c: ImportConversation): Promise<{ base: number; lastSeq: number; roots: string[] }> {
     const col = 'channelId' in c ? sql.ref('channel_id') : sql.ref('direct_conversation_id');
     const id = 'channelId' in c ? c.channelId : c.dmId;
     const table = 'channelId' in c ? sql.table('channels') : sql.table('direct_conversations');
@@ -232,7 +232,7 @@ export class ImportsRepo {
                WHERE m.${col} = ${id} AND m.channel_seq IS NULL AND m.thread_seq IS NULL
                  AND m.parent_message_id IS NOT NULL) AS n
        WHERE messages.id = n.id`.execute(this.db);
-    return { lastSeq, roots: roots.rows.map((r) => r.root) };
+    return { base, lastSeq, roots: roots.rows.map((r) => r.root) };
   }
 
   /** Thread states recomputed from the replies (count, newest, three newest repliers). */
@@ -283,24 +283,32 @@ export class ImportsRepo {
   }
 
   /**
-   * Imported history counts as read by the conversation's members: nobody comes back to
-   * thousands of unread messages from another tool. A pointer never moves back.
+   * Imported history counts as read by members who had read everything before it (or, in a
+   * conversation that was empty, by every member): nobody comes back to thousands of unread
+   * messages from another tool, and nobody loses the unread mark of a message posted here.
    */
-  async markRead(c: ImportConversation, lastSeq: number, at: string): Promise<void> {
-    if ('channelId' in c)
+  async markRead(c: ImportConversation, base: number, lastSeq: number, at: string): Promise<void> {
+    const channel = 'channelId' in c;
+    const reads = sql.table(channel ? 'channel_reads' : 'direct_reads');
+    const key = sql.ref(channel ? 'channel_id' : 'conversation_id');
+    const id = channel ? c.channelId : c.dmId;
+    await sql`
+      UPDATE ${reads} SET last_read_seq = ${lastSeq}, last_read_at = ${at}
+       WHERE ${key} = ${id} AND last_read_seq >= ${base} AND last_read_seq < ${lastSeq}`.execute(
+      this.db,
+    );
+    if (base !== 0) return;
+    if (channel)
       await sql`
         INSERT INTO channel_reads (channel_id, user_id, last_read_seq, last_read_at)
-        SELECT channel_id, user_id, CAST(${lastSeq} AS BIGINT), ${at} FROM channel_members WHERE channel_id = ${c.channelId}
-        ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq,
-          last_read_at = excluded.last_read_at
-        WHERE channel_reads.last_read_seq < excluded.last_read_seq`.execute(this.db);
+        SELECT channel_id, user_id, CAST(${lastSeq} AS BIGINT), ${at} FROM channel_members
+         WHERE channel_id = ${id}
+        ON CONFLICT (channel_id, user_id) DO NOTHING`.execute(this.db);
     else
       await sql`
         INSERT INTO direct_reads (conversation_id, user_id, last_read_seq, last_read_at)
-        SELECT conversation_id, user_id, CAST(${lastSeq} AS BIGINT), ${at} FROM direct_conversation_members
-         WHERE conversation_id = ${c.dmId}
-        ON CONFLICT (conversation_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq,
-          last_read_at = excluded.last_read_at
-        WHERE direct_reads.last_read_seq < excluded.last_read_seq`.execute(this.db);
+        SELECT conversation_id, user_id, CAST(${lastSeq} AS BIGINT), ${at}
+          FROM direct_conversation_members WHERE conversation_id = ${id}
+        ON CONFLICT (conversation_id, user_id) DO NOTHING`.execute(this.db);
   }
 }
