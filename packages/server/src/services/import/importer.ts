@@ -24,6 +24,7 @@ import {
   type Where,
 } from './model.js';
 
+const MAX_LISTED_SKIPS = 10_000;
 const HANDLE_RE = /^[a-z0-9][a-z0-9_-]{1,31}$/;
 const ROLE_RANK: Record<string, number> = { guest: 0, bot: 0, member: 1, moderator: 2, owner: 3 };
 
@@ -86,8 +87,11 @@ export class Importer {
     return this.opts.store;
   }
 
+  /** Listed up to MAX_LISTED_SKIPS (a very broken export must not exhaust memory); all counted. */
   skip(where: Where, reason: string): void {
-    this.summary.skipped.push({ where: whereText(where), reason });
+    this.summary.skipped_count++;
+    if (this.summary.skipped.length < MAX_LISTED_SKIPS)
+      this.summary.skipped.push({ where: whereText(where), reason });
   }
 
   private write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
@@ -360,8 +364,27 @@ export class Importer {
       if (id) ids.push(id);
       else this.skip(where, `member ${s} of #${channel.name} is not among the export's users`);
     }
-    if (ids.length > 0)
-      await this.write((tx) => tx.imports.addChannelMembers(channel.id, ids, nowIso()));
+    // Mattermost lists memberships per user, one channel at a time: they are gathered and
+    // written in bulk rather than one transaction each.
+    const set = this.pendingMembers.get(channel.id) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    this.pendingMembers.set(channel.id, set);
+    if (++this.pendingMemberCount >= 5000) await this.flushMembers();
+  }
+
+  private readonly pendingMembers = new Map<string, Set<string>>();
+  private pendingMemberCount = 0;
+
+  private async flushMembers(): Promise<void> {
+    if (this.pendingMembers.size === 0) return;
+    const all = [...this.pendingMembers];
+    this.pendingMembers.clear();
+    this.pendingMemberCount = 0;
+    const at = nowIso();
+    await this.write(async (tx) => {
+      for (const [channelId, ids] of all)
+        await tx.imports.addChannelMembers(channelId, [...ids], at);
+    });
   }
 
   /** A DM or group DM: found by an earlier run, a 1:1 by its two members, else created. */
@@ -441,6 +464,7 @@ export class Importer {
 
   /** Writes the queued messages: one transaction, only those no earlier run brought in. */
   async flush(): Promise<void> {
+    await this.flushMembers();
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const items: {

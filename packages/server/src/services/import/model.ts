@@ -100,6 +100,8 @@ export interface ImportSummary {
   system_messages_skipped: number;
   /** Replies whose thread root is not in the export, imported as top-level messages. */
   orphan_replies: number;
+  /** Every skipped record; `skipped` lists the first 10,000 of them. */
+  skipped_count: number;
   skipped: { where: string; reason: string }[];
 }
 
@@ -120,6 +122,7 @@ export const emptySummary = (dryRun: boolean): ImportSummary => ({
   already_imported: 0,
   system_messages_skipped: 0,
   orphan_replies: 0,
+  skipped_count: 0,
   skipped: [],
 });
 
