@@ -41,6 +41,40 @@ function* messagesOf(c) {
 
 const day = (ts) => new Date(Math.floor(Number(ts)) * 1000).toISOString().slice(0, 10);
 
+/** The rows an import of the export ends with, in insertion order (for the raw ceilings). */
+function* finalRows(channelList) {
+  for (const ch of channelList) {
+    const c = Number(ch.id.slice(1));
+    const ids = new Map();
+    const replies = new Map();
+    let seq = 0;
+    for (const m of messagesOf(c)) {
+      const id = `msg_${ch.id}_${m.ts}`;
+      const at = new Date(Number(m.ts) * 1000).toISOString();
+      const parent = m.thread_ts ? ids.get(m.thread_ts) : undefined;
+      const tseq = parent ? (replies.get(parent) ?? 0) + 1 : null;
+      if (parent) replies.set(parent, tseq);
+      else ids.set(m.ts, id);
+      yield {
+        message: [
+          id,
+          `chn_${ch.id}`,
+          `usr_${m.user}`,
+          parent ?? null,
+          parent ?? id,
+          parent ? null : ++seq,
+          tseq,
+          m.text,
+          at,
+        ],
+        source: [`chn_${ch.id}/${m.ts}`, id],
+        reaction: m.reactions ? [id, `usr_${m.user}`, '👍', at] : undefined,
+        thread: parent ? [parent, tseq, at, JSON.stringify([`usr_${m.user}`])] : undefined,
+      };
+    }
+  }
+}
+
 // The export.
 const dir = mkdtempSync(join(tmpdir(), 'cc-bench-slack-'));
 const users = Array.from({ length: USERS }, (_, i) => {
@@ -97,6 +131,7 @@ if (imported !== SIZE) throw new Error(`imported ${imported} of ${SIZE}`);
 
 // `--pg URL`: the same import into a fresh PostgreSQL database (no raw ceiling beside it).
 let pgRow;
+let rawPgRow;
 const PG = argValue('pg', '');
 if (PG) {
   const admin = async (statement) => {
@@ -116,7 +151,83 @@ if (PG) {
   );
   const pgSeconds = (performance.now() - pgStart) / 1000;
   if (r.status !== 0) throw new Error(`import into PostgreSQL failed: ${r.stderr}`);
+  // The raw ceiling on PostgreSQL: a fresh migrated database, the same rows, multi-row
+  // INSERTs of 1,000 rows, 2,000 rows per transaction.
   await admin('DROP DATABASE IF EXISTS cc_bench_import WITH (FORCE)');
+  await admin('CREATE DATABASE cc_bench_import');
+  cli(['migrate', '--db', url.toString()]);
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const at = new Date().toISOString();
+  await client.query(
+    "INSERT INTO workspaces (id, route_id, name, slug, icon_url, created_at) VALUES ('wsp_raw', 'Traw', 'raw', 'raw', '', $1)",
+    [at],
+  );
+  for (const u of users)
+    await client.query(
+      "INSERT INTO users (id, kind, display_name, handle, email, created_at) VALUES ($1, 'human', $2, $3, $4, $5)",
+      [`usr_${u.id}`, u.profile.real_name, u.name, u.profile.email, at],
+    );
+  for (const ch of channels)
+    await client.query(
+      "INSERT INTO channels (id, route_id, workspace_id, name, kind, created_at) VALUES ($1, $2, 'wsp_raw', $3, 'public', $4)",
+      [`chn_${ch.id}`, `R${ch.id}`, ch.name, at],
+    );
+  const multi = async (head, rows, tail = '') => {
+    if (rows.length === 0) return;
+    const params = [];
+    const tuples = rows.map(
+      (row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`,
+    );
+    await client.query(`${head} VALUES ${tuples.join(', ')}${tail}`, params);
+  };
+  const rawPgStart = performance.now();
+  let batch = [];
+  const write = async () => {
+    await client.query('BEGIN');
+    for (let i = 0; i < batch.length; i += 1000) {
+      const part = batch.slice(i, i + 1000);
+      const params = [];
+      const tuples = part.map(
+        (r) =>
+          `(${r.message.map((v) => (params.push(v), `$${params.length}`)).join(', ')}, 'wsp_raw', 'message', '')`,
+      );
+      await client.query(
+        `INSERT INTO messages (id, channel_id, author_id, parent_message_id, thread_root_id, channel_seq, thread_seq, body, created_at, workspace_id, kind, client_nonce) VALUES ${tuples.join(', ')}`,
+        params,
+      );
+      await multi(
+        'INSERT INTO import_sources (origin, kind, source_id, target_id)',
+        part.map((r) => ['slack:wsp_raw', 'message', ...r.source]),
+      );
+      await multi(
+        'INSERT INTO reactions (message_id, user_id, emoji, created_at)',
+        part.filter((r) => r.reaction).map((r) => r.reaction),
+      );
+      const threads = new Map();
+      for (const r of part) if (r.thread) threads.set(r.thread[0], r.thread);
+      await multi(
+        'INSERT INTO thread_state (root_message_id, reply_count, last_reply_at, last_reply_author_ids_json)',
+        [...threads.values()],
+        ' ON CONFLICT (root_message_id) DO UPDATE SET reply_count = excluded.reply_count, last_reply_at = excluded.last_reply_at',
+      );
+    }
+    await client.query('COMMIT');
+    batch = [];
+  };
+  for (const r of finalRows(channels)) {
+    batch.push(r);
+    if (batch.length === 2000) await write();
+  }
+  await write();
+  const rawPgSeconds = (performance.now() - rawPgStart) / 1000;
+  await client.end();
+  await admin('DROP DATABASE IF EXISTS cc_bench_import WITH (FORCE)');
+  rawPgRow = {
+    target: 'raw PostgreSQL, same rows',
+    seconds: rawPgSeconds,
+    'msgs/s': SIZE / rawPgSeconds,
+  };
   pgRow = {
     target: 'clickclack import slack (PostgreSQL)',
     seconds: pgSeconds,
@@ -163,36 +274,14 @@ const insThread = db.prepare(
 const rawStart = performance.now();
 let n = 0;
 db.exec('BEGIN');
-for (const ch of channels) {
-  const c = Number(ch.id.slice(1));
-  const ids = new Map();
-  const replies = new Map();
-  let seq = 0;
-  for (const m of messagesOf(c)) {
-    const id = `msg_${ch.id}_${m.ts}`;
-    const at = new Date(Number(m.ts) * 1000).toISOString();
-    const parent = m.thread_ts ? ids.get(m.thread_ts) : undefined;
-    const tseq = parent ? (replies.get(parent) ?? 0) + 1 : null;
-    if (parent) replies.set(parent, tseq);
-    else ids.set(m.ts, id);
-    insMessage.run(
-      id,
-      `chn_${ch.id}`,
-      `usr_${m.user}`,
-      parent ?? null,
-      parent ?? id,
-      parent ? null : ++seq,
-      tseq,
-      m.text,
-      at,
-    );
-    insSource.run(`chn_${ch.id}/${m.ts}`, id);
-    if (m.reactions) insReaction.run(id, `usr_${m.user}`, '👍', at);
-    if (parent) insThread.run(parent, tseq, at, JSON.stringify([`usr_${m.user}`]));
-    if (++n % 2000 === 0) {
-      db.exec('COMMIT');
-      db.exec('BEGIN');
-    }
+for (const r of finalRows(channels)) {
+  insMessage.run(...r.message);
+  insSource.run(...r.source);
+  if (r.reaction) insReaction.run(...r.reaction);
+  if (r.thread) insThread.run(...r.thread);
+  if (++n % 2000 === 0) {
+    db.exec('COMMIT');
+    db.exec('BEGIN');
   }
 }
 db.exec('COMMIT');
@@ -205,7 +294,17 @@ table(`import (${SIZE} messages, ${CHANNELS} channels, Slack export)`, [
   { target: 'clickclack import slack', seconds, 'msgs/s': cc },
   { target: 'raw better-sqlite3, same rows', seconds: rawSeconds, 'msgs/s': raw },
   { target: 'ratio', seconds: rawSeconds / seconds, 'msgs/s': cc / raw },
-  ...(pgRow ? [pgRow] : []),
+  ...(pgRow
+    ? [
+        pgRow,
+        rawPgRow,
+        {
+          target: 'ratio (PostgreSQL)',
+          seconds: rawPgRow['seconds'] / pgRow['seconds'],
+          'msgs/s': pgRow['msgs/s'] / rawPgRow['msgs/s'],
+        },
+      ]
+    : []),
 ]);
 record('import', {
   size: SIZE,

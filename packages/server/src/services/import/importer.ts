@@ -1,11 +1,10 @@
 import type { BlobStore } from '../../blobs/blob-store.js';
 import { nowIso } from '../../lib/clock.js';
 import { newId, newRouteId } from '../../lib/ids.js';
-import type { MessageRow } from '../../store/repos/messages.js';
 import type { UploadRow } from '../../store/repos/uploads.js';
 import type { UserRow } from '../../store/repos/users.js';
 import type { Repos, Store } from '../../store/store.js';
-import { MESSAGE_COLUMNS, type ImportConversation } from '../../store/repos/imports.js';
+import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
 import type { Event } from '@clickclack/protocol';
 import { memberSetKey } from '../dms.js';
 import { gravatarFor } from '../users.js';
@@ -556,7 +555,7 @@ export class Importer {
     }[],
     existing: Map<string, string>,
   ): Promise<void> {
-    const rows: MessageRow[] = [];
+    const rows: ImportedMessageRow[] = [];
     const reactions: (string | number | null)[][] = [];
     const uploads: UploadRow[] = [];
     const attachments: (string | number | null)[][] = [];
@@ -613,20 +612,8 @@ export class Importer {
         author_id: g.author,
         parent_message_id: parent ?? null,
         thread_root_id: parent ?? id,
-        channel_seq: null,
-        thread_seq: null,
         body,
-        kind: 'message',
-        turn_id: null,
-        client_nonce: '',
-        quoted_message_id: null,
-        quoted_author_id: null,
-        quoted_body_snapshot: null,
         created_at: m.createdAt,
-        edited_at: null,
-        deleted_at: null,
-        override_username: null,
-        override_icon_url: null,
       });
       pairs.push([g.key, id]);
       if (!parent) this.rememberRoot(g.key, id);
@@ -662,7 +649,7 @@ export class Importer {
             if (r.parent_message_id) this.summary.created.replies--;
             else this.summary.created.messages--;
           }
-        await tx.imports.insertMessages(keep.map((r) => MESSAGE_COLUMNS.map((c) => r[c])));
+        await tx.imports.insertMessages(keep);
         const kept = new Set(keep.map((r) => r.id));
         for (const u of uploads) await tx.uploads.insert(u);
         await tx.imports.insertAttachments(attachments.filter((a) => kept.has(a[0] as string)));

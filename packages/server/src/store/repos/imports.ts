@@ -22,7 +22,12 @@ export interface ImportedThreadState {
   last_reply_author_ids_json: string;
 }
 
-export const MESSAGE_COLUMNS = [
+/**
+ * The columns an imported message sets; the rest keep their defaults (kind `message`, no
+ * nonce, quote, edit or override) and the seqs stay NULL until the conversation is numbered.
+ * Half the columns of a message: half the parameters to bind and parse per batch.
+ */
+const IMPORTED_MESSAGE_COLUMNS = [
   'id',
   'workspace_id',
   'channel_id',
@@ -30,21 +35,11 @@ export const MESSAGE_COLUMNS = [
   'author_id',
   'parent_message_id',
   'thread_root_id',
-  'channel_seq',
-  'thread_seq',
   'body',
-  'kind',
-  'turn_id',
-  'client_nonce',
-  'quoted_message_id',
-  'quoted_author_id',
-  'quoted_body_snapshot',
   'created_at',
-  'edited_at',
-  'deleted_at',
-  'override_username',
-  'override_icon_url',
 ] as const satisfies readonly (keyof MessagesTable)[];
+
+export type ImportedMessageRow = Pick<MessagesTable, (typeof IMPORTED_MESSAGE_COLUMNS)[number]>;
 
 /**
  * Bulk writes of `clickclack import`. Kysely would build and compile a statement of
@@ -128,8 +123,12 @@ export class ImportsRepo {
       .execute();
   }
 
-  async insertMessages(rows: readonly Value[][]): Promise<void> {
-    await this.bulkInsert('messages', MESSAGE_COLUMNS, rows);
+  async insertMessages(rows: readonly ImportedMessageRow[]): Promise<void> {
+    await this.bulkInsert(
+      'messages',
+      IMPORTED_MESSAGE_COLUMNS,
+      rows.map((r) => IMPORTED_MESSAGE_COLUMNS.map((c) => r[c])),
+    );
   }
 
   async insertReactions(rows: readonly Value[][]): Promise<void> {
