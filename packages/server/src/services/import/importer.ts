@@ -10,6 +10,7 @@ import { memberSetKey } from '../dms.js';
 import { gravatarFor } from '../users.js';
 import { storeBlob } from '../uploads.js';
 import { slugify } from '../validate.js';
+import { RESERVED_SLUGS } from '../workspaces.js';
 import { ImportInputError } from './source.js';
 import {
   emptySummary,
@@ -122,6 +123,8 @@ export class Importer {
       throw new ImportInputError(`workspace ${spec.ref} not found`);
     if (!ws) {
       const slug = slugify(spec.ref) || 'imported';
+      if (RESERVED_SLUGS.has(slug))
+        throw new ImportInputError(`workspace slug ${slug} is reserved`);
       const row = {
         id: this.opts.dryRun ? `dry_${slug}` : newId('workspace'),
         route_id: newRouteId('T'),
