@@ -4,7 +4,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib.mjs';
 
-const ALL = ['send', 'fanout', 'replay', 'history', 'search', 'memory', 'cli', 'postgres'];
+const ALL = [
+  'send',
+  'fanout',
+  'replay',
+  'history',
+  'search',
+  'memory',
+  'cli',
+  'postgres',
+  'import',
+];
 const [name, ...rest] = process.argv.slice(2);
 const names = name && !name.startsWith('--') ? [name] : ALL;
 const args = name && !name.startsWith('--') ? rest : process.argv.slice(2);

@@ -9,6 +9,7 @@ export const SERVER_COMMANDS: ReadonlySet<string> = new Set([
   'backup',
   'export',
   'copy',
+  'import',
   'version',
 ]);
 

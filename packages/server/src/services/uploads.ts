@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Upload } from '@clickclack/protocol';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
-import { BlobTooLargeError } from '../blobs/blob-store.js';
+import { type BlobStore, BlobTooLargeError } from '../blobs/blob-store.js';
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { UploadRow } from '../store/repos/uploads.js';
@@ -86,6 +86,44 @@ export interface IncomingFile {
 }
 
 /**
+ * Streams a file into the blob store (size limit enforced, type from its bytes) and returns
+ * the upload row to insert; the caller deletes the blob should that insert fail.
+ */
+export async function storeBlob(
+  store: { blobs: BlobStore; maxBytes: number },
+  input: {
+    workspaceId: string;
+    ownerId: string;
+    nonce: string;
+    file: IncomingFile;
+    durationMs?: number;
+    createdAt: string;
+  },
+): Promise<UploadRow> {
+  let blob;
+  try {
+    blob = await store.blobs.put(input.file.stream, store.maxBytes);
+  } catch (err) {
+    if (err instanceof BlobTooLargeError) throw new DomainError('payload_too_large', err.message);
+    throw err;
+  }
+  const type = await sniff(blob.head, input.file.mimetype);
+  return {
+    id: newId('upload'),
+    workspace_id: input.workspaceId,
+    owner_id: input.ownerId,
+    client_nonce: input.nonce,
+    filename: safeFilename(input.file.filename),
+    content_type: type,
+    byte_size: blob.size,
+    storage_path: blob.key,
+    ...dimensions(blob.head, type),
+    duration_ms: Math.max(0, Math.floor(input.durationMs ?? 0)) || 0,
+    created_at: input.createdAt,
+  };
+}
+
+/**
  * Stores an upload: membership and nonce checked first, bytes streamed to the blob store
  * under a random key with the size limit enforced, then the row. A nonce replay returns the
  * earlier upload without storing anything.
@@ -115,31 +153,18 @@ export async function createUpload(
   // the checks above have awaited a slower database; nothing would ever flow from it.
   if (input.file.stream.destroyed)
     throw badRequest('malformed multipart body: the file part ended early');
-  let blob;
-  try {
-    blob = await store.blobs.put(input.file.stream, store.maxBytes);
-  } catch (err) {
-    if (err instanceof BlobTooLargeError) throw new DomainError('payload_too_large', err.message);
-    throw err;
-  }
-  const type = await sniff(blob.head, input.file.mimetype);
-  const row: UploadRow = {
-    id: newId('upload'),
-    workspace_id: input.workspaceId,
-    owner_id: actor.user.id,
-    client_nonce: nonce,
-    filename: safeFilename(input.file.filename),
-    content_type: type,
-    byte_size: blob.size,
-    storage_path: blob.key,
-    ...dimensions(blob.head, type),
-    duration_ms: Math.max(0, Math.floor(input.durationMs ?? 0)) || 0,
-    created_at: nowIso(),
-  };
+  const row = await storeBlob(store, {
+    workspaceId: input.workspaceId,
+    ownerId: actor.user.id,
+    nonce,
+    file: input.file,
+    durationMs: input.durationMs,
+    createdAt: nowIso(),
+  });
   try {
     await deps.store.write((tx) => tx.uploads.insert(row));
   } catch (err) {
-    await store.blobs.delete(blob.key);
+    await store.blobs.delete(row.storage_path);
     throw err;
   }
   return { status: 201, upload: presentUpload(row) };

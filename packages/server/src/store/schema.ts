@@ -410,6 +410,13 @@ export interface AppInstallationsTable {
   created_at: string;
   revoked_at: string | null;
 }
+/** What an import brought in, by the id its export gave it (migration 0035). */
+export interface ImportSourcesTable {
+  origin: string;
+  kind: string;
+  source_id: string;
+  target_id: string;
+}
 
 export interface DB {
   users: UsersTable;
@@ -454,4 +461,5 @@ export interface DB {
   slash_commands: SlashCommandsTable;
   slash_command_invocations: SlashInvocationsTable;
   app_installations: AppInstallationsTable;
+  import_sources: ImportSourcesTable;
 }

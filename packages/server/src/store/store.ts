@@ -9,6 +9,7 @@ import { BotsRepo } from './repos/bots.js';
 import { ChannelsRepo } from './repos/channels.js';
 import { DmsRepo } from './repos/dms.js';
 import { EventsRepo } from './repos/events.js';
+import { ImportsRepo } from './repos/imports.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
 import { ModerationRepo } from './repos/moderation.js';
@@ -42,6 +43,7 @@ export class Repos {
   readonly apps: AppsRepo;
   readonly moderation: ModerationRepo;
   readonly routes: RoutesRepo;
+  readonly imports: ImportsRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -61,6 +63,7 @@ export class Repos {
     this.apps = new AppsRepo(db);
     this.moderation = new ModerationRepo(db);
     this.routes = new RoutesRepo(db);
+    this.imports = new ImportsRepo(db, dialect);
   }
 }
 

@@ -62,13 +62,14 @@ function decodeKey(text: string): Value[] {
 /** Values for pg: 64-bit integers as decimal strings, so nothing is rounded. */
 const pgValue = (v: Value): Value => (typeof v === 'bigint' ? v.toString() : v);
 
-/** One `\r` bar per table on a terminal; one line per table otherwise. */
-class ProgressBar {
+/** One `\r` bar per table on a terminal; one line per table otherwise (also for import). */
+export class ProgressBar {
   private readonly tty = process.stderr.isTTY === true;
   private last = 0;
   constructor(
     private readonly table: string,
-    private readonly total: number,
+    /** Settable: an import learns its total only once it has read the export's index. */
+    public total: number,
   ) {}
   update(done: number, force = false): void {
     if (!this.tty) return;

@@ -3,10 +3,11 @@ import { registerAdmin } from './admin.js';
 import { registerBackup } from './backup.js';
 import { registerCopy } from './copy.js';
 import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
 
-/** serve, migrate, admin …, backup, export, copy: commands that work on the server's own data. */
+/** serve, migrate, admin …, backup, export, copy, import: commands that work on the server's own data. */
 export function registerServerCommands(program: Command): void {
   registerServe(program);
   registerMigrate(program);
@@ -14,4 +15,5 @@ export function registerServerCommands(program: Command): void {
   registerBackup(program);
   registerExport(program);
   registerCopy(program);
+  registerImport(program);
 }
