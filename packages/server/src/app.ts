@@ -18,6 +18,9 @@ import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
 import { BotUsage } from './services/bot-usage.js';
 import { newPasswordGuard } from './services/passwords.js';
+import { newInviteAttempts } from './services/invites.js';
+import { newOidcLogin } from './services/oidc.js';
+import { oidcSettings, type OidcSettings } from './config/oidc.js';
 import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
 import { WindowLimiter } from './lib/rate-limit.js';
 import {
@@ -47,6 +50,8 @@ export interface AppOptions {
   passwordAuth?: boolean;
   /** `serve --public-url`, canonical (lib/public-url.ts): the origin users and agents use. */
   publicUrl?: string;
+  /** `serve --oidc-issuer …`: single sign-on (needs `publicUrl` for its redirect URI). */
+  oidc?: OidcSettings;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -99,6 +104,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     realtime: cluster ?? hub,
     passwordGuard: newPasswordGuard(opts.passwordAuth ?? false),
     setupCodeClaims: new WindowLimiter(SETUP_CODE_CLAIMS_PER_MINUTE, 60_000),
+    inviteAttempts: newInviteAttempts(),
+    ...(opts.oidc ? { oidc: newOidcLogin(oidcSettings(opts.oidc, opts.publicUrl)) } : {}),
     ...(opts.uploads
       ? {
           uploads: {

@@ -89,6 +89,8 @@ export async function startTestServer(
     passwordAuth?: boolean;
     /** `serve --public-url` (canonical). */
     publicUrl?: string;
+    /** `serve --oidc-*` (needs publicUrl). */
+    oidc?: AppOptions['oidc'];
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -103,6 +105,7 @@ export async function startTestServer(
     devBootstrap,
     passwordAuth: opts.passwordAuth,
     publicUrl: opts.publicUrl,
+    ...(opts.oidc ? { oidc: opts.oidc } : {}),
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },

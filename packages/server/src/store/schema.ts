@@ -176,6 +176,18 @@ export interface InvitesTable {
   expires_at: string | null;
   accepted_at: string | null;
   accepted_by: string | null;
+  /** 0: no limit. */
+  max_uses: Generated<number>;
+  uses: Generated<number>;
+  revoked_at: Generated<string | null>;
+}
+export interface OidcLoginsTable {
+  state_hash: string;
+  nonce: string;
+  code_verifier: string;
+  invite_token_hash: string;
+  created_at: string;
+  expires_at: string;
 }
 export interface BotTokensTable {
   id: string;
@@ -431,6 +443,7 @@ export interface DB {
   sessions: SessionsTable;
   user_passwords: UserPasswordsTable;
   invites: InvitesTable;
+  oidc_logins: OidcLoginsTable;
   bot_tokens: BotTokensTable;
   events: EventsTable;
   event_recipients: EventRecipientsTable;

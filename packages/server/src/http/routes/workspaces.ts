@@ -31,9 +31,6 @@ export function workspaceRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.listMembers, async (req) =>
     workspaces.listMembers(deps, req.actor, req.params.workspace_id, req.query),
   );
-  route(app, OPERATIONS.acceptInvite, async (req) =>
-    workspaces.acceptInvite(deps, req.actor, req.params.token),
-  );
   route(app, OPERATIONS.listChannels, async (req) => ({
     channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),
   }));

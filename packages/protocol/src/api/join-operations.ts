@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import * as J from './join.js';
+import { InviteParams, WorkspaceParams } from './workspaces.js';
+import { ok, type Operation } from './operation.js';
+
+const redirect = { 302: Type.Null({ description: 'a redirect (Location)' }) };
+
+/** Invite links (list, revoke, open, sign up) and single sign-on (OIDC). */
+export const JOIN_OPERATIONS = {
+  listInvites: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/invites',
+    summary: 'Invite links of a workspace, newest first (managers)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, J.InviteListResponse),
+  },
+  revokeInvite: {
+    method: 'DELETE',
+    path: '/api/workspaces/:workspace_id/invites/:invite_id',
+    summary: 'Revoke an invite link (managers; idempotent)',
+    auth: true,
+    params: J.InviteIdParams,
+    responses: ok(200, J.InviteResponse),
+  },
+  previewInvite: {
+    method: 'GET',
+    path: '/api/invites/:token',
+    summary: 'What a usable invite link leads to (no sign-in; rate limited)',
+    auth: false,
+    params: InviteParams,
+    responses: ok(200, J.InvitePreviewResponse),
+  },
+  inviteSignup: {
+    method: 'POST',
+    path: '/api/invites/:token/signup',
+    summary: 'Create an account through an invite link and join its workspace (rate limited)',
+    auth: false,
+    params: InviteParams,
+    body: J.InviteSignupBody,
+    responses: ok(201, J.InviteSignupResponse),
+  },
+  oidcStart: {
+    method: 'GET',
+    path: '/api/auth/oidc/start',
+    summary: 'Sign in with the OpenID provider (serve --oidc-issuer): redirects there',
+    auth: false,
+    query: J.OidcStartQuery,
+    responses: redirect,
+  },
+  oidcCallback: {
+    method: 'GET',
+    path: '/api/auth/oidc/callback',
+    summary: "The OpenID provider's redirect back: opens a session, then redirects to the app",
+    auth: false,
+    responses: redirect,
+  },
+} satisfies Record<string, Operation>;
