@@ -67,6 +67,7 @@ export async function startOidcProvider(
     },
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['test cookie key'] },
+    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600 },
   };
   const provider = new Provider(issuer, config);
   const server: Server = provider.listen(port, '127.0.0.1');
