@@ -50,8 +50,18 @@ describe('invite links', () => {
     assert.ok(!JSON.stringify(rows).includes(res.body.token));
   });
 
+  test('a client that sends no body (as before links had options) gets the defaults', async () => {
+    const res = await fetch(`${srv.url}/api/workspaces/${t.workspaceId}/invites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.owner.token}` },
+    });
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as Created).invite.max_uses, 1);
+  });
+
   test('members who are not managers may not create, list or revoke links', async () => {
     const mia = t.members[0]!.token;
+    assert.ok((await memberIds(srv, t)).includes(t.members[0]!.userId));
     assert.equal((await create(srv, t, {}, mia)).status, 403);
     const list = await api(srv, 'GET', `/api/workspaces/${t.workspaceId}/invites`, { token: mia });
     assert.equal(list.status, 403);

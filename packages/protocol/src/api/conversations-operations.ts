@@ -208,6 +208,8 @@ export const CONVERSATION_OPERATIONS = {
     auth: true,
     params: WorkspaceParams,
     body: J.CreateInviteBody,
+    // It had no body before links had options: old clients send none.
+    bodyOptional: true,
     responses: ok(201, A.CreateInviteResponse),
   },
 } satisfies Record<string, Operation>;
