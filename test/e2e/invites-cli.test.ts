@@ -78,20 +78,16 @@ test('unlimited links, and bad flags are usage errors', async () => {
 });
 
 test('admin invite create: uses, expiry and the link with a public URL', async () => {
-  const r = await runCli([
-    'admin',
-    'invite',
-    'create',
-    ...data(),
-    '--workspace',
-    wid,
+  const mint = (...args: string[]) =>
+    runCli(['admin', 'invite', 'create', ...data(), '--workspace', wid, ...args]);
+  const r = await mint(
     '--uses',
     '0',
     '--expires-in',
     '1h',
     '--public-url',
     'https://chat.example.com',
-  ]);
+  );
   assert.equal(r.code, 0, r.stderr);
   const token = r.stdout.trim();
   assert.match(token, /^tok_/);
@@ -100,7 +96,7 @@ test('admin invite create: uses, expiry and the link with a public URL', async (
   assert.equal(made!.max_uses, 0);
   const minutes = (Date.parse(made!.expires_at) - Date.now()) / 60_000;
   assert.ok(minutes > 59 && minutes <= 60);
-  const bad = await runCli(['admin', 'invite', 'create', ...data(), '--workspace', wid, '--expires-in', '10s']);
+  const bad = await mint('--expires-in', '10s');
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /between 1m and 90d/);
 });

@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../../packages/server/test/helpers.js';
-import {
-  startOidcProvider,
-  type TestProvider,
-} from '../../packages/server/test/oidc-provider.js';
-import { cliOk, http, magicToken, startServer, type RunningServer } from './helpers.js';
+import { startOidcProvider, type TestProvider } from '../../packages/server/test/oidc-provider.js';
+import { cliOk, http, magicToken, sessionFor, startServer, type RunningServer } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
@@ -44,16 +41,24 @@ before(async () => {
     ],
     env: { CLICKCLACK_OIDC_CLIENT_SECRET: idp.clientSecret },
   });
-  await cliOk(['admin', 'bootstrap', '--data', srv.dataDir, '--name', 'Ada Lovelace', '--email', 'ada@example.com']);
-  const token = (
-    await http<{ token: string }>(srv.url, 'POST', '/api/auth/magic/consume', {
-      body: { token: await magicToken(srv, 'ada@example.com') },
-    })
-  ).body.token;
+  const data = ['--data', srv.dataDir];
+  await cliOk([
+    'admin',
+    'bootstrap',
+    ...data,
+    '--name',
+    'Ada Lovelace',
+    '--email',
+    'ada@example.com',
+  ]);
+  const token = await sessionFor(srv, 'ada@example.com');
   workspaceId = (
     await http<{ workspaces: { id: string }[] }>(srv.url, 'GET', '/api/workspaces', { token })
   ).body.workspaces[0]!.id;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
 });
 after(async () => {
   if (skip) return;
@@ -93,89 +98,109 @@ async function makeLink(page: Page, who: string): Promise<string> {
   return link;
 }
 
-test('Sign in with the provider: an existing user, and someone new from an allowed domain', { skip }, async () => {
-  const errors: string[] = [];
-  const page = await freshPage(errors);
-  await page.goto(`${srv.url}/app/`);
-  await page.getByRole('link', { name: 'Sign in with Example ID' }).click();
-  await loginAtProvider(page, 'ada');
-  await composer(page).waitFor({ timeout: 15000 });
-  await page.getByRole('button', { name: 'Edit profile' }).getByText('Ada Lovelace').waitFor();
+test(
+  'Sign in with the provider: an existing user, and someone new from an allowed domain',
+  { skip },
+  async () => {
+    const errors: string[] = [];
+    const page = await freshPage(errors);
+    await page.goto(`${srv.url}/app/`);
+    await page.getByRole('link', { name: 'Sign in with Example ID' }).click();
+    await loginAtProvider(page, 'ada');
+    await composer(page).waitFor({ timeout: 15000 });
+    await page.getByRole('button', { name: 'Edit profile' }).getByText('Ada Lovelace').waitFor();
 
-  const sam = await freshPage(errors);
-  await sam.goto(`${srv.url}/app/`);
-  await sam.getByRole('link', { name: 'Sign in with Example ID' }).click();
-  await loginAtProvider(sam, 'sam');
-  // A new account in no workspace yet: signed in, told to ask for an invite.
-  await sam.getByRole('alert').filter({ hasText: 'not a member of any workspace' }).waitFor();
-  assert.deepEqual(errors, []);
-});
+    const sam = await freshPage(errors);
+    await sam.goto(`${srv.url}/app/`);
+    await sam.getByRole('link', { name: 'Sign in with Example ID' }).click();
+    await loginAtProvider(sam, 'sam');
+    // A new account in no workspace yet: signed in, told to ask for an invite.
+    await sam.getByRole('alert').filter({ hasText: 'not a member of any workspace' }).waitFor();
+    assert.deepEqual(errors, []);
+  },
+);
 
-test('an invite link: a newcomer creates an account and lands in the workspace', { skip }, async () => {
-  const errors: string[] = [];
-  const ada = await freshPage(errors);
-  await signInAsAda(ada);
-  const link = await makeLink(ada, 'Up to 10 people');
+test(
+  'an invite link: a newcomer creates an account and lands in the workspace',
+  { skip },
+  async () => {
+    const errors: string[] = [];
+    const ada = await freshPage(errors);
+    await signInAsAda(ada);
+    const link = await makeLink(ada, 'Up to 10 people');
 
-  const newcomer = await freshPage(errors);
-  await newcomer.goto(link);
-  await newcomer.getByRole('status').filter({ hasText: 'Ada Lovelace invited you to join ClickClack' }).waitFor();
-  // The token leaves the address bar at once.
-  assert.equal(new URL(newcomer.url()).search, '');
-  const form = newcomer.getByRole('form', { name: 'Create your account' });
-  await form.getByLabel('Your name').fill('Nina Newcomer');
-  await form.getByLabel('Handle').fill('nina');
-  await form.getByRole('button', { name: 'Create account and join' }).click();
-  await composer(newcomer).waitFor({ timeout: 15000 });
-  await newcomer.getByRole('navigation', { name: 'Sidebar' }).getByText('general').waitFor();
-  await composer(newcomer).fill('hello from nina');
-  await composer(newcomer).press('Enter');
-  await ada.getByText('hello from nina').waitFor({ timeout: 15000 });
+    const newcomer = await freshPage(errors);
+    await newcomer.goto(link);
+    await newcomer
+      .getByRole('status')
+      .filter({ hasText: 'Ada Lovelace invited you to join ClickClack' })
+      .waitFor();
+    // The token leaves the address bar at once.
+    assert.equal(new URL(newcomer.url()).search, '');
+    const form = newcomer.getByRole('form', { name: 'Create your account' });
+    await form.getByLabel('Your name').fill('Nina Newcomer');
+    await form.getByLabel('Handle').fill('nina');
+    await form.getByRole('button', { name: 'Create account and join' }).click();
+    await composer(newcomer).waitFor({ timeout: 15000 });
+    await newcomer.getByRole('navigation', { name: 'Sidebar' }).getByText('general').waitFor();
+    await composer(newcomer).fill('hello from nina');
+    await composer(newcomer).press('Enter');
+    await ada.getByText('hello from nina').waitFor({ timeout: 15000 });
 
-  // The dialog, opened again, lists the link with its use.
-  await ada.getByRole('button', { name: 'Close' }).click();
-  await ada.getByRole('button', { name: 'Invite people' }).click();
-  await ada.getByRole('list', { name: 'Invite links' }).getByText('1 of 10 used').waitFor();
-  assert.deepEqual(errors, []);
-});
+    // The dialog, opened again, lists the link with its use.
+    await ada.getByRole('button', { name: 'Close' }).click();
+    await ada.getByRole('button', { name: 'Invite people' }).click();
+    await ada.getByRole('list', { name: 'Invite links' }).getByText('1 of 10 used').waitFor();
+    assert.deepEqual(errors, []);
+  },
+);
 
-test('an invite link: someone with an account signs in (magic link) and joins', { skip }, async () => {
-  const errors: string[] = [];
-  await cliOk(['admin', 'user', 'create', '--data', srv.dataDir, '--name', 'Bob Stone', '--email', 'bob@example.com']);
-  const ada = await freshPage(errors);
-  await signInAsAda(ada);
-  const link = await makeLink(ada, 'One person');
+test(
+  'an invite link: someone with an account signs in (magic link) and joins',
+  { skip },
+  async () => {
+    const errors: string[] = [];
+    const data = ['--data', srv.dataDir];
+    await cliOk(['admin', 'user', 'create', ...data, '--email', 'bob@example.com']);
+    const ada = await freshPage(errors);
+    await signInAsAda(ada);
+    const link = await makeLink(ada, 'One person');
 
-  const bob = await freshPage(errors);
-  await bob.goto(link);
-  await bob.getByRole('status').filter({ hasText: 'invited you to join' }).waitFor();
-  await bob.getByLabel('Magic-link token').fill(await magicToken(srv, 'bob@example.com'));
-  await bob.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await composer(bob).waitFor({ timeout: 15000 });
-  const mine = await http<{ workspaces: { id: string }[] }>(srv.url, 'GET', '/api/workspaces', {
-    token: await sessionToken('bob@example.com'),
-  });
-  assert.deepEqual(
-    mine.body.workspaces.map((w) => w.id),
-    [workspaceId],
-  );
-  assert.deepEqual(errors, []);
-});
+    const bob = await freshPage(errors);
+    await bob.goto(link);
+    await bob.getByRole('status').filter({ hasText: 'invited you to join' }).waitFor();
+    await bob.getByLabel('Magic-link token').fill(await magicToken(srv, 'bob@example.com'));
+    await bob.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await composer(bob).waitFor({ timeout: 15000 });
+    const mine = await http<{ workspaces: { id: string }[] }>(srv.url, 'GET', '/api/workspaces', {
+      token: await sessionFor(srv, 'bob@example.com'),
+    });
+    assert.deepEqual(
+      mine.body.workspaces.map((w) => w.id),
+      [workspaceId],
+    );
+    assert.deepEqual(errors, []);
+  },
+);
 
-test('an invite link with single sign-on: someone from another domain gets in', { skip }, async () => {
-  const errors: string[] = [];
-  const ada = await freshPage(errors);
-  await signInAsAda(ada);
-  const link = await makeLink(ada, 'One person');
-  const ivy = await freshPage(errors);
-  await ivy.goto(link);
-  await ivy.getByRole('status').filter({ hasText: 'invited you to join' }).waitFor();
-  await ivy.getByRole('link', { name: 'Sign in with Example ID' }).click();
-  await loginAtProvider(ivy, 'ivy');
-  await composer(ivy).waitFor({ timeout: 15000 });
-  await ivy.getByRole('button', { name: 'Edit profile' }).getByText('Ivy Invited').waitFor();
-  assert.deepEqual(errors, []);
-});
+test(
+  'an invite link with single sign-on: someone from another domain gets in',
+  { skip },
+  async () => {
+    const errors: string[] = [];
+    const ada = await freshPage(errors);
+    await signInAsAda(ada);
+    const link = await makeLink(ada, 'One person');
+    const ivy = await freshPage(errors);
+    await ivy.goto(link);
+    await ivy.getByRole('status').filter({ hasText: 'invited you to join' }).waitFor();
+    await ivy.getByRole('link', { name: 'Sign in with Example ID' }).click();
+    await loginAtProvider(ivy, 'ivy');
+    await composer(ivy).waitFor({ timeout: 15000 });
+    await ivy.getByRole('button', { name: 'Edit profile' }).getByText('Ivy Invited').waitFor();
+    assert.deepEqual(errors, []);
+  },
+);
 
 test('a revoked link says so and lets nobody in', { skip }, async () => {
   const errors: string[] = [];
@@ -183,19 +208,18 @@ test('a revoked link says so and lets nobody in', { skip }, async () => {
   await signInAsAda(ada);
   const link = await makeLink(ada, 'Anyone with the link');
   const list = ada.getByRole('list', { name: 'Invite links' });
-  await list.getByRole('button', { name: /^Revoke invite/ }).first().click();
+  await list
+    .getByRole('button', { name: /^Revoke invite/ })
+    .first()
+    .click();
   await list.getByText('revoked').first().waitFor();
 
   const late = await freshPage(errors);
   await late.goto(link);
-  await late.getByRole('alert').filter({ hasText: 'This invite link cannot be used: invite was revoked' }).waitFor();
+  await late
+    .getByRole('alert')
+    .filter({ hasText: 'This invite link cannot be used: invite was revoked' })
+    .waitFor();
   assert.equal(await late.getByRole('form', { name: 'Create your account' }).count(), 0);
   assert.deepEqual(errors, []);
 });
-
-async function sessionToken(email: string): Promise<string> {
-  const res = await http<{ token: string }>(srv.url, 'POST', '/api/auth/magic/consume', {
-    body: { token: await magicToken(srv, email) },
-  });
-  return res.body.token;
-}

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClickClackClient } from '@clickclack/sdk';
-import { api, signIn, sqlOf, startTestServer, team, type Team, type TestServer } from './helpers.js';
+import {
+  api,
+  signIn,
+  sqlOf,
+  startTestServer,
+  team,
+  type Team,
+  type TestServer,
+} from './helpers.js';
 
 type Json = Record<string, unknown>;
 type Created = { invite: Json; token: string; url: string };
@@ -137,25 +145,38 @@ describe('invite links', () => {
     assert.deepEqual([taken.status, (taken.body as Json).error], [409, 'handle is already taken']);
     assert.equal((await signup(srv, token, { display_name: 'X', handle: '!' })).status, 400);
     assert.equal((await signup(srv, token, { display_name: ' ', handle: 'xx' })).status, 400);
-    const pw = await signup(srv, token, { display_name: 'X', handle: 'xx', password: 'long enough pw' });
+    const pw = await signup(srv, token, {
+      display_name: 'X',
+      handle: 'xx',
+      password: 'long enough pw',
+    });
     assert.deepEqual(
       [pw.status, (pw.body as Json).error],
       [400, 'password login is disabled on this server'],
     );
-    const cross = await signup(srv, token, { display_name: 'X', handle: 'xx' }, {
-      origin: 'https://evil.example',
-    });
+    const cross = await signup(
+      srv,
+      token,
+      { display_name: 'X', handle: 'xx' },
+      {
+        origin: 'https://evil.example',
+      },
+    );
     assert.equal(cross.status, 403);
   });
 
   test('a signed-in person accepts a link; again is a no-op; a used single-use link is refused', async () => {
     const { token } = (await create(srv, t)).body;
     const zoe = await signIn(srv, 'zoe@example.com', 'Zoe');
-    const first = await api<Json>(srv, 'POST', `/api/invites/${token}/accept`, { token: zoe.token });
+    const first = await api<Json>(srv, 'POST', `/api/invites/${token}/accept`, {
+      token: zoe.token,
+    });
     assert.equal(first.status, 200);
     assert.equal((first.body.invite as Json).uses, 1);
     assert.ok(first.body.event);
-    const again = await api<Json>(srv, 'POST', `/api/invites/${token}/accept`, { token: zoe.token });
+    const again = await api<Json>(srv, 'POST', `/api/invites/${token}/accept`, {
+      token: zoe.token,
+    });
     assert.equal(again.status, 200);
     assert.equal(again.body.event, undefined);
     const kim = await signIn(srv, 'kim@example.com', 'Kim');

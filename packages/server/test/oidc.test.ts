@@ -62,7 +62,10 @@ describe('single sign-on (OIDC)', () => {
   }
 
   /** The whole round trip as `login`; `tamper` edits the authorization URL first. */
-  async function roundTrip(login: string, opts: { query?: string; tamper?: (u: URL) => void } = {}) {
+  async function roundTrip(
+    login: string,
+    opts: { query?: string; tamper?: (u: URL) => void } = {},
+  ) {
     const s = await start(opts.query);
     const url = new URL(s.authorizationUrl);
     opts.tamper?.(url);
@@ -185,7 +188,10 @@ describe('single sign-on (OIDC)', () => {
     const [status, error] = await errorOf(res);
     assert.equal(status, 400);
     assert.match(error, /^single sign-on failed: .*state/);
-    assert.equal(res.headers.getSetCookie().some((c) => c.startsWith('cc_session=')), false);
+    assert.equal(
+      res.headers.getSetCookie().some((c) => c.startsWith('cc_session=')),
+      false,
+    );
   });
 
   test('a callback is used once: a replay is refused', async () => {

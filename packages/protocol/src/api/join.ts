@@ -10,9 +10,7 @@ export const INVITE_MAX_TTL_SECONDS = 90 * 24 * 60 * 60;
 export const CreateInviteBody = Type.Object({
   /** People who may join through the link; 0: no limit. */
   max_uses: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
-  expires_in_seconds: Type.Optional(
-    Type.Integer({ minimum: 60, maximum: INVITE_MAX_TTL_SECONDS }),
-  ),
+  expires_in_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: INVITE_MAX_TTL_SECONDS })),
 });
 export type CreateInviteBody = Static<typeof CreateInviteBody>;
 

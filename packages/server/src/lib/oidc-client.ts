@@ -117,7 +117,10 @@ export class OidcClient {
       let info: Record<string, unknown> = claims;
       // Providers may keep email claims for the userinfo endpoint (OIDC Core 5.4).
       if (claims.email === undefined || claims.email_verified === undefined) {
-        info = { ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+        info = {
+          ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)),
+          ...claims,
+        };
       }
       return {
         subject: claims.sub,

@@ -106,7 +106,9 @@ export async function finishOidc(
   state: string | undefined,
 ): Promise<{ session: MagicConsumeResponse; workspaceSlug?: string }> {
   const sso = configured(deps);
-  const stale = badRequest('this sign-in was not started in this browser or took too long; try again');
+  const stale = badRequest(
+    'this sign-in was not started in this browser or took too long; try again',
+  );
   if (!state) throw stale;
   const login = await deps.store.write((tx) => tx.auth.takeOidcLogin(hashSecret(state)));
   if (!login || nowIso() >= login.expires_at) throw stale;

@@ -5,14 +5,12 @@ import type {
   MemberListResponse,
   Workspace,
 } from '@clickclack/protocol';
-import { isoPlus, nowIso } from '../lib/clock.js';
+import { nowIso } from '../lib/clock.js';
 import { newId, newRouteId } from '../lib/ids.js';
-import { hashSecret, newSecret } from '../lib/tokens.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { badRequest, conflict, forbidden, notFound } from './errors.js';
-import { joinGeneral } from './channels.js';
+import { badRequest, conflict, notFound } from './errors.js';
 import { assertHuman, assertScope, requireMember } from './policies.js';
 import { presentUser, presentWorkspace } from './present.js';
 import { slugify } from './validate.js';

@@ -183,7 +183,12 @@ export function registerAdmin(program: Command): void {
     .option('--public-url <url>', 'also print the invite link (env CLICKCLACK_PUBLIC_URL)')
     .action(
       async (
-        opts: DbFlags & { workspace?: string; uses?: string; expiresIn?: string; publicUrl?: string },
+        opts: DbFlags & {
+          workspace?: string;
+          uses?: string;
+          expiresIn?: string;
+          publicUrl?: string;
+        },
       ) => {
         const workspaceId = required(opts.workspace, '--workspace');
         const publicUrl = canonicalPublicUrl(
@@ -208,7 +213,8 @@ export function registerAdmin(program: Command): void {
           });
         });
         out(res.token);
-        if (publicUrl) process.stderr.write(`invite link: ${inviteLinkUrl(publicUrl, res.token)}\n`);
+        if (publicUrl)
+          process.stderr.write(`invite link: ${inviteLinkUrl(publicUrl, res.token)}\n`);
       },
     );
 

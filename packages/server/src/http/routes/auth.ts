@@ -76,9 +76,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.authMethods, async () => ({
     password: deps.passwordGuard?.loginEnabled === true,
-    ...(deps.oidc
-      ? { oidc: { name: deps.oidc.name, start_url: OPERATIONS.oidcStart.path } }
-      : {}),
+    ...(deps.oidc ? { oidc: { name: deps.oidc.name, start_url: OPERATIONS.oidcStart.path } } : {}),
   }));
 
   route(app, OPERATIONS.logout, async (req, reply) => {
