@@ -23,6 +23,7 @@ before(async () => {
     ada: { email: 'ada@example.com', verified: true, name: 'Ada Lovelace' },
     sam: { email: 'sam@allowed.test', verified: true, name: 'Sam Allowed' },
     ivy: { email: 'ivy@elsewhere.test', verified: true, name: 'Ivy Invited' },
+    eve: { email: 'eve@elsewhere.test', verified: false, name: 'Eve' },
   });
   srv = await startServer({
     args: [

@@ -172,6 +172,26 @@ describe('single sign-on (OIDC)', () => {
     ]);
   });
 
+  test('a browser that is refused goes back to the sign-in page with the reason', async () => {
+    const s = await start();
+    const back = await signInAtProvider(s.authorizationUrl, 'eve', redirectUri);
+    const res = await fetch(back, {
+      redirect: 'manual',
+      headers: { cookie: s.cookie, accept: 'text/html,application/xhtml+xml' },
+    });
+    assert.equal(res.status, 302);
+    const to = new URL(res.headers.get('location')!);
+    assert.equal(to.origin + to.pathname, `${srv.url}/app/`);
+    assert.equal(
+      to.searchParams.get('sso_error'),
+      'the identity provider has not verified eve@example.com',
+    );
+    assert.equal(
+      res.headers.getSetCookie().some((c) => c.startsWith('cc_session=')),
+      false,
+    );
+  });
+
   test('a callback without the state cookie (another browser) is refused', async () => {
     const s = await start();
     const back = await signInAtProvider(s.authorizationUrl, 'ada', redirectUri);

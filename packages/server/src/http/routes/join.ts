@@ -1,5 +1,6 @@
 import { OPERATIONS } from '@clickclack/protocol';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../services/errors.js';
 import type { ServiceDeps } from '../../services/context.js';
 import * as invites from '../../services/invites.js';
 import * as oidc from '../../services/oidc.js';
@@ -49,7 +50,11 @@ export function joinRoutes(app: App, deps: ServiceDeps): void {
   });
 
   route(app, OPERATIONS.oidcStart, async (req, reply) => {
-    const { url, state } = await oidc.startOidc(deps, req.ip, req.query.invite);
+    const started = await inBrowser(req, reply, deps, () =>
+      oidc.startOidc(deps, req.ip, req.query.invite),
+    );
+    if (!started) return reply;
+    const { url, state } = started;
     // Lax: the provider's redirect back is a top-level GET, which carries it.
     reply.setCookie(OIDC_STATE_COOKIE, state, {
       path: OIDC_COOKIE_PATH,
@@ -63,11 +68,39 @@ export function joinRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.oidcCallback, async (req, reply) => {
     const state = req.cookies[OIDC_STATE_COOKIE];
     reply.clearCookie(OIDC_STATE_COOKIE, { path: OIDC_COOKIE_PATH });
-    const res = await oidc.finishOidc(deps, rawQuery(req), state);
+    const res = await inBrowser(req, reply, deps, () =>
+      oidc.finishOidc(deps, rawQuery(req), state),
+    );
+    if (!res) return reply;
     setSessionCookie(reply, req, res.session.token, res.session.session.expires_at, deps);
     const slug = res.workspaceSlug ? encodeURIComponent(res.workspaceSlug) : '';
     return reply.redirect(`${deps.publicUrl ?? ''}/app/${slug}`, 302);
   });
+}
+
+/**
+ * Both single sign-on steps are page loads. A browser that is refused is sent back to the
+ * sign-in page with the reason (`/app/?sso_error=…`) rather than shown bare JSON; any other
+ * client gets the usual `{"error"}` answer.
+ */
+async function inBrowser<T>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  deps: ServiceDeps,
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof DomainError) || !(req.headers.accept ?? '').includes('text/html')) {
+      throw err;
+    }
+    reply.redirect(
+      `${deps.publicUrl ?? ''}/app/?sso_error=${encodeURIComponent(err.message)}`,
+      302,
+    );
+    return undefined;
+  }
 }
 
 /** The callback's query as the provider sent it: openid-client checks every parameter. */
