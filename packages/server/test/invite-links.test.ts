@@ -264,3 +264,64 @@ describe('invite link rate limit', () => {
     assert.ok(Number(last.headers.get('retry-after')) > 0);
   });
 });
+
+describe('self-join by email domain', () => {
+  let srv: TestServer;
+  let t: Team;
+  before(async () => {
+    srv = await startTestServer();
+    t = await team(srv, [['mo@example.com', 'Mo']]);
+  });
+  after(() => srv.close());
+
+  const path = () => `/api/workspaces/${t.workspaceId}/join-domains`;
+  const setDomains = (domains: string[], token = t.owner.token) =>
+    api<{ domains: string[] }>(srv, 'PUT', path(), { token, body: { domains } });
+  const joinable = async (token: string) =>
+    (await api<{ workspaces: Json[] }>(srv, 'GET', '/api/me/joinable-workspaces', { token })).body
+      .workspaces;
+  const join = (token: string) =>
+    api<Json>(srv, 'POST', `/api/workspaces/${t.workspaceId}/join`, { token });
+
+  test('managers set the list; it comes back normalised; bad domains are 400s', async () => {
+    const res = await setDomains(['Example.COM', '@corp.example', 'example.com ']);
+    assert.deepEqual(res.body.domains, ['corp.example', 'example.com']);
+    const got = await api<{ domains: string[] }>(srv, 'GET', path(), { token: t.owner.token });
+    assert.deepEqual(got.body.domains, ['corp.example', 'example.com']);
+    const bad = await setDomains(['not a domain']);
+    assert.deepEqual(
+      [bad.status, (bad.body as Json).error],
+      [400, '"not a domain" is not an email domain'],
+    );
+    assert.equal((await setDomains(['x.org'], t.members[0]!.token)).status, 403);
+    assert.equal((await api(srv, 'GET', path(), { token: t.members[0]!.token })).status, 403);
+  });
+
+  test('someone at a listed domain sees the workspace and joins it without an invite', async () => {
+    await setDomains(['example.com']);
+    const tom = await signIn(srv, 'tom@example.com', 'Tom');
+    assert.deepEqual(
+      (await joinable(tom.token)).map((w) => w.id),
+      [t.workspaceId],
+    );
+    const res = await join(tom.token);
+    assert.equal(res.status, 200);
+    assert.equal((res.body.workspace as Json).role, 'member');
+    assert.ok(res.body.event);
+    assert.ok((await memberIds(srv, t)).includes(tom.userId));
+    assert.deepEqual(await joinable(tom.token), []);
+    const again = await join(tom.token);
+    assert.deepEqual([again.status, again.body.event], [200, undefined]);
+  });
+
+  test('anyone else is told the workspace does not exist', async () => {
+    const ola = await signIn(srv, 'ola@other.test', 'Ola');
+    assert.deepEqual(await joinable(ola.token), []);
+    const refused = await join(ola.token);
+    assert.deepEqual([refused.status, refused.body.error], [404, 'workspace not found']);
+    // An emptied list lets nobody new in.
+    await setDomains([]);
+    const una = await signIn(srv, 'una@example.com', 'Una');
+    assert.equal((await join(una.token)).status, 404);
+  });
+});

@@ -13,6 +13,7 @@ const ACCOUNTS = {
   newbie: { email: 'newbie@allowed.test', verified: true, name: 'New Person' },
   stranger: { email: 'stranger@elsewhere.test', verified: true, name: 'Stranger' },
   guest: { email: 'guest@elsewhere.test', verified: true, name: 'Invited Guest' },
+  joiner: { email: 'joiner@joinable.test', verified: true, name: 'Joiner' },
 };
 
 /** A browser's view of one sign-in: the start redirect and the state cookie it was given. */
@@ -162,6 +163,31 @@ describe('single sign-on (OIDC)', () => {
       redirect: 'manual',
     });
     assert.equal(again.status, 409);
+  });
+
+  test("a workspace's self-join domain also lets someone new in; they then join it", async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = (
+      await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+        token: owner.token,
+      })
+    ).body.workspaces[0]!;
+    await api(srv, 'PUT', `/api/workspaces/${ws.id}/join-domains`, {
+      token: owner.token,
+      body: { domains: ['joinable.test'] },
+    });
+    const token = sessionOf(await roundTrip('joiner'));
+    const offered = await api<{ workspaces: { id: string }[] }>(
+      srv,
+      'GET',
+      '/api/me/joinable-workspaces',
+      { token },
+    );
+    assert.deepEqual(
+      offered.body.workspaces.map((w) => w.id),
+      [ws.id],
+    );
+    assert.equal((await api(srv, 'POST', `/api/workspaces/${ws.id}/join`, { token })).status, 200);
   });
 
   test('an unverified email is refused', async () => {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Event } from '../entities/event.js';
 import { Invite, Workspace } from '../entities/workspace.js';
 import { MagicConsumeResponse } from './auth.js';
 
@@ -54,3 +55,22 @@ export const OidcStartQuery = Type.Object({
   invite: Type.Optional(Type.String({ maxLength: 200 })),
 });
 export type OidcStartQuery = Static<typeof OidcStartQuery>;
+
+/** Email domains whose people may join the workspace on their own (lower-case, no `@`). */
+export const JoinDomainsBody = Type.Object({
+  domains: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 50 }),
+});
+export type JoinDomainsBody = Static<typeof JoinDomainsBody>;
+
+export const JoinDomainsResponse = Type.Object({ domains: Type.Array(Type.String()) });
+export type JoinDomainsResponse = Static<typeof JoinDomainsResponse>;
+
+export const JoinableWorkspacesResponse = Type.Object({ workspaces: Type.Array(Workspace) });
+export type JoinableWorkspacesResponse = Static<typeof JoinableWorkspacesResponse>;
+
+/** `event` is absent when the caller was a member already. */
+export const JoinWorkspaceResponse = Type.Object({
+  workspace: Workspace,
+  event: Type.Optional(Event),
+});
+export type JoinWorkspaceResponse = Static<typeof JoinWorkspaceResponse>;

@@ -8,10 +8,17 @@ import type {
   InviteResponse,
   InviteSignupBody,
   InviteSignupResponse,
+  JoinDomainsResponse,
+  JoinWorkspaceResponse,
+  JoinableWorkspacesResponse,
+  Workspace,
 } from '@clickclack/protocol';
 import { seg, type Http } from '../http.js';
 
-/** Invite links: managers create, list and revoke them; whoever holds one joins with it. */
+/**
+ * Invite links (managers create, list and revoke them; whoever holds one joins with it) and
+ * self-join by email domain.
+ */
 export class InvitesResource {
   constructor(private readonly http: Http) {}
 
@@ -54,5 +61,38 @@ export class InvitesResource {
     );
     this.http.token = res.token;
     return res;
+  }
+
+  /** Email domains whose people may join the workspace without an invite (managers). */
+  async joinDomains(workspaceId: string): Promise<string[]> {
+    const res = await this.http.request<JoinDomainsResponse>(
+      'GET',
+      `/api/workspaces/${seg(workspaceId)}/join-domains`,
+    );
+    return res.domains;
+  }
+
+  /** Replaces that list (managers); answers it normalised. */
+  async setJoinDomains(workspaceId: string, domains: string[]): Promise<string[]> {
+    const res = await this.http.request<JoinDomainsResponse>(
+      'PUT',
+      `/api/workspaces/${seg(workspaceId)}/join-domains`,
+      { body: { domains } },
+    );
+    return res.domains;
+  }
+
+  /** Workspaces the signed-in person's email domain lets them join. */
+  async joinable(): Promise<Workspace[]> {
+    const res = await this.http.request<JoinableWorkspacesResponse>(
+      'GET',
+      '/api/me/joinable-workspaces',
+    );
+    return res.workspaces;
+  }
+
+  /** Joins one of those. */
+  joinByDomain(workspaceId: string): Promise<JoinWorkspaceResponse> {
+    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/join`, { body: {} });
   }
 }

@@ -1,6 +1,7 @@
 import type {
   AcceptInviteResponse,
   CreateInviteBody,
+  Event,
   Invite,
   InvitePreviewResponse,
   InviteSignupBody,
@@ -176,7 +177,7 @@ export async function previewInvite(
 export interface InviteJoin {
   invite: InviteRow;
   workspace: Workspace;
-  event?: Awaited<ReturnType<Repos['events']['append']>>;
+  event?: Event;
 }
 
 /**
@@ -197,18 +198,7 @@ export async function joinThroughInvite(
   if (usedUp(invite)) throw conflict('invite already used');
   const at = nowIso();
   await tx.auth.countInviteUse(invite.id, user.id, at);
-  await tx.workspaces.addMember({
-    workspace_id: ws.id,
-    user_id: user.id,
-    role: 'member',
-    created_at: at,
-  });
-  await joinGeneral(tx, ws.id, user.id, 'member', at);
-  const event = await tx.events.append({
-    type: 'member.joined',
-    workspace_id: ws.id,
-    payload: { workspace_id: ws.id, user_id: user.id, role: 'member' },
-  });
+  const event = await admitMember(tx, ws.id, user.id, at);
   return {
     invite: {
       ...invite,
@@ -219,6 +209,27 @@ export async function joinThroughInvite(
     workspace: presentWorkspace(ws, 'member'),
     event,
   };
+}
+
+/** Someone let in on their own (a link, their email domain): a member, in `#general`. */
+export async function admitMember(
+  tx: Repos,
+  workspaceId: string,
+  userId: string,
+  at: string,
+): Promise<Event> {
+  await tx.workspaces.addMember({
+    workspace_id: workspaceId,
+    user_id: userId,
+    role: 'member',
+    created_at: at,
+  });
+  await joinGeneral(tx, workspaceId, userId, 'member', at);
+  return tx.events.append({
+    type: 'member.joined',
+    workspace_id: workspaceId,
+    payload: { workspace_id: workspaceId, user_id: userId, role: 'member' },
+  });
 }
 
 /** A signed-in human joins the invite's workspace. */

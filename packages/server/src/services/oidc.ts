@@ -7,6 +7,7 @@ import { openSession } from './auth.js';
 import type { ServiceDeps } from './context.js';
 import { badRequest, DomainError, forbidden } from './errors.js';
 import { joinThroughInvite, openInvite } from './invites.js';
+import { emailDomain } from './join-domains.js';
 import { insertHuman } from './users.js';
 
 /**
@@ -128,14 +129,19 @@ export async function finishOidc(
     throw forbidden(`the identity provider has not verified ${who.email}`);
   }
   const email = who.email;
-  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const domain = emailDomain(email);
   const res = await deps.store.write(async (tx) => {
     let user = await tx.users.byEmail(email);
     if (user && (user.kind !== 'human' || user.deleted_at)) {
       throw forbidden(`${email} cannot sign in`);
     }
     if (!user) {
-      if (!sso.allowedDomains.has(domain) && !login.invite_token_hash) {
+      // Welcome: a domain the server allows, an invite, or a workspace's self-join domain.
+      const welcome =
+        sso.allowedDomains.has(domain) ||
+        login.invite_token_hash !== '' ||
+        (await tx.auth.isJoinDomain(domain));
+      if (!welcome) {
         throw forbidden(`there is no account for ${email}; ask for an invite link`);
       }
       user = await insertHuman(tx, { displayName: who.name || email, email, provider: 'oidc' });

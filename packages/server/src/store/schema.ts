@@ -181,6 +181,11 @@ export interface InvitesTable {
   uses: Generated<number>;
   revoked_at: Generated<string | null>;
 }
+export interface WorkspaceJoinDomainsTable {
+  workspace_id: string;
+  domain: string;
+  created_at: string;
+}
 export interface OidcLoginsTable {
   state_hash: string;
   nonce: string;
@@ -444,6 +449,7 @@ export interface DB {
   user_passwords: UserPasswordsTable;
   invites: InvitesTable;
   oidc_logins: OidcLoginsTable;
+  workspace_join_domains: WorkspaceJoinDomainsTable;
   bot_tokens: BotTokensTable;
   events: EventsTable;
   event_recipients: EventRecipientsTable;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../services/errors.js';
 import type { ServiceDeps } from '../../services/context.js';
 import * as invites from '../../services/invites.js';
+import * as joinDomains from '../../services/join-domains.js';
 import * as oidc from '../../services/oidc.js';
 import { inviteLinkUrl } from '../../lib/public-url.js';
 import { apiBaseUrl } from '../local-request.js';
@@ -13,7 +14,7 @@ import { assertLoginRequest, secureCookie, setSessionCookie } from './auth.js';
 const OIDC_STATE_COOKIE = 'cc_oidc_state';
 const OIDC_COOKIE_PATH = OPERATIONS.oidcCallback.path;
 
-/** Invite links and single sign-on: the ways people let themselves in. */
+/** Invite links, self-join by email domain and single sign-on: how people let themselves in. */
 export function joinRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.createInvite, async (req, reply) => {
     const res = await invites.createInvite(deps, req.actor, req.params.workspace_id, req.body);
@@ -48,6 +49,19 @@ export function joinRoutes(app: App, deps: ServiceDeps): void {
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(201).send(res);
   });
+
+  route(app, OPERATIONS.getJoinDomains, async (req) => ({
+    domains: await joinDomains.getJoinDomains(deps, req.actor, req.params.workspace_id),
+  }));
+  route(app, OPERATIONS.setJoinDomains, async (req) => ({
+    domains: await joinDomains.setJoinDomains(deps, req.actor, req.params.workspace_id, req.body),
+  }));
+  route(app, OPERATIONS.listJoinableWorkspaces, async (req) => ({
+    workspaces: await joinDomains.listJoinableWorkspaces(deps, req.actor),
+  }));
+  route(app, OPERATIONS.joinWorkspace, async (req) =>
+    joinDomains.joinByDomain(deps, req.actor, req.params.workspace_id),
+  );
 
   route(app, OPERATIONS.oidcStart, async (req, reply) => {
     const started = await inBrowser(req, reply, deps, () =>

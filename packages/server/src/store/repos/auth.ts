@@ -9,6 +9,7 @@ import type {
 } from '../schema.js';
 import { prepared } from '../prepared.js';
 import type { UserRow } from './users.js';
+import type { WorkspaceRow } from './workspaces.js';
 
 export type MagicLinkRow = Selectable<MagicLinksTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -186,6 +187,62 @@ export class AuthRepo {
       .set({ revoked_at: at })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async joinDomains(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('workspace_join_domains')
+      .select('domain')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('domain')
+      .execute();
+    return rows.map((r) => r.domain);
+  }
+
+  /** Replaces the workspace's list. */
+  async setJoinDomains(workspaceId: string, domains: readonly string[], at: string): Promise<void> {
+    await this.db
+      .deleteFrom('workspace_join_domains')
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    if (domains.length === 0) return;
+    await this.db
+      .insertInto('workspace_join_domains')
+      .values(domains.map((domain) => ({ workspace_id: workspaceId, domain, created_at: at })))
+      .execute();
+  }
+
+  async isJoinDomain(domain: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('workspace_join_domains')
+      .select('workspace_id')
+      .where('domain', '=', domain)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Workspaces that let people at `domain` in on their own, but for those `userId` is in. */
+  joinableWorkspaces(domain: string, userId: string): Promise<WorkspaceRow[]> {
+    return this.db
+      .selectFrom('workspace_join_domains as d')
+      .innerJoin('workspaces as w', 'w.id', 'd.workspace_id')
+      .selectAll('w')
+      .where('d.domain', '=', domain)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('workspace_members as m')
+              .select('m.user_id')
+              .whereRef('m.workspace_id', '=', 'w.id')
+              .where('m.user_id', '=', userId),
+          ),
+        ),
+      )
+      .orderBy('w.created_at')
+      .orderBy('w.id')
       .execute();
   }
 
