@@ -100,3 +100,21 @@ test('admin invite create: uses, expiry and the link with a public URL', async (
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /between 1m and 90d/);
 });
+
+test('self-join by email domain: a manager lists domains, someone there joins', async () => {
+  assert.equal(await cliOk(['workspaces', 'join-domains'], as(ada)), '');
+  const set = await cliOk(['workspaces', 'join-domains', '--set', 'Team.example,x.io'], as(ada));
+  assert.deepEqual(set.split('\n'), ['team.example', 'x.io']);
+  const erin = await sessionFor(srv, 'erin@team.example', 'Erin');
+  assert.equal(await cliOk(['workspaces', 'joinable'], as(erin)), `${wid}\tclickclack\tClickClack`);
+  assert.equal(
+    await cliOk(['workspaces', 'join', 'clickclack'], as(erin)),
+    `joined clickclack (${wid})`,
+  );
+  assert.equal(await cliOk(['workspaces', 'joinable'], as(erin)), '');
+  const frank = await sessionFor(srv, 'frank@elsewhere.example', 'Frank');
+  const refused = await runCli(['workspaces', 'join', wid], as(frank));
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /workspace not found/);
+  assert.equal(await cliOk(['workspaces', 'join-domains', '--clear'], as(ada)), '');
+});

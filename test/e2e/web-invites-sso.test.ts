@@ -1,12 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../../packages/server/test/helpers.js';
 import { startOidcProvider, type TestProvider } from '../../packages/server/test/oidc-provider.js';
 import { cliOk, http, magicToken, sessionFor, startServer, type RunningServer } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots a person can look at after a run (CI keeps the directory). */
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
 let srv: RunningServer;
@@ -16,6 +19,7 @@ let workspaceId: string;
 
 before(async () => {
   if (skip) return;
+  mkdirSync(SHOTS, { recursive: true });
   // The provider sends people back to the public URL, so the server must listen on it.
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -122,6 +126,35 @@ test(
 );
 
 test(
+  'self-join: a manager lists a domain, someone there joins with one click',
+  { skip },
+  async () => {
+    const errors: string[] = [];
+    const ada = await freshPage(errors);
+    await signInAsAda(ada);
+    await ada.getByRole('button', { name: 'Invite people' }).click();
+    const form = ada.getByRole('form', { name: 'Join without an invite' });
+    await form.getByRole('textbox').fill('Allowed.test');
+    await form.getByRole('button', { name: 'Save domains' }).click();
+    await form
+      .getByRole('button', { name: 'Save domains' })
+      .and(ada.locator(':disabled'))
+      .waitFor();
+    assert.equal(await form.getByRole('textbox').inputValue(), 'allowed.test');
+
+    // Sam signed up through single sign-on before and is in no workspace.
+    const sam = await freshPage(errors);
+    await sam.goto(`${srv.url}/app/`);
+    await sam.getByRole('link', { name: 'Sign in with Example ID' }).click();
+    await loginAtProvider(sam, 'sam');
+    const offer = sam.getByRole('region', { name: 'Workspaces you can join' });
+    await offer.getByRole('button', { name: 'Join ClickClack' }).click();
+    await composer(sam).waitFor({ timeout: 15000 });
+    assert.deepEqual(errors, []);
+  },
+);
+
+test(
   'an invite link: a newcomer creates an account and lands in the workspace',
   { skip },
   async () => {
@@ -129,6 +162,7 @@ test(
     const ada = await freshPage(errors);
     await signInAsAda(ada);
     const link = await makeLink(ada, 'Up to 10 people');
+    await ada.screenshot({ path: join(SHOTS, 'invite-dialog.png') });
 
     const newcomer = await freshPage(errors);
     await newcomer.goto(link);
@@ -136,7 +170,8 @@ test(
       .getByRole('status')
       .filter({ hasText: 'Ada Lovelace invited you to join ClickClack' })
       .waitFor();
-    // The token leaves the address bar at once.
+    await newcomer.screenshot({ path: join(SHOTS, 'invite-landing.png') });
+  // The token leaves the address bar at once.
     assert.equal(new URL(newcomer.url()).search, '');
     const form = newcomer.getByRole('form', { name: 'Create your account' });
     await form.getByLabel('Your name').fill('Nina Newcomer');

@@ -101,3 +101,59 @@ export function registerInviteCommands(program: Command): void {
       });
     });
 }
+
+/** `workspaces joinable|join|join-domains`: self-join by email domain. */
+export function registerSelfJoinCommands(workspaces: Command): void {
+  workspaces
+    .command('joinable')
+    .description('workspaces your email domain lets you join without an invite')
+    .action(async (_o: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const list = await ctx.client.invites.joinable();
+      emitRows(
+        ctx.mode,
+        { workspaces: list },
+        list.map((w) => [w.id, w.slug, w.name]),
+      );
+    });
+
+  workspaces
+    .command('join')
+    .description('join a workspace your email domain lets you in (id or slug)')
+    .argument('<workspace>')
+    .action(async (which: string, _o: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const ws = (await ctx.client.invites.joinable()).find(
+        (w) => w.id === which || w.slug === which,
+      );
+      const res = await ctx.client.invites.joinByDomain(ws?.id ?? which);
+      emit(ctx.mode, {
+        json: res,
+        plain: res.workspace.id,
+        human: `joined ${res.workspace.slug} (${res.workspace.id})`,
+      });
+    });
+
+  workspaces
+    .command('join-domains')
+    .description('email domains whose people may join on their own (owners and moderators)')
+    .option('--set <domains>', 'replace the list: comma-separated, e.g. example.com,corp.example')
+    .option('--clear', 'nobody joins without an invite')
+    .action(async (opts: { set?: string; clear?: boolean }, cmd: Command) => {
+      if (opts.set !== undefined && opts.clear) throw new CliError('give --set or --clear', 2);
+      const ctx = ctxOf(cmd);
+      const ws = await resolveWorkspace(ctx);
+      const domains =
+        opts.set !== undefined || opts.clear
+          ? await ctx.client.invites.setJoinDomains(
+              ws.id,
+              (opts.set ?? '').split(',').filter((d) => d.trim() !== ''),
+            )
+          : await ctx.client.invites.joinDomains(ws.id);
+      emitRows(
+        ctx.mode,
+        { domains },
+        domains.map((d) => [d]),
+      );
+    });
+}
