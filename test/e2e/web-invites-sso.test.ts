@@ -171,7 +171,7 @@ test(
       .filter({ hasText: 'Ada Lovelace invited you to join ClickClack' })
       .waitFor();
     await newcomer.screenshot({ path: join(SHOTS, 'invite-landing.png') });
-  // The token leaves the address bar at once.
+    // The token leaves the address bar at once.
     assert.equal(new URL(newcomer.url()).search, '');
     const form = newcomer.getByRole('form', { name: 'Create your account' });
     await form.getByLabel('Your name').fill('Nina Newcomer');
