@@ -14,6 +14,7 @@ const ACCOUNTS = {
   stranger: { email: 'stranger@elsewhere.test', verified: true, name: 'Stranger' },
   guest: { email: 'guest@elsewhere.test', verified: true, name: 'Invited Guest' },
   joiner: { email: 'joiner@joinable.test', verified: true, name: 'Joiner' },
+  long: { email: 'long@allowed.test', verified: true, name: 'Ж'.repeat(100) },
 };
 
 /** A browser's view of one sign-in: the start redirect and the state cookie it was given. */
@@ -122,6 +123,12 @@ describe('single sign-on (OIDC)', () => {
     const again = await roundTrip('newbie');
     const me2 = await api<{ user: Json }>(srv, 'GET', '/api/me', { token: sessionOf(again) });
     assert.equal(me2.body.user.id, me.body.user.id);
+  });
+
+  test("a provider's name longer than ours allows is cut, not refused", async () => {
+    const res = await roundTrip('long');
+    const me = await api<{ user: Json }>(srv, 'GET', '/api/me', { token: sessionOf(res) });
+    assert.equal(me.body.user.display_name, 'Ж'.repeat(40));
   });
 
   test('someone new from another domain is refused, and nobody is created', async () => {

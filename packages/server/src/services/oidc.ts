@@ -144,7 +144,8 @@ export async function finishOidc(
       if (!welcome) {
         throw forbidden(`there is no account for ${email}; ask for an invite link`);
       }
-      user = await insertHuman(tx, { displayName: who.name || email, email, provider: 'oidc' });
+      const displayName = clip(who.name.trim() || email, 80);
+      user = await insertHuman(tx, { displayName, email, provider: 'oidc' });
     }
     const joined = login.invite_token_hash
       ? await joinThroughInvite(tx, login.invite_token_hash, user)
@@ -156,4 +157,14 @@ export async function finishOidc(
     session: res.session,
     ...(res.joined ? { workspaceSlug: res.joined.workspace.slug } : {}),
   };
+}
+
+/** The provider's name for someone may be longer than ours allows: cut at a character. */
+function clip(text: string, maxBytes: number): string {
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > maxBytes) break;
+    out += ch;
+  }
+  return out;
 }
