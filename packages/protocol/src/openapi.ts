@@ -35,7 +35,12 @@ export function buildOpenApi(version = '0.1.0'): Json {
       ...(op.auth ? {} : { security: [] }),
       parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
       ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } }
+        ? {
+            requestBody: {
+              required: !op.bodyOptional,
+              content: { 'application/json': { schema: op.body } },
+            },
+          }
         : {}),
       responses,
     };

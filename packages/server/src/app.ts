@@ -19,6 +19,9 @@ import type { NodeBus } from './realtime/node-bus.js';
 import { BotUsage } from './services/bot-usage.js';
 import { newPasswordGuard } from './services/passwords.js';
 import { REDEMPTION_FAILURES_PER_MINUTE } from './services/auth.js';
+import { newInviteAttempts } from './services/invites.js';
+import { newOidcLogin } from './services/oidc.js';
+import { oidcSettings, type OidcSettings } from './config/oidc.js';
 import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './lib/json-depth.js';
 import { WindowLimiter } from './lib/rate-limit.js';
@@ -54,6 +57,8 @@ export interface AppOptions {
   remoteImages?: boolean;
   /** How long a client may take to send headers, then a whole request (serve's defaults). */
   timeouts?: { headersMs: number; requestMs: number };
+  /** `serve --oidc-issuer …`: single sign-on (needs `publicUrl` for its redirect URI). */
+  oidc?: OidcSettings;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -120,6 +125,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     passwordGuard: newPasswordGuard(opts.passwordAuth ?? false),
     setupCodeClaims: new WindowLimiter(SETUP_CODE_CLAIMS_PER_MINUTE, 60_000),
     redemptionFailures: new WindowLimiter(REDEMPTION_FAILURES_PER_MINUTE, 60_000),
+    inviteAttempts: newInviteAttempts(),
+    ...(opts.oidc ? { oidc: newOidcLogin(oidcSettings(opts.oidc, opts.publicUrl)) } : {}),
     ...(opts.uploads
       ? {
           uploads: {

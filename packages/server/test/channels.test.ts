@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 
 type Ch = {
   id: string;
@@ -27,7 +27,7 @@ before(async () => {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
 });
 after(() => srv.close());

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
@@ -45,7 +45,7 @@ before(async () => {
     ['b', 'c', 'outsider'].map((n) => signIn(srv, `${n}@x.io`, n.toUpperCase())),
   );
   for (const u of [b!, c!]) {
-    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+    const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });
   }
   reader = (

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 
 /** A real HTTP receiver on loopback that verifies signatures and can be told to fail. */
 class Receiver {
@@ -72,7 +72,7 @@ before(async () => {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
   const chs = await api<{ channels: { id: string; name: string }[] }>(
     srv,

@@ -15,7 +15,7 @@ import {
 } from './helpers.js';
 import { createMagicLink } from '../src/services/auth.js';
 import { createBot } from '../src/services/bots.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 import { TestSocket } from './ws-client.js';
 
 /**
@@ -314,7 +314,7 @@ describe('sign-in abuse', () => {
       apiFrom(srv, from, 'POST', `/api/invites/${token}/accept`, { token: outsider.token });
     for (let i = 0; i < 10; i++)
       assert.equal((await accept('127.0.0.6', `tok_guess${i}`)).status, 404);
-    const invite = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    const invite = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     assert.equal((await accept('127.0.0.6', invite.token)).status, 429);
     assert.equal((await accept('127.0.0.7', invite.token)).status, 200);
   });

@@ -10,7 +10,7 @@ import { ensureBootstrap } from '../src/services/users.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
 import type { UserRow } from '../src/store/repos/users.js';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { createPgPool } from '../src/store/dialects/postgres.js';
@@ -90,6 +90,10 @@ export async function startTestServer(
     /** `serve --public-url` (canonical). */
     publicUrl?: string;
     timeouts?: AppOptions['timeouts'];
+    /** `serve --oidc-*` (needs publicUrl). */
+    oidc?: AppOptions['oidc'];
+    /** A fixed port (e.g. one a public URL names); any free one by default. */
+    port?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -105,11 +109,12 @@ export async function startTestServer(
     passwordAuth: opts.passwordAuth,
     publicUrl: opts.publicUrl,
     timeouts: opts.timeouts,
+    ...(opts.oidc ? { oidc: opts.oidc } : {}),
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
@@ -130,6 +135,15 @@ export async function startTestServer(
       await store.close();
     },
   };
+}
+
+/** A loopback port nobody listens on now (for a server whose public URL must name it). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const addr = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return typeof addr === 'object' && addr ? addr.port : 0;
 }
 
 /** Signs a (new or existing) user in through the real magic-link flow; returns the session token. */

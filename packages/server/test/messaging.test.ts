@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 import { parseMentions } from '../src/services/mentions.js';
 
@@ -44,7 +44,7 @@ before(async () => {
     [alice!, 'alice'],
     [bob!, 'bob'],
   ] as const) {
-    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });
     await api(srv, 'PATCH', '/api/me', { token: u.token, body: { handle } });
   }

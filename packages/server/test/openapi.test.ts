@@ -34,17 +34,23 @@ test('every route outside the public allow-list refuses anonymous callers', asyn
     .sort();
   // Spec §3.9, plus authMethods: a login page asks it before anyone is signed in, and
   // claimBotSetupCode: the setup code is the agent's only credential (spec §2.6); the
-  // upstream GitHub sign-in routes are public there too and here only ever answer 501.
+  // upstream GitHub sign-in routes are public there too and here only ever answer 501;
+  // an invite link's preview and sign-up (the link is the credential, rate limited) and
+  // single sign-on's redirects (issue 28).
   assert.deepEqual(publicOps, [
     'authMethods',
     'claimBotSetupCode',
     'consumeDesktopGitHubOAuth',
     'finishGitHubOAuth',
     'healthz',
+    'inviteSignup',
     'logout',
     'magicConsume',
     'magicRequest',
+    'oidcCallback',
+    'oidcStart',
     'passwordLogin',
+    'previewInvite',
     'readyz',
     'startDesktopGitHubOAuth',
     'startGitHubOAuth',

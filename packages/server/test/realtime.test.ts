@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 import { openStore } from '../src/store/open.js';
 import { createChannelMessage } from '../src/services/messages.js';
 
@@ -33,7 +33,7 @@ before(async () => {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
   const chs = await api<{ channels: { id: string; name: string }[] }>(
     srv,
@@ -242,7 +242,7 @@ describe('websocket', () => {
   test('a socket that hangs up while its cursor is checked leaves no presence behind', async () => {
     // A user of its own: no other test's sockets count towards this one's presence.
     const late = await signIn(srv, 'late@x.io', 'Late');
-    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: late.token });
     const from = await tail(late.token);
     // On PostgreSQL the cursor check (a read of events) waits behind this lock until the
@@ -439,7 +439,7 @@ describe('websocket', () => {
 describe('guests', () => {
   test('a guest receives nothing of a channel other than guest, nor of a DM, live, replayed or pulled', async () => {
     const guest = await signIn(srv, 'rt-guest@x.io', 'Guest');
-    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
     const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
       token: owner.token,
@@ -478,7 +478,7 @@ describe('guests', () => {
     assert.equal(toDm.status, 403, 'a guest sends nothing into a DM');
     // A workspace event every member receives, guests included, closes the window.
     const joiner = await signIn(srv, 'rt-joiner@x.io', 'Joiner');
-    const inv2 = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    const inv2 = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv2.token}/accept`, { token: joiner.token });
     const joined = (f: Ev) => f.type === 'member.joined' && f.payload.user_id === joiner.userId;
     await live.until(() => live.frames.some(joined), 5000, 'member.joined');
@@ -594,7 +594,7 @@ describe('pull and ephemeral', () => {
       body: { name: 'Elsewhere' },
     });
     const otherWid = other.body.workspace.id;
-    const inv = await createInvite(srv.deps, { workspaceId: otherWid, createdBy: owner.userId });
+    const inv = await mintInvite(srv.deps, { workspaceId: otherWid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
     const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
       token: owner.token,

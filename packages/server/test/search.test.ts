@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
@@ -32,7 +32,7 @@ before(async () => {
   ).body.workspaces[0]!.id;
   b = await signIn(srv, 'b@x.io', 'B');
   outsider = await signIn(srv, 'o@x.io', 'O');
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
   general = (
     await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
@@ -257,7 +257,7 @@ test('relevance ranks the newest 1,000 visible matches and pages them without re
 
 test('a guest finds nothing outside the guest channel', async () => {
   const guest = await signIn(srv, 'guest@x.io', 'G');
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
   const made = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${guest.userId}`, {
     token: a.token,

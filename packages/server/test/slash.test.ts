@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
 import { createBot } from '../src/services/bots.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 
 type U = { token: string; userId: string };
 
@@ -43,7 +43,7 @@ before(async () => {
       token: owner.token,
     })
   ).body.workspaces[0]!.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
   general = (
     await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 
 type Msg = {
   id: string;
@@ -45,7 +45,7 @@ before(async () => {
     token: a.token,
   });
   const wid = ws.body.workspaces[0]!.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
   const ch = await api<{ channel: { id: string } }>(
     srv,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 import { sweepOrphanUploads } from '../src/services/uploads.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 
@@ -31,7 +31,7 @@ before(async () => {
   ).body.workspaces[0]!.id;
   b = await signIn(srv, 'b@x.io', 'B');
   outsider = await signIn(srv, 'o@x.io', 'O');
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
   general = (
     await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
@@ -199,7 +199,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
 
 test('a guest cannot download or read what is attached in a DM or a channel other than the guest channel', async () => {
   const guest = await signIn(srv, 'guest@x.io', 'G');
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
   const png = (await upload(a.token, PNG, 'team.png', 'image/png')).body.upload;
   const sent = await api(srv, 'POST', `/api/channels/${general}/messages`, {

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-import { createInvite } from '../src/services/workspaces.js';
+import { mintInvite } from '../src/services/invites.js';
 
 type Json = Record<string, unknown>;
 type Ws = { id: string; slug: string; name: string; role: string; route_id: string };
@@ -108,7 +108,7 @@ test('member directory pages with a cursor, filters by q and role', async () => 
   const wid = ws.body.workspace.id;
   for (let i = 0; i < 5; i++) {
     const u = await signIn(srv, `member${i}@x.io`, `Member ${i}`);
-    const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+    const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     const acc = await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });
     assert.equal(acc.status, 200);
   }
@@ -172,7 +172,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
     body: { name: 'Invites' },
   });
   const wid = ws.body.workspace.id;
-  const inv = await createInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
+  const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   assert.match(inv.token, /^tok_/);
   const joiner = await signIn(srv, 'joiner@x.io');
   const before = await eventCount();

@@ -36,7 +36,11 @@ export const ChangePasswordBody = Type.Object({
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
 /** Which sign-in methods this server offers, for a login page to show the right forms. */
-export const AuthMethodsResponse = Type.Object({ password: Type.Boolean() });
+export const AuthMethodsResponse = Type.Object({
+  password: Type.Boolean(),
+  /** Single sign-on (`serve --oidc-issuer`): the button's label and where it starts. */
+  oidc: Type.Optional(Type.Object({ name: Type.String(), start_url: Type.String() })),
+});
 export type AuthMethodsResponse = Static<typeof AuthMethodsResponse>;
 
 export const OkResponse = Type.Object({ ok: Type.Boolean() });

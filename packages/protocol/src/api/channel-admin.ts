@@ -66,7 +66,12 @@ export type MemberEventResponse = Static<typeof MemberEventResponse>;
 export const RemoveMemberResponse = Type.Object({ removed_user_id: Type.String(), event: Event });
 export type RemoveMemberResponse = Static<typeof RemoveMemberResponse>;
 
-export const CreateInviteResponse = Type.Object({ invite: Invite, token: Type.String() });
+/** `url` opens the web app on the invite (the server's public URL, else the request's origin). */
+export const CreateInviteResponse = Type.Object({
+  invite: Invite,
+  token: Type.String(),
+  url: Type.String(),
+});
 export type CreateInviteResponse = Static<typeof CreateInviteResponse>;
 
 /** What deleting a channel removes: live messages, live thread replies, attached files. */

@@ -1,5 +1,6 @@
 import * as A from './channel-admin.js';
 import * as M from './moderation.js';
+import * as J from './join.js';
 import { ChannelParams } from './channels.js';
 import * as D from './conversations.js';
 import { WorkspaceParams } from './workspaces.js';
@@ -203,9 +204,12 @@ export const CONVERSATION_OPERATIONS = {
   createInvite: {
     method: 'POST',
     path: '/api/workspaces/:workspace_id/invites',
-    summary: 'Mint an invite token (managers; shown once)',
+    summary: 'Create an invite link (managers; its token is shown once)',
     auth: true,
     params: WorkspaceParams,
+    body: J.CreateInviteBody,
+    // It had no body before links had options: old clients send none.
+    bodyOptional: true,
     responses: ok(201, A.CreateInviteResponse),
   },
 } satisfies Record<string, Operation>;

@@ -12,6 +12,8 @@ export interface Operation {
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
+  /** The body may be left out (read as `{}`): every field of it is optional. */
+  bodyOptional?: boolean;
   responses: Record<number, TSchema>;
 }
 

@@ -2,6 +2,7 @@ import { COMPAT_OPERATIONS } from './compat-operations.js';
 import { CONVERSATION_OPERATIONS } from './conversations-operations.js';
 import { CORE_OPERATIONS } from './core-operations.js';
 import { INTEGRATION_OPERATIONS } from './integrations-operations.js';
+import { JOIN_OPERATIONS } from './join-operations.js';
 import { MESSAGING_OPERATIONS } from './messaging-operations.js';
 import { SEARCH_UPLOAD_OPERATIONS } from './search-uploads-operations.js';
 
@@ -18,6 +19,7 @@ export const OPERATIONS = {
   ...SEARCH_UPLOAD_OPERATIONS,
   ...INTEGRATION_OPERATIONS,
   ...COMPAT_OPERATIONS,
+  ...JOIN_OPERATIONS,
 };
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -30,12 +30,20 @@ export const WorkspaceMember = Type.Object({
 });
 export type WorkspaceMember = Static<typeof WorkspaceMember>;
 
+/** An invite link. Its token is shown once, when it is created. */
 export const Invite = Type.Object({
   id: Type.String(),
   workspace_id: Type.String(),
   created_by: Type.String(),
   created_at: Timestamp,
+  /** The first person who joined through it. */
   accepted_at: Type.Optional(Timestamp),
   accepted_by: Type.Optional(Type.String()),
+  expires_at: Type.Optional(Timestamp),
+  /** How many people may join through it; 0: no limit. */
+  max_uses: Type.Integer({ minimum: 0 }),
+  /** How many have. */
+  uses: Type.Integer({ minimum: 0 }),
+  revoked_at: Type.Optional(Timestamp),
 });
 export type Invite = Static<typeof Invite>;

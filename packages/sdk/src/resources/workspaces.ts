@@ -139,7 +139,7 @@ export class WorkspacesResource {
     );
   }
 
-  /** A single-use invite; hand `token` to the invitee (see `client.invites.accept`). */
+  /** A single-use, 7-day invite link (more: `client.invites.create`). */
   createInvite(workspaceId: string): Promise<CreateInviteResponse> {
     return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/invites`, { body: {} });
   }

@@ -6,6 +6,7 @@ import { registerBotCommands } from './client/bots.js';
 import { registerBrowseCommands } from './client/browse.js';
 import { registerConversationCommands } from './client/conversations.js';
 import { registerEventCommands } from './client/events.js';
+import { registerInviteCommands } from './client/invites.js';
 import { registerMcpCommand } from './client/mcp.js';
 import { registerMessageCommands, registerThreadCommands } from './client/messages.js';
 import { registerMessagingCommands } from './client/messaging.js';
@@ -124,6 +125,7 @@ function clientProgram(): Command {
   registerSearchCommand(program);
   registerUploadCommand(program);
   registerBotCommands(program);
+  registerInviteCommands(program);
   registerMcpCommand(program, () => import('./mcp/stdio.js'), version);
   return program;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalPublicUrl } from '../lib/public-url.js';
+import type { OidcSettings } from './oidc.js';
 
 /** Server settings after precedence: flags > env (CLICKCLACK_*) > --config file > defaults. */
 export interface ServerConfig {
@@ -15,6 +16,8 @@ export interface ServerConfig {
   passwordAuth: boolean;
   /** External origin (`--public-url`), canonical; '' when not configured. */
   publicUrl: string;
+  /** Single sign-on (`--oidc-issuer` and friends); absent when no issuer is set. */
+  oidc?: OidcSettings;
   /** Test-only: let integration callbacks reach loopback addresses. */
   allowLoopbackCallbacks: boolean;
   /** Most events one socket replays before it must resync (close 4001). */
@@ -41,6 +44,11 @@ export interface ServeFlags {
   metricsEnabled?: string;
   passwordAuth?: string;
   publicUrl?: string;
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcClientSecret?: string;
+  oidcName?: string;
+  oidcAllowedDomains?: string;
   allowLoopbackCallbacks?: string;
   replayLimit?: string;
   tailCheckMs?: string;
@@ -152,7 +160,31 @@ export function resolveServerConfig(
   );
   if (requestTimeoutMs < headersTimeoutMs)
     throw new Error('request_timeout_ms must not be shorter than headers_timeout_ms');
+  const oidcIssuer = str('oidc_issuer', 'CLICKCLACK_OIDC_ISSUER', flags.oidcIssuer, '');
+  const oidc: OidcSettings | undefined = oidcIssuer
+    ? {
+        issuer: oidcIssuer,
+        clientId: str('oidc_client_id', 'CLICKCLACK_OIDC_CLIENT_ID', flags.oidcClientId, ''),
+        clientSecret: str(
+          'oidc_client_secret',
+          'CLICKCLACK_OIDC_CLIENT_SECRET',
+          flags.oidcClientSecret,
+          '',
+        ),
+        name: str('oidc_name', 'CLICKCLACK_OIDC_NAME', flags.oidcName, '') || 'single sign-on',
+        allowedDomains: str(
+          'oidc_allowed_domains',
+          'CLICKCLACK_OIDC_ALLOWED_DOMAINS',
+          flags.oidcAllowedDomains,
+          '',
+        )
+          .split(',')
+          .map((d) => d.trim().toLowerCase())
+          .filter((d) => d !== ''),
+      }
+    : undefined;
   return {
+    ...(oidc ? { oidc } : {}),
     remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
     headersTimeoutMs,
     requestTimeoutMs,

@@ -65,8 +65,16 @@ export function route<O extends Operation>(
       ...(op.body ? { body: op.body } : {}),
       response: op.responses,
     },
-    // Runs after the auth hook and before validation: a null in an optional field is absent.
-    ...(stripNulls ? { preValidation: async (req: FastifyRequest) => stripNulls(req.body) } : {}),
+    // Runs after the auth hook and before validation: a null in an optional field is absent,
+    // and so is an optional body.
+    ...(stripNulls
+      ? {
+          preValidation: async (req: FastifyRequest) => {
+            if (op.bodyOptional && req.body === undefined) req.body = {};
+            stripNulls(req.body);
+          },
+        }
+      : {}),
     handler: (req, reply) => handler(req as Req<O>, reply),
   });
 }

@@ -35,3 +35,8 @@ function isLoopbackHost(hostname: string): boolean {
 export function magicLinkUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/app/?token=${encodeURIComponent(token)}`;
 }
+
+/** An invite link: the web app opens the invite (App reads `?invite=`). `base` '' gives a path. */
+export function inviteLinkUrl(base: string, token: string): string {
+  return `${base}/app/?invite=${encodeURIComponent(token)}`;
+}

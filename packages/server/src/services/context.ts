@@ -4,6 +4,7 @@ import type { OutboundPolicy } from '../lib/outbound.js';
 import type { WindowLimiter } from '../lib/rate-limit.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
+import type { OidcLogin } from './oidc.js';
 import type { PasswordGuard } from './passwords.js';
 
 /**
@@ -47,6 +48,10 @@ export interface ServiceDeps {
   passwordGuard?: PasswordGuard;
   /** Failed magic-link and invite redemptions per client IP; HTTP only. */
   redemptionFailures?: WindowLimiter;
+  /** Uses of raw invite tokens per client IP (services/invites.ts); HTTP only. */
+  inviteAttempts?: WindowLimiter;
+  /** Single sign-on (`serve --oidc-issuer`); absent when not configured. HTTP only. */
+  oidc?: OidcLogin;
   /** Setup-code claims per client IP; HTTP only (admin commands claim nothing). */
   setupCodeClaims?: WindowLimiter;
   /** Collects bot-token uses for a batched `last_used_at` write. */

@@ -1,6 +1,5 @@
 import type {
   AddMemberBody,
-  CreateInviteResponse,
   MemberEventResponse,
   RemoveMemberResponse,
   WorkspaceRole,
@@ -16,7 +15,6 @@ import { badRequest, conflict, forbidden, notFound } from './errors.js';
 import { RANK, requireManager } from './policies.js';
 import { presentUser } from './present.js';
 import { normalizeHandle } from './validate.js';
-import { createInvite } from './workspaces.js';
 
 const ASSIGNABLE = new Set<WorkspaceRole>(['moderator', 'member', 'guest']);
 
@@ -155,17 +153,4 @@ export async function removeMember(
   deps.published([res.event]);
   deps.realtime?.dropUser(workspaceId, userId);
   return res;
-}
-
-export async function inviteOverHttp(
-  deps: ServiceDeps,
-  actor: Actor,
-  workspaceId: string,
-): Promise<CreateInviteResponse> {
-  await requireManager(deps.store.read, actor, workspaceId, 'invites');
-  const { id, token } = await createInvite(deps, { workspaceId, createdBy: actor.user.id });
-  return {
-    invite: { id, workspace_id: workspaceId, created_by: actor.user.id, created_at: nowIso() },
-    token,
-  };
 }

@@ -21,7 +21,10 @@ export const gravatarFor = (email: string): string =>
 export interface NewHuman {
   displayName: string;
   email: string;
-  provider: 'local' | 'magic';
+  /** How they first came in: an identity row records it when there is an email. */
+  provider: 'local' | 'magic' | 'invite' | 'oidc';
+  /** Already normalised and checked to be free; '' (no handle) when absent. */
+  handle?: string;
 }
 
 /** Inserts a human user (and its identity) inside the caller's transaction. */
@@ -36,7 +39,7 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
     kind: 'human',
     owner_user_id: null,
     display_name: input.displayName.trim() || email || 'Local User',
-    handle: '',
+    handle: input.handle ?? '',
     email,
     avatar_url: gravatarFor(email),
     created_at: at,

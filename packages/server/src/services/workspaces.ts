@@ -1,26 +1,22 @@
 import type {
-  AcceptInviteResponse,
   CreateWorkspaceBody,
   CreateWorkspaceResponse,
   MemberListQuery,
   MemberListResponse,
   Workspace,
 } from '@clickclack/protocol';
-import { isoPlus, nowIso } from '../lib/clock.js';
+import { nowIso } from '../lib/clock.js';
 import { newId, newRouteId } from '../lib/ids.js';
-import { hashSecret, newSecret } from '../lib/tokens.js';
 import type { Role } from '../store/repos/workspaces.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { badRequest, conflict, forbidden, notFound } from './errors.js';
-import { joinGeneral } from './channels.js';
+import { badRequest, conflict, notFound } from './errors.js';
 import { assertHuman, assertScope, requireMember } from './policies.js';
 import { presentUser, presentWorkspace } from './present.js';
 import { slugify } from './validate.js';
 
 export const RESERVED_SLUGS = new Set(['clickclack', 'guests']);
 const ROLES: readonly Role[] = ['owner', 'moderator', 'member', 'bot', 'guest'];
-export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export async function listWorkspaces(deps: ServiceDeps, actor: Actor): Promise<Workspace[]> {
   assertScope(actor, 'workspaces:read');
@@ -168,85 +164,5 @@ export async function listMembers(
         }),
     // The whole directory's make-up: only on an unfiltered first page, like upstream's.
     ...(after || q || role ? {} : { total_by_role: await db.workspaces.countByRole(workspaceId) }),
-  };
-}
-
-/** Mints an invite (admin CLI); the raw token is returned once, only its hash is stored. */
-export async function createInvite(
-  deps: ServiceDeps,
-  input: { workspaceId: string; createdBy: string },
-): Promise<{ id: string; token: string }> {
-  const token = newSecret('tok');
-  const id = newId('invite');
-  await deps.store.write(async (tx) => {
-    if (!(await tx.workspaces.byId(input.workspaceId))) throw notFound('workspace not found');
-    if (!(await tx.workspaces.role(input.workspaceId, input.createdBy))) {
-      throw forbidden('invite creator must be a workspace member');
-    }
-    await tx.auth.insertInvite({
-      id,
-      workspace_id: input.workspaceId,
-      token_hash: hashSecret(token),
-      created_by: input.createdBy,
-      created_at: nowIso(),
-      expires_at: isoPlus(INVITE_TTL_MS),
-      accepted_at: null,
-      accepted_by: null,
-    });
-  });
-  return { id, token };
-}
-
-/** Joins the caller to the invite's workspace as a member (idempotent for members). */
-export async function acceptInvite(
-  deps: ServiceDeps,
-  actor: Actor,
-  rawToken: string,
-): Promise<AcceptInviteResponse> {
-  assertHuman(actor, 'bot tokens cannot accept invites');
-  const res = await deps.store.write(async (tx) => {
-    const invite = await tx.auth.inviteByHash(hashSecret(rawToken));
-    if (!invite) throw notFound('invite not found');
-    if (invite.expires_at && nowIso() >= invite.expires_at) throw badRequest('invite expired');
-    const ws = await tx.workspaces.byId(invite.workspace_id);
-    if (!ws) throw notFound('invite not found');
-    const existing = await tx.workspaces.role(ws.id, actor.user.id);
-    if (existing) {
-      return { invite, workspace: presentWorkspace(ws, existing), event: undefined };
-    }
-    if (invite.accepted_at) throw conflict('invite already used');
-    const at = nowIso();
-    await tx.workspaces.addMember({
-      workspace_id: ws.id,
-      user_id: actor.user.id,
-      role: 'member',
-      created_at: at,
-    });
-    await joinGeneral(tx, ws.id, actor.user.id, 'member', at);
-    await tx.auth.markInviteAccepted(invite.id, actor.user.id, at);
-    const event = await tx.events.append({
-      type: 'member.joined',
-      workspace_id: ws.id,
-      payload: { workspace_id: ws.id, user_id: actor.user.id, role: 'member' },
-    });
-    return {
-      invite: { ...invite, accepted_at: at, accepted_by: actor.user.id },
-      workspace: presentWorkspace(ws, 'member'),
-      event,
-    };
-  });
-  if (res.event) deps.published([res.event]);
-  const inv = res.invite;
-  return {
-    invite: {
-      id: inv.id,
-      workspace_id: inv.workspace_id,
-      created_by: inv.created_by,
-      created_at: inv.created_at,
-      ...(inv.accepted_at ? { accepted_at: inv.accepted_at } : {}),
-      ...(inv.accepted_by ? { accepted_by: inv.accepted_by } : {}),
-    },
-    workspace: res.workspace,
-    ...(res.event ? { event: res.event } : {}),
   };
 }

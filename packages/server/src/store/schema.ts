@@ -176,6 +176,23 @@ export interface InvitesTable {
   expires_at: string | null;
   accepted_at: string | null;
   accepted_by: string | null;
+  /** 0: no limit. */
+  max_uses: Generated<number>;
+  uses: Generated<number>;
+  revoked_at: Generated<string | null>;
+}
+export interface WorkspaceJoinDomainsTable {
+  workspace_id: string;
+  domain: string;
+  created_at: string;
+}
+export interface OidcLoginsTable {
+  state_hash: string;
+  nonce: string;
+  code_verifier: string;
+  invite_token_hash: string;
+  created_at: string;
+  expires_at: string;
 }
 export interface BotTokensTable {
   id: string;
@@ -438,6 +455,8 @@ export interface DB {
   sessions: SessionsTable;
   user_passwords: UserPasswordsTable;
   invites: InvitesTable;
+  oidc_logins: OidcLoginsTable;
+  workspace_join_domains: WorkspaceJoinDomainsTable;
   bot_tokens: BotTokensTable;
   events: EventsTable;
   event_recipients: EventRecipientsTable;

@@ -3,6 +3,7 @@ import { emitRows } from '../output.js';
 import { resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 import { commandGroup } from './group.js';
 import { registerWorkspaceAdminCommands } from './workspace-admin.js';
+import { registerSelfJoinCommands } from './invites.js';
 
 const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
 
@@ -26,6 +27,7 @@ export function registerBrowseCommands(program: Command): void {
     });
 
   registerWorkspaceAdminCommands(workspaces);
+  registerSelfJoinCommands(workspaces);
 
   const channels = commandGroup(program, 'channels', {
     description: 'channels of a workspace',

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { createBot } from '../../services/bots.js';
 import { createMagicLink } from '../../services/auth.js';
 import { ensureBootstrap, insertHuman } from '../../services/users.js';
-import { createInvite } from '../../services/workspaces.js';
+import { mintInvite } from '../../services/invites.js';
+import { durationSeconds } from '../duration.js';
+import { INVITE_MAX_TTL_SECONDS } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
-import { canonicalPublicUrl, magicLinkUrl } from '../../lib/public-url.js';
+import { canonicalPublicUrl, inviteLinkUrl, magicLinkUrl } from '../../lib/public-url.js';
 import type { ServiceDeps } from '../../services/context.js';
 import type { Actor } from '../../services/actor.js';
 import { DomainError } from '../../services/errors.js';
@@ -173,19 +175,48 @@ export function registerAdmin(program: Command): void {
   dbOptions(
     invite
       .command('create')
-      .description('mint an invite token (acts as the oldest user, who must be a member)'),
+      .description('mint an invite link token (acts as the oldest user, who must be a member)'),
   )
     .option('--workspace <id>', 'workspace id')
-    .action(async (opts: DbFlags & { workspace?: string }) => {
-      const workspaceId = required(opts.workspace, '--workspace');
-      const res = await withDeps(opts, async (deps) => {
-        const oldest = await deps.store.read.users.oldest();
-        if (!oldest)
-          throw new CliError('no users exist yet; run `clickclack admin bootstrap` first');
-        return createInvite(deps, { workspaceId, createdBy: oldest.id });
-      });
-      out(res.token);
-    });
+    .option('--uses <n>', 'how many people may join through it (default 1; 0: no limit)')
+    .option('--expires-in <duration>', 'e.g. 30m, 12h, 7d (default 7d, at most 90d)')
+    .option('--public-url <url>', 'also print the invite link (env CLICKCLACK_PUBLIC_URL)')
+    .action(
+      async (
+        opts: DbFlags & {
+          workspace?: string;
+          uses?: string;
+          expiresIn?: string;
+          publicUrl?: string;
+        },
+      ) => {
+        const workspaceId = required(opts.workspace, '--workspace');
+        const publicUrl = canonicalPublicUrl(
+          opts.publicUrl ?? process.env.CLICKCLACK_PUBLIC_URL ?? '',
+        );
+        if (opts.uses !== undefined && !/^\d+$/.test(opts.uses)) {
+          throw new CliError(`--uses must be a whole number, not "${opts.uses}"`);
+        }
+        const expires = opts.expiresIn ? durationSeconds(opts.expiresIn) : undefined;
+        if (expires !== undefined && (expires < 60 || expires > INVITE_MAX_TTL_SECONDS)) {
+          throw new CliError('--expires-in must be between 1m and 90d');
+        }
+        const res = await withDeps(opts, async (deps) => {
+          const oldest = await deps.store.read.users.oldest();
+          if (!oldest)
+            throw new CliError('no users exist yet; run `clickclack admin bootstrap` first');
+          return mintInvite(deps, {
+            workspaceId,
+            createdBy: oldest.id,
+            ...(opts.uses !== undefined ? { max_uses: Number(opts.uses) } : {}),
+            ...(expires !== undefined ? { expires_in_seconds: expires } : {}),
+          });
+        });
+        out(res.token);
+        if (publicUrl)
+          process.stderr.write(`invite link: ${inviteLinkUrl(publicUrl, res.token)}\n`);
+      },
+    );
 
   const bot = admin.command('bot').description('manage bots');
   dbOptions(bot.command('create').description('create a bot user and mint its first token'))

@@ -27,8 +27,8 @@ const REDACTED = new Set([
   'setup_nonce',
   'pushover_user_key',
 ]);
-/** Bookkeeping tables, not data. */
-const SKIPPED = new Set(['schema_migrations', 'event_dispatch_state']);
+/** Bookkeeping tables, not data (oidc_logins: sign-ins in flight, their PKCE secrets). */
+const SKIPPED = new Set(['schema_migrations', 'event_dispatch_state', 'oidc_logins']);
 
 type Row = Record<string, unknown>;
 

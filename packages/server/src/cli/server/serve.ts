@@ -39,6 +39,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     devBootstrap: config.devBootstrap,
     passwordAuth: config.passwordAuth,
     publicUrl: config.publicUrl,
+    ...(config.oidc ? { oidc: config.oidc } : {}),
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
@@ -88,6 +89,17 @@ export function registerServe(program: Command): void {
       '--public-url <url>',
       'external origin, e.g. https://chat.example.com behind a TLS proxy (cookies, origin checks, setup-code URLs)',
     )
+    .option('--oidc-issuer <url>', 'single sign-on: the OpenID provider (needs --public-url)')
+    .option('--oidc-client-id <id>', 'single sign-on: our client id at the provider')
+    .option(
+      '--oidc-client-secret <secret>',
+      'single sign-on: our client secret (better: env CLICKCLACK_OIDC_CLIENT_SECRET)',
+    )
+    .option('--oidc-name <name>', 'single sign-on: the button says "Sign in with <name>"')
+    .option(
+      '--oidc-allowed-domains <list>',
+      'single sign-on: comma-separated email domains whose people get an account on first sign-in',
+    )
     .option(
       '--allow-loopback-callbacks [bool]',
       'let integration callbacks reach loopback (tests only)',
@@ -122,6 +134,11 @@ export function registerServe(program: Command): void {
         metricsEnabled: b(opts.metricsEnabled),
         passwordAuth: b(opts.passwordAuth),
         publicUrl: opts.publicUrl as string | undefined,
+        oidcIssuer: opts.oidcIssuer as string | undefined,
+        oidcClientId: opts.oidcClientId as string | undefined,
+        oidcClientSecret: opts.oidcClientSecret as string | undefined,
+        oidcName: opts.oidcName as string | undefined,
+        oidcAllowedDomains: opts.oidcAllowedDomains as string | undefined,
         allowLoopbackCallbacks: b(opts.allowLoopbackCallbacks),
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,

@@ -10,7 +10,7 @@ import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
 import { route, type App } from '../route.js';
 
 /** Login-type endpoints accept only same-origin JSON requests. */
-function assertLoginRequest(req: FastifyRequest, publicUrl: string | undefined): void {
+export function assertLoginRequest(req: FastifyRequest, publicUrl: string | undefined): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     throw new DomainError('unsupported_media_type', 'content-type must be application/json');
@@ -19,13 +19,13 @@ function assertLoginRequest(req: FastifyRequest, publicUrl: string | undefined):
 }
 
 /** A configured public URL decides (a TLS proxy in front speaks https for us); else the request. */
-function secureCookie(req: FastifyRequest, deps: ServiceDeps): boolean {
+export function secureCookie(req: FastifyRequest, deps: ServiceDeps): boolean {
   if (deps.publicUrl) return deps.publicUrl.startsWith('https:');
   if (req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https') return true;
   return !(deps.devBootstrap && isLocalDevRequest(req));
 }
 
-function setSessionCookie(
+export function setSessionCookie(
   reply: FastifyReply,
   req: FastifyRequest,
   token: string,
@@ -79,6 +79,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.authMethods, async () => ({
     password: deps.passwordGuard?.loginEnabled === true,
+    ...(deps.oidc ? { oidc: { name: deps.oidc.name, start_url: OPERATIONS.oidcStart.path } } : {}),
   }));
 
   route(app, OPERATIONS.logout, async (req, reply) => {

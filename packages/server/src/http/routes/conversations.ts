@@ -101,7 +101,4 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
       req.body,
     ),
   );
-  route(app, OPERATIONS.createInvite, async (req, reply) =>
-    reply.status(201).send(await members.inviteOverHttp(deps, req.actor, req.params.workspace_id)),
-  );
 }

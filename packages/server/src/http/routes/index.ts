@@ -4,6 +4,7 @@ import { authRoutes } from './auth.js';
 import { compatRoutes } from './compat.js';
 import { conversationRoutes } from './conversations.js';
 import { integrationRoutes } from './integrations.js';
+import { joinRoutes } from './join.js';
 import { messageRoutes } from './messages.js';
 import { messagingRoutes } from './messaging.js';
 import { opsRoutes } from './ops.js';
@@ -23,4 +24,5 @@ export function registerRoutes(app: App, deps: ServiceDeps): void {
   searchUploadRoutes(app, deps);
   integrationRoutes(app, deps);
   compatRoutes(app, deps);
+  joinRoutes(app, deps);
 }

@@ -1,5 +1,4 @@
 import { OPERATIONS } from '@clickclack/protocol';
-import { limitRedemption } from '../../services/auth.js';
 import * as channels from '../../services/channels.js';
 import type { ServiceDeps } from '../../services/context.js';
 import * as admin from '../../services/workspace-admin.js';
@@ -31,9 +30,6 @@ export function workspaceRoutes(app: App, deps: ServiceDeps): void {
   });
   route(app, OPERATIONS.listMembers, async (req) =>
     workspaces.listMembers(deps, req.actor, req.params.workspace_id, req.query),
-  );
-  route(app, OPERATIONS.acceptInvite, async (req) =>
-    limitRedemption(deps, req.ip, () => workspaces.acceptInvite(deps, req.actor, req.params.token)),
   );
   route(app, OPERATIONS.listChannels, async (req) => ({
     channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),

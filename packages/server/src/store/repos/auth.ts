@@ -1,12 +1,20 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
-import type { BotTokensTable, InvitesTable, MagicLinksTable, SessionsTable } from '../schema.js';
+import type {
+  BotTokensTable,
+  InvitesTable,
+  MagicLinksTable,
+  OidcLoginsTable,
+  SessionsTable,
+} from '../schema.js';
 import { prepared } from '../prepared.js';
 import type { UserRow } from './users.js';
+import type { WorkspaceRow } from './workspaces.js';
 
 export type MagicLinkRow = Selectable<MagicLinksTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type InviteRow = Selectable<InvitesTable>;
+export type OidcLoginRow = Selectable<OidcLoginsTable>;
 export type BotTokenRow = Selectable<BotTokensTable>;
 
 const sessionByHash = prepared<{ hash: string }, SessionRow>((db, p) =>
@@ -144,13 +152,117 @@ export class AuthRepo {
       .executeTakeFirst();
   }
 
-  async markInviteAccepted(id: string, userId: string, at: string): Promise<void> {
+  inviteById(id: string): Promise<InviteRow | undefined> {
+    return this.db.selectFrom('invites').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Newest first; a workspace keeps few links, 500 is more than a page ever shows. */
+  invitesOf(workspaceId: string): Promise<InviteRow[]> {
+    return this.db
+      .selectFrom('invites')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(500)
+      .execute();
+  }
+
+  /** One more person joined through it; the first one stays recorded as its acceptor. */
+  async countInviteUse(id: string, userId: string, at: string): Promise<void> {
     await this.db
       .updateTable('invites')
-      .set({ accepted_at: at, accepted_by: userId })
+      .set((eb) => ({
+        uses: eb('uses', '+', 1),
+        accepted_at: eb.fn.coalesce('accepted_at', eb.val(at)),
+        accepted_by: eb.fn.coalesce('accepted_by', eb.val(userId)),
+      }))
       .where('id', '=', id)
-      .where('accepted_at', 'is', null)
       .execute();
+  }
+
+  async revokeInvite(id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('invites')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async joinDomains(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('workspace_join_domains')
+      .select('domain')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('domain')
+      .execute();
+    return rows.map((r) => r.domain);
+  }
+
+  /** Replaces the workspace's list. */
+  async setJoinDomains(workspaceId: string, domains: readonly string[], at: string): Promise<void> {
+    await this.db
+      .deleteFrom('workspace_join_domains')
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    if (domains.length === 0) return;
+    await this.db
+      .insertInto('workspace_join_domains')
+      .values(domains.map((domain) => ({ workspace_id: workspaceId, domain, created_at: at })))
+      .execute();
+  }
+
+  async isJoinDomain(domain: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('workspace_join_domains')
+      .select('workspace_id')
+      .where('domain', '=', domain)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Workspaces that let people at `domain` in on their own, but for those `userId` is in. */
+  joinableWorkspaces(domain: string, userId: string): Promise<WorkspaceRow[]> {
+    return this.db
+      .selectFrom('workspace_join_domains as d')
+      .innerJoin('workspaces as w', 'w.id', 'd.workspace_id')
+      .selectAll('w')
+      .where('d.domain', '=', domain)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('workspace_members as m')
+              .select('m.user_id')
+              .whereRef('m.workspace_id', '=', 'w.id')
+              .where('m.user_id', '=', userId),
+          ),
+        ),
+      )
+      .orderBy('w.created_at')
+      .orderBy('w.id')
+      .execute();
+  }
+
+  async insertOidcLogin(row: Insertable<OidcLoginsTable>): Promise<void> {
+    await this.db.insertInto('oidc_logins').values(row).execute();
+  }
+
+  /** Finds and deletes a sign-in in flight: each callback uses one once. */
+  async takeOidcLogin(stateHash: string): Promise<OidcLoginRow | undefined> {
+    const row = await this.db
+      .selectFrom('oidc_logins')
+      .selectAll()
+      .where('state_hash', '=', stateHash)
+      .executeTakeFirst();
+    if (row) await this.db.deleteFrom('oidc_logins').where('state_hash', '=', stateHash).execute();
+    return row;
+  }
+
+  async deleteExpiredOidcLogins(now: string): Promise<void> {
+    await this.db.deleteFrom('oidc_logins').where('expires_at', '<=', now).execute();
   }
 
   async insertBotToken(row: Insertable<BotTokensTable>): Promise<void> {
