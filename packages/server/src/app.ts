@@ -16,7 +16,9 @@ import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
-import { BotUsage } from './services/bot-usage.js';
+import { LastUsed } from './services/last-used.js';
+import { newSignInLimits } from './services/auth.js';
+import type { Mailer } from './lib/mailer.js';
 import { newPasswordGuard } from './services/passwords.js';
 import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
 import { WindowLimiter } from './lib/rate-limit.js';
@@ -47,7 +49,12 @@ export interface AppOptions {
   passwordAuth?: boolean;
   /** `serve --public-url`, canonical (lib/public-url.ts): the origin users and agents use. */
   publicUrl?: string;
+  /** `serve --smtp-url`: sign-in links by email and email when away. */
+  email?: { mailer: Mailer; notifyDelayMs?: number };
 }
+
+/** `serve --email-notify-delay` unless set. */
+export const DEFAULT_EMAIL_NOTIFY_DELAY_MS = 10 * 60_000;
 
 export const REALTIME_DEFAULTS: SessionOptions = {
   replayLimit: 5000,
@@ -78,14 +85,21 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     policy: outbound,
   });
   await dispatcher.start();
-  const botUsage = new BotUsage();
-  const usageTimer = setInterval(
-    () => void botUsage.flush(opts.store).catch(() => undefined),
-    5_000,
-  );
+  const botUsage = new LastUsed((tx, ids, at) => tx.auth.touchBotTokens(ids, at));
+  const sessionUsage = new LastUsed((tx, ids, at) => tx.auth.touchSessions(ids, at));
+  const flushUsage = () =>
+    Promise.all([
+      botUsage.flush(opts.store).catch(() => undefined),
+      sessionUsage.flush(opts.store).catch(() => undefined),
+    ]);
+  const usageTimer = setInterval(() => void flushUsage(), 5_000);
   usageTimer.unref();
   const deps: ServiceDeps = {
     botUsage,
+    sessionUsage,
+    ...(opts.email ? { mailer: opts.email.mailer } : {}),
+    signInLimits: newSignInLimits(),
+    emailNotifyDelayMs: opts.email?.notifyDelayMs ?? DEFAULT_EMAIL_NOTIFY_DELAY_MS,
     store: opts.store,
     devBootstrap: opts.devBootstrap,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
@@ -127,8 +141,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(usageTimer);
-    await botUsage.flush(opts.store).catch(() => undefined);
+    await flushUsage();
     await dispatcher.stop();
+    opts.email?.mailer.close();
   });
 
   // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.

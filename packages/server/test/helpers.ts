@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { createPgPool } from '../src/store/dialects/postgres.js';
 import { createMagicLink, consumeMagicLink } from '../src/services/auth.js';
+import { smtpMailer } from '../src/lib/mailer.js';
 
 /**
  * Set (e.g. postgres://postgres@127.0.0.1:5432/test) to run every server test against
@@ -89,6 +90,9 @@ export async function startTestServer(
     passwordAuth?: boolean;
     /** `serve --public-url` (canonical). */
     publicUrl?: string;
+    /** `serve --smtp-url …` (a real SMTP receiver's URL) and `--email-notify-delay`. */
+    smtpUrl?: string;
+    emailNotifyDelayMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -106,6 +110,14 @@ export async function startTestServer(
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
+    ...(opts.smtpUrl
+      ? {
+          email: {
+            mailer: smtpMailer(opts.smtpUrl, 'ClickClack <noreply@clickclack.test>'),
+            notifyDelayMs: opts.emailNotifyDelayMs,
+          },
+        }
+      : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

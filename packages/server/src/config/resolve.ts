@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validSmtpUrl } from '../lib/mailer.js';
 import { canonicalPublicUrl } from '../lib/public-url.js';
 
 /** Server settings after precedence: flags > env (CLICKCLACK_*) > --config file > defaults. */
@@ -23,6 +24,12 @@ export interface ServerConfig {
   tailCheckMs: number;
   /** Largest accepted upload, in bytes. */
   uploadMaxBytes: number;
+  /** `smtp://…` or `smtps://…` ('' = no email: magic-link requests answer 501). */
+  smtpUrl: string;
+  /** The From of every email the server sends. */
+  mailFrom: string;
+  /** How long a mention, DM or followed reply waits unread before it is emailed (default). */
+  emailNotifyDelayMs: number;
 }
 
 export interface ServeFlags {
@@ -40,6 +47,9 @@ export interface ServeFlags {
   replayLimit?: string;
   tailCheckMs?: string;
   uploadMaxBytes?: string;
+  smtpUrl?: string;
+  mailFrom?: string;
+  emailNotifyDelay?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -68,6 +78,14 @@ function readConfigFile(path: string): FileConfig {
   } catch (err) {
     throw new Error(`parse config ${path}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** `500ms`, `30s`, `10m`, `1h`; a bare number is seconds. */
+export function parseDuration(name: string, raw: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
+  if (!m) throw new Error(`invalid duration for ${name}: "${raw}" (e.g. 30s, 10m, 1h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
+  return Number(m[1]) * unit;
 }
 
 /** `sqlite://<data>/clickclack.db` unless a database URL was given. */
@@ -116,6 +134,10 @@ export function resolveServerConfig(
   if (!Number.isInteger(uploadMaxBytes) || uploadMaxBytes < 1) {
     throw new Error('upload max bytes must be a positive integer');
   }
+  const publicUrl = canonicalPublicUrl(
+    str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, ''),
+  );
+  const mailHost = publicUrl ? new URL(publicUrl).hostname : 'localhost';
   return {
     addr: str('addr', 'CLICKCLACK_ADDR', flags.addr, ':8080') || ':8080',
     data,
@@ -125,7 +147,15 @@ export function resolveServerConfig(
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     passwordAuth: bool('password_auth', 'CLICKCLACK_PASSWORD_AUTH', flags.passwordAuth),
-    publicUrl: canonicalPublicUrl(str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, '')),
+    publicUrl,
+    smtpUrl: validSmtpUrl(str('smtp_url', 'CLICKCLACK_SMTP_URL', flags.smtpUrl, '')),
+    mailFrom:
+      str('mail_from', 'CLICKCLACK_MAIL_FROM', flags.mailFrom, '') ||
+      `ClickClack <noreply@${mailHost}>`,
+    emailNotifyDelayMs: parseDuration(
+      'email notify delay',
+      str('email_notify_delay', 'CLICKCLACK_EMAIL_NOTIFY_DELAY', flags.emailNotifyDelay, '10m'),
+    ),
     replayLimit,
     tailCheckMs,
     uploadMaxBytes,

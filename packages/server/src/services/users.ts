@@ -43,6 +43,7 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
     deleted_at: null,
     former_handle: null,
     deleted_by: null,
+    deactivated_at: null,
   };
   if (Buffer.byteLength(row.display_name) > 80) throw badRequest('display_name is too long');
   await tx.users.insert(row);

@@ -8,6 +8,7 @@ import { ensureBootstrap } from '../../services/users.js';
 import { isPostgresUrl, openStore } from '../../store/open.js';
 import { PgNotifyBus } from '../../realtime/pg-bus.js';
 import { logLine } from '../log.js';
+import { smtpMailer } from '../../lib/mailer.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
@@ -41,6 +42,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
+    ...(config.smtpUrl
+      ? {
+          email: {
+            mailer: smtpMailer(config.smtpUrl, config.mailFrom, (err) =>
+              logLine(`email not sent: ${err.message}`),
+            ),
+            notifyDelayMs: config.emailNotifyDelayMs,
+          },
+        }
+      : {}),
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -98,6 +109,15 @@ export function registerServe(program: Command): void {
       'how often each node re-reads the event log tail (heals lost wake-ups; default 200)',
     )
     .option('--upload-max-bytes <n>', 'largest accepted upload in bytes (default 25 MiB)')
+    .option(
+      '--smtp-url <url>',
+      'send email (sign-in links, notifications) through smtp://user:pass@host:port or smtps://…',
+    )
+    .option('--mail-from <address>', 'From of the emails the server sends')
+    .option(
+      '--email-notify-delay <duration>',
+      'how long a mention, DM or followed reply waits unread before it is emailed (default 10m)',
+    )
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -117,6 +137,9 @@ export function registerServe(program: Command): void {
         replayLimit: opts.realtimeReplayLimit as string | undefined,
         tailCheckMs: opts.realtimeTailCheckMs as string | undefined,
         uploadMaxBytes: opts.uploadMaxBytes as string | undefined,
+        smtpUrl: opts.smtpUrl as string | undefined,
+        mailFrom: opts.mailFrom as string | undefined,
+        emailNotifyDelay: opts.emailNotifyDelay as string | undefined,
       });
     });
 }
