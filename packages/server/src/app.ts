@@ -19,6 +19,7 @@ import type { NodeBus } from './realtime/node-bus.js';
 import { LastUsed } from './services/last-used.js';
 import { newSignInLimits } from './services/auth.js';
 import type { Mailer } from './lib/mailer.js';
+import { EMAIL_NOTIFY_DEFAULTS, EmailNotifier } from './integrations/email-notifier.js';
 import { newPasswordGuard } from './services/passwords.js';
 import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
 import { WindowLimiter } from './lib/rate-limit.js';
@@ -50,7 +51,11 @@ export interface AppOptions {
   /** `serve --public-url`, canonical (lib/public-url.ts): the origin users and agents use. */
   publicUrl?: string;
   /** `serve --smtp-url`: sign-in links by email and email when away. */
-  email?: { mailer: Mailer; notifyDelayMs?: number };
+  email?: {
+    mailer: Mailer;
+    notifyDelayMs?: number;
+    notify?: Partial<typeof EMAIL_NOTIFY_DEFAULTS>;
+  };
 }
 
 /** `serve --email-notify-delay` unless set. */
@@ -85,6 +90,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     policy: outbound,
   });
   await dispatcher.start();
+  const notifyDelayMs = opts.email?.notifyDelayMs ?? DEFAULT_EMAIL_NOTIFY_DELAY_MS;
+  // Email when away links to messages and to its unsubscribe page: it needs the public URL.
+  const notifier =
+    opts.email && opts.publicUrl
+      ? new EmailNotifier(opts.store, {
+          ...EMAIL_NOTIFY_DEFAULTS,
+          ...opts.email.notify,
+          mailer: opts.email.mailer,
+          publicUrl: opts.publicUrl,
+          defaultDelayMs: notifyDelayMs,
+        })
+      : undefined;
+  await notifier?.start();
   const botUsage = new LastUsed((tx, ids, at) => tx.auth.touchBotTokens(ids, at));
   const sessionUsage = new LastUsed((tx, ids, at) => tx.auth.touchSessions(ids, at));
   const flushUsage = () =>
@@ -99,7 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     sessionUsage,
     ...(opts.email ? { mailer: opts.email.mailer } : {}),
     signInLimits: newSignInLimits(),
-    emailNotifyDelayMs: opts.email?.notifyDelayMs ?? DEFAULT_EMAIL_NOTIFY_DELAY_MS,
+    emailNotifyDelayMs: notifyDelayMs,
     store: opts.store,
     devBootstrap: opts.devBootstrap,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
@@ -143,6 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     clearInterval(usageTimer);
     await flushUsage();
     await dispatcher.stop();
+    await notifier?.stop();
     opts.email?.mailer.close();
   });
 

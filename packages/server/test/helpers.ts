@@ -93,6 +93,8 @@ export async function startTestServer(
     /** `serve --smtp-url …` (a real SMTP receiver's URL) and `--email-notify-delay`. */
     smtpUrl?: string;
     emailNotifyDelayMs?: number;
+    /** How often the email notifier looks for work (default 5 s). */
+    emailNotifyPollMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -115,6 +117,7 @@ export async function startTestServer(
           email: {
             mailer: smtpMailer(opts.smtpUrl, 'ClickClack <noreply@clickclack.test>'),
             notifyDelayMs: opts.emailNotifyDelayMs,
+            notify: { pollMs: opts.emailNotifyPollMs ?? 100, retryBaseMs: 200 },
           },
         }
       : {}),

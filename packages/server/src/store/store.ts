@@ -8,6 +8,7 @@ import { AuthRepo } from './repos/auth.js';
 import { BotsRepo } from './repos/bots.js';
 import { ChannelsRepo } from './repos/channels.js';
 import { DmsRepo } from './repos/dms.js';
+import { EmailNotifyRepo } from './repos/email-notify.js';
 import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
@@ -42,6 +43,7 @@ export class Repos {
   readonly apps: AppsRepo;
   readonly moderation: ModerationRepo;
   readonly routes: RoutesRepo;
+  readonly emailNotify: EmailNotifyRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -49,6 +51,7 @@ export class Repos {
     this.messages = new MessagesRepo(db);
     this.auth = new AuthRepo(db);
     this.events = new EventsRepo(db);
+    this.emailNotify = new EmailNotifyRepo(db);
     this.dms = new DmsRepo(db);
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);

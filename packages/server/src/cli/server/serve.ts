@@ -62,6 +62,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
   // Behind a proxy people reach it elsewhere: that address too, on the same (atomic) line.
   const reached = config.publicUrl ? ` (public URL: ${config.publicUrl}/app/)` : '';
   logLine(`ClickClack listening on ${listening}${reached}`);
+  if (config.smtpUrl && !config.publicUrl) {
+    logLine('email: sign-in codes only (no links) and no email when away without --public-url');
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {

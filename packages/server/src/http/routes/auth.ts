@@ -104,14 +104,6 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     ...(deps.mailer ? { email: true } : {}),
   }));
 
-  route(app, OPERATIONS.listSessions, async (req) => ({
-    sessions: await auth.listSessions(deps, req.actor),
-  }));
-  route(app, OPERATIONS.revokeSessionById, async (req) => {
-    await auth.revokeSessionById(deps, req.actor, req.params.session_id);
-    return { ok: true };
-  });
-
   route(app, OPERATIONS.logout, async (req, reply) => {
     assertLoginRequest(req, deps.publicUrl);
     const token = bearerToken(req) || sessionCookie(req);
