@@ -19,6 +19,10 @@ export interface SmtpReceiver {
   messages: ReceivedMail[];
   /** Logins it accepted, as `user:pass`. */
   logins: string[];
+  /** Refuses the next `n` messages with a temporary error (451), as a busy server does. */
+  refuseNext(n: number): void;
+  /** Messages refused so far. */
+  readonly refused: number;
   /** Resolves with the first message (after `skip` earlier ones) to `to` that matches. */
   waitFor(
     to: string,
@@ -71,6 +75,8 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const messages: ReceivedMail[] = [];
   const logins: string[] = [];
   const waiters = new Set<() => void>();
+  let toRefuse = 0;
+  let refused = 0;
   const server = new SMTPServer({
     // Plain SMTP with AUTH on loopback: nodemailer would upgrade with STARTTLS if offered.
     disabledCommands: ['STARTTLS'],
@@ -87,6 +93,13 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (toRefuse > 0) {
+          toRefuse--;
+          refused++;
+          const err = new Error('try again later') as Error & { responseCode: number };
+          err.responseCode = 451;
+          return cb(err);
+        }
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const to = session.envelope.rcptTo.map((r) => r.address);
         messages.push(parseMail(Buffer.concat(chunks).toString('utf8'), from, to));
@@ -103,6 +116,12 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     url: `smtp://${USER}:${encodeURIComponent(PASS)}@127.0.0.1:${port}`,
     messages,
     logins,
+    refuseNext(n) {
+      toRefuse = n;
+    },
+    get refused() {
+      return refused;
+    },
     waitFor(to, pred = () => true, timeoutMs = 10_000) {
       const find = () => messages.find((m) => m.to.includes(to) && pred(m));
       return new Promise((resolve, reject) => {

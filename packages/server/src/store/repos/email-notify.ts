@@ -94,8 +94,10 @@ export class EmailNotifyRepo {
   }
 
   /**
-   * Leases every due, unleased notification of up to `users` recipients until `until`: the
-   * caller runs this in a write transaction, so on a shared database one node takes each.
+   * Picks up to `users` recipients with a notification due and leases every pending one of
+   * theirs until `until`: once one falls due the rest go in the same mail rather than in a
+   * trickle after it. The caller runs this in a write transaction, so on a shared database
+   * one node takes each.
    */
   async leaseDue(now: string, users: number, until: string): Promise<EmailNotificationRow[]> {
     const due = await this.db
@@ -117,7 +119,6 @@ export class EmailNotifyRepo {
         due.map((d) => d.user_id),
       )
       .where('state', '=', 'pending')
-      .where('due_at', '<=', now)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .returningAll()
       .execute();
