@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { BIN, cleanEnv, cliOk, configHome } from './processes.js';
+import { BIN, cleanEnv, cliOk, configHome, startServer } from './processes.js';
 import { signInParts, startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
 type Login = { token: string; user: { id: string; display_name: string }; session: { id: string } };
@@ -127,6 +127,22 @@ describe('sign-in by email (real SMTP receiver)', () => {
       env: { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! },
     });
     assert.equal(who, out.user.id);
+    // The CLI names itself, so the session list tells its session apart; and revokes one.
+    const list = JSON.parse(
+      await cliOk(['sessions', 'list', '--server', srv.url, '--json'], {
+        env: { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! },
+      }),
+    ) as { sessions: { id: string; user_agent: string; current: boolean }[] };
+    assert.deepEqual(
+      list.sessions.map((s) => [s.id, s.user_agent, s.current]),
+      [[out.session.id, 'clickclack-cli', true]],
+    );
+    const revoked = await cliOk(
+      ['sessions', 'revoke', out.session.id, '--server', srv.url, '--plain'],
+      { env: { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME! } },
+    );
+    assert.equal(revoked, out.session.id);
+    assert.equal((await api(srv, 'GET', '/api/me', { token: out.token })).status, 401);
   });
 
   test('clickclack login --email --code, and a pasted link', async () => {
@@ -166,6 +182,30 @@ describe('sign-in email requests are limited per source', () => {
       assert.equal((await request(srv, 'p20@example.com')).status, 429);
     } finally {
       await srv.close();
+      await smtp.close();
+    }
+  });
+});
+
+describe('serve with email configured (a subprocess)', () => {
+  test('CLICKCLACK_SMTP_URL, --mail-from and --public-url reach the mail', async () => {
+    const smtp = await startSmtpReceiver();
+    const server = await startServer({
+      env: { CLICKCLACK_SMTP_URL: smtp.url },
+      args: ['--mail-from', 'Team Chat <chat@example.org>', '--public-url', PUBLIC_URL],
+    });
+    try {
+      const res = await fetch(`${server.url}/api/auth/magic/request`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'sub@example.com' }),
+      });
+      assert.equal(res.status, 202);
+      const mail = await smtp.waitFor('sub@example.com');
+      assert.equal(mail.from, 'chat@example.org');
+      assert.ok(signInParts(mail).link.startsWith(`${PUBLIC_URL}/app/?token=mgt_`));
+    } finally {
+      await server.cleanup();
       await smtp.close();
     }
   });

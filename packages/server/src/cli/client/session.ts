@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Channel, ClickClackClient, Session, Workspace } from '@clickclack/sdk';
 import { configWriter, deleteConfig } from '../client-config.js';
 import { CliError } from '../log.js';
-import { emit, printJson, printLine } from '../output.js';
+import { emit, emitRows, printJson, printLine } from '../output.js';
+import { commandGroup } from './group.js';
 import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 
 const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
@@ -118,6 +119,38 @@ export function registerSessionCommands(program: Command): void {
         plain: res.token,
         human: `logged in as ${res.user.display_name}`,
       });
+    });
+
+  const sessions = commandGroup(program, 'sessions', {
+    description: 'where you are signed in',
+    usage: 'usage: clickclack sessions <list|revoke>',
+    unknownWord: true,
+  });
+  sessions
+    .command('list')
+    .description('your sessions: id, created, last seen, user agent (* = this one)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      const list = await ctx.client.auth.sessions();
+      emitRows(
+        ctx.mode,
+        { sessions: list },
+        list.map((s) => [
+          `${s.id}${s.current ? ' *' : ''}`,
+          s.created_at,
+          s.last_seen_at ?? '-',
+          s.user_agent || '-',
+        ]),
+      );
+    });
+  sessions
+    .command('revoke')
+    .description('sign one of your sessions out (its sockets close)')
+    .argument('<session-id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      await ctx.client.auth.revokeSession(id);
+      emit(ctx.mode, { json: { revoked: id }, plain: id, human: `revoked ${id}` });
     });
 
   program
