@@ -92,7 +92,8 @@ export function registerSessionCommands(program: Command): void {
     .action(async (opts: LoginOpts, cmd: Command) => {
       const token = (opts.magicToken ?? '').trim();
       const email = (opts.email ?? '').trim();
-      if (token === '' && email === '') throw new CliError('--email or --magic-token is required');
+      // Without --email, as before: the token is the one way in.
+      if (email === '' && token === '') throw new CliError('--magic-token is required');
       if (opts.code !== undefined && email === '') throw new CliError('--code needs --email');
       const ctx = resolveContext(flagsOf(cmd), { useStored: false });
       const save = opts.store === false ? undefined : configWriter();

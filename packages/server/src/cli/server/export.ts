@@ -21,6 +21,7 @@ import type { DbFlags } from './open.js';
 /** Columns whose values never leave the server: secrets and storage locations. */
 const REDACTED = new Set([
   'token_hash',
+  'code_hash',
   'password_hash',
   'signing_secret',
   'storage_path',
@@ -28,7 +29,7 @@ const REDACTED = new Set([
   'pushover_user_key',
 ]);
 /** Bookkeeping tables, not data. */
-const SKIPPED = new Set(['schema_migrations', 'event_dispatch_state']);
+const SKIPPED = new Set(['schema_migrations', 'event_dispatch_state', 'email_notify_state']);
 
 type Row = Record<string, unknown>;
 
