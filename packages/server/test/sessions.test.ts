@@ -223,3 +223,64 @@ describe('deactivating a human account', () => {
     assert.match(u.stderr, /user nobody@example.com not found/);
   });
 });
+
+describe('a workspace owner deactivates a member over HTTP', () => {
+  let srv: TestServer;
+  let t: Team;
+  before(async () => {
+    srv = await startTestServer();
+    t = await team(srv, [
+      ['ada@example.com', 'Ada'],
+      ['grace@example.com', 'Grace'],
+    ]);
+  });
+  after(() => srv.close());
+
+  test('only for a member whose every workspace the caller owns; sockets close at once', async () => {
+    const [ada, grace] = t.members as [Team['members'][number], Team['members'][number]];
+    const path = (userId: string, ws = t.workspaceId) =>
+      `/api/workspaces/${ws}/members/${userId}/deactivate`;
+    // A member is not an owner.
+    const notOwner = await api(srv, 'POST', path(grace.userId), { token: ada.token });
+    assert.equal(notOwner.status, 403);
+    assert.equal(notOwner.body.error, 'workspace owner permission required');
+    assert.equal(
+      (await api(srv, 'POST', path(t.owner.userId), { token: t.owner.token })).status,
+      400,
+    );
+    assert.equal(
+      (await api(srv, 'POST', path('usr_nobody'), { token: t.owner.token })).status,
+      404,
+    );
+
+    // Grace also belongs to a workspace of her own: that is not this owner's to close.
+    const own = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+      token: grace.token,
+      body: { name: 'Grace Labs' },
+    });
+    assert.equal(own.status, 201, JSON.stringify(own.body));
+    const refused = await api(srv, 'POST', path(grace.userId), { token: t.owner.token });
+    assert.equal(refused.status, 403);
+    assert.match(String(refused.body.error), /workspace owner cannot be deactivated here/);
+
+    const sock = await TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${t.workspaceId}`, {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
+    const client = new ClickClackClient({ baseUrl: srv.url, token: t.owner.token });
+    const user = await client.workspaces.deactivateMember(t.workspaceId, ada.userId);
+    assert.equal(user.id, ada.userId);
+    assert.ok(user.deactivated_at);
+    await sock.until(() => sock.closed !== undefined, 2000);
+    assert.equal(sock.closed?.code, 1008);
+    assert.equal((await api(srv, 'GET', '/api/me', { token: ada.token })).status, 401);
+    // Still a member, shown as deactivated.
+    const members = await api<{ members: { user: { id: string; deactivated_at?: string } }[] }>(
+      srv,
+      'GET',
+      `/api/workspaces/${t.workspaceId}/members`,
+      { token: t.owner.token },
+    );
+    const row = members.body.members.find((m) => m.user.id === ada.userId);
+    assert.ok(row?.user.deactivated_at, JSON.stringify(members.body).slice(0, 300));
+  });
+});

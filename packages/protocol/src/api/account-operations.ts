@@ -1,5 +1,6 @@
 import * as A from './account.js';
 import { OkResponse } from './auth.js';
+import { WorkspaceMemberParams } from './channel-admin.js';
 import { ok, type Operation } from './operation.js';
 
 /** A person's own account: where they are signed in, and how the server may reach them. */
@@ -33,5 +34,14 @@ export const ACCOUNT_OPERATIONS = {
     auth: true,
     body: A.UpdateEmailNotificationSettingsBody,
     responses: ok(200, A.EmailNotificationSettingsResponse),
+  },
+  deactivateMember: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/members/:user_id/deactivate',
+    summary:
+      "Deactivate a member's account (owner of every workspace they are in): signed out, sign-in refused, messages kept",
+    auth: true,
+    params: WorkspaceMemberParams,
+    responses: ok(200, A.DeactivatedUserResponse),
   },
 } satisfies Record<string, Operation>;

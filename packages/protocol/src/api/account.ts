@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { SessionInfo } from '../entities/auth.js';
+import { User } from '../entities/user.js';
 
 export const SessionParams = Type.Object({ session_id: Type.String({ maxLength: 100 }) });
 export type SessionParams = Static<typeof SessionParams>;
@@ -27,3 +28,7 @@ export const UpdateEmailNotificationSettingsBody = Type.Object({
 export type UpdateEmailNotificationSettingsBody = Static<
   typeof UpdateEmailNotificationSettingsBody
 >;
+
+/** A deactivated account: `deactivated_at` is set. */
+export const DeactivatedUserResponse = Type.Object({ user: User });
+export type DeactivatedUserResponse = Static<typeof DeactivatedUserResponse>;

@@ -1,7 +1,9 @@
 import { nowIso } from '../lib/clock.js';
 import type { UserRow } from '../store/repos/users.js';
+import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { badRequest, notFound } from './errors.js';
+import { badRequest, forbidden, notFound } from './errors.js';
+import { assertHuman, requireMember } from './policies.js';
 import { announceUserUpdated } from './users.js';
 
 /** A human account by id (`usr_…`) or email. */
@@ -12,10 +14,11 @@ async function humanAccount(deps: ServiceDeps, who: string): Promise<UserRow> {
     ? await db.users.byEmail(key.toLowerCase())
     : await db.users.byId(key);
   if (!user || user.deleted_at) throw notFound(`user ${key} not found`);
-  if (user.kind !== 'human')
-    throw badRequest('bots are retired, not deactivated (clickclack bots delete)');
+  if (user.kind !== 'human') throw badRequest(BOTS_ARE_RETIRED);
   return user;
 }
+
+const BOTS_ARE_RETIRED = 'bots are retired, not deactivated (clickclack bots delete)';
 
 /**
  * `clickclack admin user deactivate`: the account is signed out everywhere (its sockets on
@@ -55,4 +58,36 @@ export async function reactivateUser(deps: ServiceDeps, who: string): Promise<Us
   });
   if (events.length > 0) deps.published(events);
   return user;
+}
+
+/**
+ * `POST /api/workspaces/{id}/members/{user_id}/deactivate`. An account spans workspaces, so
+ * a workspace owner closes one only when it is theirs alone to close: the person is in no
+ * workspace the caller does not own and owns none. Anyone else is the server admin's
+ * (`clickclack admin user deactivate`).
+ */
+export async function deactivateMember(
+  deps: ServiceDeps,
+  actor: Actor,
+  workspaceId: string,
+  userId: string,
+): Promise<UserRow> {
+  assertHuman(actor, 'bot tokens cannot deactivate accounts');
+  const db = deps.store.read;
+  if ((await requireMember(db, actor, workspaceId)) !== 'owner')
+    throw forbidden('workspace owner permission required');
+  const target = await db.users.byId(userId);
+  if (!target || !(await db.workspaces.role(workspaceId, userId)))
+    throw notFound('member not found');
+  if (target.kind !== 'human') throw badRequest(BOTS_ARE_RETIRED);
+  if (target.id === actor.user.id) throw badRequest('you cannot deactivate your own account');
+  for (const ws of await db.workspaces.listForUser(target.id)) {
+    if (ws.role === 'owner') throw forbidden('a workspace owner cannot be deactivated here');
+    if ((await db.workspaces.role(ws.id, actor.user.id)) !== 'owner') {
+      throw forbidden(
+        'this person is also in a workspace you do not own; a server admin deactivates them',
+      );
+    }
+  }
+  return (await deactivateUser(deps, target.id)).user;
 }

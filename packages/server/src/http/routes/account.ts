@@ -2,7 +2,9 @@ import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply } from 'fastify';
 import * as auth from '../../services/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
+import { deactivateMember } from '../../services/deactivation.js';
 import * as email from '../../services/email-notifications.js';
+import { presentUser } from '../../services/present.js';
 import { DomainError } from '../../services/errors.js';
 import { route, type App } from '../route.js';
 
@@ -28,6 +30,12 @@ export function accountRoutes(app: App, deps: ServiceDeps): void {
     await auth.revokeSessionById(deps, req.actor, req.params.session_id);
     return { ok: true };
   });
+
+  route(app, OPERATIONS.deactivateMember, async (req) => ({
+    user: presentUser(
+      await deactivateMember(deps, req.actor, req.params.workspace_id, req.params.user_id),
+    ),
+  }));
 
   route(app, OPERATIONS.getEmailNotifications, async (req) => ({
     email_notifications: await email.getEmailNotifications(deps, req.actor),
