@@ -78,3 +78,34 @@ test('the sign-in page emails a link and a code; either signs in', { skip }, asy
   await other.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
   assert.deepEqual(errors, []);
 });
+
+test('the profile dialog turns email when away off', { skip }, async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${srv.url}/app/`);
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  const seen = smtp.messages.length;
+  const mail = await smtp.waitFor('ada@example.com', (m) => smtp.messages.indexOf(m) >= seen);
+  await page.getByLabel('Code').fill(signInParts(mail).code);
+  await page.getByRole('button', { name: 'Sign in with code' }).click();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
+  const open = async () => {
+    await page.getByRole('button', { name: 'Edit profile' }).click();
+    const box = page
+      .getByRole('region', { name: 'Email when away' })
+      .getByRole('checkbox', { name: /Email me mentions.*within 10 min/ });
+    await box.waitFor();
+    return box;
+  };
+  const box = await open();
+  assert.equal(await box.isChecked(), true);
+  // Saved on the server: a reload shows it off.
+  const saved = page.waitForResponse(
+    (r) => r.url().endsWith('/api/me/email-notifications') && r.request().method() === 'PATCH',
+  );
+  await box.uncheck();
+  assert.equal((await saved).status(), 200);
+  await page.reload();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor({ timeout: 15000 });
+  assert.equal(await (await open()).isChecked(), false);
+});
