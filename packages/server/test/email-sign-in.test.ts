@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { BIN, cleanEnv, cliOk, configHome, startServer } from './processes.js';
+import { BIN, cleanEnv, cliOk, configHome, runCli, startServer } from './processes.js';
 import { signInParts, startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
 type Login = { token: string; user: { id: string; display_name: string }; session: { id: string } };
@@ -143,6 +143,13 @@ describe('sign-in by email (real SMTP receiver)', () => {
     );
     assert.equal(revoked, out.session.id);
     assert.equal((await api(srv, 'GET', '/api/me', { token: out.token })).status, 401);
+  });
+
+  test('clickclack login --email with nothing on stdin: mailed, then a clear error', async () => {
+    const r = await runCli(['login', '--email', 'quiet@example.com', '--server', srv.url]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no sign-in code given \(type it, pipe it on stdin, or pass --code\)/);
+    await smtp.waitFor('quiet@example.com');
   });
 
   test('clickclack login --email --code, and a pasted link', async () => {
