@@ -18,6 +18,7 @@ export const ID_PREFIX = {
   eventSubscription: 'sub',
   eventDelivery: 'edl',
   deliveryAttempt: 'eda',
+  emailNotification: 'eml',
   appInstallation: 'app',
   slashCommand: 'cmd',
   slashInvocation: 'sci',

@@ -26,6 +26,7 @@ export * from './api/apps.js';
 export * from './api/event-subscriptions.js';
 export * from './api/compat.js';
 export * from './api/join.js';
+export * from './api/account.js';
 export { UNSUPPORTED_FEATURES } from './api/compat-operations.js';
 export * from './api/operations.js';
 export * from './openapi.js';

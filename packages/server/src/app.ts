@@ -16,7 +16,10 @@ import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
-import { BotUsage } from './services/bot-usage.js';
+import { LastUsed } from './services/last-used.js';
+import { newSignInLimits } from './services/auth.js';
+import type { Mailer } from './lib/mailer.js';
+import { EMAIL_NOTIFY_DEFAULTS, EmailNotifier } from './integrations/email-notifier.js';
 import { newPasswordGuard } from './services/passwords.js';
 import { REDEMPTION_FAILURES_PER_MINUTE } from './services/auth.js';
 import { newInviteAttempts } from './services/invites.js';
@@ -59,7 +62,16 @@ export interface AppOptions {
   timeouts?: { headersMs: number; requestMs: number };
   /** `serve --oidc-issuer …`: single sign-on (needs `publicUrl` for its redirect URI). */
   oidc?: OidcSettings;
+  /** `serve --smtp-url`: sign-in links by email and email when away. */
+  email?: {
+    mailer: Mailer;
+    notifyDelayMs?: number;
+    notify?: Partial<typeof EMAIL_NOTIFY_DEFAULTS>;
+  };
 }
+
+/** `serve --email-notify-delay` unless set. */
+export const DEFAULT_EMAIL_NOTIFY_DELAY_MS = 10 * 60_000;
 
 export const REALTIME_DEFAULTS: SessionOptions = {
   replayLimit: 5000,
@@ -103,14 +115,34 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     policy: outbound,
   });
   await dispatcher.start();
-  const botUsage = new BotUsage();
-  const usageTimer = setInterval(
-    () => void botUsage.flush(opts.store).catch(() => undefined),
-    5_000,
-  );
+  const notifyDelayMs = opts.email?.notifyDelayMs ?? DEFAULT_EMAIL_NOTIFY_DELAY_MS;
+  // Email when away links to messages and to its unsubscribe page: it needs the public URL.
+  const notifier =
+    opts.email && opts.publicUrl
+      ? new EmailNotifier(opts.store, {
+          ...EMAIL_NOTIFY_DEFAULTS,
+          ...opts.email.notify,
+          mailer: opts.email.mailer,
+          publicUrl: opts.publicUrl,
+          defaultDelayMs: notifyDelayMs,
+        })
+      : undefined;
+  await notifier?.start();
+  const botUsage = new LastUsed((tx, ids, at) => tx.auth.touchBotTokens(ids, at));
+  const sessionUsage = new LastUsed((tx, ids, at) => tx.auth.touchSessions(ids, at));
+  const flushUsage = () =>
+    Promise.all([
+      botUsage.flush(opts.store).catch(() => undefined),
+      sessionUsage.flush(opts.store).catch(() => undefined),
+    ]);
+  const usageTimer = setInterval(() => void flushUsage(), 5_000);
   usageTimer.unref();
   const deps: ServiceDeps = {
     botUsage,
+    sessionUsage,
+    ...(opts.email ? { mailer: opts.email.mailer } : {}),
+    signInLimits: newSignInLimits(),
+    emailNotifyDelayMs: notifyDelayMs,
     store: opts.store,
     devBootstrap: opts.devBootstrap,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
@@ -155,8 +187,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(usageTimer);
-    await botUsage.flush(opts.store).catch(() => undefined);
+    await flushUsage();
     await dispatcher.stop();
+    await notifier?.stop();
+    opts.email?.mailer.close();
   });
 
   // An empty JSON body is allowed (logout sends none); schemas still reject a missing body.

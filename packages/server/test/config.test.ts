@@ -107,3 +107,27 @@ test('ops commands read only --data/--db and their env vars', () => {
     'sqlite:///x.db',
   );
 });
+
+test('email: smtp_url, mail_from and email_notify_delay from flag, env or file', () => {
+  const none = resolveServerConfig({}, {});
+  assert.equal(none.smtpUrl, '');
+  assert.equal(none.mailFrom, 'ClickClack <noreply@localhost>');
+  assert.equal(none.emailNotifyDelayMs, 600_000);
+  const cfg = file({ smtp_url: 'smtps://u:p@mail.example.com:465', email_notify_delay: '2m' });
+  const fromFile = resolveServerConfig({ config: cfg, publicUrl: 'https://chat.example.com' }, {});
+  assert.equal(fromFile.smtpUrl, 'smtps://u:p@mail.example.com:465');
+  assert.equal(fromFile.mailFrom, 'ClickClack <noreply@chat.example.com>');
+  assert.equal(fromFile.emailNotifyDelayMs, 120_000);
+  const env = { CLICKCLACK_SMTP_URL: 'smtp://mail.internal:25', CLICKCLACK_MAIL_FROM: 'a@b.c' };
+  const fromEnv = resolveServerConfig({ config: cfg, emailNotifyDelay: '1500ms' }, env);
+  assert.equal(fromEnv.smtpUrl, 'smtp://mail.internal:25');
+  assert.equal(fromEnv.mailFrom, 'a@b.c');
+  assert.equal(fromEnv.emailNotifyDelayMs, 1500);
+  assert.equal(resolveServerConfig({ emailNotifyDelay: '30' }, {}).emailNotifyDelayMs, 30_000);
+  assert.throws(
+    () => resolveServerConfig({ smtpUrl: 'http://mail' }, {}),
+    /smtp:\/\/ or smtps:\/\//,
+  );
+  assert.throws(() => resolveServerConfig({ smtpUrl: 'not a url' }, {}), /invalid SMTP URL/);
+  assert.throws(() => resolveServerConfig({ emailNotifyDelay: 'soon' }, {}), /invalid duration/);
+});

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { createPgPool } from '../src/store/dialects/postgres.js';
 import { createMagicLink, consumeMagicLink } from '../src/services/auth.js';
+import { smtpMailer } from '../src/lib/mailer.js';
 
 /**
  * Set (e.g. postgres://postgres@127.0.0.1:5432/test) to run every server test against
@@ -94,6 +95,11 @@ export async function startTestServer(
     oidc?: AppOptions['oidc'];
     /** A fixed port (e.g. one a public URL names); any free one by default. */
     port?: number;
+    /** `serve --smtp-url …` (a real SMTP receiver's URL) and `--email-notify-delay`. */
+    smtpUrl?: string;
+    emailNotifyDelayMs?: number;
+    /** How often the email notifier looks for work (default 5 s). */
+    emailNotifyPollMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -113,6 +119,15 @@ export async function startTestServer(
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
+    ...(opts.smtpUrl
+      ? {
+          email: {
+            mailer: smtpMailer(opts.smtpUrl, 'ClickClack <noreply@clickclack.test>'),
+            notifyDelayMs: opts.emailNotifyDelayMs,
+            notify: { pollMs: opts.emailNotifyPollMs ?? 100, retryBaseMs: 200 },
+          },
+        }
+      : {}),
   });
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const addr = app.server.address();

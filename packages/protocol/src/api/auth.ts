@@ -11,7 +11,16 @@ export type MagicRequestBody = Static<typeof MagicRequestBody>;
 export const MagicRequestResponse = Type.Object({ magic_link: MagicLink, token: Type.String() });
 export type MagicRequestResponse = Static<typeof MagicRequestResponse>;
 
-export const MagicConsumeBody = Type.Object({ token: Type.String({ maxLength: 200 }) });
+/** A server with SMTP (`serve --smtp-url`) mails the link and answers only this, for any address. */
+export const MagicRequestAccepted = Type.Object({ ok: Type.Boolean() });
+export type MagicRequestAccepted = Static<typeof MagicRequestAccepted>;
+
+/** The link's token, or the address with the code that was mailed to it. */
+export const MagicConsumeBody = Type.Object({
+  token: Type.Optional(Type.String({ maxLength: 200 })),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+  code: Type.Optional(Type.String({ maxLength: 40 })),
+});
 export type MagicConsumeBody = Static<typeof MagicConsumeBody>;
 
 export const MagicConsumeResponse = Type.Object({
@@ -40,6 +49,8 @@ export const AuthMethodsResponse = Type.Object({
   password: Type.Boolean(),
   /** Single sign-on (`serve --oidc-issuer`): the button's label and where it starts. */
   oidc: Type.Optional(Type.Object({ name: Type.String(), start_url: Type.String() })),
+  /** Sign-in links by email (`serve --smtp-url`). */
+  email: Type.Optional(Type.Boolean()),
 });
 export type AuthMethodsResponse = Static<typeof AuthMethodsResponse>;
 

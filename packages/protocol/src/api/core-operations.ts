@@ -27,15 +27,16 @@ export const CORE_OPERATIONS = {
   magicRequest: {
     method: 'POST',
     path: '/api/auth/magic/request',
-    summary: 'Mint a magic link (dev bootstrap, loopback only)',
+    summary:
+      'Email a sign-in link and code (serve --smtp-url; 202 for any address), else mint one (dev bootstrap, loopback only)',
     auth: false,
     body: A.MagicRequestBody,
-    responses: ok(201, A.MagicRequestResponse),
+    responses: { 201: A.MagicRequestResponse, 202: A.MagicRequestAccepted },
   },
   magicConsume: {
     method: 'POST',
     path: '/api/auth/magic/consume',
-    summary: 'Exchange a magic link for a session',
+    summary: 'Exchange a magic link, or an email and its mailed code, for a session',
     auth: false,
     body: A.MagicConsumeBody,
     responses: ok(200, A.MagicConsumeResponse),

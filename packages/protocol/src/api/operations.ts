@@ -1,3 +1,4 @@
+import { ACCOUNT_OPERATIONS } from './account-operations.js';
 import { COMPAT_OPERATIONS } from './compat-operations.js';
 import { CONVERSATION_OPERATIONS } from './conversations-operations.js';
 import { CORE_OPERATIONS } from './core-operations.js';
@@ -20,6 +21,7 @@ export const OPERATIONS = {
   ...INTEGRATION_OPERATIONS,
   ...COMPAT_OPERATIONS,
   ...JOIN_OPERATIONS,
+  ...ACCOUNT_OPERATIONS,
 };
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -34,3 +34,17 @@ export const BotToken = Type.Object({
   token: Type.Optional(Type.String()),
 });
 export type BotToken = Static<typeof BotToken>;
+
+/** A session as its owner sees it in the session list (never its token). */
+export const SessionInfo = Type.Object({
+  id: Type.String(),
+  /** The User-Agent of the client that signed in ('' when it sent none). */
+  user_agent: Type.String(),
+  created_at: Timestamp,
+  /** Last request made with it (recorded every few seconds); absent until then. */
+  last_seen_at: Type.Optional(Timestamp),
+  expires_at: Timestamp,
+  /** The session this request was made with. */
+  current: Type.Boolean(),
+});
+export type SessionInfo = Static<typeof SessionInfo>;

@@ -13,6 +13,8 @@ export const User = Type.Object({
   avatar_url: Type.String(),
   created_at: Timestamp,
   deleted_at: Type.Optional(Timestamp),
+  /** A deactivated human (`clickclack admin user deactivate`): cannot sign in, messages kept. */
+  deactivated_at: Type.Optional(Timestamp),
 });
 export type User = Static<typeof User>;
 

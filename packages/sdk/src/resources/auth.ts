@@ -1,6 +1,12 @@
 import type {
   AuthMethodsResponse,
   ChangePasswordBody,
+  EmailNotificationSettings,
+  EmailNotificationSettingsResponse,
+  MagicRequestAccepted,
+  SessionInfo,
+  SessionListResponse,
+  UpdateEmailNotificationSettingsBody,
   MagicConsumeResponse,
   MagicRequestBody,
   MagicRequestResponse,
@@ -21,6 +27,55 @@ export class AuthResource {
   /** Dev bootstrap on a loopback client only: mints a magic-link token. */
   requestMagicLink(input: MagicRequestBody): Promise<MagicRequestResponse> {
     return this.http.request('POST', '/api/auth/magic/request', { body: input });
+  }
+
+  /**
+   * On a server with SMTP (`serve --smtp-url`): emails a sign-in link and code to `email`.
+   * The answer is `{ok: true}` whether or not the address has an account.
+   */
+  requestSignInEmail(email: string, displayName?: string): Promise<MagicRequestAccepted> {
+    const body: MagicRequestBody = { email };
+    if (displayName !== undefined) body.display_name = displayName;
+    return this.http.request('POST', '/api/auth/magic/request', { body });
+  }
+
+  /** Exchanges the code of a sign-in email, with its address, for a session it then uses. */
+  async consumeSignInCode(email: string, code: string): Promise<SignInResponse> {
+    const res = await this.http.request<SignInResponse>('POST', '/api/auth/magic/consume', {
+      body: { email, code },
+    });
+    this.http.token = res.token;
+    return res;
+  }
+
+  /** The caller's live sessions; `current` marks the one this client uses. */
+  async sessions(): Promise<SessionInfo[]> {
+    return (await this.http.request<SessionListResponse>('GET', '/api/auth/sessions')).sessions;
+  }
+
+  /** Signs one of the caller's sessions out (its sockets close). */
+  revokeSession(sessionId: string): Promise<OkResponse> {
+    return this.http.request('DELETE', `/api/auth/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  /** Email when away: on or off, and how long a message waits unread first. */
+  async emailNotifications(): Promise<EmailNotificationSettings> {
+    const res = await this.http.request<EmailNotificationSettingsResponse>(
+      'GET',
+      '/api/me/email-notifications',
+    );
+    return res.email_notifications;
+  }
+
+  async updateEmailNotifications(
+    patch: UpdateEmailNotificationSettingsBody,
+  ): Promise<EmailNotificationSettings> {
+    const res = await this.http.request<EmailNotificationSettingsResponse>(
+      'PATCH',
+      '/api/me/email-notifications',
+      { body: patch },
+    );
+    return res.email_notifications;
   }
 
   /** Exchanges a magic-link token for a session; the client then uses that session. */

@@ -1,4 +1,6 @@
 import type {
+  DeactivatedUserResponse,
+  User,
   AddMemberBody,
   CreateInviteResponse,
   CreateWorkspaceBody,
@@ -114,6 +116,18 @@ export class WorkspacesResource {
       'DELETE',
       `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
     );
+  }
+
+  /**
+   * Deactivates a member's account (an owner of every workspace they are in): signed out
+   * everywhere, sign-in refused, messages kept.
+   */
+  async deactivateMember(workspaceId: string, userId: string): Promise<User> {
+    const res = await this.http.request<DeactivatedUserResponse>(
+      'POST',
+      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}/deactivate`,
+    );
+    return res.user;
   }
 
   /** Every member with their moderation state (owners and moderators only). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validSmtpUrl } from '../lib/mailer.js';
 import { canonicalPublicUrl } from '../lib/public-url.js';
 import type { OidcSettings } from './oidc.js';
 
@@ -31,6 +32,12 @@ export interface ServerConfig {
   /** Time a client has to send a request's headers, then the whole request, in ms. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** `smtp://…` or `smtps://…` ('' = no email: magic-link requests answer 501). */
+  smtpUrl: string;
+  /** The From of every email the server sends. */
+  mailFrom: string;
+  /** How long a mention, DM or followed reply waits unread before it is emailed (default). */
+  emailNotifyDelayMs: number;
 }
 
 export interface ServeFlags {
@@ -56,6 +63,9 @@ export interface ServeFlags {
   headersTimeoutMs?: string;
   requestTimeoutMs?: string;
   remoteImages?: string;
+  smtpUrl?: string;
+  mailFrom?: string;
+  emailNotifyDelay?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -93,6 +103,13 @@ function readConfigFile(path: string): FileConfig {
  */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 15_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** `500ms`, `30s`, `10m`, `1h`; a bare number is seconds. */
+export function parseDuration(name: string, raw: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
+  if (!m) throw new Error(`invalid duration for ${name}: "${raw}" (e.g. 30s, 10m, 1h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
+  return Number(m[1]) * unit;
+}
 
 /** `sqlite://<data>/clickclack.db` unless a database URL was given. */
 export const defaultDbUrl = (data: string): string => `sqlite://${join(data, 'clickclack.db')}`;
@@ -183,6 +200,10 @@ export function resolveServerConfig(
           .filter((d) => d !== ''),
       }
     : undefined;
+  const publicUrl = canonicalPublicUrl(
+    str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, ''),
+  );
+  const mailHost = publicUrl ? new URL(publicUrl).hostname : 'localhost';
   return {
     ...(oidc ? { oidc } : {}),
     remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
@@ -196,7 +217,15 @@ export function resolveServerConfig(
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
     metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
     passwordAuth: bool('password_auth', 'CLICKCLACK_PASSWORD_AUTH', flags.passwordAuth),
-    publicUrl: canonicalPublicUrl(str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, '')),
+    publicUrl,
+    smtpUrl: validSmtpUrl(str('smtp_url', 'CLICKCLACK_SMTP_URL', flags.smtpUrl, '')),
+    mailFrom:
+      str('mail_from', 'CLICKCLACK_MAIL_FROM', flags.mailFrom, '') ||
+      `ClickClack <noreply@${mailHost}>`,
+    emailNotifyDelayMs: parseDuration(
+      'email notify delay',
+      str('email_notify_delay', 'CLICKCLACK_EMAIL_NOTIFY_DELAY', flags.emailNotifyDelay, '10m'),
+    ),
     replayLimit,
     tailCheckMs,
     uploadMaxBytes,

@@ -211,6 +211,7 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
       deleted_at: null,
       former_handle: null,
       deleted_by: null,
+      deactivated_at: null,
     };
     await tx.users.insert(bot);
     await tx.workspaces.addMember({

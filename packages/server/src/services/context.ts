@@ -1,5 +1,6 @@
 import type { Event } from '@clickclack/protocol';
 import type { BlobStore } from '../blobs/blob-store.js';
+import type { Mailer } from '../lib/mailer.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
 import type { WindowLimiter } from '../lib/rate-limit.js';
 import type { Store } from '../store/store.js';
@@ -56,6 +57,20 @@ export interface ServiceDeps {
   setupCodeClaims?: WindowLimiter;
   /** Collects bot-token uses for a batched `last_used_at` write. */
   botUsage?: { note(tokenId: string): void };
+  /** Collects session uses for a batched `last_seen_at` write (the session list shows it). */
+  sessionUsage?: { note(sessionId: string): void };
+  /** Outgoing email (`serve --smtp-url`); absent: magic-link requests are 501 unless dev bootstrap. */
+  mailer?: Mailer;
+  /** Sign-in email budgets (per address and per client); HTTP only. */
+  signInLimits?: SignInLimits;
+  /** How long a mention, DM or followed reply waits unread before it is emailed, by default. */
+  emailNotifyDelayMs?: number;
+}
+
+export interface SignInLimits {
+  requestsPerAddress: WindowLimiter;
+  requestsPerSource: WindowLimiter;
+  codeGuessesPerSource: WindowLimiter;
 }
 
 /** Per-request context. */

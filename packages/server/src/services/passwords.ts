@@ -66,7 +66,10 @@ export async function humanByIdentifier(
   const user = /^@?[^@]+$/.test(id)
     ? await db.users.byHandle(id.replace(/^@/, ''))
     : await db.users.byEmail(id);
-  return user && user.kind === 'human' && !user.deleted_at ? user : undefined;
+  // A deactivated account fails like a wrong password: sign-in is refused, nothing said.
+  return user && user.kind === 'human' && !user.deleted_at && !user.deactivated_at
+    ? user
+    : undefined;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function passwordLogin(
   deps: ServiceDeps,
   body: PasswordLoginBody,
   clientIp: string,
+  userAgent = '',
 ): Promise<MagicConsumeResponse> {
   const guard = deps.passwordGuard;
   if (!guard?.loginEnabled) throw new DomainError('not_implemented', 'password login is disabled');
@@ -97,7 +101,7 @@ export async function passwordLogin(
     throw unauthenticated(LOGIN_FAILED);
   }
   guard.failures.reset(key);
-  return deps.store.write((tx) => openSession(tx, user));
+  return deps.store.write((tx) => openSession(tx, user, userAgent));
 }
 
 /**

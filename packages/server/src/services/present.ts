@@ -31,6 +31,7 @@ export function presentUser(u: UserRow): User {
     created_at: u.created_at,
     ...(u.former_handle ? { former_handle: u.former_handle } : {}),
     ...(u.deleted_at ? { deleted_at: u.deleted_at } : {}),
+    ...(u.deactivated_at ? { deactivated_at: u.deactivated_at } : {}),
   };
 }
 

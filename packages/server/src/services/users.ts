@@ -46,6 +46,7 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
     deleted_at: null,
     former_handle: null,
     deleted_by: null,
+    deactivated_at: null,
   };
   if (Buffer.byteLength(row.display_name) > 80) throw badRequest('display_name is too long');
   await tx.users.insert(row);
@@ -116,6 +117,19 @@ export async function getMe(deps: ServiceDeps, actor: Actor): Promise<Me> {
   return me(deps, actor.user);
 }
 
+/**
+ * One `user.updated` per workspace the user is in: every member there sees the new name,
+ * avatar or status (events are workspace-scoped, so nobody gets it twice through one stream).
+ */
+export async function announceUserUpdated(tx: Repos, user: UserRow): Promise<Event[]> {
+  const payload = { user_id: user.id, user: presentUser(user) };
+  const events: Event[] = [];
+  for (const ws of await tx.workspaces.listForUser(user.id)) {
+    events.push(await tx.events.append({ type: 'user.updated', workspace_id: ws.id, payload }));
+  }
+  return events;
+}
+
 export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBody): Promise<Me> {
   assertHuman(actor, 'bot tokens cannot update profiles');
   const patch: Partial<UserRow> = {};
@@ -134,14 +148,7 @@ export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBo
     if (!changed) return { user: before, events: [] };
     await tx.users.update(actor.user.id, patch);
     const after = (await tx.users.byId(actor.user.id)) as UserRow;
-    // One event per workspace the user is in: every member there sees the new name and
-    // avatar (events are workspace-scoped, so nobody gets it twice through one stream).
-    const payload = { user_id: after.id, user: presentUser(after) };
-    const events: Event[] = [];
-    for (const ws of await tx.workspaces.listForUser(after.id)) {
-      events.push(await tx.events.append({ type: 'user.updated', workspace_id: ws.id, payload }));
-    }
-    return { user: after, events };
+    return { user: after, events: await announceUserUpdated(tx, after) };
   });
   if (events.length > 0) deps.published(events);
   return me(deps, user);

@@ -74,6 +74,7 @@ export async function createWebhook(
       deleted_at: null,
       former_handle: null,
       deleted_by: null,
+      deactivated_at: null,
     };
     await tx.users.insert(bot);
     await tx.workspaces.addMember({

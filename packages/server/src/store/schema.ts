@@ -14,6 +14,8 @@ export interface UsersTable {
   /** The handle a deleted bot had (its own was cleared for reuse). */
   former_handle: string | null;
   deleted_by: string | null;
+  /** A deactivated human: signed out everywhere, sign-in refused, messages kept. */
+  deactivated_at: Generated<string | null>;
 }
 export interface IdentitiesTable {
   id: string;
@@ -151,6 +153,9 @@ export interface MagicLinksTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  /** The short code mailed with the link (hashed); '' for links minted without one. */
+  code_hash: Generated<string>;
+  code_attempts: Generated<number>;
 }
 export interface SessionsTable {
   id: string;
@@ -159,6 +164,8 @@ export interface SessionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  user_agent: Generated<string>;
+  last_seen_at: Generated<string | null>;
 }
 /** One argon2id PHC string per user with a local password. */
 export interface UserPasswordsTable {
@@ -234,6 +241,30 @@ export interface ChannelNotificationSettingsTable {
   user_id: string;
   preference: string;
   updated_at: string;
+}
+export interface EmailNotificationSettingsTable {
+  user_id: string;
+  enabled: number;
+  delay_seconds: number | null;
+  updated_at: string;
+}
+export interface EmailNotifyStateTable {
+  id: number;
+  cursor: string;
+  signing_secret: string;
+}
+export interface EmailNotificationsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  message_id: string;
+  reason: 'mention' | 'dm' | 'reply';
+  state: Generated<'pending' | 'sent' | 'skipped' | 'failed'>;
+  attempts: Generated<number>;
+  due_at: string;
+  lease_until: string | null;
+  created_at: string;
+  completed_at: string | null;
 }
 export interface EventRecipientsTable {
   event_id: string;
@@ -462,6 +493,9 @@ export interface DB {
   event_recipients: EventRecipientsTable;
   message_routes: MessageRoutesTable;
   channel_notification_settings: ChannelNotificationSettingsTable;
+  email_notification_settings: EmailNotificationSettingsTable;
+  email_notify_state: EmailNotifyStateTable;
+  email_notifications: EmailNotificationsTable;
   schema_migrations: SchemaMigrationsTable;
   event_subscriptions: EventSubscriptionsTable;
   event_deliveries: EventDeliveriesTable;

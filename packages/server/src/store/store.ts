@@ -8,6 +8,7 @@ import { AuthRepo } from './repos/auth.js';
 import { BotsRepo } from './repos/bots.js';
 import { ChannelsRepo } from './repos/channels.js';
 import { DmsRepo } from './repos/dms.js';
+import { EmailNotifyRepo } from './repos/email-notify.js';
 import { EventsRepo } from './repos/events.js';
 import { ImportsRepo } from './repos/imports.js';
 import { MessagesRepo } from './repos/messages.js';
@@ -44,6 +45,7 @@ export class Repos {
   readonly moderation: ModerationRepo;
   readonly routes: RoutesRepo;
   readonly imports: ImportsRepo;
+  readonly emailNotify: EmailNotifyRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -51,6 +53,7 @@ export class Repos {
     this.messages = new MessagesRepo(db);
     this.auth = new AuthRepo(db);
     this.events = new EventsRepo(db);
+    this.emailNotify = new EmailNotifyRepo(db);
     this.dms = new DmsRepo(db);
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);

@@ -12,6 +12,8 @@ import type { FetchLike } from '@clickclack/sdk';
  * the global fetch. Failures look like fetch's: `TypeError('fetch failed', { cause })`, and
  * a timeout rejects with the signal's TimeoutError.
  */
+export const CLI_USER_AGENT = 'clickclack-cli';
+
 export const nodeFetch: FetchLike = (input, init = {}) => {
   const body = init.body;
   if (body !== undefined && body !== null && typeof body !== 'string') {
@@ -23,7 +25,12 @@ export const nodeFetch: FetchLike = (input, init = {}) => {
   return new Promise<Response>((resolve, reject) => {
     const req = send(
       url,
-      { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, signal },
+      {
+        method: init.method ?? 'GET',
+        // Named, so the session list (`clickclack sessions list`) tells the CLI's apart.
+        headers: { 'user-agent': CLI_USER_AGENT, ...(init.headers as Record<string, string>) },
+        signal,
+      },
       (res) => resolve(responseOf(res)),
     );
     req.on('error', (err) =>

@@ -1,11 +1,20 @@
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import type { Channel, Session, Workspace } from '@clickclack/sdk';
+import type { Channel, ClickClackClient, Session, Workspace } from '@clickclack/sdk';
 import { configWriter, deleteConfig } from '../client-config.js';
 import { CliError } from '../log.js';
-import { emit, printJson, printLine } from '../output.js';
+import { emit, emitRows, printJson, printLine } from '../output.js';
+import { commandGroup } from './group.js';
 import { resolveChannel, resolveContext, resolveWorkspace, type GlobalFlags } from './context.js';
 
 const flagsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
+
+interface LoginOpts {
+  email?: string;
+  code?: string;
+  magicToken?: string;
+  store?: boolean;
+}
 
 /** What status reports for "nothing selected": the record with every field empty. */
 const ZERO_WORKSPACE: Workspace = {
@@ -44,19 +53,60 @@ function sessionRecord(s: Session, token: string) {
   };
 }
 
+/**
+ * The link or code of a sign-in email: typed at a prompt on a terminal, else the first line
+ * of standard input (a script writes it there once the mail has come).
+ */
+async function readSignInAnswer(email: string): Promise<string> {
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  if (process.stdin.isTTY) {
+    process.stderr.write(`Sign-in email sent to ${email}. Paste the link or type the code: `);
+  }
+  try {
+    for await (const line of lines) if (line.trim() !== '') return line.trim();
+  } finally {
+    lines.close();
+  }
+  throw new CliError('no sign-in code given (type it, pipe it on stdin, or pass --code)');
+}
+
+/** A pasted sign-in link carries its token in `?token=`; anything else is read as a code. */
+function signInWith(client: ClickClackClient, email: string, answer: string) {
+  const token = /[?&]token=([^&#\s]+)/.exec(answer)?.[1];
+  if (token) return client.auth.consumeMagicLink(decodeURIComponent(token));
+  if (answer.startsWith('mgt_')) return client.auth.consumeMagicLink(answer);
+  return client.auth.consumeSignInCode(email, answer);
+}
+
 export function registerSessionCommands(program: Command): void {
   program
     .command('login')
-    .description('exchange a magic-link token for a session and store it')
+    .description(
+      'sign in by email (link or code), or with a magic-link token, and store the session',
+    )
+    .option('--email <address>', 'email a sign-in link and code to this address, then ask for it')
+    .option('--code <code>', 'with --email: the code (or link) already received; sends no email')
     .option('--magic-token <token>', 'the mgt_… token from `admin magic-link create`')
     .option('--store', 'store the session in the client config (default)')
     .option('--no-store', 'do not write the client config')
-    .action(async (opts: { magicToken?: string; store?: boolean }, cmd: Command) => {
+    .action(async (opts: LoginOpts, cmd: Command) => {
       const token = (opts.magicToken ?? '').trim();
-      if (token === '') throw new CliError('--magic-token is required');
+      const email = (opts.email ?? '').trim();
+      // Without --email, as before: the token is the one way in.
+      if (email === '' && token === '') throw new CliError('--magic-token is required');
+      if (opts.code !== undefined && email === '') throw new CliError('--code needs --email');
       const ctx = resolveContext(flagsOf(cmd), { useStored: false });
       const save = opts.store === false ? undefined : configWriter();
-      const res = await ctx.client.auth.consumeMagicLink(opts.magicToken as string);
+      let res;
+      if (token !== '') res = await ctx.client.auth.consumeMagicLink(token);
+      else {
+        let answer = (opts.code ?? '').trim();
+        if (answer === '') {
+          await ctx.client.auth.requestSignInEmail(email);
+          answer = await readSignInAnswer(email);
+        }
+        res = await signInWith(ctx.client, email, answer);
+      }
       if (save) {
         save({
           server: ctx.server,
@@ -70,6 +120,38 @@ export function registerSessionCommands(program: Command): void {
         plain: res.token,
         human: `logged in as ${res.user.display_name}`,
       });
+    });
+
+  const sessions = commandGroup(program, 'sessions', {
+    description: 'where you are signed in',
+    usage: 'usage: clickclack sessions <list|revoke>',
+    unknownWord: true,
+  });
+  sessions
+    .command('list')
+    .description('your sessions: id, created, last seen, user agent (* = this one)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      const list = await ctx.client.auth.sessions();
+      emitRows(
+        ctx.mode,
+        { sessions: list },
+        list.map((s) => [
+          `${s.id}${s.current ? ' *' : ''}`,
+          s.created_at,
+          s.last_seen_at ?? '-',
+          s.user_agent || '-',
+        ]),
+      );
+    });
+  sessions
+    .command('revoke')
+    .description('sign one of your sessions out (its sockets close)')
+    .argument('<session-id>')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = resolveContext(flagsOf(cmd));
+      await ctx.client.auth.revokeSession(id);
+      emit(ctx.mode, { json: { revoked: id }, plain: id, human: `revoked ${id}` });
     });
 
   program

@@ -12,6 +12,7 @@ import type { Actor } from '../../services/actor.js';
 import { DomainError } from '../../services/errors.js';
 import { joinGeneral } from '../../services/channels.js';
 import { addMember } from '../../services/members.js';
+import { deactivateUser, reactivateUser } from '../../services/deactivation.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
 import { registerEventsPrune } from './prune.js';
@@ -154,6 +155,27 @@ export function registerAdmin(program: Command): void {
     });
 
   registerSetPassword(user, dbOptions);
+
+  dbOptions(
+    user
+      .command('deactivate')
+      .description('sign a human out everywhere and refuse their sign-ins (messages are kept)')
+      .argument('<user>', 'user id (usr_…) or email'),
+  ).action(async (who: string, opts: DbFlags) => {
+    const res = await withDeps(opts, (deps) => deactivateUser(deps, who));
+    out(
+      `user=${res.user.id} deactivated_at=${res.user.deactivated_at ?? ''} sessions_revoked=${res.sessionsRevoked}`,
+    );
+  });
+  dbOptions(
+    user
+      .command('reactivate')
+      .description('let a deactivated human sign in again')
+      .argument('<user>', 'user id (usr_…) or email'),
+  ).action(async (who: string, opts: DbFlags) => {
+    const row = await withDeps(opts, (deps) => reactivateUser(deps, who));
+    out(`user=${row.id} reactivated`);
+  });
 
   const member = admin.command('member').description('manage workspace members');
   dbOptions(

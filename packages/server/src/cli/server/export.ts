@@ -21,14 +21,23 @@ import type { DbFlags } from './open.js';
 /** Columns whose values never leave the server: secrets and storage locations. */
 const REDACTED = new Set([
   'token_hash',
+  'code_hash',
   'password_hash',
   'signing_secret',
   'storage_path',
   'setup_nonce',
   'pushover_user_key',
 ]);
-/** Bookkeeping tables, not data (oidc_logins: sign-ins in flight, their PKCE secrets). */
-const SKIPPED = new Set(['schema_migrations', 'event_dispatch_state', 'oidc_logins']);
+/**
+ * Bookkeeping tables, not data (oidc_logins: sign-ins in flight, their PKCE secrets;
+ * email_notify_state: the email notifier's place in the log).
+ */
+const SKIPPED = new Set([
+  'schema_migrations',
+  'event_dispatch_state',
+  'oidc_logins',
+  'email_notify_state',
+]);
 
 type Row = Record<string, unknown>;
 

@@ -8,6 +8,7 @@ import { ensureBootstrap } from '../../services/users.js';
 import { isPostgresUrl, openStore } from '../../store/open.js';
 import { PgNotifyBus } from '../../realtime/pg-bus.js';
 import { logLine } from '../log.js';
+import { smtpMailer } from '../../lib/mailer.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
@@ -45,6 +46,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
     timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
     remoteImages: config.remoteImages,
+    ...(config.smtpUrl
+      ? {
+          email: {
+            mailer: smtpMailer(config.smtpUrl, config.mailFrom, (err) =>
+              logLine(`email not sent: ${err.message}`),
+            ),
+            notifyDelayMs: config.emailNotifyDelayMs,
+          },
+        }
+      : {}),
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -55,6 +66,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
   // Behind a proxy people reach it elsewhere: that address too, on the same (atomic) line.
   const reached = config.publicUrl ? ` (public URL: ${config.publicUrl}/app/)` : '';
   logLine(`ClickClack listening on ${listening}${reached}`);
+  if (config.smtpUrl && !config.publicUrl) {
+    logLine('email: sign-in codes only (no links) and no email when away without --public-url');
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -119,6 +133,15 @@ export function registerServe(program: Command): void {
     )
     .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
     .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
+    .option(
+      '--smtp-url <url>',
+      'send email (sign-in links, notifications) through smtp://user:pass@host:port or smtps://…',
+    )
+    .option('--mail-from <address>', 'From of the emails the server sends')
+    .option(
+      '--email-notify-delay <duration>',
+      'how long a mention, DM or followed reply waits unread before it is emailed (default 10m)',
+    )
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -146,6 +169,9 @@ export function registerServe(program: Command): void {
         remoteImages: b(opts.remoteImages),
         headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
         requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
+        smtpUrl: opts.smtpUrl as string | undefined,
+        mailFrom: opts.mailFrom as string | undefined,
+        emailNotifyDelay: opts.emailNotifyDelay as string | undefined,
       });
     });
 }

@@ -2,7 +2,7 @@ import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as auth from '../../services/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { DomainError, forbidden } from '../../services/errors.js';
+import { badRequest, DomainError, forbidden } from '../../services/errors.js';
 import * as passwords from '../../services/passwords.js';
 import * as users from '../../services/users.js';
 import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
@@ -43,8 +43,21 @@ export function setSessionCookie(
 
 export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.magicRequest, async (req, reply) => {
-    if (!deps.devBootstrap)
-      throw new DomainError('not_implemented', 'magic-link delivery is not configured');
+    if (deps.mailer) {
+      // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
+      await auth.mailMagicLink(
+        deps,
+        { email: req.body.email, displayName: req.body.display_name },
+        req.ip,
+      );
+      return reply.status(202).send({ ok: true });
+    }
+    if (!deps.devBootstrap) {
+      throw new DomainError(
+        'not_implemented',
+        'magic-link delivery is not configured (start the server with --smtp-url)',
+      );
+    }
     if (!isLocalDevRequest(req))
       throw forbidden('magic-link token minting is only available from loopback clients');
     const res = await auth.createMagicLink(deps, {
@@ -56,10 +69,15 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.magicConsume, async (req, reply) => {
     assertLoginRequest(req, deps.publicUrl);
+    const { token, email, code } = req.body;
+    const userAgent = req.headers['user-agent'] ?? '';
     // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
-    const res = await auth.limitRedemption(deps, req.ip, () =>
-      auth.consumeMagicLink(deps, req.body.token),
-    );
+    const res = await auth.limitRedemption(deps, req.ip, () => {
+      if (token !== undefined) return auth.consumeMagicLink(deps, token, userAgent);
+      if (email !== undefined && code !== undefined)
+        return auth.consumeSignInCode(deps, { email, code }, req.ip, userAgent);
+      throw badRequest('token, or email and code, is required');
+    });
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(200).send(res);
   });
@@ -67,7 +85,12 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.passwordLogin, async (req, reply) => {
     assertLoginRequest(req, deps.publicUrl);
     // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
-    const res = await passwords.passwordLogin(deps, req.body, req.ip);
+    const res = await passwords.passwordLogin(
+      deps,
+      req.body,
+      req.ip,
+      req.headers['user-agent'] ?? '',
+    );
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(200).send(res);
   });
@@ -80,6 +103,8 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.authMethods, async () => ({
     password: deps.passwordGuard?.loginEnabled === true,
     ...(deps.oidc ? { oidc: { name: deps.oidc.name, start_url: OPERATIONS.oidcStart.path } } : {}),
+    // Named only when on, so the answer of a server without mail keeps its old shape.
+    ...(deps.mailer ? { email: true } : {}),
   }));
 
   route(app, OPERATIONS.logout, async (req, reply) => {

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../../services/context.js';
 import type { App } from '../route.js';
+import { accountRoutes } from './account.js';
 import { authRoutes } from './auth.js';
 import { compatRoutes } from './compat.js';
 import { conversationRoutes } from './conversations.js';
@@ -25,4 +26,5 @@ export function registerRoutes(app: App, deps: ServiceDeps): void {
   integrationRoutes(app, deps);
   compatRoutes(app, deps);
   joinRoutes(app, deps);
+  accountRoutes(app, deps);
 }

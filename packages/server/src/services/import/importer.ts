@@ -245,6 +245,7 @@ export class Importer {
       deleted_at: null,
       former_handle: null,
       deleted_by: null,
+      deactivated_at: null,
     };
     while (Buffer.byteLength(row.display_name) > 80)
       row.display_name = row.display_name.slice(0, -1);

@@ -64,6 +64,32 @@ export class AuthRepo {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /**
+   * The live links of an address that carry a code, newest first: a code is checked only
+   * against these, so it is only as good as the address it was mailed to.
+   */
+  liveCodeLinks(email: string, now: string): Promise<MagicLinkRow[]> {
+    return this.db
+      .selectFrom('auth_magic_links')
+      .selectAll()
+      .where('email', '=', email)
+      .where('code_hash', '<>', '')
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  /** Counts a wrong code against each live link of the address. */
+  async countCodeMiss(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('auth_magic_links')
+      .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
   async insertSession(row: Insertable<SessionsTable>): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }
@@ -95,6 +121,40 @@ export class AuthRepo {
       .set({ revoked_at: at })
       .where('token_hash', '=', hash)
       .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  /** A user's sessions that still work, newest first. */
+  liveSessions(userId: string, now: string): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  /** Revokes one of a user's sessions by id; false when it is not theirs or already over. */
+  async revokeSessionById(userId: string, id: string, at: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async touchSessions(ids: readonly string[], at: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: at })
+      .where('id', 'in', [...ids])
       .execute();
   }
 

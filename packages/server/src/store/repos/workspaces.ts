@@ -145,6 +145,7 @@ export class WorkspacesRepo {
         deleted_at: r.deleted_at,
         former_handle: r.former_handle,
         deleted_by: r.deleted_by,
+        deactivated_at: r.deactivated_at,
       },
     }));
   }

@@ -1,0 +1,84 @@
+import { OPERATIONS } from '@clickclack/protocol';
+import type { FastifyReply } from 'fastify';
+import * as auth from '../../services/auth.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { deactivateMember } from '../../services/deactivation.js';
+import * as email from '../../services/email-notifications.js';
+import { presentUser } from '../../services/present.js';
+import { DomainError } from '../../services/errors.js';
+import { route, type App } from '../route.js';
+
+const page = (reply: FastifyReply, status: number, title: string, body: string) =>
+  reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .send(
+      `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+        `<title>${title}</title></head><body style="font-family:system-ui;max-width:32rem;margin:3rem auto">` +
+        `<h1>${title}</h1>${body}</body></html>`,
+    );
+
+const INVALID = 'This unsubscribe link is not valid.';
+
+export function accountRoutes(app: App, deps: ServiceDeps): void {
+  route(app, OPERATIONS.listSessions, async (req) => ({
+    sessions: await auth.listSessions(deps, req.actor),
+  }));
+  route(app, OPERATIONS.revokeSessionById, async (req) => {
+    await auth.revokeSessionById(deps, req.actor, req.params.session_id);
+    return { ok: true };
+  });
+
+  route(app, OPERATIONS.deactivateMember, async (req) => ({
+    user: presentUser(
+      await deactivateMember(deps, req.actor, req.params.workspace_id, req.params.user_id),
+    ),
+  }));
+
+  route(app, OPERATIONS.getEmailNotifications, async (req) => ({
+    email_notifications: await email.getEmailNotifications(deps, req.actor),
+  }));
+  route(app, OPERATIONS.updateEmailNotifications, async (req) => ({
+    email_notifications: await email.updateEmailNotifications(deps, req.actor, req.body),
+  }));
+
+  // The link in every notification email, opened without signing in. GET only asks (mail
+  // scanners follow links); the button, or a mail client's one-click POST (RFC 8058), acts.
+  app.get<{ Querystring: { token?: string } }>(
+    '/unsubscribe',
+    { config: { auth: false } },
+    async (req, reply) => {
+      const token = String(req.query.token ?? '');
+      if (!(await email.validUnsubscribeToken(deps, token)))
+        return page(reply, 400, 'Unsubscribe', `<p>${INVALID}</p>`);
+      return page(
+        reply,
+        200,
+        'Unsubscribe',
+        `<p>Stop email about mentions, direct messages and replies you have not read?</p>` +
+          `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}">` +
+          `<button type="submit">Stop these emails</button></form>`,
+      );
+    },
+  );
+  app.post<{ Querystring: { token?: string } }>(
+    '/unsubscribe',
+    { config: { auth: false } },
+    async (req, reply) => {
+      try {
+        await email.unsubscribeByToken(deps, String(req.query.token ?? ''));
+      } catch (err) {
+        if (err instanceof DomainError) return page(reply, 400, 'Unsubscribe', `<p>${INVALID}</p>`);
+        throw err;
+      }
+      return page(
+        reply,
+        200,
+        'Unsubscribed',
+        '<p>You will get no more of these emails. You can turn them on again in ClickClack.</p>',
+      );
+    },
+  );
+}
