@@ -1,5 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { http } from './helpers.js';
 import { article, composer, sidebar, skip, startWebWorld, type WebWorld } from './web-harness.js';
 
 let w: WebWorld;
@@ -71,6 +74,128 @@ test(
     await ada.reload();
     await composer(ada).waitFor();
     assert.equal(await notesButton.getByRole('img', { name: 'Draft' }).count(), 0);
+    assert.deepEqual(w.pageErrors, []);
+  },
+);
+
+/** A slash command integration on loopback: answers every call with `answer`, records the calls. */
+async function commandServer(
+  answer: object,
+): Promise<{ url: string; calls: string[]; close(): void }> {
+  const calls: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      calls.push(body);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/slash`, calls, close: () => server.close() };
+}
+
+test(
+  'composer help: @people, #channels, :emoji:, /commands with hints and ephemeral answers',
+  { skip },
+  async () => {
+    await w.channel('launch-plans');
+    const ada = await w.signedIn('ada@example.com');
+    const bob = await w.signedIn('bob@example.com');
+    const box = composer(ada);
+    const options = ada.getByRole('listbox', { name: 'Suggestions' }).getByRole('option');
+
+    // @: people by handle or name, then @channel and @here.
+    await box.pressSequentially('hey @bo');
+    await options.filter({ hasText: 'Bob Stone' }).waitFor();
+    await box.press('Enter');
+    assert.equal(await box.inputValue(), 'hey @bob ');
+    await box.pressSequentially('and @he');
+    await options.filter({ hasText: '@here' }).waitFor();
+    await box.press('Tab');
+    // #: channels; :: emoji by shortcode.
+    await box.pressSequentially('see #launch');
+    await options.filter({ hasText: '#launch-plans' }).waitFor();
+    await box.press('Enter');
+    await box.pressSequentially(':rock');
+    await options.filter({ hasText: ':rocket:' }).waitFor();
+    await box.press('ArrowDown');
+    await box.press('ArrowUp');
+    await box.press('Enter');
+    assert.equal(await box.inputValue(), 'hey @bob and @here see #launch-plans 🚀 ');
+    // Escape closes the list without touching the text.
+    await box.pressSequentially('@');
+    await options.first().waitFor();
+    await box.press('Escape');
+    assert.equal(await options.count(), 0);
+    await box.press('Backspace');
+    await box.press('Enter');
+    const sent = article(bob, 'see #launch-plans');
+    await sent.waitFor();
+    // A `:shortcode:` in any message shows as the emoji, except in code.
+    await w.post(w.bobToken, w.generalId, 'looking :eyes: at `:eyes:` now');
+    const eyes = article(ada, 'looking 👀 at');
+    await eyes.waitFor();
+    assert.equal(await eyes.locator('code').textContent(), ':eyes:');
+    // A #channel in a message is a link into the app, followed in place.
+    await sent.getByRole('link', { name: '#launch-plans' }).click();
+    await bob.getByRole('heading', { name: '#launch-plans' }).waitFor();
+    await bob.waitForURL(/\/app\/clickclack\/launch-plans$/);
+
+    // /: the workspace's registered commands with their hints; an ephemeral answer is the
+    // caller's alone.
+    const integration = await commandServer({
+      response_type: 'ephemeral',
+      text: 'Deploying **main** now :rocket:',
+    });
+    try {
+      const bot = await http<{ bot: { id: string } }>(
+        w.srv.url,
+        'POST',
+        `/api/workspaces/${w.workspaceId}/bots`,
+        { token: w.adaToken, body: { display_name: 'Deployer', scopes: ['messages:write'] } },
+      );
+      assert.equal(bot.status, 201, JSON.stringify(bot.body));
+      const created = await http(
+        w.srv.url,
+        'POST',
+        `/api/workspaces/${w.workspaceId}/slash-commands`,
+        {
+          token: w.adaToken,
+          body: {
+            command: '/deploy',
+            callback_url: integration.url,
+            bot_user_id: bot.body.bot.id,
+            description: 'Deploy a branch: /deploy [branch]',
+          },
+        },
+      );
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      await box.pressSequentially('/de');
+      await options.filter({ hasText: 'Deploy a branch: /deploy [branch]' }).waitFor();
+      await box.press('Enter');
+      await box.pressSequentially('main');
+      await box.press('Enter');
+      const answer = ada.getByRole('note', { name: 'Answer to /deploy, only visible to you' });
+      await answer.getByText('Deploying').waitFor();
+      assert.equal(await answer.locator('strong', { hasText: 'main' }).count(), 1);
+      await answer.getByText('🚀').waitFor();
+      assert.equal(await box.inputValue(), '');
+      assert.equal(integration.calls.length, 1);
+      assert.equal(JSON.parse(integration.calls[0]!).text, 'main');
+      // Nothing was posted: Bob sees no trace of it.
+      await bob
+        .getByRole('navigation', { name: 'Sidebar' })
+        .getByRole('button', { name: /general/ })
+        .click();
+      await article(bob, 'looking 👀 at').waitFor();
+      assert.equal(await bob.getByText('Deploying').count(), 0);
+      assert.equal(await article(bob, '/deploy').count(), 0);
+    } finally {
+      integration.close();
+    }
     assert.deepEqual(w.pageErrors, []);
   },
 );

@@ -15,6 +15,8 @@ export class ConversationView {
   loading = $state(false);
   /** Bumped when the window was replaced, so the list knows to re-anchor its scroll. */
   generation = $state(0);
+  /** Slash command answers meant for the caller only: shown here, never stored. */
+  ephemeral = $state([]);
 
   constructor(conv) {
     this.conv = conv;
@@ -122,6 +124,18 @@ export class ConversationView {
 
   patch(id, fn) {
     this.messages = this.messages.map((m) => (m.id === id ? fn(m) : m));
+  }
+
+  /** Runs a registered slash command; an ephemeral answer is shown to the caller only. */
+  async runCommand(command, text) {
+    const res = await client.slashCommands.invoke(this.conv.id, command, text);
+    if (res.message) this.added(res.message);
+    else if (res.text)
+      this.ephemeral = [...this.ephemeral, { id: crypto.randomUUID(), command, text: res.text }];
+  }
+
+  dismissEphemeral(id) {
+    this.ephemeral = this.ephemeral.filter((e) => e.id !== id);
   }
 
   async send({ body, uploads, quoted_message_id }) {
