@@ -19,7 +19,8 @@ marked.use({
       start: (src) => src.indexOf(':'),
       tokenizer(src) {
         const m = /^:([a-z0-9_+-]+):/.exec(src);
-        if (m && Object.hasOwn(EMOJI, m[1])) return { type: 'emojiShortcode', raw: m[0], emoji: EMOJI[m[1]] };
+        if (m && Object.hasOwn(EMOJI, m[1]))
+          return { type: 'emojiShortcode', raw: m[0], emoji: EMOJI[m[1]] };
         return undefined;
       },
       renderer: (token) => token.emoji,
@@ -30,7 +31,8 @@ marked.use({
       start: (src) => src.indexOf('#'),
       tokenizer(src) {
         const m = /^#([a-z0-9][a-z0-9_-]*)/i.exec(src);
-        if (m && channelLinks.names.has(m[1])) return { type: 'channelLink', raw: m[0], name: m[1] };
+        if (m && channelLinks.names.has(m[1]))
+          return { type: 'channelLink', raw: m[0], name: m[1] };
         return undefined;
       },
       renderer: (token) =>

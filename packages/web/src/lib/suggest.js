@@ -32,9 +32,19 @@ export function suggestionsFor(upto, { members = [], channels = [], commands = [
             .split(/\s+/)
             .some((w) => w.startsWith(q)),
       )
-      .map((u) => ({ key: u.id, label: `@${u.handle}`, hint: u.display_name, insert: `@${u.handle} ` }));
+      .map((u) => ({
+        key: u.id,
+        label: `@${u.handle}`,
+        hint: u.display_name,
+        insert: `@${u.handle} `,
+      }));
     const everyone = [
-      { key: '@channel', label: '@channel', hint: 'Notify everyone in this channel', insert: '@channel ' },
+      {
+        key: '@channel',
+        label: '@channel',
+        hint: 'Notify everyone in this channel',
+        insert: '@channel ',
+      },
       { key: '@here', label: '@here', hint: 'Notify everyone online here', insert: '@here ' },
     ].filter((x) => x.key.slice(1).startsWith(q));
     const items = [...people, ...everyone].slice(0, LIMIT);
@@ -47,7 +57,12 @@ export function suggestionsFor(upto, { members = [], channels = [], commands = [
       .filter((c) => !c.archived_at && c.name.toLowerCase().includes(q))
       .sort((a, b) => Number(!a.name.startsWith(q)) - Number(!b.name.startsWith(q)))
       .slice(0, LIMIT)
-      .map((c) => ({ key: c.id, label: `#${c.name}`, hint: c.topic || c.purpose || '', insert: `#${c.name} ` }));
+      .map((c) => ({
+        key: c.id,
+        label: `#${c.name}`,
+        hint: c.topic || c.purpose || '',
+        insert: `#${c.name} `,
+      }));
     return items.length ? { from: upto.length - m[2].length - 1, items } : null;
   }
   m = /(^|\s):([a-z0-9_+-]{2,})$/i.exec(upto);
