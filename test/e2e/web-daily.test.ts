@@ -199,3 +199,76 @@ test(
     assert.deepEqual(w.pageErrors, []);
   },
 );
+
+test(
+  'where I left off: a new-messages divider, jump to first unread, mark unread',
+  { skip },
+  async () => {
+    const ch = await w.channel('catch-up');
+    let last = { channel_seq: 0 };
+    for (let i = 1; i <= 5; i++) last = await w.post(w.bobToken, ch.id, `catch-up ${i}.`);
+    await http(w.srv.url, 'POST', `/api/channels/${ch.id}/read`, {
+      token: w.adaToken,
+      body: { seq: last.channel_seq },
+    });
+    for (let i = 6; i <= 90; i++) await w.post(w.bobToken, ch.id, `catch-up ${i}.`);
+    const ada = await w.signedIn('ada@example.com', { path: '/app/clickclack/catch-up' });
+    const divider = ada.getByRole('separator', { name: 'New messages' });
+    const list = ada.getByRole('region', { name: 'Messages', exact: true });
+    const after = () =>
+      divider.evaluate((el) => el.nextElementSibling?.querySelector('.body')?.textContent?.trim());
+    const onScreen = () =>
+      divider.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const pane = el.closest('section')!.getBoundingClientRect();
+        return box.top >= pane.top && box.bottom <= pane.bottom;
+      });
+    // It opens where Ada left off: the divider sits before the first unread, on screen.
+    await divider.waitFor();
+    assert.equal(await after(), 'catch-up 6.');
+    assert.ok(await onScreen());
+    await article(ada, 'catch-up 5.').waitFor();
+
+    // Read on to the end, then jump back.
+    const jump = ada.getByRole('button', { name: 'Jump to first unread' });
+    for (let i = 0; i < 30 && (await article(ada, 'catch-up 90.').count()) === 0; i++) {
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await ada.waitForTimeout(100);
+    }
+    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await jump.waitFor();
+    await jump.click();
+    await ada.waitForFunction(() => {
+      const el = document.querySelector('.unread-divider');
+      const pane = el?.closest('section')?.getBoundingClientRect();
+      const box = el?.getBoundingClientRect();
+      return box && pane && box.top >= pane.top && box.bottom <= pane.bottom;
+    });
+    await jump.waitFor({ state: 'detached' });
+
+    // Mark unread from a message: the divider moves there, the badge returns once Ada leaves,
+    // and the server keeps it across a reload.
+    const target = article(ada, 'catch-up 80.');
+    await target.hover();
+    await target.getByRole('button', { name: 'Mark unread' }).click();
+    await ada.waitForFunction(() =>
+      document
+        .querySelector('.unread-divider')
+        ?.nextElementSibling?.textContent?.includes('catch-up 80.'),
+    );
+    const room = sidebar(ada).getByRole('button', { name: /catch-up/ });
+    await sidebar(ada)
+      .getByRole('button', { name: /general/ })
+      .click();
+    await ada.getByRole('heading', { name: '#general' }).waitFor();
+    await room.getByLabel('11 unread').waitFor();
+    await ada.reload();
+    await composer(ada).waitFor();
+    await room.getByLabel('11 unread').waitFor();
+    await room.click();
+    await divider.waitFor();
+    assert.equal(await after(), 'catch-up 80.');
+    await room.getByLabel(/unread/).waitFor({ state: 'detached' });
+    assert.deepEqual(w.pageErrors, []);
+  },
+);
