@@ -1,14 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { http } from './helpers.js';
 import { article, composer, sidebar, skip, startWebWorld, type WebWorld } from './web-harness.js';
 
 let w: WebWorld;
+/** Screenshots a person can look at after a run (CI keeps the directory). */
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 before(async () => {
   if (skip) return;
+  mkdirSync(SHOTS, { recursive: true });
   w = await startWebWorld(['--allow-loopback-callbacks']);
 });
 after(async () => {
@@ -269,6 +274,186 @@ test(
     await divider.waitFor();
     assert.equal(await after(), 'catch-up 80.');
     await room.getByLabel(/unread/).waitFor({ state: 'detached' });
+    assert.deepEqual(w.pageErrors, []);
+  },
+);
+
+test('hostile content renders as text: nothing runs and the layout holds', { skip }, async (t) => {
+  t.after(() =>
+    http(w.srv.url, 'PATCH', '/api/me', { token: w.bobToken, body: { display_name: 'Bob Stone' } }),
+  );
+  const evil = '<img src=x onerror="window.__pwned=1"><b>Bob</b>';
+  const renamed = await http(w.srv.url, 'PATCH', '/api/me', {
+    token: w.bobToken,
+    body: { display_name: evil },
+  });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+  const ch = await w.channel('<script>window.__pwned=2</script>den');
+  const topic =
+    '<img src=x onerror="window.__pwned=3"> **no bold** [x](javascript:window.__pwned=4)';
+  await http(w.srv.url, 'PATCH', `/api/channels/${ch.id}`, {
+    token: w.adaToken,
+    body: { topic },
+  });
+  const bodies = [
+    '<script>window.__pwned=5</script>script-marker',
+    '<iframe src="javascript:window.__pwned=6"></iframe><style>body{display:none}</style>style-marker',
+    '[click](javascript:window.__pwned=7) [data](data:text/html,<script>alert(8)</script>) link-marker',
+    '![x](x" onerror="window.__pwned=9) <svg onload="window.__pwned=10"></svg> svg-marker',
+    '<div style="position:fixed;inset:0;background:red">cover-marker</div>',
+    '<a href="/app/x" onclick="window.__pwned=11">in-app</a> :eyes: <details open ontoggle="window.__pwned=12">toggle-marker</details>',
+    `${'W'.repeat(3000)} long-marker`,
+    '```\n</code></pre><img src=x onerror="window.__pwned=13">\n``` fence-marker',
+  ];
+  for (const body of bodies) await w.post(w.bobToken, ch.id, body);
+  await http(w.srv.url, 'POST', `/api/channels/${ch.id}/messages`, {
+    token: w.bobToken,
+    body: {
+      body: 'see <b>quote</b> quoted-marker',
+      quoted_message_id: (
+        await w.post(w.bobToken, ch.id, '<img src=x onerror="window.__pwned=14">q')
+      ).id,
+    },
+  });
+  const ada = await w.signedIn('ada@example.com', {
+    path: `/app/clickclack/${encodeURIComponent(ch.name)}`,
+    viewport: { width: 1100, height: 760 },
+  });
+  let dialogs = 0;
+  ada.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  // A file whose name is markup, uploaded like any other.
+  await ada.getByLabel('Choose files').setInputFiles({
+    name: '"><img src=x onerror="window.__pwned=15">.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('hi\n'),
+  });
+  await ada.getByRole('list', { name: 'Attachments' }).getByText('uploaded').waitFor();
+  await composer(ada).fill('file-marker');
+  await composer(ada).press('Enter');
+  await article(ada, 'file-marker').waitFor();
+  await article(ada, 'long-marker').waitFor();
+  await article(ada, 'quoted-marker').waitFor();
+  // Names and topics are text, shown as typed.
+  await ada.getByRole('heading', { name: `#${ch.name}` }).waitFor();
+  assert.equal(await ada.locator('.topic').textContent(), topic);
+  assert.equal(await article(ada, 'script-marker').locator('strong.author').textContent(), evil);
+  assert.match(
+    (await article(ada, 'script-marker').getAttribute('aria-label')) ?? '',
+    /^<img src=x onerror=/,
+  );
+  // The file's name is shown as text, whatever the browser did to its quotes.
+  const fileLink = article(ada, 'file-marker').locator('a[download]');
+  assert.match(
+    (await fileLink.textContent()) ?? '',
+    /<img src=x onerror=.*window\.__pwned=15.*\.txt/,
+  );
+  // Nothing ran, nothing active made it into the page.
+  await ada.waitForTimeout(300);
+  assert.equal(await ada.evaluate(() => (window as { __pwned?: number }).__pwned), undefined);
+  assert.equal(dialogs, 0);
+  const active = await ada.evaluate(() => {
+    const found: string[] = [];
+    for (const el of document.querySelectorAll('section.messages *, header *, nav *')) {
+      for (const a of el.attributes) if (/^on/i.test(a.name)) found.push(`${el.tagName} ${a.name}`);
+      if (/^(SCRIPT|IFRAME|STYLE|SVG|DETAILS|OBJECT|EMBED)$/i.test(el.tagName))
+        found.push(el.tagName);
+      const href = el.getAttribute('href') ?? el.getAttribute('src') ?? '';
+      if (/^\s*(javascript|data):/i.test(href)) found.push(`${el.tagName} ${href}`);
+      if (el.closest('.body') && el.getAttribute('style')) found.push(`${el.tagName} style`);
+    }
+    return found;
+  });
+  assert.deepEqual(active, []);
+  // The layout holds: nothing wider than the window, the composer still on screen, the
+  // cover-up stays inside its message.
+  const layout = await ada.evaluate(() => {
+    const box = document.querySelector('textarea[aria-label="Message"]')!.getBoundingClientRect();
+    return {
+      width: document.documentElement.scrollWidth,
+      composerVisible: box.bottom <= window.innerHeight && box.top >= 0,
+      bodyDisplay: getComputedStyle(document.body).display,
+    };
+  });
+  assert.ok(layout.width <= 1100, `page is ${layout.width}px wide`);
+  assert.ok(layout.composerVisible);
+  assert.notEqual(layout.bodyDisplay, 'none');
+  const cover = await article(ada, 'cover-marker').boundingBox();
+  assert.ok(cover && cover.height < 200, JSON.stringify(cover));
+  await ada.screenshot({ path: join(SHOTS, 'hostile-content.png') });
+  assert.deepEqual(w.pageErrors, []);
+});
+
+test(
+  'channel details: members with roles, add/remove, topic, rename, pins, leave, archive',
+  { skip },
+  async () => {
+    const ch = await w.channel('design-crit');
+    await w.post(w.bobToken, ch.id, 'the mockups are in the drive');
+    const ada = await w.signedIn('ada@example.com', {
+      path: '/app/clickclack/design-crit',
+      viewport: { width: 1280, height: 800 },
+    });
+    const bob = await w.signedIn('bob@example.com', { path: '/app/clickclack/design-crit' });
+    // Pin from the message's actions; the details list it.
+    const msg = article(ada, 'the mockups are in the drive');
+    await msg.hover();
+    await msg.getByRole('button', { name: 'Pin message' }).click();
+    await ada.getByRole('alert').filter({ hasText: 'Pinned to the channel' }).waitFor();
+    await ada.getByRole('button', { name: 'Channel details' }).click();
+    const panel = ada.getByRole('complementary', { name: 'Channel details' });
+    const members = panel.locator('ul.members li');
+    await members.filter({ hasText: 'Ada Lovelace' }).filter({ hasText: 'owner' }).waitFor();
+    await members.filter({ hasText: 'Bob Stone' }).filter({ hasText: 'member' }).waitFor();
+    await panel.getByRole('heading', { name: 'Pinned messages (1)' }).waitFor();
+    await panel.getByRole('button', { name: /the mockups are in the drive/ }).waitFor();
+
+    // Topic, purpose and a rename, seen live by Bob.
+    await panel.getByLabel('Topic').fill('Weekly critique, Thursdays');
+    await panel.getByLabel('Purpose').fill('Show work early');
+    await panel.getByLabel('Name').fill('design-review');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await ada.getByRole('heading', { name: '#design-review', level: 1 }).waitFor();
+    await ada.locator('header .topic', { hasText: 'Weekly critique, Thursdays' }).waitFor();
+    await sidebar(bob)
+      .getByRole('button', { name: /design-review/ })
+      .waitFor();
+    await ada.screenshot({ path: join(SHOTS, 'channel-details.png') });
+
+    // Remove Bob, then add him back.
+    await panel.getByRole('button', { name: 'Remove Bob Stone' }).click();
+    await panel.getByRole('heading', { name: 'Members (1)' }).waitFor();
+    await panel.getByLabel('Person to add').selectOption({ label: 'Bob Stone' });
+    await panel.getByRole('button', { name: 'Add', exact: true }).click();
+    await panel.getByRole('heading', { name: 'Members (2)' }).waitFor();
+
+    // Notifications from the details; unpin.
+    await panel.getByLabel('Notifications').selectOption('mentions');
+    await ada.getByRole('combobox', { name: 'Notifications' }).first().waitFor();
+    assert.equal(await ada.locator('header select.notifications').inputValue(), 'mentions');
+    await panel.getByRole('button', { name: 'Unpin' }).click();
+    await panel.getByRole('heading', { name: 'Pinned messages (0)' }).waitFor();
+
+    // Bob, a member, sees no management controls, and leaves.
+    await bob.getByRole('button', { name: 'Channel details' }).click();
+    const bobPanel = bob.getByRole('complementary', { name: 'Channel details' });
+    await bobPanel.getByText('Weekly critique, Thursdays').waitFor();
+    assert.equal(await bobPanel.getByRole('button', { name: /Remove|Archive/ }).count(), 0);
+    await bobPanel.getByRole('button', { name: 'Leave channel' }).click();
+    await bob.getByRole('heading', { name: '#general' }).waitFor();
+    await bob.getByRole('alert').filter({ hasText: 'You left #design-review' }).waitFor();
+    // Ada's open panel follows: Bob's leaving arrives as an event.
+    await panel.getByRole('heading', { name: 'Members (1)' }).waitFor();
+
+    // Archive: the channel leaves the sidebar.
+    await panel.getByRole('button', { name: 'Archive channel' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Archived' }).waitFor();
+    await sidebar(ada)
+      .getByRole('button', { name: /design-review/ })
+      .waitFor({ state: 'detached' });
     assert.deepEqual(w.pageErrors, []);
   },
 );
