@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { http } from './helpers.js';
+import { http, sessionFor } from './helpers.js';
 import { article, composer, sidebar, skip, startWebWorld, type WebWorld } from './web-harness.js';
 
 let w: WebWorld;
@@ -432,8 +432,11 @@ test(
 
     // Notifications from the details; unpin.
     await panel.getByLabel('Notifications').selectOption('mentions');
-    await ada.getByRole('combobox', { name: 'Notifications' }).first().waitFor();
-    assert.equal(await ada.locator('header select.notifications').inputValue(), 'mentions');
+    await ada.waitForFunction(
+      () =>
+        document.querySelector<HTMLSelectElement>('header select.notifications')?.value ===
+        'mentions',
+    );
     await panel.getByRole('button', { name: 'Unpin' }).click();
     await panel.getByRole('heading', { name: 'Pinned messages (0)' }).waitFor();
 
@@ -455,5 +458,126 @@ test(
       .getByRole('button', { name: /design-review/ })
       .waitFor({ state: 'detached' });
     assert.deepEqual(w.pageErrors, []);
+  },
+);
+
+test(
+  'workspace administration: moderation, invites, bots, webhooks, commands, events, audit, settings',
+  { skip },
+  async () => {
+    const receiver = await commandServer({ ok: true });
+    try {
+      const ada = await w.signedIn('ada@example.com', { viewport: { width: 1280, height: 800 } });
+      const bob = await w.signedIn('bob@example.com');
+      // Members see no administration at all.
+      assert.equal(await sidebar(bob).getByRole('button', { name: 'Administration' }).count(), 0);
+      await sidebar(ada).getByRole('button', { name: 'Administration' }).click();
+      const admin = ada.getByRole('main', { name: 'Workspace administration' });
+      const tab = (name: string) => admin.getByRole('tab', { name }).click();
+      const secret = admin.getByRole('status').locator('code');
+
+      // Members: block and time out, each refusing Bob's writes, then lifted.
+      const bobRow = admin.getByRole('row', { name: /Bob Stone/ });
+      await bobRow.getByText('active').waitFor();
+      await admin.getByRole('button', { name: 'Block Bob Stone' }).click();
+      await bobRow.getByText('blocked').waitFor();
+      const refused = await http(w.srv.url, 'POST', `/api/channels/${w.generalId}/messages`, {
+        token: w.bobToken,
+        body: { body: 'blocked bob' },
+      });
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      await admin.getByRole('button', { name: 'Unblock Bob Stone' }).click();
+      await admin.getByRole('button', { name: 'Time out Bob Stone for an hour' }).click();
+      await bobRow.getByText(/timed out until/).waitFor();
+      await ada.screenshot({ path: join(SHOTS, 'admin.png') });
+      await admin.getByRole('button', { name: 'End timeout of Bob Stone' }).click();
+      await bobRow.getByText('active').waitFor();
+      await w.post(w.bobToken, w.generalId, 'bob is back');
+
+      // Invites: a single-use token that really lets someone in.
+      await tab('Invites');
+      await admin.getByRole('button', { name: 'Create invite' }).click();
+      const invite = (await secret.textContent())!;
+      const carol = await sessionFor(w.srv, 'carol@example.com', 'Carol');
+      const accepted = await http(w.srv.url, 'POST', `/api/invites/${invite}/accept`, {
+        token: carol,
+      });
+      assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+
+      // Bots: create (its first token shown once), another token, a setup code, revoke.
+      await tab('Bots');
+      await admin.getByLabel('Bot name').fill('Helper');
+      await admin.getByRole('button', { name: 'Create bot' }).click();
+      await admin.getByText('Helper', { exact: true }).waitFor();
+      assert.match((await secret.textContent())!, /^ccb_/);
+      await admin.getByRole('button', { name: 'Setup code for Helper' }).click();
+      await admin
+        .getByRole('status')
+        .locator('code', { hasText: /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/ })
+        .waitFor();
+      await admin.getByRole('button', { name: 'New token for Helper' }).click();
+      const token = (await admin
+        .getByRole('status')
+        .locator('code', { hasText: /^ccb_/ })
+        .textContent())!;
+      const asBot = await http(w.srv.url, 'GET', `/api/workspaces/${w.workspaceId}/channels`, {
+        token,
+      });
+      assert.equal(asBot.status, 200);
+
+      // Incoming webhooks: the URL is shown once and posts into the channel.
+      await tab('Webhooks');
+      await admin.getByLabel('Name').fill('Alerts');
+      await admin.getByLabel('Channel').selectOption({ label: '#general' });
+      await admin.getByRole('button', { name: 'Create webhook' }).click();
+      const hookUrl = (await secret.textContent())!;
+      const hooked = await fetch(w.srv.url + hookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'alert from the webhook' }),
+      });
+      assert.ok(hooked.status < 300, String(hooked.status));
+
+      // Slash commands: registered with a hint, listed, revoked.
+      await tab('Slash commands');
+      await admin.getByLabel('Command', { exact: true }).fill('/standup');
+      await admin.getByLabel('Hint').fill('Post your standup');
+      await admin.getByLabel('Callback URL').fill(receiver.url);
+      await admin.getByLabel('Answers as').selectOption({ label: 'Helper' });
+      await admin.getByRole('button', { name: 'Register' }).click();
+      await admin.getByText('Post your standup').waitFor();
+      await admin.getByRole('button', { name: 'Revoke /standup' }).click();
+      await admin.getByText('Post your standup').waitFor({ state: 'detached' });
+
+      // Event subscriptions with their delivery log.
+      await tab('Event subscriptions');
+      await admin.getByLabel('Callback URL').fill(receiver.url);
+      await admin.getByRole('button', { name: 'Subscribe' }).click();
+      await admin.getByText(receiver.url).waitFor();
+      await w.post(w.bobToken, w.generalId, 'an event worth delivering');
+      for (let i = 0; i < 100 && !receiver.calls.some((c) => c.includes('worth delivering')); i++)
+        await ada.waitForTimeout(100);
+      await admin.getByText('Delivery log').click();
+      await admin.getByRole('cell', { name: '200' }).first().waitFor();
+
+      // Audit log: the bot and token changes above, by Ada.
+      await tab('Audit log');
+      await admin.getByRole('cell', { name: 'Ada Lovelace' }).first().waitFor();
+      assert.ok((await admin.getByRole('row').count()) > 2);
+
+      // Settings: rename shows in the workspace switcher.
+      await tab('Settings');
+      await admin.getByLabel('Workspace name', { exact: true }).fill('ClickClack HQ');
+      await admin.getByRole('button', { name: 'Rename' }).click();
+      await sidebar(ada)
+        .getByRole('combobox', { name: 'Workspace' })
+        .getByRole('option', { name: 'ClickClack HQ' })
+        .waitFor({ state: 'attached' });
+      await admin.getByRole('button', { name: 'Close administration' }).click();
+      await composer(ada).waitFor();
+      assert.deepEqual(w.pageErrors, []);
+    } finally {
+      receiver.close();
+    }
   },
 );
