@@ -1,12 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { http, sessionFor } from './helpers.js';
 import { article, composer, sidebar, skip, startWebWorld, type WebWorld } from './web-harness.js';
 
+const require = createRequire(import.meta.url);
 let w: WebWorld;
 /** Screenshots a person can look at after a run (CI keeps the directory). */
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -487,7 +489,7 @@ test(
       });
       assert.equal(refused.status, 403, JSON.stringify(refused.body));
       await admin.getByRole('button', { name: 'Unblock Bob Stone' }).click();
-      await admin.getByRole('button', { name: 'Time out Bob Stone for an hour' }).click();
+      await admin.getByRole('button', { name: 'Time out 1 h: Bob Stone' }).click();
       await bobRow.getByText(/timed out until/).waitFor();
       await ada.screenshot({ path: join(SHOTS, 'admin.png') });
       await admin.getByRole('button', { name: 'End timeout of Bob Stone' }).click();
@@ -579,5 +581,172 @@ test(
     } finally {
       receiver.close();
     }
+  },
+);
+
+test(
+  'notifications while hidden, the unread count in title and favicon, presence and profile cards',
+  { skip },
+  async () => {
+    const bob = await w.signedIn('bob@example.com');
+    const ada = await w.signedIn('ada@example.com', { permissions: ['notifications'] });
+    // Observes the notifications the page shows, and lets the test hide the tab.
+    // A string, not a function: the test runner's transpiler would add helpers the page lacks.
+    await ada.context().addInitScript(`
+    const Real = window.Notification;
+    const seen = (window.__notes = []);
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        super(title, options);
+        seen.push(title + ': ' + (options?.body ?? ''));
+      }
+    };
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.__hidden === true });
+  `);
+    await ada.reload();
+    await composer(ada).waitFor();
+    const bell = sidebar(ada).getByRole('button', { name: 'Desktop notifications' });
+    await bell.click();
+    await ada.waitForFunction(
+      () => document.querySelector('button.bell')?.getAttribute('aria-pressed') === 'true',
+    );
+    const notes = () => ada.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
+
+    // Hidden: a mention and a DM notify, chatter does not; visible: nothing.
+    await ada.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+    await w.post(w.bobToken, w.generalId, 'just chatter');
+    await w.post(w.bobToken, w.generalId, '@ada can you look at this?');
+    const dm = await http<{ conversation: { id: string } }>(w.srv.url, 'POST', '/api/dms', {
+      token: w.bobToken,
+      body: {
+        workspace_id: w.workspaceId,
+        member_ids: [
+          (await http<{ user: { id: string } }>(w.srv.url, 'GET', '/api/me', { token: w.adaToken }))
+            .body.user.id,
+        ],
+      },
+    });
+    await http(w.srv.url, 'POST', `/api/dms/${dm.body.conversation.id}/messages`, {
+      token: w.bobToken,
+      body: { body: 'a private word' },
+    });
+    await ada.waitForFunction(
+      () => (window as unknown as { __notes: string[] }).__notes.length >= 2,
+    );
+    const shown = await notes();
+    assert.ok(
+      shown.some((n) => n === 'Bob Stone in #general: @ada can you look at this?'),
+      JSON.stringify(shown),
+    );
+    assert.ok(
+      shown.some((n) => n === 'Bob Stone in a direct message: a private word'),
+      JSON.stringify(shown),
+    );
+    assert.ok(!shown.some((n) => n.includes('just chatter')));
+    await ada.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = false));
+    await w.post(w.bobToken, w.generalId, '@ada while you watch');
+    await article(ada, 'while you watch').waitFor();
+    await bell.click();
+    await ada.waitForFunction(
+      () => document.querySelector('button.bell')?.getAttribute('aria-pressed') === 'false',
+    );
+    assert.equal((await notes()).length, shown.length);
+
+    // The tab's title and favicon count what the sidebar counts.
+    await sidebar(ada)
+      .getByRole('button', { name: /launch-plans/ })
+      .click();
+    await ada.getByRole('heading', { name: '#launch-plans' }).waitFor();
+    await w.post(w.bobToken, w.generalId, 'one for the title');
+    await w.post(w.bobToken, w.generalId, 'two for the title');
+    await ada.waitForFunction(() => /^\(\d+\) #launch-plans · ClickClack$/.test(document.title));
+    const count = Number(/^\((\d+)\)/.exec(await ada.title())![1]);
+    assert.ok(count >= 2);
+    assert.equal(await ada.locator('link[rel="icon"]').getAttribute('data-count'), String(count));
+    assert.match(
+      (await ada.locator('link[rel="icon"]').getAttribute('href')) ?? '',
+      /^data:image\/png/,
+    );
+
+    // Presence and the profile card: Bob is online; his card opens a DM.
+    const dmButton = ada
+      .getByRole('region', { name: 'Direct messages' })
+      .getByRole('button', { name: /Bob Stone/ });
+    await dmButton.getByRole('img', { name: 'online' }).waitFor();
+    await sidebar(ada)
+      .getByRole('button', { name: /general/ })
+      .click();
+    await ada.locator('article').getByRole('button', { name: 'Bob Stone' }).last().click();
+    const cardDialog = ada.getByRole('dialog', { name: 'Bob Stone' });
+    await cardDialog.getByText('@bob').waitFor();
+    await cardDialog.getByText('Online').waitFor();
+    await cardDialog.getByText('member').waitFor();
+    await cardDialog.getByRole('button', { name: 'Send a direct message' }).click();
+    await ada.getByRole('heading', { name: 'Bob Stone', level: 1 }).waitFor();
+    await article(ada, 'a private word').waitFor();
+    await bob.close();
+    assert.deepEqual(w.pageErrors, []);
+  },
+);
+
+test(
+  'accessibility: axe finds no serious or critical violations on the main screens',
+  { skip },
+  async () => {
+    const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const ada = await w.signedIn('ada@example.com', {
+      bypassCSP: true,
+      viewport: { width: 1280, height: 800 },
+    });
+    const scan = async (screen: string) => {
+      await ada.evaluate(axe);
+      const found = await ada.evaluate(async () => {
+        const r = await (
+          window as unknown as {
+            axe: {
+              run(): Promise<{
+                violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+              }>;
+            };
+          }
+        ).axe.run();
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
+      });
+      assert.deepEqual(found, [], `${screen}: ${found.join('\n')}`);
+    };
+    await article(ada, 'two for the title').waitFor();
+    await scan('conversation');
+    const root = article(ada, 'two for the title');
+    await root.hover();
+    await root.getByRole('button', { name: 'Reply in thread' }).click();
+    await ada.getByRole('complementary', { name: 'Thread' }).waitFor();
+    await scan('thread');
+    await ada.keyboard.press('Escape');
+    await ada.getByRole('button', { name: 'Channel details' }).click();
+    await ada
+      .getByRole('complementary', { name: 'Channel details' })
+      .getByRole('heading', { name: /Members/ })
+      .waitFor();
+    await scan('channel details');
+    await sidebar(ada).getByRole('button', { name: 'Administration' }).click();
+    await ada.getByRole('row', { name: /Bob Stone/ }).waitFor();
+    await scan('administration');
+    await ada.getByRole('button', { name: 'Close administration' }).click();
+    await ada.getByRole('button', { name: 'Edit profile' }).click();
+    await ada.getByRole('dialog', { name: 'Your profile' }).waitFor();
+    await scan('profile');
+    await ada.keyboard.press('Escape');
+    // Keyboard: Tab reaches the composer and focus is visible there.
+    await composer(ada).focus();
+    assert.ok(await composer(ada).evaluate((el) => el === document.activeElement));
+    assert.deepEqual(w.pageErrors, []);
   },
 );
