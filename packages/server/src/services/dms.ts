@@ -29,6 +29,7 @@ import {
   requireMember,
 } from './policies.js';
 import { presentMessages, presentUser } from './present.js';
+import { readUpTo, unreadFrom, type PointerMove } from './reads.js';
 
 /** 1:1 conversations are unique per workspace: the key of the sorted, length-prefixed pair. */
 export function memberSetKey(a: string, b: string): string {
@@ -238,10 +239,7 @@ export function markDmRead(
   id: string,
   body: ReadBody,
 ): Promise<ReceiptResponse> {
-  return moveDmPointer(deps, ctx, id, (last, current) => {
-    const seq = Math.min(body.seq, last);
-    return seq > current ? seq : undefined;
-  });
+  return moveDmPointer(deps, ctx, id, readUpTo(body.seq));
 }
 
 /** Mark a DM unread from the message at `seq` (see markChannelUnread). */
@@ -251,17 +249,14 @@ export function markDmUnread(
   id: string,
   body: UnreadBody,
 ): Promise<ReceiptResponse> {
-  return moveDmPointer(deps, ctx, id, (last, current) => {
-    const seq = Math.min(body.seq, last + 1) - 1;
-    return seq < current ? seq : undefined;
-  });
+  return moveDmPointer(deps, ctx, id, unreadFrom(body.seq));
 }
 
 async function moveDmPointer(
   deps: ServiceDeps,
   ctx: Ctx,
   id: string,
-  target: (lastSeq: number, current: number) => number | undefined,
+  target: PointerMove,
 ): Promise<ReceiptResponse> {
   const userId = ctx.actor.user.id;
   const res = await deps.store.write(async (tx) => {

@@ -4,6 +4,25 @@ import type { Event } from '@clickclack/protocol';
 import type { Ctx, ServiceDeps } from './context.js';
 import { assertScope, requireReadableChannel } from './policies.js';
 
+/** Where a read pointer moves, given the newest seq and where it is; undefined: it stays. */
+export type PointerMove = (lastSeq: number, current: number) => number | undefined;
+
+/** Read up to `seq` (capped at the newest): a pointer only ever moves forward this way. */
+export const readUpTo =
+  (seq: number): PointerMove =>
+  (last, current) => {
+    const to = Math.min(seq, last);
+    return to > current ? to : undefined;
+  };
+
+/** Unread from `seq`: the pointer moves back to just before it, never forward. */
+export const unreadFrom =
+  (seq: number): PointerMove =>
+  (last, current) => {
+    const to = Math.min(seq, last + 1) - 1;
+    return to < current ? to : undefined;
+  };
+
 /**
  * Moves the caller's read pointer forward (capped at the newest root seq) and recounts the
  * unread mentions past it. Only a pointer that moved writes the private `channel.read`.
@@ -14,10 +33,7 @@ export function markChannelRead(
   channelId: string,
   body: ReadBody,
 ): Promise<ReceiptResponse> {
-  return movePointer(deps, ctx, channelId, (last, current) => {
-    const seq = Math.min(body.seq, last);
-    return seq > current ? seq : undefined;
-  });
+  return movePointer(deps, ctx, channelId, readUpTo(body.seq));
 }
 
 /**
@@ -30,10 +46,7 @@ export function markChannelUnread(
   channelId: string,
   body: UnreadBody,
 ): Promise<ReceiptResponse> {
-  return movePointer(deps, ctx, channelId, (last, current) => {
-    const seq = Math.min(body.seq, last + 1) - 1;
-    return seq < current ? seq : undefined;
-  });
+  return movePointer(deps, ctx, channelId, unreadFrom(body.seq));
 }
 
 /** `target(last_seq, current)` is the new pointer, or undefined to leave it where it is. */
@@ -41,7 +54,7 @@ async function movePointer(
   deps: ServiceDeps,
   ctx: Ctx,
   channelId: string,
-  target: (lastSeq: number, current: number) => number | undefined,
+  target: PointerMove,
 ): Promise<ReceiptResponse> {
   assertScope(ctx.actor, 'messages:read');
   const userId = ctx.actor.user.id;

@@ -7,7 +7,11 @@ const key = (userId) => `clickclack:notify:${userId}`;
 export const notificationsSupported = () => typeof Notification !== 'undefined';
 
 export function notificationsEnabled(userId) {
-  return notificationsSupported() && Notification.permission === 'granted' && localStorage.getItem(key(userId)) === 'on';
+  return (
+    notificationsSupported() &&
+    Notification.permission === 'granted' &&
+    localStorage.getItem(key(userId)) === 'on'
+  );
 }
 
 /** Turns them on (asking the browser first) or off; returns the new state. */
@@ -16,7 +20,8 @@ export async function setNotifications(userId, on) {
     localStorage.setItem(key(userId), 'off');
     return false;
   }
-  const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+  const permission =
+    Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
   localStorage.setItem(key(userId), permission === 'granted' ? 'on' : 'off');
   return permission === 'granted';
 }
