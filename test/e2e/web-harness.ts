@@ -85,7 +85,15 @@ export async function startWebWorld(serveArgs: string[] = []): Promise<WebWorld>
   const generalId = list.body.channels.find((c) => c.name === 'general')!.id;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const pageErrors: string[] = [];
   return {
@@ -99,7 +107,13 @@ export async function startWebWorld(serveArgs: string[] = []): Promise<WebWorld>
     async signedIn(email, opts = {}) {
       const { path, ...context } = opts;
       const page = await (await browser.newContext(context)).newPage();
+      // A script error in the app is a failure even when the page still looks fine.
       page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
+      // Failed requests explain a failing test; the signed-out /api/me probe is expected.
+      page.on('response', (r) => {
+        if (r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/me')))
+          console.log(`# ${email}: ${r.status()} ${r.request().method()} ${r.url()}`);
+      });
       const magic = await magicToken(srv, email);
       await page.goto(`${srv.url}/app/login?token=${magic}`);
       await composer(page).waitFor({ timeout: 15000 });

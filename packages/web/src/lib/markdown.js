@@ -1,6 +1,6 @@
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
-import { EMOJI } from './emoji.js';
+import { EMOJI } from './emoji.ts';
 
 marked.setOptions({ gfm: true, breaks: true });
 

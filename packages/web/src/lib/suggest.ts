@@ -1,4 +1,19 @@
-import { matchEmoji } from './emoji.js';
+import type { Channel, SlashCommand, WorkspaceMember } from '@clickclack/sdk';
+import { matchEmoji } from './emoji.ts';
+
+export interface Suggestion {
+  key: string;
+  label: string;
+  hint: string;
+  /** What replaces the typed trigger (`@bo` → `@bob `). */
+  insert: string;
+}
+
+export interface SuggestContext {
+  members?: WorkspaceMember[];
+  channels?: Channel[];
+  commands?: SlashCommand[];
+}
 
 const LIMIT = 8;
 
@@ -8,10 +23,13 @@ const LIMIT = 8;
  * position the chosen item replaces from and the items, or null when nothing applies.
  * `members` are workspace members ({user}), `channels` channels, `commands` slash commands.
  */
-export function suggestionsFor(upto, { members = [], channels = [], commands = [] }) {
+export function suggestionsFor(
+  upto: string,
+  { members = [], channels = [], commands = [] }: SuggestContext,
+): { from: number; items: Suggestion[] } | null {
   let m = /^\/([a-z0-9_-]*)$/i.exec(upto);
   if (m && commands.length) {
-    const q = `/${m[1].toLowerCase()}`;
+    const q = `/${(m[1] ?? '').toLowerCase()}`;
     const items = commands
       .filter((c) => c.command.startsWith(q))
       .slice(0, LIMIT)
@@ -20,7 +38,7 @@ export function suggestionsFor(upto, { members = [], channels = [], commands = [
   }
   m = /(^|\s)@([\w.-]*)$/.exec(upto);
   if (m) {
-    const q = m[2].toLowerCase();
+    const q = (m[2] ?? '').toLowerCase();
     const people = members
       .map((x) => x.user)
       .filter((u) => u.handle && !u.deleted_at)
@@ -48,11 +66,11 @@ export function suggestionsFor(upto, { members = [], channels = [], commands = [
       { key: '@here', label: '@here', hint: 'Notify everyone online here', insert: '@here ' },
     ].filter((x) => x.key.slice(1).startsWith(q));
     const items = [...people, ...everyone].slice(0, LIMIT);
-    return items.length ? { from: upto.length - m[2].length - 1, items } : null;
+    return items.length ? { from: upto.length - (m[2] ?? '').length - 1, items } : null;
   }
   m = /(^|\s)#([\w-]*)$/.exec(upto);
   if (m) {
-    const q = m[2].toLowerCase();
+    const q = (m[2] ?? '').toLowerCase();
     const items = channels
       .filter((c) => !c.archived_at && c.name.toLowerCase().includes(q))
       .sort((a, b) => Number(!a.name.startsWith(q)) - Number(!b.name.startsWith(q)))
@@ -63,17 +81,17 @@ export function suggestionsFor(upto, { members = [], channels = [], commands = [
         hint: c.topic || c.purpose || '',
         insert: `#${c.name} `,
       }));
-    return items.length ? { from: upto.length - m[2].length - 1, items } : null;
+    return items.length ? { from: upto.length - (m[2] ?? '').length - 1, items } : null;
   }
   m = /(^|\s):([a-z0-9_+-]{2,})$/i.exec(upto);
   if (m) {
-    const items = matchEmoji(m[2], LIMIT).map((e) => ({
+    const items = matchEmoji(m[2] ?? '', LIMIT).map((e) => ({
       key: e.name,
       label: `${e.emoji} :${e.name}:`,
       hint: '',
       insert: `${e.emoji} `,
     }));
-    return items.length ? { from: upto.length - m[2].length - 1, items } : null;
+    return items.length ? { from: upto.length - (m[2] ?? '').length - 1, items } : null;
   }
   return null;
 }

@@ -2,7 +2,7 @@
  * The `:shortcode:` names the composer completes and messages render as emoji. A short list
  * of the ones people type every day (Slack's names), so the bundle stays small.
  */
-export const EMOJI = {
+export const EMOJI: Record<string, string> = {
   '+1': '👍',
   thumbsup: '👍',
   '-1': '👎',
@@ -225,10 +225,10 @@ export const EMOJI = {
 };
 
 /** The shortcodes starting with (then containing) what was typed, at most `limit`. */
-export function matchEmoji(prefix, limit = 8) {
+export function matchEmoji(prefix: string, limit = 8): { name: string; emoji: string }[] {
   const q = prefix.toLowerCase();
   const names = Object.keys(EMOJI);
   const starts = names.filter((n) => n.startsWith(q));
   const contains = names.filter((n) => !n.startsWith(q) && n.includes(q));
-  return [...starts, ...contains].slice(0, limit).map((name) => ({ name, emoji: EMOJI[name] }));
+  return [...starts, ...contains].slice(0, limit).map((name) => ({ name, emoji: EMOJI[name]! }));
 }

@@ -7,17 +7,18 @@ const PREFIX = 'clickclack:draft:';
  * away or reloading loses nothing. Keys are `<user>:<conversation>` and
  * `<user>:<conversation>:t:<root>`, so two people sharing a browser keep their own.
  */
-export const drafts = new SvelteMap();
+export const drafts = new SvelteMap<string, string>();
 
 for (let i = 0; i < localStorage.length; i++) {
   const key = localStorage.key(i);
-  if (key?.startsWith(PREFIX)) drafts.set(key.slice(PREFIX.length), localStorage.getItem(key));
+  if (key?.startsWith(PREFIX))
+    drafts.set(key.slice(PREFIX.length), localStorage.getItem(key) ?? '');
 }
 
-export const draftKey = (userId, convId, rootId) =>
+export const draftKey = (userId: string, convId: string, rootId?: string): string =>
   rootId ? `${userId}:${convId}:t:${rootId}` : `${userId}:${convId}`;
 
-export function saveDraft(key, text) {
+export function saveDraft(key: string, text: string): void {
   if (drafts.get(key) === text || (!text.trim() && !drafts.has(key))) return;
   try {
     if (text.trim()) localStorage.setItem(PREFIX + key, text);
@@ -30,7 +31,7 @@ export function saveDraft(key, text) {
 }
 
 /** True when the conversation or one of its threads has unsent text. */
-export function hasDraft(userId, convId) {
+export function hasDraft(userId: string, convId: string): boolean {
   const own = `${userId}:${convId}`;
   for (const key of drafts.keys()) if (key === own || key.startsWith(`${own}:t:`)) return true;
   return false;

@@ -2,11 +2,11 @@
  * Browser notifications and the unread count in the tab: the per-user toggle is kept in
  * localStorage (it is a property of this browser, like the permission it needs).
  */
-const key = (userId) => `clickclack:notify:${userId}`;
+const key = (userId: string) => `clickclack:notify:${userId}`;
 
 export const notificationsSupported = () => typeof Notification !== 'undefined';
 
-export function notificationsEnabled(userId) {
+export function notificationsEnabled(userId: string): boolean {
   return (
     notificationsSupported() &&
     Notification.permission === 'granted' &&
@@ -15,7 +15,7 @@ export function notificationsEnabled(userId) {
 }
 
 /** Turns them on (asking the browser first) or off; returns the new state. */
-export async function setNotifications(userId, on) {
+export async function setNotifications(userId: string, on: boolean): Promise<boolean> {
   if (!on || !notificationsSupported()) {
     localStorage.setItem(key(userId), 'off');
     return false;
@@ -27,7 +27,13 @@ export async function setNotifications(userId, on) {
 }
 
 /** Shows one while the tab is hidden; a click brings the tab back and opens `onClick`. */
-export function notify(userId, title, body, tag, onClick) {
+export function notify(
+  userId: string,
+  title: string,
+  body: string,
+  tag: string,
+  onClick?: () => void,
+): void {
   if (!document.hidden || !notificationsEnabled(userId)) return;
   const n = new Notification(title, { body: body.slice(0, 200), tag });
   n.onclick = () => {
@@ -37,10 +43,10 @@ export function notify(userId, title, body, tag, onClick) {
   };
 }
 
-let baseIcon;
+let baseIcon: string | undefined;
 /** The tab's favicon with the unread count drawn on it (the plain icon at zero). */
-export function setFaviconCount(count) {
-  let link = document.querySelector('link[rel="icon"]');
+export function setFaviconCount(count: number): void {
+  let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
   if (!link) {
     link = document.createElement('link');
     link.rel = 'icon';
