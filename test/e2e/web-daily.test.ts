@@ -744,9 +744,23 @@ test(
     await ada.getByRole('dialog', { name: 'Your profile' }).waitFor();
     await scan('profile');
     await ada.keyboard.press('Escape');
-    // Keyboard: Tab reaches the composer and focus is visible there.
+    // Keyboard: from the composer, Shift+Tab walks back into the last message's actions,
+    // which show while focused, and Enter runs one.
     await composer(ada).focus();
-    assert.ok(await composer(ada).evaluate((el) => el === document.activeElement));
+    let label = '';
+    for (let i = 0; i < 12 && label !== 'Reply in thread'; i++) {
+      await ada.keyboard.press('Shift+Tab');
+      label = await ada.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    }
+    assert.equal(label, 'Reply in thread');
+    assert.equal(
+      await ada.evaluate(
+        () => getComputedStyle(document.activeElement!.closest('.toolbar')!).opacity,
+      ),
+      '1',
+    );
+    await ada.keyboard.press('Enter');
+    await ada.getByRole('complementary', { name: 'Thread' }).waitFor();
     assert.deepEqual(w.pageErrors, []);
   },
 );
