@@ -27,12 +27,12 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['packages/web/**/*.js'],
+    files: ['packages/web/**/*.js', 'packages/web/**/*.ts'],
     languageOptions: { globals: globals.browser },
   },
   {
     // Svelte compiles runes in .svelte.js modules; they are not runtime globals.
-    files: ['packages/web/**/*.svelte.js'],
+    files: ['packages/web/**/*.svelte.js', 'packages/web/**/*.svelte.ts'],
     languageOptions: { globals: { $state: 'readonly', $derived: 'readonly', $effect: 'readonly' } },
   },
   {

@@ -1,88 +1,46 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { seedMessages } from '../../bench/seed.mjs';
+import { http, magicToken, sessionFor, startServer, type RunningServer } from './helpers.js';
 import {
-  cliOk,
-  http,
-  joinWorkspace,
-  magicToken,
-  sessionFor,
-  startServer,
-  type RunningServer,
-} from './helpers.js';
+  article,
+  composer,
+  say,
+  skip,
+  startWebWorld,
+  type Channel,
+  type WebWorld,
+} from './web-harness.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 if (skip) console.log(`# skipping web app tests: ${skip}`);
 
 /** Screenshots a person can look at after a run (CI keeps the directory). */
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
+let w: WebWorld;
 let srv: RunningServer;
 let browser: Browser;
 let adaToken: string;
 let bobToken: string;
 let workspaceId: string;
 let generalId: string;
-const pageErrors: string[] = [];
-
-interface Channel {
-  id: string;
-  name: string;
-  kind: string;
-}
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+let pageErrors: string[];
 
 before(async () => {
   if (skip) return;
   mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  await cliOk([
-    'admin',
-    'bootstrap',
-    '--data',
-    srv.dataDir,
-    '--name',
-    'Ada Lovelace',
-    '--email',
-    'ada@example.com',
-  ]);
-  adaToken = await sessionFor(srv, 'ada@example.com');
-  bobToken = await sessionFor(srv, 'bob@example.com', 'Bob Stone');
-  workspaceId = (
-    await http<{ workspaces: { id: string }[] }>(srv.url, 'GET', '/api/workspaces', {
-      token: adaToken,
-    })
-  ).body.workspaces[0]!.id;
-  await joinWorkspace(srv, bobToken, workspaceId);
-  await http(srv.url, 'PATCH', '/api/me', { token: adaToken, body: { handle: 'ada' } });
-  generalId = (await channelsOf(adaToken)).find((c) => c.name === 'general')!.id;
-  browser = await launch();
+  w = await startWebWorld();
+  ({ srv, browser, adaToken, bobToken, workspaceId, generalId, pageErrors } = w);
 });
 after(async () => {
   if (skip) return;
-  await browser.close();
-  await srv.cleanup();
+  await w.close();
 });
 
 async function channelsOf(token: string): Promise<Channel[]> {
@@ -95,63 +53,15 @@ async function channelsOf(token: string): Promise<Channel[]> {
   return res.body.channels;
 }
 
-async function post(token: string, channelId: string, body: string): Promise<{ id: string }> {
-  const res = await http<{ message: { id: string } }>(
-    srv.url,
-    'POST',
-    `/api/channels/${channelId}/messages`,
-    { token, body: { body } },
-  );
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.message;
-}
-
-/** A fresh browser profile signed in through a magic-link URL, like a person clicking it. */
-async function signedIn(
-  email: string,
-  opts: BrowserContextOptions & { path?: string } = {},
-): Promise<Page> {
-  const { path, ...context } = opts;
-  const page = await (await browser.newContext(context)).newPage();
-  // A script error in the app is a failure even when the page still looks fine.
-  page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
-  // Failed requests explain a failing test; the signed-out /api/me probe is expected.
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/me')))
-      console.log(`# ${email}: ${r.status()} ${r.request().method()} ${r.url()}`);
-  });
-  const magic = await magicToken(srv, email);
-  await page.goto(`${srv.url}/app/login?token=${magic}`);
-  await composer(page).waitFor({ timeout: 15000 });
-  if (path) {
-    await page.goto(srv.url + path);
-    await composer(page).waitFor();
-  }
-  return page;
-}
+const post = (token: string, channelId: string, body: string) => w.post(token, channelId, body);
+const signedIn = (email: string, opts?: BrowserContextOptions & { path?: string }): Promise<Page> =>
+  w.signedIn(email, opts);
 
 /** A public channel Ada creates and Bob joins, with one message by `author`. */
 async function sharedChannel(name: string, author: string, body: string): Promise<Channel> {
-  const created = await http<{ channel: Channel }>(
-    srv.url,
-    'POST',
-    `/api/workspaces/${workspaceId}/channels`,
-    { token: adaToken, body: { name } },
-  );
-  const channel = created.body.channel;
-  await http(srv.url, 'POST', `/api/channels/${channel.id}/join`, { token: bobToken, body: {} });
+  const channel = await w.channel(name);
   await post(author, channel.id, body);
   return channel;
-}
-
-const composer = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
-const article = (page: Page, text: string) => page.locator('article', { hasText: text });
-
-async function say(page: Page, text: string): Promise<void> {
-  const box = composer(page);
-  await box.fill(text);
-  await box.press('Enter');
-  await article(page, text).waitFor();
 }
 
 test(

@@ -10,7 +10,7 @@ import {
   MessagePage,
   MessagePageQuery,
 } from './messages.js';
-import { ReadBody, ReceiptResponse } from './messaging.js';
+import { ReadBody, ReceiptResponse, UnreadBody } from './messaging.js';
 import { OkResponse } from './auth.js';
 import { ok, type Operation } from './operation.js';
 
@@ -81,6 +81,15 @@ export const CONVERSATION_OPERATIONS = {
     auth: true,
     params: D.DmParams,
     body: ReadBody,
+    responses: ok(200, ReceiptResponse),
+  },
+  markDmUnread: {
+    method: 'POST',
+    path: '/api/dms/:conversation_id/unread',
+    summary: 'Mark a DM unread from a message: your read pointer moves back to just before it',
+    auth: true,
+    params: D.DmParams,
+    body: UnreadBody,
     responses: ok(200, ReceiptResponse),
   },
   updateChannel: {

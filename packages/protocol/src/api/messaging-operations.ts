@@ -82,6 +82,15 @@ export const MESSAGING_OPERATIONS = {
     body: X.ReadBody,
     responses: ok(200, X.ReceiptResponse),
   },
+  markChannelUnread: {
+    method: 'POST',
+    path: '/api/channels/:channel_id/unread',
+    summary: 'Mark unread from a message: your read pointer moves back to just before it',
+    auth: true,
+    params: ChannelParams,
+    body: X.UnreadBody,
+    responses: ok(200, X.ReceiptResponse),
+  },
   listMentions: {
     method: 'GET',
     path: '/api/me/mentions',

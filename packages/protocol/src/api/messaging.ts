@@ -85,6 +85,10 @@ export type PinListResponse = Static<typeof PinListResponse>;
 export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) });
 export type ReadBody = Static<typeof ReadBody>;
 
+/** Mark unread from a message: the one at `seq` and everything after it become unread. */
+export const UnreadBody = Type.Object({ seq: Type.Integer({ minimum: 1 }) });
+export type UnreadBody = Static<typeof UnreadBody>;
+
 export const Receipt = Type.Object({
   scope_id: Type.String(),
   user_id: Type.String(),

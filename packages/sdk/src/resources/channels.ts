@@ -104,6 +104,12 @@ export class ChannelsResource {
     return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
   }
 
+  /** Mark unread from the message at `seq`: it and everything after it count as unread. */
+  async markUnread(channelId: string, seq: number): Promise<ReadReceipt> {
+    const path = `/api/channels/${seg(channelId)}/unread`;
+    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+  }
+
   /** The caller's notification preference for a channel: `all`, `mentions` or `muted`. */
   async getNotificationPreference(channelId: string): Promise<NotificationPreference> {
     return (

@@ -76,4 +76,10 @@ export class DmsResource {
     const path = `/api/dms/${seg(id)}/read`;
     return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
   }
+
+  /** Mark a DM unread from the message at `seq`. */
+  async markUnread(id: string, seq: number): Promise<ReadReceipt> {
+    const path = `/api/dms/${seg(id)}/unread`;
+    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+  }
 }

@@ -9,6 +9,7 @@ import {
   type MessagePage,
   type MessagePageQuery,
   type ReadBody,
+  type UnreadBody,
   type ReceiptResponse,
 } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
@@ -28,6 +29,7 @@ import {
   requireMember,
 } from './policies.js';
 import { presentMessages, presentUser } from './present.js';
+import { readUpTo, unreadFrom, type PointerMove } from './reads.js';
 
 /** 1:1 conversations are unique per workspace: the key of the sorted, length-prefixed pair. */
 export function memberSetKey(a: string, b: string): string {
@@ -231,20 +233,40 @@ export async function createDmMessage(
   });
 }
 
-export async function markDmRead(
+export function markDmRead(
   deps: ServiceDeps,
   ctx: Ctx,
   id: string,
   body: ReadBody,
 ): Promise<ReceiptResponse> {
+  return moveDmPointer(deps, ctx, id, readUpTo(body.seq));
+}
+
+/** Mark a DM unread from the message at `seq` (see markChannelUnread). */
+export function markDmUnread(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  id: string,
+  body: UnreadBody,
+): Promise<ReceiptResponse> {
+  return moveDmPointer(deps, ctx, id, unreadFrom(body.seq));
+}
+
+async function moveDmPointer(
+  deps: ServiceDeps,
+  ctx: Ctx,
+  id: string,
+  target: PointerMove,
+): Promise<ReceiptResponse> {
   const userId = ctx.actor.user.id;
   const res = await deps.store.write(async (tx) => {
     const dm = await requireDm(tx, ctx.actor, id);
     const current = await tx.dms.readPointer(dm.id, userId);
-    const seq = Math.min(body.seq, dm.last_seq);
+    const seq = target(dm.last_seq, current);
     const at = nowIso();
-    if (seq <= current) return { seq: current, at, event: undefined };
-    await tx.dms.setRead(dm.id, userId, seq, at);
+    if (seq === undefined) return { seq: current, at, event: undefined };
+    if (seq > current) await tx.dms.setRead(dm.id, userId, seq, at);
+    else await tx.dms.rewindRead(dm.id, userId, seq, at);
     const event = await tx.events.append({
       type: 'dm.read',
       workspace_id: dm.workspace_id,

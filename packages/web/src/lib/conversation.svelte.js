@@ -15,6 +15,12 @@ export class ConversationView {
   loading = $state(false);
   /** Bumped when the window was replaced, so the list knows to re-anchor its scroll. */
   generation = $state(0);
+  /** Slash command answers meant for the caller only: shown here, never stored. */
+  ephemeral = $state([]);
+  /** The seq of the first message unread when the conversation was opened (the divider). */
+  unreadFrom = $state(null);
+  /** Set by "mark unread": what arrives while still open does not mark it read again. */
+  holdRead = false;
 
   constructor(conv) {
     this.conv = conv;
@@ -27,7 +33,33 @@ export class ConversationView {
       : client.channels.messagePage(this.conv.id, query);
   }
 
-  /** Loads the newest page, or the page around one seq (a deep link). */
+  /**
+   * Where the caller left off: the first unread seq from their read pointer on the server
+   * (fresh, since another tab or device may have read further), or null.
+   */
+  async findUnread() {
+    const fresh = await (
+      this.isDm ? client.dms.get(this.conv.id) : client.channels.get(this.conv.id)
+    ).catch(() => this.conv);
+    // A conversation never read (a channel just joined) has no place left off: it opens at
+    // its newest end like a fresh one.
+    const leftOff = fresh.last_read_seq > 0 && fresh.last_seq > fresh.last_read_seq;
+    this.unreadFrom = leftOff ? fresh.last_read_seq + 1 : null;
+    return this.unreadFrom;
+  }
+
+  /** Mark unread from a message: the divider moves there and the server pointer moves back. */
+  async markUnread(message) {
+    const seq = message.channel_seq;
+    // Held first, so a page arriving meanwhile cannot mark it read again behind our back.
+    this.holdRead = true;
+    await (this.isDm
+      ? client.dms.markUnread(this.conv.id, seq)
+      : client.channels.markUnread(this.conv.id, seq));
+    this.unreadFrom = seq;
+  }
+
+  /** Loads the newest page, or the page around one seq (a deep link, the first unread). */
   async load(aroundSeq) {
     this.loading = true;
     try {
@@ -98,6 +130,7 @@ export class ConversationView {
   }
 
   markRead(seq) {
+    if (this.holdRead) return;
     const p = this.isDm
       ? client.dms.markRead(this.conv.id, seq)
       : client.channels.markRead(this.conv.id, seq);
@@ -122,6 +155,18 @@ export class ConversationView {
 
   patch(id, fn) {
     this.messages = this.messages.map((m) => (m.id === id ? fn(m) : m));
+  }
+
+  /** Runs a registered slash command; an ephemeral answer is shown to the caller only. */
+  async runCommand(command, text) {
+    const res = await client.slashCommands.invoke(this.conv.id, command, text);
+    if (res.message) this.added(res.message);
+    else if (res.text)
+      this.ephemeral = [...this.ephemeral, { id: crypto.randomUUID(), command, text: res.text }];
+  }
+
+  dismissEphemeral(id) {
+    this.ephemeral = this.ephemeral.filter((e) => e.id !== id);
   }
 
   async send({ body, uploads, quoted_message_id }) {

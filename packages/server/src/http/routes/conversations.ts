@@ -45,6 +45,9 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.markDmRead, async (req) =>
     dms.markDmRead(deps, ctx(req), req.params.conversation_id, req.body),
   );
+  route(app, OPERATIONS.markDmUnread, async (req) =>
+    dms.markDmUnread(deps, ctx(req), req.params.conversation_id, req.body),
+  );
   route(app, OPERATIONS.updateChannel, async (req) =>
     admin.updateChannel(deps, req.actor, req.params.channel_id, req.body),
   );

@@ -6,7 +6,7 @@ import { listMentions } from '../../services/mentions.js';
 import { deleteMessage, updateMessage } from '../../services/message-edits.js';
 import { listPins, pinMessage, unpinMessage } from '../../services/pins.js';
 import { addReaction, listReactions, removeReaction } from '../../services/reactions.js';
-import { markChannelRead } from '../../services/reads.js';
+import { markChannelRead, markChannelUnread } from '../../services/reads.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, type App } from '../route.js';
 
@@ -44,6 +44,9 @@ export function messagingRoutes(app: App, deps: ServiceDeps): void {
   );
   route(app, OPERATIONS.markChannelRead, async (req) =>
     markChannelRead(deps, ctx(req), req.params.channel_id, req.body),
+  );
+  route(app, OPERATIONS.markChannelUnread, async (req) =>
+    markChannelUnread(deps, ctx(req), req.params.channel_id, req.body),
   );
   route(app, OPERATIONS.listMentions, async (req) => listMentions(deps, req.actor, req.query));
   route(app, OPERATIONS.followThread, async (req) =>

@@ -128,6 +128,17 @@ export class DmsRepo {
       .execute();
   }
 
+  /** Moves the read pointer back (mark unread); setRead only ever moves it forward. */
+  async rewindRead(conversationId: string, userId: string, seq: number, at: string): Promise<void> {
+    await this.db
+      .updateTable('direct_reads')
+      .set({ last_read_seq: seq, last_read_at: at })
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .where('last_read_seq', '>', seq)
+      .execute();
+  }
+
   async nextSeq(conversationId: string): Promise<number> {
     const row = await this.db
       .updateTable('direct_conversations')

@@ -1,8 +1,10 @@
-export const timeOf = (iso) =>
+import type { DirectConversation } from '@clickclack/sdk';
+
+export const timeOf = (iso: string): string =>
   new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** "Today", "Yesterday", or a date: the separator between days in a conversation. */
-export function dayLabel(iso) {
+export function dayLabel(iso: string): string {
   const d = new Date(iso);
   const today = new Date();
   const yesterday = new Date(today.getTime() - 86_400_000);
@@ -16,9 +18,10 @@ export function dayLabel(iso) {
   });
 }
 
-export const sameDay = (a, b) => new Date(a).toDateString() === new Date(b).toDateString();
+export const sameDay = (a: string, b: string): boolean =>
+  new Date(a).toDateString() === new Date(b).toDateString();
 
-export const initials = (name) =>
+export const initials = (name: string | undefined): string =>
   (name || '?')
     .split(/\s+/)
     .filter(Boolean)
@@ -27,14 +30,14 @@ export const initials = (name) =>
     .slice(0, 2)
     .toUpperCase();
 
-export function fileSize(bytes) {
+export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** A DM's name: the other members' display names (or yours, for a note to self). */
-export function dmName(dm, meId) {
+export function dmName(dm: Pick<DirectConversation, 'members'>, meId: string): string {
   const others = dm.members.filter((m) => m.id !== meId);
   return (others.length ? others : dm.members).map((m) => m.display_name).join(', ');
 }
@@ -43,9 +46,12 @@ export function dmName(dm, meId) {
  * Splits a search snippet into text runs, marking the highlighted ones. Offsets are in code
  * points, so the string is walked as code points, never as UTF-16 units.
  */
-export function highlightRuns(snippet, highlights) {
+export function highlightRuns(
+  snippet: string,
+  highlights: { start: number; end: number }[],
+): { text: string; hit: boolean }[] {
   const chars = [...snippet];
-  const runs = [];
+  const runs: { text: string; hit: boolean }[] = [];
   let at = 0;
   for (const h of [...highlights].sort((a, b) => a.start - b.start)) {
     if (h.start < at) continue;

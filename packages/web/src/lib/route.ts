@@ -6,7 +6,15 @@
  *   /app/<workspace>/dm/<conversation>         a direct conversation (same /m and /t forms)
  * Every segment is URI-encoded, so names with slashes or spaces survive.
  */
-export function parseRoute(pathname) {
+export interface Route {
+  workspace?: string;
+  channel?: string;
+  dm?: string;
+  message?: string;
+  thread?: string;
+}
+
+export function parseRoute(pathname: string): Route {
   const parts = pathname
     .replace(/^\/app\/?/, '')
     .split('/')
@@ -18,7 +26,7 @@ export function parseRoute(pathname) {
         return p;
       }
     });
-  const route = { workspace: parts[0] };
+  const route: Route = { workspace: parts[0] };
   let rest = parts.slice(1);
   if (rest[0] === 'dm') {
     route.dm = rest[1];
@@ -33,10 +41,14 @@ export function parseRoute(pathname) {
 }
 
 /** The path for a conversation (and optionally a message or thread inside it). */
-export function routePath(workspaceSlug, conv, extra = {}) {
+export function routePath(
+  workspaceSlug: string,
+  conv: { kind: string; id: string; name?: string },
+  extra: { message?: string; thread?: string } = {},
+): string {
   const e = encodeURIComponent;
   let path = `/app/${e(workspaceSlug)}/`;
-  path += conv.kind === 'dm' ? `dm/${e(conv.id)}` : e(conv.name);
+  path += conv.kind === 'dm' ? `dm/${e(conv.id)}` : e(conv.name ?? conv.id);
   if (extra.message) path += `/m/${e(extra.message)}`;
   else if (extra.thread) path += `/t/${e(extra.thread)}`;
   return path;
