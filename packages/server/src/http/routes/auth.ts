@@ -71,13 +71,16 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     assertLoginRequest(req, deps.publicUrl);
     const { token, email, code } = req.body;
     const userAgent = req.headers['user-agent'] ?? '';
-    // The TCP peer: trustProxy is off, so a forwarded header cannot pick another budget.
-    const res = await auth.limitRedemption(deps, req.ip, () => {
-      if (token !== undefined) return auth.consumeMagicLink(deps, token, userAgent);
-      if (email !== undefined && code !== undefined)
-        return auth.consumeSignInCode(deps, { email, code }, req.ip, userAgent);
-      throw badRequest('token, or email and code, is required');
-    });
+    // A link's failed redemptions count per client address (the TCP peer: trustProxy is
+    // off, so a forwarded header cannot pick another budget); codes have their own limits.
+    let res;
+    if (token !== undefined)
+      res = await auth.limitRedemption(deps, req.ip, () =>
+        auth.consumeMagicLink(deps, token, userAgent),
+      );
+    else if (email !== undefined && code !== undefined)
+      res = await auth.consumeSignInCode(deps, { email, code }, req.ip, userAgent);
+    else throw badRequest('token, or email and code, is required');
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(200).send(res);
   });

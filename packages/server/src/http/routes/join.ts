@@ -1,6 +1,5 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { limitRedemption } from '../../services/auth.js';
 import { DomainError } from '../../services/errors.js';
 import type { ServiceDeps } from '../../services/context.js';
 import * as invites from '../../services/invites.js';
@@ -34,24 +33,19 @@ export function joinRoutes(app: App, deps: ServiceDeps): void {
     ),
   }));
   // Every use of a raw token counts against the caller's address (trustProxy is off: the
-  // TCP peer), and so, on a tighter budget, does every failed one (as for magic links), so
-  // a link cannot be guessed online.
+  // TCP peer), so a link cannot be guessed online.
   route(app, OPERATIONS.previewInvite, async (req) => {
     invites.countInviteAttempt(deps, req.ip);
-    return limitRedemption(deps, req.ip, () => invites.previewInvite(deps, req.params.token));
+    return invites.previewInvite(deps, req.params.token);
   });
   route(app, OPERATIONS.acceptInvite, async (req) => {
     invites.countInviteAttempt(deps, req.ip);
-    return limitRedemption(deps, req.ip, () =>
-      invites.acceptInvite(deps, req.actor, req.params.token),
-    );
+    return invites.acceptInvite(deps, req.actor, req.params.token);
   });
   route(app, OPERATIONS.inviteSignup, async (req, reply) => {
     assertLoginRequest(req, deps.publicUrl);
     invites.countInviteAttempt(deps, req.ip);
-    const res = await limitRedemption(deps, req.ip, () =>
-      invites.signupWithInvite(deps, req.params.token, req.body),
-    );
+    const res = await invites.signupWithInvite(deps, req.params.token, req.body);
     setSessionCookie(reply, req, res.token, res.session.expires_at, deps);
     return reply.status(201).send(res);
   });
