@@ -31,6 +31,9 @@ import { DEFAULT_OUTBOUND } from './lib/outbound.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './config/resolve.js';
 import type { SessionOptions } from './realtime/session.js';
 import type { Store } from './store/store.js';
+import type { Logger } from 'pino';
+import type { Metrics } from './http/plugins/metrics.js';
+import { registerAccessLog } from './http/plugins/access-log.js';
 
 export const MAX_JSON_BODY = 1024 * 1024;
 
@@ -54,6 +57,13 @@ export interface AppOptions {
   remoteImages?: boolean;
   /** How long a client may take to send headers, then a whole request (serve's defaults). */
   timeouts?: { headersMs: number; requestMs: number };
+  /**
+   * `serve --metrics-enabled`: the registry requests and commits feed. With a token, the
+   * app itself answers `GET /metrics` to that bearer token; `--metrics-addr` serves it apart.
+   */
+  metrics?: { registry: Metrics; token: string };
+  /** `serve --access-log`: one line per answered request. */
+  accessLog?: Logger;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -81,6 +91,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       headersTimeout: timeouts.headersMs,
       connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersMs / 4)),
     },
+    // Fastify's own request lines log the URL, query string (and any token in it)
+    // included; the access log (http/plugins/access-log.ts) logs the route pattern instead.
+    disableRequestLogging: true,
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
@@ -145,6 +158,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     hub.stop();
     await closeRealtime(wss);
   });
+  if (opts.metrics) {
+    opts.metrics.registry.attach(app, {
+      store: opts.store,
+      openSockets: () => wss.clients.size,
+      deliveriesInFlight: () => dispatcher.inFlight,
+    });
+    if (opts.metrics.token !== '') opts.metrics.registry.route(app, opts.metrics.token);
+  }
+  if (opts.accessLog) registerAccessLog(app, opts.accessLog);
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(usageTimer);

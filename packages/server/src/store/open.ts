@@ -35,9 +35,14 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
       });
     }
     // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
-    return new KyselyStore('postgres', pgKysely(pool), async () => {
-      if (!pool.ended) await pool.end();
-    });
+    return new KyselyStore(
+      'postgres',
+      pgKysely(pool),
+      async () => {
+        if (!pool.ended) await pool.end();
+      },
+      pool,
+    );
   }
   const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
   if (opts.migrate) migrateSqlite(sqlite);

@@ -74,7 +74,19 @@ export interface Store {
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
+  /** Called after every group commit with its size and duration (/metrics). */
+  observeCommits(listener: CommitListener): void;
+  /** The PostgreSQL pool's connections right now; undefined on SQLite (one connection). */
+  poolUse(): PoolUse | undefined;
   close(): Promise<void>;
+}
+
+export type CommitListener = (batchSize: number, seconds: number) => void;
+
+export interface PoolUse {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export class KyselyStore implements Store {
@@ -92,6 +104,7 @@ export class KyselyStore implements Store {
     readonly dialect: Dialect,
     private readonly db: Kysely<DB>,
     private readonly onClose: () => void | Promise<void> = () => undefined,
+    private readonly pool?: { totalCount: number; idleCount: number; waitingCount: number },
   ) {
     this.read = new Repos(db, dialect);
     this.group =
@@ -104,6 +117,15 @@ export class KyselyStore implements Store {
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
     return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
+  }
+
+  observeCommits(listener: CommitListener): void {
+    this.group.observe(listener);
+  }
+
+  poolUse(): PoolUse | undefined {
+    const p = this.pool;
+    return p && { total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount };
   }
 
   async ping(): Promise<void> {
