@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { LocalDiskBlobStore } from './blobs/local-disk.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, sweepOrphanUploads } from './services/uploads.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
@@ -73,6 +73,16 @@ export const REALTIME_DEFAULTS: SessionOptions = {
   recheckMs: 30_000,
 };
 
+/**
+ * Fastify's own per-request lines log the URL, query string (and any token in it)
+ * included; the access log (http/plugins/access-log.ts) logs the route pattern instead.
+ * Error lines stay.
+ */
+class QuietRequests extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
+}
+
 /** Builds the HTTP app without listening; tests and `serve` both use it. */
 export async function buildApp(opts: AppOptions): Promise<App> {
   const timeouts = opts.timeouts ?? {
@@ -91,9 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       headersTimeout: timeouts.headersMs,
       connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersMs / 4)),
     },
-    // Fastify's own request lines log the URL, query string (and any token in it)
-    // included; the access log (http/plugins/access-log.ts) logs the route pattern instead.
-    disableRequestLogging: true,
+    logController: new QuietRequests(),
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
