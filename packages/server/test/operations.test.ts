@@ -169,7 +169,9 @@ test('metrics after real traffic, and an access log without secrets', async () =
 
     // The API listener answers /metrics only to the metrics token.
     assert.equal((await fetch(`${srv.url}/metrics`)).status, 401);
-    const wrong = await fetch(`${srv.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    const wrong = await fetch(`${srv.url}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(wrong.status, 401);
     assert.match(((await wrong.json()) as { error: string }).error, /metrics bearer token/);
     const metricsUrl = /metrics on (http:\/\/\S+)/.exec(srv.log())?.[1];
@@ -202,7 +204,9 @@ test('metrics after real traffic, and an access log without secrets', async () =
       const batches = find(samples, 'clickclack_group_commit_batch_size_count')[0]?.value ?? 0;
       const batched = find(samples, 'clickclack_group_commit_batch_size_sum')[0]?.value ?? 0;
       assert.ok(batches >= 1 && batched >= 12, `${batches} commits of ${batched} writes`);
-      assert.ok((find(samples, 'clickclack_group_commit_duration_seconds_count')[0]?.value ?? 0) >= 1);
+      assert.ok(
+        (find(samples, 'clickclack_group_commit_duration_seconds_count')[0]?.value ?? 0) >= 1,
+      );
       const age = find(samples, 'clickclack_event_log_newest_age_seconds')[0]?.value;
       assert.ok(age !== undefined && age >= 0 && age < 120, `newest event age ${age}`);
       assert.equal(find(samples, 'clickclack_event_deliveries_pending')[0]?.value, 0);
@@ -235,7 +239,9 @@ test('metrics after real traffic, and an access log without secrets', async () =
     assert.equal(post.request_id, 'ops-corr-3');
     assert.equal(post.msg, 'request');
     assert.equal(typeof post.time, 'string');
-    const listed = lines.find((l) => l.route === '/api/workspaces/:workspace_id/channels' && l.method === 'GET');
+    const listed = lines.find(
+      (l) => l.route === '/api/workspaces/:workspace_id/channels' && l.method === 'GET',
+    );
     assert.ok(listed && listed.correlation_id === null && typeof listed.request_id === 'string');
     assert.ok(lines.some((l) => l.route === 'unmatched' && l.status === 404));
     assert.ok(lines.some((l) => l.route === '/metrics' && l.status === 401));
@@ -250,41 +256,45 @@ test('metrics after real traffic, and an access log without secrets', async () =
  * /readyz on PostgreSQL: the server's database refuses connections (its existing ones
  * terminated), then takes them again. Only this test's own database is touched.
  */
-test('readyz answers 503 while PostgreSQL is unreachable and recovers', { skip: !TEST_PG_URL }, async () => {
-  const data = mkdtempSync(join(tmpdir(), 'cc-ready-'));
-  const dbUrl = await createPgTestDatabase(data);
-  const { name } = pgTestDatabaseUrl(data);
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
-  await admin.connect();
-  const srv = await startServer({ dataDir: data, args: ['--db', dbUrl] });
-  try {
-    const ready = async () => {
-      const res = await fetch(`${srv.url}/readyz`);
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
-    assert.deepEqual(await ready(), { status: 200, body: { ok: true } });
-    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-    await admin.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-      [name],
-    );
-    const down = await ready();
-    assert.equal(down.status, 503);
-    assert.match(String(down.body.error), /^database (unreachable|did not answer in time)$/);
-    assert.equal((await fetch(`${srv.url}/healthz`)).status, 200, 'the process itself is alive');
-    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-    const deadline = Date.now() + 10_000;
-    let up = await ready();
-    while (up.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      up = await ready();
+test(
+  'readyz answers 503 while PostgreSQL is unreachable and recovers',
+  { skip: !TEST_PG_URL },
+  async () => {
+    const data = mkdtempSync(join(tmpdir(), 'cc-ready-'));
+    const dbUrl = await createPgTestDatabase(data);
+    const { name } = pgTestDatabaseUrl(data);
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    const srv = await startServer({ dataDir: data, args: ['--db', dbUrl] });
+    try {
+      const ready = async () => {
+        const res = await fetch(`${srv.url}/readyz`);
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      assert.deepEqual(await ready(), { status: 200, body: { ok: true } });
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
+      const down = await ready();
+      assert.equal(down.status, 503);
+      assert.match(String(down.body.error), /^database (unreachable|did not answer in time)$/);
+      assert.equal((await fetch(`${srv.url}/healthz`)).status, 200, 'the process itself is alive');
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      const deadline = Date.now() + 10_000;
+      let up = await ready();
+      while (up.status !== 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        up = await ready();
+      }
+      assert.deepEqual(up, { status: 200, body: { ok: true } });
+      assert.ok(srv.alive(), srv.log());
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await admin.end();
+      await srv.cleanup();
+      await dropPgTestDatabase(data);
     }
-    assert.deepEqual(up, { status: 200, body: { ok: true } });
-    assert.ok(srv.alive(), srv.log());
-  } finally {
-    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
-    await admin.end();
-    await srv.cleanup();
-    await dropPgTestDatabase(data);
-  }
-});
+  },
+);

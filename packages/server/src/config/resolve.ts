@@ -161,7 +161,11 @@ export function resolveServerConfig(
   );
   if (requestTimeoutMs < headersTimeoutMs)
     throw new Error('request_timeout_ms must not be shorter than headers_timeout_ms');
-  const metricsEnabled = bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled);
+  const metricsEnabled = bool(
+    'metrics_enabled',
+    'CLICKCLACK_METRICS_ENABLED',
+    flags.metricsEnabled,
+  );
   const metricsToken = str('metrics_token', 'CLICKCLACK_METRICS_TOKEN', flags.metricsToken, '');
   const metricsAddr = str('metrics_addr', 'CLICKCLACK_METRICS_ADDR', flags.metricsAddr, '');
   if (metricsAddr !== '') listenTarget(metricsAddr);

@@ -141,7 +141,10 @@ export class Metrics {
       return {
         status: 401,
         type: 'application/json',
-        body: JSON.stringify({ error: 'metrics need the metrics bearer token', code: 'unauthenticated' }),
+        body: JSON.stringify({
+          error: 'metrics need the metrics bearer token',
+          code: 'unauthenticated',
+        }),
       };
     }
     return { status: 200, type: this.registry.contentType, body: await this.registry.metrics() };
@@ -162,11 +165,19 @@ export class Metrics {
       const send = (a: ScrapeAnswer) =>
         res.writeHead(a.status, { 'content-type': a.type }).end(a.body);
       if (path !== '/metrics' || req.method !== 'GET') {
-        send({ status: 404, type: 'application/json', body: '{"error":"not found","code":"not_found"}' });
+        send({
+          status: 404,
+          type: 'application/json',
+          body: '{"error":"not found","code":"not_found"}',
+        });
         return;
       }
       this.scrape(req.headers.authorization, token).then(send, () =>
-        send({ status: 500, type: 'application/json', body: '{"error":"metrics failed","code":"internal"}' }),
+        send({
+          status: 500,
+          type: 'application/json',
+          body: '{"error":"metrics failed","code":"internal"}',
+        }),
       );
     });
     await new Promise<void>((resolve, reject) => {
