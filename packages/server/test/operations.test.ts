@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -223,6 +223,7 @@ test('metrics after real traffic, and an access log without secrets', async () =
     }
 
     // The access log: one JSON line per answered request, route patterns, no secrets.
+    assert.equal(statSync(accessLog).mode & 0o777, 0o600);
     const text = readFileSync(accessLog, 'utf8');
     for (const secret of [token, 'query-secret', 'cookie-secret', 'path-secret', METRICS_TOKEN])
       assert.ok(!text.includes(secret), `access log leaks ${secret}`);
