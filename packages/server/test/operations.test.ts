@@ -102,6 +102,26 @@ test('serve --metrics-enabled without a token or its own address refuses to star
   }
 });
 
+test('with only --metrics-addr, the API port has no /metrics and the metrics port needs no token', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'cc-metrics-'));
+  const srv = await startServer({
+    dataDir: data,
+    args: ['--metrics-enabled', '--metrics-addr', '127.0.0.1:0'],
+  });
+  try {
+    assert.equal((await fetch(`${srv.url}/metrics`)).status, 404);
+    const metricsUrl = /metrics on (http:\/\/\S+)/.exec(srv.log())?.[1];
+    assert.ok(metricsUrl, srv.log());
+    const res = await fetch(metricsUrl);
+    assert.equal(res.status, 200);
+    const samples = parseExposition(await res.text());
+    assert.equal(find(samples, 'clickclack_websockets_open')[0]?.value, 0);
+    assert.equal((await fetch(metricsUrl.replace('/metrics', '/api/me'))).status, 404);
+  } finally {
+    await srv.cleanup();
+  }
+});
+
 /**
  * The real `serve` with metrics on both its listener (bearer token) and a metrics address of
  * its own, and an access log file: traffic, an open WebSocket, then a scrape of each.
@@ -273,6 +293,26 @@ test(
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       };
       assert.deepEqual(await ready(), { status: 200, body: { ok: true } });
+
+      // A database that holds the probe (here a lock on the table it reads) gets a 503 in
+      // bounded time, not a probe that hangs with it.
+      const locker = new pg.Client({ connectionString: dbUrl });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE');
+        const asked = Date.now();
+        const held = await ready();
+        assert.equal(held.status, 503);
+        assert.equal(held.body.error, 'database did not answer in time');
+        assert.ok(Date.now() - asked < 5000, `readyz took ${Date.now() - asked} ms`);
+        await locker.query('ROLLBACK');
+      } finally {
+        await locker.end();
+      }
+      assert.deepEqual(await ready(), { status: 200, body: { ok: true } });
+
+      // Refused: no connections to this database, the open ones terminated.
       await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
       await admin.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
