@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -339,3 +339,30 @@ test(
     }
   },
 );
+
+/**
+ * /readyz on SQLite: the database file moved away under a running server (SQLite would go
+ * on writing to the moved file, and lose it all at the next start) is not ready; moved back,
+ * it is again.
+ */
+test('readyz answers 503 while the SQLite database file is gone and recovers', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'cc-ready-'));
+  const srv = await startServer({ dataDir: data });
+  try {
+    const ready = async () => {
+      const res = await fetch(`${srv.url}/readyz`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    assert.deepEqual(await ready(), { status: 200, body: { ok: true } });
+    const file = join(data, 'clickclack.db');
+    renameSync(file, `${file}.moved`);
+    assert.deepEqual(await ready(), {
+      status: 503,
+      body: { error: 'database unreachable', code: 'internal' },
+    });
+    renameSync(`${file}.moved`, file);
+    assert.deepEqual(await ready(), { status: 200, body: { ok: true } });
+  } finally {
+    await srv.cleanup();
+  }
+});

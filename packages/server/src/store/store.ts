@@ -81,6 +81,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** What open.ts hands a store beside its Kysely instance. */
+export interface StoreParts {
+  onClose?: () => void | Promise<void>;
+  /** The PostgreSQL pool, for `poolUse`. */
+  pool?: { totalCount: number; idleCount: number; waitingCount: number };
+  /** Throws when the database is unusable in a way a query does not notice (`ping`). */
+  probe?: () => void;
+}
+
 export type CommitListener = (batchSize: number, seconds: number) => void;
 
 export interface PoolUse {
@@ -103,8 +112,7 @@ export class KyselyStore implements Store {
   constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<DB>,
-    private readonly onClose: () => void | Promise<void> = () => undefined,
-    private readonly pool?: { totalCount: number; idleCount: number; waitingCount: number },
+    private readonly parts: StoreParts = {},
   ) {
     this.read = new Repos(db, dialect);
     this.group =
@@ -124,16 +132,17 @@ export class KyselyStore implements Store {
   }
 
   poolUse(): PoolUse | undefined {
-    const p = this.pool;
+    const p = this.parts.pool;
     return p && { total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount };
   }
 
   async ping(): Promise<void> {
+    this.parts.probe?.();
     await this.db.selectFrom('schema_migrations').select('name').limit(1).execute();
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.onClose();
+    await this.parts.onClose?.();
   }
 }
