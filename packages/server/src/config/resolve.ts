@@ -174,7 +174,13 @@ export function resolveServerConfig(
   // Metrics name routes, volumes and timings: never open to whoever reaches the API port.
   if (metricsEnabled && metricsToken === '' && metricsAddr === '')
     throw new Error('metrics_enabled needs metrics_token (bearer) or metrics_addr (own listener)');
-  const accessLog = str('access_log', 'CLICKCLACK_ACCESS_LOG', flags.accessLog, '');
+  // A destination, or a boolean (a bare `--access-log`, `"access_log": true`) for stdout.
+  const accessLog = str(
+    'access_log',
+    'CLICKCLACK_ACCESS_LOG',
+    flags.accessLog,
+    typeof file.access_log === 'boolean' ? String(file.access_log) : '',
+  );
   return {
     metricsToken,
     metricsAddr,
