@@ -41,7 +41,39 @@ interface Operation {
   id: string;
   parameters: Parameter[];
   body?: JsonSchema;
+  /** Takes a multipart upload instead of JSON. */
+  multipart?: boolean;
 }
+
+/**
+ * A one-file multipart upload, whole or cut off anywhere (a client that hung up, a proxy
+ * that truncated), with a boundary that may not match the header's.
+ */
+const multipartBody = fc
+  .record({
+    // Where to cut, as a fraction of the whole (uniform: fast-check's doubles favour 0 and 1).
+    cut: fc.option(
+      fc.integer({ min: 0, max: 999 }).map((n) => n / 1000),
+      { nil: undefined, freq: 3 },
+    ),
+    boundary: fc.oneof({ weight: 4, arbitrary: fc.constant('xyz') }, fc.constantFrom('other', '')),
+    name: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('file') },
+      fc.constantFrom('files', '', 'x"y'),
+    ),
+    content: fc.uint8Array({ maxLength: 64 }),
+  })
+  .map(({ cut, boundary, name, content }) => {
+    const whole = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="a.png"\r\n` +
+          'Content-Type: image/png\r\n\r\n',
+      ),
+      Buffer.from(content),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return cut === undefined ? whole : whole.subarray(0, Math.floor(cut * whole.length));
+  });
 
 const RUNS_PER_OPERATION = 40;
 const MS_PER_OPERATION = 400;
@@ -210,6 +242,7 @@ function requestFor(op: Operation, fx: Fixtures): fc.Arbitrary<Request> {
     p.name === 'wait'
       ? fc.constantFrom('0', '-1', 'abc', '1e9', '', '0x1')
       : fc.oneof(
+          { weight: p.name in fx.byName ? 2 : 0, arbitrary: fc.constant(fx.byName[p.name]!) },
           fromSchema(p.schema, fx).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
           hostileString,
         );
@@ -224,7 +257,16 @@ function requestFor(op: Operation, fx: Fixtures): fc.Arbitrary<Request> {
     fc.constantFrom('', '&', '&&=&', '&limit=1&limit=2', '&%=%', '&a[b]=c'),
   );
   const contentType = fc.oneof(
-    { weight: 6, arbitrary: fc.constant(op.body ? 'application/json' : undefined) },
+    {
+      weight: op.multipart ? 30 : 6,
+      arbitrary: fc.constant(
+        op.multipart
+          ? 'multipart/form-data; boundary=xyz'
+          : op.body
+            ? 'application/json'
+            : undefined,
+      ),
+    },
     fc.constantFrom(
       undefined,
       'application/json',
@@ -239,6 +281,7 @@ function requestFor(op: Operation, fx: Fixtures): fc.Arbitrary<Request> {
   );
   const json = (v: unknown) => JSON.stringify(v) ?? '';
   const body = fc.oneof(
+    { weight: op.multipart ? 20 : 0, arbitrary: multipartBody },
     { weight: 10, arbitrary: fromSchema(op.body, fx).map(json) },
     { weight: 2, arbitrary: hostileJson.map(json) },
     hostileString,
@@ -302,7 +345,7 @@ function requestFor(op: Operation, fx: Fixtures): fc.Arbitrary<Request> {
       for (const [k, v] of query[1]) qs.append(k, v);
       const headers: Record<string, string> = { ...extra };
       if (auth !== undefined) headers.authorization = auth;
-      const withBody = sendBody || op.body !== undefined;
+      const withBody = sendBody || op.body !== undefined || op.multipart === true;
       if (withBody && contentType !== undefined) headers['content-type'] = contentType;
       else if (withBody && op.body) headers['content-type'] = 'application/json';
       return {
@@ -403,6 +446,7 @@ test(
           path: '/api/uploads',
           id: 'upload',
           parameters: [{ name: 'workspace_id', in: 'query' as const }],
+          multipart: true,
         },
         {
           method: 'GET',
