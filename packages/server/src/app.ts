@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { LocalDiskBlobStore } from './blobs/local-disk.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, sweepOrphanUploads } from './services/uploads.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
@@ -37,6 +37,9 @@ import { DEFAULT_OUTBOUND } from './lib/outbound.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './config/resolve.js';
 import type { SessionOptions } from './realtime/session.js';
 import type { Store } from './store/store.js';
+import type { Logger } from 'pino';
+import type { Metrics } from './http/plugins/metrics.js';
+import { registerAccessLog } from './http/plugins/access-log.js';
 
 export const MAX_JSON_BODY = 1024 * 1024;
 
@@ -68,6 +71,13 @@ export interface AppOptions {
     notifyDelayMs?: number;
     notify?: Partial<typeof EMAIL_NOTIFY_DEFAULTS>;
   };
+  /**
+   * `serve --metrics-enabled`: the registry requests and commits feed. With a token, the
+   * app itself answers `GET /metrics` to that bearer token; `--metrics-addr` serves it apart.
+   */
+  metrics?: { registry: Metrics; token: string };
+  /** `serve --access-log`: one line per answered request. */
+  accessLog?: Logger;
 }
 
 /** `serve --email-notify-delay` unless set. */
@@ -79,6 +89,16 @@ export const REALTIME_DEFAULTS: SessionOptions = {
   pingMs: 25_000,
   recheckMs: 30_000,
 };
+
+/**
+ * Fastify's own per-request lines log the URL, query string (and any token in it)
+ * included; the access log (http/plugins/access-log.ts) logs the route pattern instead.
+ * Error lines stay.
+ */
+class QuietRequests extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
+}
 
 /** Builds the HTTP app without listening; tests and `serve` both use it. */
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -98,6 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       headersTimeout: timeouts.headersMs,
       connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersMs / 4)),
     },
+    logController: new QuietRequests(),
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
@@ -184,6 +205,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     hub.stop();
     await closeRealtime(wss);
   });
+  if (opts.metrics) {
+    opts.metrics.registry.attach(app, {
+      store: opts.store,
+      openSockets: () => wss.clients.size,
+      deliveriesInFlight: () => dispatcher.inFlight,
+    });
+    if (opts.metrics.token !== '') opts.metrics.registry.route(app, opts.metrics.token);
+  }
+  if (opts.accessLog) registerAccessLog(app, opts.accessLog);
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(usageTimer);

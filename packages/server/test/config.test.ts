@@ -131,3 +131,29 @@ test('email: smtp_url, mail_from and email_notify_delay from flag, env or file',
   assert.throws(() => resolveServerConfig({ smtpUrl: 'not a url' }, {}), /invalid SMTP URL/);
   assert.throws(() => resolveServerConfig({ emailNotifyDelay: 'soon' }, {}), /invalid duration/);
 });
+
+test('metrics and access-log settings: flags, env and config file', () => {
+  const cfg = file({ metrics_enabled: true, metrics_addr: '127.0.0.1:9464', access_log: true });
+  const fromFile = resolveServerConfig({ config: cfg }, {});
+  assert.equal(fromFile.metricsEnabled, true);
+  assert.equal(fromFile.metricsAddr, '127.0.0.1:9464');
+  assert.equal(fromFile.metricsToken, '');
+  assert.equal(fromFile.accessLog, 'stdout');
+  const env = {
+    CLICKCLACK_ACCESS_LOG: '/var/log/cc.log',
+    CLICKCLACK_METRICS_TOKEN: 't'.repeat(16),
+  };
+  const fromEnv = resolveServerConfig({ config: cfg }, env);
+  assert.equal(fromEnv.accessLog, '/var/log/cc.log');
+  assert.equal(fromEnv.metricsToken, 't'.repeat(16));
+  assert.equal(resolveServerConfig({ config: cfg, accessLog: 'false' }, env).accessLog, '');
+  assert.equal(resolveServerConfig({}, {}).accessLog, '');
+  assert.throws(
+    () => resolveServerConfig({ metricsEnabled: 'true' }, {}),
+    /metrics_enabled needs metrics_token \(bearer\) or metrics_addr/,
+  );
+  assert.throws(
+    () => resolveServerConfig({ metricsEnabled: 'true', metricsAddr: 'nope' }, {}),
+    /invalid listen address "nope"/,
+  );
+});

@@ -13,6 +13,12 @@ export interface ServerConfig {
   environment: string;
   devBootstrap: boolean;
   metricsEnabled: boolean;
+  /** Bearer token `GET /metrics` needs ('' = none: then only on `metricsAddr`). */
+  metricsToken: string;
+  /** A listen address of its own for `/metrics` ('' = the API's listener, token only). */
+  metricsAddr: string;
+  /** Access log destination: 'stdout', 'stderr' or a file path; '' = off. */
+  accessLog: string;
   /** Local password sign-in (`POST /api/auth/password/login`). */
   passwordAuth: boolean;
   /** External origin (`--public-url`), canonical; '' when not configured. */
@@ -49,6 +55,9 @@ export interface ServeFlags {
   config?: string;
   devBootstrap?: string;
   metricsEnabled?: string;
+  metricsToken?: string;
+  metricsAddr?: string;
+  accessLog?: string;
   passwordAuth?: string;
   publicUrl?: string;
   oidcIssuer?: string;
@@ -204,8 +213,31 @@ export function resolveServerConfig(
     str('public_url', 'CLICKCLACK_PUBLIC_URL', flags.publicUrl, ''),
   );
   const mailHost = publicUrl ? new URL(publicUrl).hostname : 'localhost';
+  const metricsEnabled = bool(
+    'metrics_enabled',
+    'CLICKCLACK_METRICS_ENABLED',
+    flags.metricsEnabled,
+  );
+  const metricsToken = str('metrics_token', 'CLICKCLACK_METRICS_TOKEN', flags.metricsToken, '');
+  const metricsAddr = str('metrics_addr', 'CLICKCLACK_METRICS_ADDR', flags.metricsAddr, '');
+  if (metricsAddr !== '') listenTarget(metricsAddr);
+  if (metricsToken !== '' && metricsToken.length < 16)
+    throw new Error('metrics_token must be at least 16 characters');
+  // Metrics name routes, volumes and timings: never open to whoever reaches the API port.
+  if (metricsEnabled && metricsToken === '' && metricsAddr === '')
+    throw new Error('metrics_enabled needs metrics_token (bearer) or metrics_addr (own listener)');
+  // A destination, or a boolean (a bare `--access-log`, `"access_log": true`) for stdout.
+  const accessLog = str(
+    'access_log',
+    'CLICKCLACK_ACCESS_LOG',
+    flags.accessLog,
+    typeof file.access_log === 'boolean' ? String(file.access_log) : '',
+  );
   return {
     ...(oidc ? { oidc } : {}),
+    metricsToken,
+    metricsAddr,
+    accessLog: accessLog === 'true' ? 'stdout' : accessLog === 'false' ? '' : accessLog,
     remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
     headersTimeoutMs,
     requestTimeoutMs,
@@ -215,7 +247,7 @@ export function resolveServerConfig(
     uploads: str('uploads', 'CLICKCLACK_UPLOADS', flags.uploads, '') || join(data, 'uploads'),
     environment: str('environment', 'CLICKCLACK_ENVIRONMENT', flags.environment, ''),
     devBootstrap: bool('dev_bootstrap', 'CLICKCLACK_DEV_BOOTSTRAP', flags.devBootstrap),
-    metricsEnabled: bool('metrics_enabled', 'CLICKCLACK_METRICS_ENABLED', flags.metricsEnabled),
+    metricsEnabled,
     passwordAuth: bool('password_auth', 'CLICKCLACK_PASSWORD_AUTH', flags.passwordAuth),
     publicUrl,
     smtpUrl: validSmtpUrl(str('smtp_url', 'CLICKCLACK_SMTP_URL', flags.smtpUrl, '')),

@@ -60,6 +60,11 @@ export class Dispatcher {
     private readonly opts: DispatcherOptions,
   ) {}
 
+  /** Deliveries this node is sending right now (/metrics). */
+  get inFlight(): number {
+    return this.inflight;
+  }
+
   async start(): Promise<void> {
     if ((await this.store.read.subscriptions.dispatchCursor()) === undefined) {
       const newest = await this.store.read.events.newestCursor();

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
+import type { CommitListener } from './store.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -27,6 +28,7 @@ interface Job {
 export class GroupCommitter {
   private queue: Job[] = [];
   private running = false;
+  private listeners: CommitListener[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -34,6 +36,10 @@ export class GroupCommitter {
     /** Runs first in every batch's transaction (PostgreSQL: take the write lock). */
     private readonly begin: (trx: Transaction<DB>) => Promise<void> = async () => undefined,
   ) {}
+
+  observe(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -48,7 +54,13 @@ export class GroupCommitter {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        const started = process.hrtime.bigint();
+        await this.commit(batch);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        for (const listener of this.listeners) listener(batch.length, seconds);
+      }
     } finally {
       this.running = false;
     }

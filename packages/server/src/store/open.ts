@@ -1,3 +1,4 @@
+import { statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { createPgPool, pgKysely, redactPgUrl } from './dialects/postgres.js';
 import { openSqliteDatabase, sqliteKysely } from './dialects/sqlite.js';
@@ -35,12 +36,35 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
       });
     }
     // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
-    return new KyselyStore('postgres', pgKysely(pool), async () => {
-      if (!pool.ended) await pool.end();
+    return new KyselyStore('postgres', pgKysely(pool), {
+      onClose: async () => {
+        if (!pool.ended) await pool.end();
+      },
+      pool,
     });
   }
-  const sqlite = openSqliteDatabase(sqlitePathFromUrl(dbUrl));
+  const path = sqlitePathFromUrl(dbUrl);
+  const sqlite = openSqliteDatabase(path);
   if (opts.migrate) migrateSqlite(sqlite);
+  const opened = path === resolve(':memory:') ? undefined : statSync(path);
   // Kysely's SQLite driver serialises queries on this one connection (like upstream).
-  return new KyselyStore('sqlite', sqliteKysely(sqlite));
+  return new KyselyStore('sqlite', sqliteKysely(sqlite), {
+    ...(opened ? { probe: () => assertSameFile(path, opened) } : {}),
+  });
+}
+
+/**
+ * SQLite goes on reading and writing a database file that was deleted, moved away or
+ * replaced under it, and everything written then is lost at the next start: readiness
+ * requires the file at the path to still be the one opened.
+ */
+function assertSameFile(path: string, opened: Stats): void {
+  let now: Stats;
+  try {
+    now = statSync(path);
+  } catch {
+    throw new Error(`database file ${path} is gone`);
+  }
+  if (now.ino !== opened.ino || now.dev !== opened.dev)
+    throw new Error(`database file ${path} was replaced`);
 }

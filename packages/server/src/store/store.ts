@@ -80,7 +80,28 @@ export interface Store {
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
+  /** Called after every group commit with its size and duration (/metrics). */
+  observeCommits(listener: CommitListener): void;
+  /** The PostgreSQL pool's connections right now; undefined on SQLite (one connection). */
+  poolUse(): PoolUse | undefined;
   close(): Promise<void>;
+}
+
+/** What open.ts hands a store beside its Kysely instance. */
+export interface StoreParts {
+  onClose?: () => void | Promise<void>;
+  /** The PostgreSQL pool, for `poolUse`. */
+  pool?: { totalCount: number; idleCount: number; waitingCount: number };
+  /** Throws when the database is unusable in a way a query does not notice (`ping`). */
+  probe?: () => void;
+}
+
+export type CommitListener = (batchSize: number, seconds: number) => void;
+
+export interface PoolUse {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export class KyselyStore implements Store {
@@ -97,7 +118,7 @@ export class KyselyStore implements Store {
   constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<DB>,
-    private readonly onClose: () => void | Promise<void> = () => undefined,
+    private readonly parts: StoreParts = {},
   ) {
     this.read = new Repos(db, dialect);
     this.group =
@@ -112,12 +133,22 @@ export class KyselyStore implements Store {
     return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
   }
 
+  observeCommits(listener: CommitListener): void {
+    this.group.observe(listener);
+  }
+
+  poolUse(): PoolUse | undefined {
+    const p = this.parts.pool;
+    return p && { total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount };
+  }
+
   async ping(): Promise<void> {
+    this.parts.probe?.();
     await this.db.selectFrom('schema_migrations').select('name').limit(1).execute();
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.onClose();
+    await this.parts.onClose?.();
   }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { buildApp } from '../../app.js';
 import { listenTarget, resolveServerConfig, type ServeFlags } from '../../config/resolve.js';
@@ -9,6 +10,8 @@ import { isPostgresUrl, openStore } from '../../store/open.js';
 import { PgNotifyBus } from '../../realtime/pg-bus.js';
 import { logLine } from '../log.js';
 import { smtpMailer } from '../../lib/mailer.js';
+import { Metrics } from '../../http/plugins/metrics.js';
+import { accessLogger } from '../../http/plugins/access-log.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
@@ -34,8 +37,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
   }
   // Nodes sharing a PostgreSQL database wake each other's sockets through it.
   const bus = isPostgresUrl(config.db) ? await PgNotifyBus.connect(config.db) : undefined;
+  const metrics = config.metricsEnabled ? new Metrics() : undefined;
   const app = await buildApp({
     store,
+    ...(metrics ? { metrics: { registry: metrics, token: config.metricsToken } } : {}),
+    ...(config.accessLog ? { accessLog: accessLogger(config.accessLog) } : {}),
     ...(bus ? { bus } : {}),
     devBootstrap: config.devBootstrap,
     passwordAuth: config.passwordAuth,
@@ -69,6 +75,15 @@ export async function serve(flags: ServeFlags): Promise<void> {
   if (config.smtpUrl && !config.publicUrl) {
     logLine('email: sign-in codes only (no links) and no email when away without --public-url');
   }
+  let metricsServer: Server | undefined;
+  if (metrics && config.metricsAddr) {
+    const at = listenTarget(config.metricsAddr);
+    metricsServer = await metrics.listen(at.host, at.port, config.metricsToken);
+    const a = metricsServer.address();
+    const mport = typeof a === 'object' && a ? a.port : at.port;
+    const mhost = at.host.includes(':') ? `[${at.host}]` : at.host;
+    logLine(`metrics on http://${mhost}:${mport}/metrics`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -77,6 +92,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     logLine(`${signal} received, draining`);
     const timer = setTimeout(() => process.exit(1), 5000);
     timer.unref();
+    metricsServer?.close();
     await app.close();
     await bus?.close();
     await store.close();
@@ -97,7 +113,13 @@ export function registerServe(program: Command): void {
     .option('--environment <name>', 'environment label')
     .option('--config <file>', 'JSON config file')
     .option('--dev-bootstrap [bool]', 'enable dev bootstrap and loopback dev auth')
-    .option('--metrics-enabled [bool]', 'expose /metrics')
+    .option('--metrics-enabled [bool]', 'expose Prometheus metrics at /metrics')
+    .option('--metrics-token <token>', 'bearer token /metrics requires (16+ characters)')
+    .option('--metrics-addr <addr>', 'serve /metrics on this listen address instead')
+    .option(
+      '--access-log [dest]',
+      'log one line per request to stdout (bare flag), stderr or a file path',
+    )
     .option('--password-auth [bool]', 'allow sign-in with a local password')
     .option(
       '--public-url <url>',
@@ -155,6 +177,9 @@ export function registerServe(program: Command): void {
         config: opts.config as string | undefined,
         devBootstrap: b(opts.devBootstrap),
         metricsEnabled: b(opts.metricsEnabled),
+        metricsToken: opts.metricsToken as string | undefined,
+        metricsAddr: opts.metricsAddr as string | undefined,
+        accessLog: b(opts.accessLog),
         passwordAuth: b(opts.passwordAuth),
         publicUrl: opts.publicUrl as string | undefined,
         oidcIssuer: opts.oidcIssuer as string | undefined,

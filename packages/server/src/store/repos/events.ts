@@ -223,6 +223,17 @@ export class EventsRepo {
     return (await newestCursor(this.db, {})).rows[0]?.cursor ?? '';
   }
 
+  /** The newest event's time (/metrics: how long ago the log last grew). */
+  async newestCreatedAt(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('events')
+      .select('created_at')
+      .orderBy('cursor', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.created_at;
+  }
+
   async exists(workspaceId: string, cursor: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('events')

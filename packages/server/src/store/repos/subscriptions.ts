@@ -123,6 +123,16 @@ export class SubscriptionsRepo {
     return out;
   }
 
+  /** The delivery queue for /metrics: pending deliveries and when the oldest was queued. */
+  async pendingDeliveries(): Promise<{ count: number; oldest: string | undefined }> {
+    const row = await this.db
+      .selectFrom('event_deliveries')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return { count: Number(row?.n ?? 0), oldest: row?.oldest ?? undefined };
+  }
+
   async nextDueAt(): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('event_deliveries')
