@@ -46,6 +46,23 @@ test('flags > env > config file > defaults', () => {
   assert.equal(resolveServerConfig({ config: cfg }, { CLICKCLACK_ADDR: '' }).addr, ':7000');
 });
 
+test('pg_pool_max: flag > CLICKCLACK_PG_POOL_MAX > config file > 10; nonsense is refused', () => {
+  assert.equal(resolveServerConfig({}, {}).pgPoolMax, 10);
+  const cfg = file({ pg_pool_max: 30 });
+  assert.equal(resolveServerConfig({ config: cfg }, {}).pgPoolMax, 30);
+  assert.equal(
+    resolveServerConfig({ config: cfg }, { CLICKCLACK_PG_POOL_MAX: '20' }).pgPoolMax,
+    20,
+  );
+  assert.equal(
+    resolveServerConfig({ config: cfg, pgPoolMax: '4' }, { CLICKCLACK_PG_POOL_MAX: '20' })
+      .pgPoolMax,
+    4,
+  );
+  for (const bad of ['1', '0', 'x', '2.5'])
+    assert.throws(() => resolveServerConfig({ pgPoolMax: bad }, {}), /pg pool max/);
+});
+
 test('dev_bootstrap in the file takes the env var out of play', () => {
   const withKey = file({ dev_bootstrap: false });
   assert.equal(

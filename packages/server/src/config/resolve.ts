@@ -44,6 +44,8 @@ export interface ServerConfig {
   mailFrom: string;
   /** How long a mention, DM or followed reply waits unread before it is emailed (default). */
   emailNotifyDelayMs: number;
+  /** Most connections a node opens to PostgreSQL (reads and write batches share them). */
+  pgPoolMax: number;
 }
 
 export interface ServeFlags {
@@ -75,6 +77,7 @@ export interface ServeFlags {
   smtpUrl?: string;
   mailFrom?: string;
   emailNotifyDelay?: string;
+  pgPoolMax?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -233,6 +236,9 @@ export function resolveServerConfig(
     flags.accessLog,
     typeof file.access_log === 'boolean' ? String(file.access_log) : '',
   );
+  const pgPoolMax = Number(str('pg_pool_max', 'CLICKCLACK_PG_POOL_MAX', flags.pgPoolMax, '10'));
+  if (!Number.isInteger(pgPoolMax) || pgPoolMax < 2)
+    throw new Error('pg pool max must be an integer of at least 2');
   return {
     ...(oidc ? { oidc } : {}),
     metricsToken,
@@ -261,6 +267,7 @@ export function resolveServerConfig(
     replayLimit,
     tailCheckMs,
     uploadMaxBytes,
+    pgPoolMax,
     allowLoopbackCallbacks: bool(
       'allow_loopback_callbacks',
       'CLICKCLACK_ALLOW_LOOPBACK_CALLBACKS',

@@ -25,7 +25,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const config = resolveServerConfig(flags);
   const target = listenTarget(config.addr);
   createDataDirs(config.data);
-  const store = await openStore(config.db, { migrate: true });
+  const store = await openStore(config.db, { migrate: true, poolSize: config.pgPoolMax });
   const deps: ServiceDeps = {
     store,
     devBootstrap: config.devBootstrap,
@@ -164,6 +164,7 @@ export function registerServe(program: Command): void {
       '--email-notify-delay <duration>',
       'how long a mention, DM or followed reply waits unread before it is emailed (default 10m)',
     )
+    .option('--pg-pool-max <n>', 'PostgreSQL connections per node (default 10)')
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -197,6 +198,7 @@ export function registerServe(program: Command): void {
         smtpUrl: opts.smtpUrl as string | undefined,
         mailFrom: opts.mailFrom as string | undefined,
         emailNotifyDelay: opts.emailNotifyDelay as string | undefined,
+        pgPoolMax: opts.pgPoolMax as string | undefined,
       });
     });
 }
