@@ -11,6 +11,8 @@ import type { App } from './http/route.js';
 import { registerRoutes } from './http/routes/index.js';
 import { registerWebApp } from './http/plugins/web.js';
 import { registerMcp } from './http/plugins/mcp.js';
+import { registerWriteLimits } from './http/plugins/write-limits.js';
+import { DEFAULT_WRITE_LIMITS, type WriteLimits } from './config/write-limits.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
@@ -54,6 +56,8 @@ export interface AppOptions {
   remoteImages?: boolean;
   /** How long a client may take to send headers, then a whole request (serve's defaults). */
   timeouts?: { headersMs: number; requestMs: number };
+  /** Per-user write budgets (`serve --rate-limits`); the defaults when absent. */
+  writeLimits?: WriteLimits;
 }
 
 export const REALTIME_DEFAULTS: SessionOptions = {
@@ -193,6 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerErrorHandling(app);
   registerAuth(app, deps);
+  await registerWriteLimits(app, deps, opts.writeLimits ?? DEFAULT_WRITE_LIMITS);
   registerRoutes(app, deps);
   registerMcp(app, deps, { maxUploadBytes: opts.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES });
   await registerWebApp(app, {

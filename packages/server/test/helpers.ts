@@ -90,6 +90,8 @@ export async function startTestServer(
     /** `serve --public-url` (canonical). */
     publicUrl?: string;
     timeouts?: AppOptions['timeouts'];
+    /** Per-user write budgets; the production defaults unless a test needs more writes. */
+    writeLimits?: AppOptions['writeLimits'];
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -105,6 +107,7 @@ export async function startTestServer(
     passwordAuth: opts.passwordAuth,
     publicUrl: opts.publicUrl,
     timeouts: opts.timeouts,
+    writeLimits: opts.writeLimits,
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
@@ -225,7 +228,7 @@ export async function uploadFile<T = Record<string, unknown>>(
   filename: string,
   type: string,
   query: string,
-): Promise<{ status: number; body: T }> {
+): Promise<Res<T>> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), filename);
   const res = await fetch(`${srv.url}/api/uploads${query}`, {
@@ -233,7 +236,7 @@ export async function uploadFile<T = Record<string, unknown>>(
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
-  return { status: res.status, body: (await res.json()) as T };
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
 /** A raw GET with full control of headers (fetch refuses to set Host). */

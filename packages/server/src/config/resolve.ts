@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalPublicUrl } from '../lib/public-url.js';
+import { parseWriteLimits, type WriteLimits } from './write-limits.js';
 
 /** Server settings after precedence: flags > env (CLICKCLACK_*) > --config file > defaults. */
 export interface ServerConfig {
@@ -28,6 +29,8 @@ export interface ServerConfig {
   /** Time a client has to send a request's headers, then the whole request, in ms. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Per-user write budgets (`--rate-limits`, config/write-limits.ts). */
+  writeLimits: WriteLimits;
 }
 
 export interface ServeFlags {
@@ -48,6 +51,7 @@ export interface ServeFlags {
   headersTimeoutMs?: string;
   requestTimeoutMs?: string;
   remoteImages?: string;
+  rateLimits?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -152,7 +156,11 @@ export function resolveServerConfig(
   );
   if (requestTimeoutMs < headersTimeoutMs)
     throw new Error('request_timeout_ms must not be shorter than headers_timeout_ms');
+  const writeLimits = parseWriteLimits(
+    str('rate_limits', 'CLICKCLACK_RATE_LIMITS', flags.rateLimits, ''),
+  );
   return {
+    writeLimits,
     remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
     headersTimeoutMs,
     requestTimeoutMs,

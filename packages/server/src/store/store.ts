@@ -12,6 +12,7 @@ import { EventsRepo } from './repos/events.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
 import { ModerationRepo } from './repos/moderation.js';
+import { RateWindowsRepo } from './repos/rate-windows.js';
 import { RoutesRepo } from './repos/routes.js';
 import { SearchRepo } from './repos/search.js';
 import { SlashRepo } from './repos/slash.js';
@@ -42,6 +43,7 @@ export class Repos {
   readonly apps: AppsRepo;
   readonly moderation: ModerationRepo;
   readonly routes: RoutesRepo;
+  readonly rateWindows: RateWindowsRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -61,6 +63,7 @@ export class Repos {
     this.apps = new AppsRepo(db);
     this.moderation = new ModerationRepo(db);
     this.routes = new RoutesRepo(db);
+    this.rateWindows = new RateWindowsRepo(db);
   }
 }
 

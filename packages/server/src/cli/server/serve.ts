@@ -8,6 +8,7 @@ import { ensureBootstrap } from '../../services/users.js';
 import { isPostgresUrl, openStore } from '../../store/open.js';
 import { PgNotifyBus } from '../../realtime/pg-bus.js';
 import { logLine } from '../log.js';
+import { DEFAULT_WRITE_LIMITS, formatWriteLimits } from '../../config/write-limits.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
@@ -44,6 +45,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
     timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
     remoteImages: config.remoteImages,
+    writeLimits: config.writeLimits,
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -107,6 +109,10 @@ export function registerServe(program: Command): void {
     )
     .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
     .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
+    .option(
+      '--rate-limits <spec>',
+      `per-user write budgets, e.g. messages=1200/1m,uploads=off ("off" = none; default ${formatWriteLimits(DEFAULT_WRITE_LIMITS)})`,
+    )
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -129,6 +135,7 @@ export function registerServe(program: Command): void {
         remoteImages: b(opts.remoteImages),
         headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
         requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
+        rateLimits: opts.rateLimits as string | undefined,
       });
     });
 }
