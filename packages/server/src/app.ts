@@ -1,7 +1,12 @@
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { LocalDiskBlobStore } from './blobs/local-disk.js';
-import { DEFAULT_UPLOAD_MAX_BYTES, sweepOrphanUploads } from './services/uploads.js';
+import {
+  DEFAULT_UPLOAD_MAX_BYTES,
+  DEFAULT_UPLOAD_QUOTA,
+  sweepOrphanUploads,
+  type UploadQuota,
+} from './services/uploads.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';
@@ -43,7 +48,7 @@ export interface AppOptions {
   /** Outgoing callbacks: loopback targets are refused unless a test allows them. */
   integrations?: Partial<Omit<DispatcherOptions, 'policy'>> & { allowLoopbackCallbacks?: boolean };
   /** Upload storage directory and per-file limit; orphans are swept after the grace period. */
-  uploads?: { dir: string; maxBytes?: number; orphanGraceMs?: number };
+  uploads?: { dir: string; maxBytes?: number; orphanGraceMs?: number; quota?: UploadQuota };
   /** Realtime tuning; defaults suit production. */
   realtime?: Partial<SessionOptions> & HubOptions;
   /** Set when several nodes share the database: realtime crosses nodes through it. */
@@ -56,6 +61,8 @@ export interface AppOptions {
   remoteImages?: boolean;
   /** How long a client may take to send headers, then a whole request (serve's defaults). */
   timeouts?: { headersMs: number; requestMs: number };
+  /** Open WebSockets one user may hold on this node (`serve --ws-connections-per-user`). */
+  socketsPerUser?: number;
   /** Per-user write budgets (`serve --rate-limits`); the defaults when absent. */
   writeLimits?: WriteLimits;
 }
@@ -129,6 +136,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           uploads: {
             blobs: new LocalDiskBlobStore(opts.uploads.dir),
             maxBytes: opts.uploads.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+            quota: opts.uploads.quota ?? DEFAULT_UPLOAD_QUOTA,
           },
         }
       : {}),
@@ -142,7 +150,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     3_600_000,
   );
   sweeper.unref();
-  const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
+  const wss = attachRealtime(
+    app.server,
+    deps,
+    hub,
+    { ...REALTIME_DEFAULTS, ...opts.realtime },
+    opts.socketsPerUser,
+  );
   // Before the HTTP server closes, which waits for every connection, upgraded ones too: a
   // socket still open then (a client that never hangs up) would keep close() from returning.
   app.addHook('preClose', async () => {

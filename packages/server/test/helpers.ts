@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp, type AppOptions } from '../src/app.js';
+import type { UploadQuota } from '../src/services/uploads.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/users.js';
@@ -92,6 +93,8 @@ export async function startTestServer(
     timeouts?: AppOptions['timeouts'];
     /** Per-user write budgets; the production defaults unless a test needs more writes. */
     writeLimits?: AppOptions['writeLimits'];
+    socketsPerUser?: number;
+    uploadQuota?: UploadQuota;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -108,9 +111,14 @@ export async function startTestServer(
     publicUrl: opts.publicUrl,
     timeouts: opts.timeouts,
     writeLimits: opts.writeLimits,
+    socketsPerUser: opts.socketsPerUser,
     realtime: { pollMs: 50, ...opts.realtime },
     integrations: opts.integrations,
-    uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
+    uploads: {
+      dir: join(dataDir, 'uploads'),
+      maxBytes: opts.uploadMaxBytes,
+      ...(opts.uploadQuota ? { quota: opts.uploadQuota } : {}),
+    },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

@@ -31,6 +31,10 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   /** Per-user write budgets (`--rate-limits`, config/write-limits.ts). */
   writeLimits: WriteLimits;
+  /** Open WebSockets one user may hold on one node. */
+  socketsPerUser: number;
+  /** Most files and bytes one user may keep in one workspace. */
+  uploadQuota: { files: number; bytes: number };
 }
 
 export interface ServeFlags {
@@ -52,6 +56,9 @@ export interface ServeFlags {
   requestTimeoutMs?: string;
   remoteImages?: string;
   rateLimits?: string;
+  wsConnectionsPerUser?: string;
+  uploadQuotaFiles?: string;
+  uploadQuotaBytes?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -156,11 +163,38 @@ export function resolveServerConfig(
   );
   if (requestTimeoutMs < headersTimeoutMs)
     throw new Error('request_timeout_ms must not be shorter than headers_timeout_ms');
+  const positive = (key: string, envName: string, flag: string | undefined, def: number) => {
+    const n = Number(str(key, envName, flag, String(def)));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a positive integer`);
+    return n;
+  };
+  const socketsPerUser = positive(
+    'ws_connections_per_user',
+    'CLICKCLACK_WS_CONNECTIONS_PER_USER',
+    flags.wsConnectionsPerUser,
+    32,
+  );
+  const uploadQuota = {
+    files: positive(
+      'upload_quota_files',
+      'CLICKCLACK_UPLOAD_QUOTA_FILES',
+      flags.uploadQuotaFiles,
+      64,
+    ),
+    bytes: positive(
+      'upload_quota_bytes',
+      'CLICKCLACK_UPLOAD_QUOTA_BYTES',
+      flags.uploadQuotaBytes,
+      512 * 1024 * 1024,
+    ),
+  };
   const writeLimits = parseWriteLimits(
     str('rate_limits', 'CLICKCLACK_RATE_LIMITS', flags.rateLimits, ''),
   );
   return {
     writeLimits,
+    socketsPerUser,
+    uploadQuota,
     remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
     headersTimeoutMs,
     requestTimeoutMs,

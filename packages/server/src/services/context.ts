@@ -1,4 +1,5 @@
 import type { Event } from '@clickclack/protocol';
+import type { UploadQuota } from './uploads.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
 import type { WindowLimiter } from '../lib/rate-limit.js';
@@ -42,7 +43,7 @@ export interface ServiceDeps {
   /** Rules for calling out to integration URLs (slash commands, subscriptions). */
   outbound?: OutboundPolicy;
   /** Upload storage and its per-file size limit; absent where uploads are not served. */
-  uploads?: { blobs: BlobStore; maxBytes: number };
+  uploads?: { blobs: BlobStore; maxBytes: number; quota: UploadQuota };
   /** Password guessing limits, and whether login is on (`serve --password-auth`); HTTP only. */
   passwordGuard?: PasswordGuard;
   /** Failed magic-link and invite redemptions per client IP; HTTP only. */

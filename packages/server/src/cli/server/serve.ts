@@ -42,7 +42,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
     publicUrl: config.publicUrl,
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
-    uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
+    uploads: {
+      dir: config.uploads.replace(/^file:\/\//, ''),
+      maxBytes: config.uploadMaxBytes,
+      quota: config.uploadQuota,
+    },
+    socketsPerUser: config.socketsPerUser,
     timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
     remoteImages: config.remoteImages,
     writeLimits: config.writeLimits,
@@ -109,6 +114,12 @@ export function registerServe(program: Command): void {
     )
     .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
     .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
+    .option('--ws-connections-per-user <n>', 'open WebSockets per user and node (default 32)')
+    .option('--upload-quota-files <n>', 'files one user may keep per workspace (default 64)')
+    .option(
+      '--upload-quota-bytes <n>',
+      'bytes one user may keep per workspace (default 536870912 = 512 MiB)',
+    )
     .option(
       '--rate-limits <spec>',
       `per-user write budgets, e.g. messages=1200/1m,uploads=off ("off" = none; default ${formatWriteLimits(DEFAULT_WRITE_LIMITS)})`,
@@ -136,6 +147,9 @@ export function registerServe(program: Command): void {
         headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
         requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
         rateLimits: opts.rateLimits as string | undefined,
+        wsConnectionsPerUser: opts.wsConnectionsPerUser as string | undefined,
+        uploadQuotaFiles: opts.uploadQuotaFiles as string | undefined,
+        uploadQuotaBytes: opts.uploadQuotaBytes as string | undefined,
       });
     });
 }
