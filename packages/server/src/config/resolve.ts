@@ -31,6 +31,8 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   /** Per-user write budgets (`--rate-limits`, config/write-limits.ts). */
   writeLimits: WriteLimits;
+  /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
   /** Open WebSockets one user may hold on one node. */
   socketsPerUser: number;
   /** Most files and bytes one user may keep in one workspace. */
@@ -56,6 +58,7 @@ export interface ServeFlags {
   requestTimeoutMs?: string;
   remoteImages?: string;
   rateLimits?: string;
+  shutdownGraceMs?: string;
   wsConnectionsPerUser?: string;
   uploadQuotaFiles?: string;
   uploadQuotaBytes?: string;
@@ -96,6 +99,9 @@ function readConfigFile(path: string): FileConfig {
  */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 15_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+/** Long enough for any ordinary request; a long-poll is answered at once when closing. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** `sqlite://<data>/clickclack.db` unless a database URL was given. */
 export const defaultDbUrl = (data: string): string => `sqlite://${join(data, 'clickclack.db')}`;
@@ -192,6 +198,12 @@ export function resolveServerConfig(
     str('rate_limits', 'CLICKCLACK_RATE_LIMITS', flags.rateLimits, ''),
   );
   return {
+    shutdownGraceMs: ms(
+      'shutdown_grace_ms',
+      'CLICKCLACK_SHUTDOWN_GRACE_MS',
+      flags.shutdownGraceMs,
+      DEFAULT_SHUTDOWN_GRACE_MS,
+    ),
     writeLimits,
     socketsPerUser,
     uploadQuota,

@@ -15,8 +15,11 @@ export type Audience = 'workspace' | { readonly except: ReadonlySet<string> } | 
 
 /** What services may ask of the realtime layer (implemented by realtime/hub.ts). */
 export interface RealtimePort {
-  /** Resolves when new events of the workspace are committed, or after `timeoutMs`. */
-  waitForEvents(workspaceId: string, timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when new events of the workspace are committed, or after `timeoutMs`: true,
+   * or false once the server is shutting down (a long-poll then answers with what it has).
+   */
+  waitForEvents(workspaceId: string, timeoutMs: number): Promise<boolean>;
   /** Sends a not-persisted event to the connected sockets of a workspace. */
   publishEphemeral(workspaceId: string, frame: string, audience: Audience): void;
   /** Closes every socket authenticated by this session or bot token (1008). */

@@ -27,6 +27,7 @@ interface Job {
 export class GroupCommitter {
   private queue: Job[] = [];
   private running = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -51,7 +52,14 @@ export class GroupCommitter {
       while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxBatch));
     } finally {
       this.running = false;
+      for (const done of this.idleWaiters.splice(0)) done();
     }
+  }
+
+  /** Resolves once every queued write has committed (or failed): what closing waits for. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async commit(batch: Job[]): Promise<void> {

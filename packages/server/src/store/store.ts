@@ -114,6 +114,8 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Writes already queued (a request answered late, a last usage flush) commit first.
+    await this.group.idle();
     await this.db.destroy();
     await this.onClose();
   }

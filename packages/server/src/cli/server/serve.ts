@@ -63,15 +63,29 @@ export async function serve(flags: ServeFlags): Promise<void> {
   logLine(`ClickClack listening on ${listening}${reached}`);
 
   let closing = false;
+  /**
+   * Stops accepting, answers parked long-polls and closes sockets with 1001 (app.ts
+   * preClose), lets in-flight requests finish for `shutdownGraceMs`, then cuts the
+   * connections still open (a client trickling a body); the store drains its queued writes
+   * before it closes. Exits 0 when all of that went as planned, 1 only if it hung.
+   */
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logLine(`${signal} received, draining`);
-    const timer = setTimeout(() => process.exit(1), 5000);
-    timer.unref();
+    const grace = config.shutdownGraceMs;
+    const cut = setTimeout(() => app.server.closeAllConnections(), grace);
+    cut.unref();
+    const hung = setTimeout(() => {
+      logLine(`shutdown did not finish within ${grace + 5000} ms, exiting`);
+      process.exit(1);
+    }, grace + 5000);
+    hung.unref();
     await app.close();
+    clearTimeout(cut);
     await bus?.close();
     await store.close();
+    logLine('shut down cleanly');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -114,6 +128,10 @@ export function registerServe(program: Command): void {
     )
     .option('--headers-timeout-ms <n>', 'time to send request headers (default 15000)')
     .option('--request-timeout-ms <n>', 'time to send a whole request (default 120000)')
+    .option(
+      '--shutdown-grace-ms <n>',
+      'on SIGTERM, time in-flight requests get to finish before their connections are cut (default 10000)',
+    )
     .option('--ws-connections-per-user <n>', 'open WebSockets per user and node (default 32)')
     .option('--upload-quota-files <n>', 'files one user may keep per workspace (default 64)')
     .option(
@@ -147,6 +165,7 @@ export function registerServe(program: Command): void {
         headersTimeoutMs: opts.headersTimeoutMs as string | undefined,
         requestTimeoutMs: opts.requestTimeoutMs as string | undefined,
         rateLimits: opts.rateLimits as string | undefined,
+        shutdownGraceMs: opts.shutdownGraceMs as string | undefined,
         wsConnectionsPerUser: opts.wsConnectionsPerUser as string | undefined,
         uploadQuotaFiles: opts.uploadQuotaFiles as string | undefined,
         uploadQuotaBytes: opts.uploadQuotaBytes as string | undefined,
