@@ -1,7 +1,12 @@
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { LocalDiskBlobStore } from './blobs/local-disk.js';
-import { DEFAULT_UPLOAD_MAX_BYTES, sweepOrphanUploads } from './services/uploads.js';
+import {
+  DEFAULT_UPLOAD_MAX_BYTES,
+  DEFAULT_UPLOAD_QUOTA,
+  sweepOrphanUploads,
+  type UploadQuota,
+} from './services/uploads.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';
@@ -11,6 +16,8 @@ import type { App } from './http/route.js';
 import { registerRoutes } from './http/routes/index.js';
 import { registerWebApp } from './http/plugins/web.js';
 import { registerMcp } from './http/plugins/mcp.js';
+import { registerWriteLimits } from './http/plugins/write-limits.js';
+import { DEFAULT_WRITE_LIMITS, type WriteLimits } from './config/write-limits.js';
 import type { ServiceDeps } from './services/context.js';
 import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
@@ -50,7 +57,7 @@ export interface AppOptions {
   /** Outgoing callbacks: loopback targets are refused unless a test allows them. */
   integrations?: Partial<Omit<DispatcherOptions, 'policy'>> & { allowLoopbackCallbacks?: boolean };
   /** Upload storage directory and per-file limit; orphans are swept after the grace period. */
-  uploads?: { dir: string; maxBytes?: number; orphanGraceMs?: number };
+  uploads?: { dir: string; maxBytes?: number; orphanGraceMs?: number; quota?: UploadQuota };
   /** Realtime tuning; defaults suit production. */
   realtime?: Partial<SessionOptions> & HubOptions;
   /** Set when several nodes share the database: realtime crosses nodes through it. */
@@ -78,6 +85,10 @@ export interface AppOptions {
   metrics?: { registry: Metrics; token: string };
   /** `serve --access-log`: one line per answered request. */
   accessLog?: Logger;
+  /** Open WebSockets one user may hold on this node (`serve --ws-connections-per-user`). */
+  socketsPerUser?: number;
+  /** Per-user write budgets (`serve --rate-limits`); the defaults when absent. */
+  writeLimits?: WriteLimits;
 }
 
 /** `serve --email-notify-delay` unless set. */
@@ -185,6 +196,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           uploads: {
             blobs: new LocalDiskBlobStore(opts.uploads.dir),
             maxBytes: opts.uploads.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+            quota: opts.uploads.quota ?? DEFAULT_UPLOAD_QUOTA,
           },
         }
       : {}),
@@ -198,7 +210,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     3_600_000,
   );
   sweeper.unref();
-  const wss = attachRealtime(app.server, deps, hub, { ...REALTIME_DEFAULTS, ...opts.realtime });
+  const wss = attachRealtime(
+    app.server,
+    deps,
+    hub,
+    { ...REALTIME_DEFAULTS, ...opts.realtime },
+    opts.socketsPerUser,
+  );
   // Before the HTTP server closes, which waits for every connection, upgraded ones too: a
   // socket still open then (a client that never hangs up) would keep close() from returning.
   app.addHook('preClose', async () => {
@@ -264,6 +282,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerErrorHandling(app);
   registerAuth(app, deps);
+  await registerWriteLimits(app, deps, opts.writeLimits ?? DEFAULT_WRITE_LIMITS);
   registerRoutes(app, deps);
   registerMcp(app, deps, { maxUploadBytes: opts.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES });
   await registerWebApp(app, {

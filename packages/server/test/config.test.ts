@@ -174,3 +174,27 @@ test('metrics and access-log settings: flags, env and config file', () => {
     /invalid listen address "nope"/,
   );
 });
+
+test('abuse limits: --rate-limits, sockets per user, upload quota, shutdown grace', () => {
+  const d = resolveServerConfig({}, {});
+  assert.deepEqual(d.writeLimits.messages, { max: 600, windowMs: 60_000 });
+  assert.deepEqual(d.writeLimits.workspaces, { max: 10, windowMs: 3_600_000 });
+  assert.equal(d.socketsPerUser, 32);
+  assert.deepEqual(d.uploadQuota, { files: 64, bytes: 512 * 1024 * 1024 });
+  assert.equal(d.shutdownGraceMs, 10_000);
+  const c = resolveServerConfig(
+    { rateLimits: 'messages=1200/1m, uploads=off', wsConnectionsPerUser: '8' },
+    { CLICKCLACK_RATE_LIMITS: 'reactions=1/1s', CLICKCLACK_UPLOAD_QUOTA_FILES: '5' },
+  );
+  assert.deepEqual(c.writeLimits.messages, { max: 1200, windowMs: 60_000 });
+  assert.equal(c.writeLimits.uploads, null);
+  // The flag wins over the environment as a whole; names it leaves out keep the defaults.
+  assert.deepEqual(c.writeLimits.reactions, { max: 600, windowMs: 60_000 });
+  assert.equal(c.socketsPerUser, 8);
+  assert.equal(c.uploadQuota.files, 5);
+  const off = resolveServerConfig({ rateLimits: 'off' }, {});
+  assert.ok(Object.values(off.writeLimits).every((l) => l === null));
+  assert.throws(() => resolveServerConfig({ rateLimits: 'messages=10' }, {}), /invalid rate limit/);
+  assert.throws(() => resolveServerConfig({ rateLimits: 'posts=1/1m' }, {}), /invalid rate limit/);
+  assert.throws(() => resolveServerConfig({ wsConnectionsPerUser: '0' }, {}), /positive integer/);
+});

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp, type AppOptions } from '../src/app.js';
+import type { UploadQuota } from '../src/services/uploads.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/users.js';
@@ -100,6 +101,10 @@ export async function startTestServer(
     emailNotifyDelayMs?: number;
     /** How often the email notifier looks for work (default 5 s). */
     emailNotifyPollMs?: number;
+    /** Per-user write budgets; the production defaults unless a test needs more writes. */
+    writeLimits?: AppOptions['writeLimits'];
+    socketsPerUser?: number;
+    uploadQuota?: UploadQuota;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-test-'));
@@ -128,6 +133,15 @@ export async function startTestServer(
           },
         }
       : {}),
+    writeLimits: opts.writeLimits,
+    socketsPerUser: opts.socketsPerUser,
+    realtime: { pollMs: 50, ...opts.realtime },
+    integrations: opts.integrations,
+    uploads: {
+      dir: join(dataDir, 'uploads'),
+      maxBytes: opts.uploadMaxBytes,
+      ...(opts.uploadQuota ? { quota: opts.uploadQuota } : {}),
+    },
   });
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const addr = app.server.address();
@@ -254,7 +268,7 @@ export async function uploadFile<T = Record<string, unknown>>(
   filename: string,
   type: string,
   query: string,
-): Promise<{ status: number; body: T }> {
+): Promise<Res<T>> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), filename);
   const res = await fetch(`${srv.url}/api/uploads${query}`, {
@@ -262,7 +276,7 @@ export async function uploadFile<T = Record<string, unknown>>(
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
-  return { status: res.status, body: (await res.json()) as T };
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
 /** A raw GET with full control of headers (fetch refuses to set Host). */

@@ -1,3 +1,4 @@
+import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,11 @@ let general: string;
 let secret: string;
 
 before(async () => {
-  srv = await startTestServer({ realtime: { maxBufferedBytes: 256 * 1024 } });
+  srv = await startTestServer({
+    realtime: { maxBufferedBytes: 256 * 1024 },
+    // The slow-consumer test floods the socket with ephemeral frames.
+    writeLimits: parseWriteLimits('ephemeral=2000/1m'),
+  });
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io', 'Member');
   const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {

@@ -1,3 +1,4 @@
+import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
@@ -25,7 +26,8 @@ let dm: string;
 const ids: Record<string, string> = {};
 
 before(async () => {
-  srv = await startTestServer();
+  // One user posts over a thousand messages to fill a haystack.
+  srv = await startTestServer({ writeLimits: parseWriteLimits('messages=5000/1m') });
   a = await signIn(srv, 'local@clickclack.chat');
   wid = (
     await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })

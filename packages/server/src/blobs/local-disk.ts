@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ByteRange } from '../lib/byte-range.js';
 import { BlobTooLargeError, type BlobStore } from './blob-store.js';
 
 const KEY = /^upload-[0-9a-f]{32}$/;
@@ -52,10 +53,14 @@ export class LocalDiskBlobStore implements BlobStore {
     return { key, size, head: Buffer.concat(head) };
   }
 
-  async open(key: string): Promise<{ stream: Readable; size: number }> {
+  async open(key: string, range?: ByteRange): Promise<{ stream: Readable; size: number }> {
     const p = this.path(key);
     const { size } = await stat(p);
-    return { stream: createReadStream(p), size };
+    return { stream: createReadStream(p, range ?? {}), size };
+  }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.path(key))).size;
   }
 
   async delete(key: string): Promise<void> {

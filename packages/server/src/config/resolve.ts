@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { validSmtpUrl } from '../lib/mailer.js';
 import { canonicalPublicUrl } from '../lib/public-url.js';
 import type { OidcSettings } from './oidc.js';
+import { parseWriteLimits, type WriteLimits } from './write-limits.js';
 
 /** Server settings after precedence: flags > env (CLICKCLACK_*) > --config file > defaults. */
 export interface ServerConfig {
@@ -46,6 +47,14 @@ export interface ServerConfig {
   emailNotifyDelayMs: number;
   /** Most connections a node opens to PostgreSQL (reads and write batches share them). */
   pgPoolMax: number;
+  /** Per-user write budgets (`--rate-limits`, config/write-limits.ts). */
+  writeLimits: WriteLimits;
+  /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
+  /** Open WebSockets one user may hold on one node. */
+  socketsPerUser: number;
+  /** Most files and bytes one user may keep in one workspace. */
+  uploadQuota: { files: number; bytes: number };
 }
 
 export interface ServeFlags {
@@ -78,6 +87,11 @@ export interface ServeFlags {
   mailFrom?: string;
   emailNotifyDelay?: string;
   pgPoolMax?: string;
+  rateLimits?: string;
+  shutdownGraceMs?: string;
+  wsConnectionsPerUser?: string;
+  uploadQuotaFiles?: string;
+  uploadQuotaBytes?: string;
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
@@ -122,6 +136,9 @@ export function parseDuration(name: string, raw: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
   return Number(m[1]) * unit;
 }
+
+/** Long enough for any ordinary request; a long-poll is answered at once when closing. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** `sqlite://<data>/clickclack.db` unless a database URL was given. */
 export const defaultDbUrl = (data: string): string => `sqlite://${join(data, 'clickclack.db')}`;
@@ -239,11 +256,48 @@ export function resolveServerConfig(
   const pgPoolMax = Number(str('pg_pool_max', 'CLICKCLACK_PG_POOL_MAX', flags.pgPoolMax, '10'));
   if (!Number.isInteger(pgPoolMax) || pgPoolMax < 2)
     throw new Error('pg pool max must be an integer of at least 2');
+  const positive = (key: string, envName: string, flag: string | undefined, def: number) => {
+    const n = Number(str(key, envName, flag, String(def)));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a positive integer`);
+    return n;
+  };
+  const socketsPerUser = positive(
+    'ws_connections_per_user',
+    'CLICKCLACK_WS_CONNECTIONS_PER_USER',
+    flags.wsConnectionsPerUser,
+    32,
+  );
+  const uploadQuota = {
+    files: positive(
+      'upload_quota_files',
+      'CLICKCLACK_UPLOAD_QUOTA_FILES',
+      flags.uploadQuotaFiles,
+      64,
+    ),
+    bytes: positive(
+      'upload_quota_bytes',
+      'CLICKCLACK_UPLOAD_QUOTA_BYTES',
+      flags.uploadQuotaBytes,
+      512 * 1024 * 1024,
+    ),
+  };
+  const writeLimits = parseWriteLimits(
+    str('rate_limits', 'CLICKCLACK_RATE_LIMITS', flags.rateLimits, ''),
+  );
   return {
     ...(oidc ? { oidc } : {}),
     metricsToken,
     metricsAddr,
     accessLog: accessLog === 'true' ? 'stdout' : accessLog === 'false' ? '' : accessLog,
+    shutdownGraceMs: ms(
+      'shutdown_grace_ms',
+      'CLICKCLACK_SHUTDOWN_GRACE_MS',
+      flags.shutdownGraceMs,
+      DEFAULT_SHUTDOWN_GRACE_MS,
+    ),
+    writeLimits,
+    socketsPerUser,
+    uploadQuota,
     remoteImages: bool('remote_images', 'CLICKCLACK_REMOTE_IMAGES', flags.remoteImages),
     headersTimeoutMs,
     requestTimeoutMs,

@@ -14,6 +14,8 @@ import { STATUS_OF } from './plugins/errors.js';
 import { isUnstorableText } from '../store/errors.js';
 
 export const WS_PATH = '/api/realtime/ws';
+/** `serve --ws-connections-per-user`: a browser with many tabs and a few agents fit easily. */
+export const DEFAULT_SOCKETS_PER_USER = 32;
 const SUBPROTOCOL_PREFIX = 'clickclack.bearer.';
 
 function reject(socket: Duplex, status: number, error: string, code = 'bad_request'): void {
@@ -41,7 +43,11 @@ export function attachRealtime(
   deps: ServiceDeps,
   hub: Hub,
   opts: SessionOptions,
+  socketsPerUser = DEFAULT_SOCKETS_PER_USER,
 ): WebSocketServer {
+  // Open (and opening) sockets per user on this node: a client that leaks sockets, or a
+  // script opening thousands, cannot exhaust the node's memory and file descriptors.
+  const open = new Map<string, number>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 4096,
@@ -105,6 +111,22 @@ export function attachRealtime(
         }
       };
       const credentialId = actor.kind === 'bot' ? actor.tokenId : actor.sessionId;
+      const userId = actor.user.id;
+      const held = open.get(userId) ?? 0;
+      if (held >= socketsPerUser)
+        return reject(
+          socket,
+          429,
+          `too many realtime connections: at most ${socketsPerUser} per user; close one first`,
+          'rate_limited',
+        );
+      // Counted from here until the TCP socket closes, whether or not the handshake completes.
+      open.set(userId, held + 1);
+      socket.once('close', () => {
+        const n = (open.get(userId) ?? 1) - 1;
+        if (n > 0) open.set(userId, n);
+        else open.delete(userId);
+      });
       wss.handleUpgrade(req, socket, head, (ws) => {
         const session = new Session(
           ws,

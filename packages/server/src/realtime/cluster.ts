@@ -36,7 +36,7 @@ export class ClusterRealtime implements RealtimePort {
     this.bus.send({ kind: 'wake' });
   }
 
-  waitForEvents(workspaceId: string, timeoutMs: number): Promise<void> {
+  waitForEvents(workspaceId: string, timeoutMs: number): Promise<boolean> {
     return this.hub.waitForEvents(workspaceId, timeoutMs);
   }
 

@@ -73,13 +73,17 @@ export class Hub implements RealtimePort {
     return hub;
   }
 
-  /** Closes every socket (1001); sockets that finish their handshake later are refused. */
+  /**
+   * Closes every socket (1001) and answers every parked long-poll; sockets that finish their
+   * handshake later are refused, and later long-polls do not wait.
+   */
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     for (const set of this.subscribers.values())
       for (const s of set) s.close(1001, 'server shutting down');
+    for (const set of [...this.waiters.values()]) for (const done of [...set]) done();
   }
 
   /** Something was committed: read the log's new tail soon. */
@@ -228,7 +232,8 @@ export class Hub implements RealtimePort {
     }
   }
 
-  waitForEvents(workspaceId: string, timeoutMs: number): Promise<void> {
+  waitForEvents(workspaceId: string, timeoutMs: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
       let set = this.waiters.get(workspaceId);
       if (!set) {
@@ -244,7 +249,7 @@ export class Hub implements RealtimePort {
           this.waiters.delete(workspaceId);
           if (!this.subscribers.has(workspaceId)) this.rings.delete(workspaceId);
         }
-        resolve();
+        resolve(!this.stopped);
       };
       const timer = setTimeout(done, timeoutMs);
       set.add(done);

@@ -1,4 +1,5 @@
 import type { Event } from '@clickclack/protocol';
+import type { UploadQuota } from './uploads.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
@@ -16,8 +17,11 @@ export type Audience = 'workspace' | { readonly except: ReadonlySet<string> } | 
 
 /** What services may ask of the realtime layer (implemented by realtime/hub.ts). */
 export interface RealtimePort {
-  /** Resolves when new events of the workspace are committed, or after `timeoutMs`. */
-  waitForEvents(workspaceId: string, timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when new events of the workspace are committed, or after `timeoutMs`: true,
+   * or false once the server is shutting down (a long-poll then answers with what it has).
+   */
+  waitForEvents(workspaceId: string, timeoutMs: number): Promise<boolean>;
   /** Sends a not-persisted event to the connected sockets of a workspace. */
   publishEphemeral(workspaceId: string, frame: string, audience: Audience): void;
   /** Closes every socket authenticated by this session or bot token (1008). */
@@ -44,7 +48,7 @@ export interface ServiceDeps {
   /** Rules for calling out to integration URLs (slash commands, subscriptions). */
   outbound?: OutboundPolicy;
   /** Upload storage and its per-file size limit; absent where uploads are not served. */
-  uploads?: { blobs: BlobStore; maxBytes: number };
+  uploads?: { blobs: BlobStore; maxBytes: number; quota: UploadQuota };
   /** Password guessing limits, and whether login is on (`serve --password-auth`); HTTP only. */
   passwordGuard?: PasswordGuard;
   /** Failed magic-link and invite redemptions per client IP; HTTP only. */

@@ -78,7 +78,9 @@ export async function listEvents(
         tail_cursor: tail,
       };
     }
-    await deps.realtime.waitForEvents(workspaceId, remaining);
+    // Shutting down: answer now with what there is (nothing yet) rather than hold the close.
+    if (!(await deps.realtime.waitForEvents(workspaceId, remaining)))
+      return { events: [], has_more: false, tail_cursor: tail };
   }
 }
 

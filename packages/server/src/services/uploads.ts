@@ -4,6 +4,7 @@ import type { Upload } from '@clickclack/protocol';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import { type BlobStore, BlobTooLargeError } from '../blobs/blob-store.js';
+import { byteRange, type ByteRange } from '../lib/byte-range.js';
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { UploadRow } from '../store/repos/uploads.js';
@@ -23,6 +24,30 @@ import {
 import * as v from './validate.js';
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+
+/** Most files and bytes one user may keep in one workspace (`serve --upload-quota-*`). */
+export interface UploadQuota {
+  files: number;
+  bytes: number;
+}
+/** As the original: 64 files and 512 MiB per user per workspace. */
+export const DEFAULT_UPLOAD_QUOTA: UploadQuota = { files: 64, bytes: 512 * 1024 * 1024 };
+
+const quotaExceeded = () => new DomainError('payload_too_large', 'upload quota exceeded');
+
+/** Refuses an upload that would take the user past their quota in this workspace. */
+async function assertQuota(
+  db: Repos,
+  quota: UploadQuota,
+  ownerId: string,
+  workspaceId: string,
+  adding: { files: number; bytes: number },
+): Promise<number> {
+  const used = await db.uploads.usage(ownerId, workspaceId);
+  if (used.files + adding.files > quota.files || used.bytes + adding.bytes > quota.bytes)
+    throw quotaExceeded();
+  return quota.bytes - used.bytes;
+}
 /** Types served inline; everything else is downloaded as application/octet-stream. */
 const INLINE = new Set([
   'image/png',
@@ -153,16 +178,39 @@ export async function createUpload(
   // the checks above have awaited a slower database; nothing would ever flow from it.
   if (input.file.stream.destroyed)
     throw badRequest('malformed multipart body: the file part ended early');
-  const row = await storeBlob(store, {
-    workspaceId: input.workspaceId,
-    ownerId: actor.user.id,
-    nonce,
-    file: input.file,
-    durationMs: input.durationMs,
-    createdAt: nowIso(),
+  // Checked before any byte is stored, and again in the transaction that records the row
+  // (writes are serial), so concurrent uploads cannot together overrun it.
+  const room = await assertQuota(db, store.quota, actor.user.id, input.workspaceId, {
+    files: 1,
+    bytes: 0,
   });
+  let row: UploadRow;
   try {
-    await deps.store.write((tx) => tx.uploads.insert(row));
+    row = await storeBlob(
+      { blobs: store.blobs, maxBytes: Math.min(store.maxBytes, room) },
+      {
+        workspaceId: input.workspaceId,
+        ownerId: actor.user.id,
+        nonce,
+        file: input.file,
+        durationMs: input.durationMs,
+        createdAt: nowIso(),
+      },
+    );
+  } catch (err) {
+    // Past the room left in the quota rather than past the size limit.
+    if (room < store.maxBytes && err instanceof DomainError && err.code === 'payload_too_large')
+      throw quotaExceeded();
+    throw err;
+  }
+  try {
+    await deps.store.write(async (tx) => {
+      await assertQuota(tx, store.quota, actor.user.id, input.workspaceId, {
+        files: 1,
+        bytes: row.byte_size,
+      });
+      await tx.uploads.insert(row);
+    });
   } catch (err) {
     await store.blobs.delete(row.storage_path);
     throw err;
@@ -216,22 +264,38 @@ export async function openUpload(
   deps: ServiceDeps,
   actor: Actor,
   uploadId: string,
+  rangeHeader?: string,
 ): Promise<{
   upload: UploadRow;
-  stream: Readable;
+  /** Absent when the requested range starts past the end (416). */
+  stream?: Readable;
   size: number;
+  /** The part sent (206), when a satisfiable `Range` was asked for. */
+  range?: ByteRange | 'unsatisfiable';
   servedType: string;
   inline: boolean;
 }> {
   assertScope(actor, 'messages:read');
   if (!deps.uploads) throw notFound('upload not found');
   const upload = await requireVisibleUpload(deps.store.read, actor, uploadId);
-  const { stream, size } = await deps.uploads.blobs.open(upload.storage_path);
+  // Authorised first: a range of a file you may not read is the same 404 as the file.
+  const blobs = deps.uploads.blobs;
+  const size = await blobs.size(upload.storage_path);
+  const range = byteRange(rangeHeader, size);
+  const stream =
+    range === 'unsatisfiable' ? undefined : (await blobs.open(upload.storage_path, range)).stream;
   const base = upload.content_type.split(';')[0]?.trim().toLowerCase() ?? '';
   const servedType =
     INLINE.has(base) || base.startsWith('audio/') ? base : 'application/octet-stream';
   const inline = servedType !== 'application/octet-stream';
-  return { upload, stream, size, servedType, inline };
+  return {
+    upload,
+    size,
+    servedType,
+    inline,
+    ...(stream ? { stream } : {}),
+    ...(range ? { range } : {}),
+  };
 }
 
 export async function uploadByNonce(

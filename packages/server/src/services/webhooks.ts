@@ -11,7 +11,8 @@ import type { UserRow } from '../store/repos/users.js';
 import type { WebhookRow } from '../store/repos/webhooks.js';
 import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
-import { DomainError, badRequest, notFound } from './errors.js';
+import { badRequest, notFound, rateLimited } from './errors.js';
+import { countWrite, retryAfterSeconds } from './rate-windows.js';
 import { createChannelMessage } from './messages.js';
 import { assertHuman, requireManager, requireMember, requireReadableChannel } from './policies.js';
 import * as v from './validate.js';
@@ -148,14 +149,9 @@ export async function revokeWebhook(
 
 /** Fixed one-minute windows per webhook, counted in the database: one budget for all nodes. */
 async function rateLimit(deps: ServiceDeps, id: string): Promise<void> {
-  const now = Date.now();
-  const w = await deps.store.write((tx) => tx.webhooks.countPost(id, now, 60_000));
-  if (w.count > WEBHOOK_POSTS_PER_MINUTE) {
-    const retry = Math.max(1, Math.ceil((w.window_start_ms + 60_000 - now) / 1000));
-    throw new DomainError('rate_limited', 'incoming webhook rate limit reached', {
-      'Retry-After': String(retry),
-    });
-  }
+  const w = await countWrite(deps, `webhook:${id}`, 60_000);
+  if (w.count > WEBHOOK_POSTS_PER_MINUTE)
+    throw rateLimited('incoming webhook rate limit reached', retryAfterSeconds(w.resetMs));
 }
 
 /** `POST /hooks/<key>`: the Mattermost body (JSON, or form field `payload`) posts `text`. */

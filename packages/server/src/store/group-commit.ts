@@ -29,6 +29,7 @@ export class GroupCommitter {
   private queue: Job[] = [];
   private running = false;
   private listeners: CommitListener[] = [];
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -63,7 +64,14 @@ export class GroupCommitter {
       }
     } finally {
       this.running = false;
+      for (const done of this.idleWaiters.splice(0)) done();
     }
+  }
+
+  /** Resolves once every queued write has committed (or failed): what closing waits for. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async commit(batch: Job[]): Promise<void> {

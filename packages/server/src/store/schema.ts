@@ -397,8 +397,8 @@ export interface BotSetupCodesTable {
   claimed_token_id: string | null;
 }
 
-export interface WebhookRateWindowsTable {
-  webhook_id: string;
+export interface RateWindowsTable {
+  key: string;
   window_start_ms: number;
   count: number;
 }
@@ -510,7 +510,7 @@ export interface DB {
   bot_commands: BotCommandsTable;
   bot_setup_codes: BotSetupCodesTable;
   incoming_webhooks: IncomingWebhooksTable;
-  webhook_rate_windows: WebhookRateWindowsTable;
+  rate_windows: RateWindowsTable;
   slash_commands: SlashCommandsTable;
   slash_command_invocations: SlashInvocationsTable;
   app_installations: AppInstallationsTable;

@@ -14,6 +14,7 @@ import { ImportsRepo } from './repos/imports.js';
 import { MessagesRepo } from './repos/messages.js';
 import { MessagingRepo } from './repos/messaging.js';
 import { ModerationRepo } from './repos/moderation.js';
+import { RateWindowsRepo } from './repos/rate-windows.js';
 import { RoutesRepo } from './repos/routes.js';
 import { SearchRepo } from './repos/search.js';
 import { SlashRepo } from './repos/slash.js';
@@ -46,6 +47,7 @@ export class Repos {
   readonly routes: RoutesRepo;
   readonly imports: ImportsRepo;
   readonly emailNotify: EmailNotifyRepo;
+  readonly rateWindows: RateWindowsRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite') {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
@@ -67,6 +69,7 @@ export class Repos {
     this.moderation = new ModerationRepo(db);
     this.routes = new RoutesRepo(db);
     this.imports = new ImportsRepo(db, dialect);
+    this.rateWindows = new RateWindowsRepo(db);
   }
 }
 
@@ -148,6 +151,8 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Writes already queued (a request answered late, a last usage flush) commit first.
+    await this.group.idle();
     await this.db.destroy();
     await this.parts.onClose?.();
   }

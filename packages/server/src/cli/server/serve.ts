@@ -12,6 +12,7 @@ import { logLine } from '../log.js';
 import { smtpMailer } from '../../lib/mailer.js';
 import { Metrics } from '../../http/plugins/metrics.js';
 import { accessLogger } from '../../http/plugins/access-log.js';
+import { DEFAULT_WRITE_LIMITS, formatWriteLimits } from '../../config/write-limits.js';
 
 export const DEV_USER = { displayName: 'Local Captain', email: 'local@clickclack.chat' };
 
@@ -49,7 +50,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
     ...(config.oidc ? { oidc: config.oidc } : {}),
     integrations: { allowLoopbackCallbacks: config.allowLoopbackCallbacks },
     realtime: { replayLimit: config.replayLimit, pollMs: config.tailCheckMs },
-    uploads: { dir: config.uploads.replace(/^file:\/\//, ''), maxBytes: config.uploadMaxBytes },
+    uploads: {
+      dir: config.uploads.replace(/^file:\/\//, ''),
+      maxBytes: config.uploadMaxBytes,
+      quota: config.uploadQuota,
+    },
+    socketsPerUser: config.socketsPerUser,
     timeouts: { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs },
     remoteImages: config.remoteImages,
     ...(config.smtpUrl
@@ -62,6 +68,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
           },
         }
       : {}),
+    writeLimits: config.writeLimits,
     logger: { level: process.env.CLICKCLACK_LOG_LEVEL ?? 'warn', stream: process.stderr },
   });
   await app.listen({ host: target.host, port: target.port });
@@ -86,16 +93,30 @@ export async function serve(flags: ServeFlags): Promise<void> {
   }
 
   let closing = false;
+  /**
+   * Stops accepting, answers parked long-polls and closes sockets with 1001 (app.ts
+   * preClose), lets in-flight requests finish for `shutdownGraceMs`, then cuts the
+   * connections still open (a client trickling a body); the store drains its queued writes
+   * before it closes. Exits 0 when all of that went as planned, 1 only if it hung.
+   */
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logLine(`${signal} received, draining`);
-    const timer = setTimeout(() => process.exit(1), 5000);
-    timer.unref();
+    const grace = config.shutdownGraceMs;
+    const cut = setTimeout(() => app.server.closeAllConnections(), grace);
+    cut.unref();
+    const hung = setTimeout(() => {
+      logLine(`shutdown did not finish within ${grace + 5000} ms, exiting`);
+      process.exit(1);
+    }, grace + 5000);
+    hung.unref();
     metricsServer?.close();
     await app.close();
+    clearTimeout(cut);
     await bus?.close();
     await store.close();
+    logLine('shut down cleanly');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -165,6 +186,20 @@ export function registerServe(program: Command): void {
       'how long a mention, DM or followed reply waits unread before it is emailed (default 10m)',
     )
     .option('--pg-pool-max <n>', 'PostgreSQL connections per node (default 10)')
+    .option(
+      '--shutdown-grace-ms <n>',
+      'on SIGTERM, time in-flight requests get to finish before their connections are cut (default 10000)',
+    )
+    .option('--ws-connections-per-user <n>', 'open WebSockets per user and node (default 32)')
+    .option('--upload-quota-files <n>', 'files one user may keep per workspace (default 64)')
+    .option(
+      '--upload-quota-bytes <n>',
+      'bytes one user may keep per workspace (default 536870912 = 512 MiB)',
+    )
+    .option(
+      '--rate-limits <spec>',
+      `per-user write budgets, e.g. messages=1200/1m,uploads=off ("off" = none; default ${formatWriteLimits(DEFAULT_WRITE_LIMITS)})`,
+    )
     .allowExcessArguments(true)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const b = (v: string | boolean | undefined) =>
@@ -199,6 +234,11 @@ export function registerServe(program: Command): void {
         mailFrom: opts.mailFrom as string | undefined,
         emailNotifyDelay: opts.emailNotifyDelay as string | undefined,
         pgPoolMax: opts.pgPoolMax as string | undefined,
+        rateLimits: opts.rateLimits as string | undefined,
+        shutdownGraceMs: opts.shutdownGraceMs as string | undefined,
+        wsConnectionsPerUser: opts.wsConnectionsPerUser as string | undefined,
+        uploadQuotaFiles: opts.uploadQuotaFiles as string | undefined,
+        uploadQuotaBytes: opts.uploadQuotaBytes as string | undefined,
       });
     });
 }

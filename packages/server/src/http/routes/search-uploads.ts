@@ -69,10 +69,22 @@ export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
 
   app.get('/api/uploads/:upload_id', { schema: { params: UploadParams } }, async (req, reply) => {
     const { upload_id } = req.params as { upload_id: string };
-    const file = await openUpload(deps, req.actor, upload_id);
+    const file = await openUpload(deps, req.actor, upload_id, req.headers.range);
+    // Players seek audio and video with `Range`: one range per request is served (206).
+    if (file.range === 'unsatisfiable')
+      return reply
+        .status(416)
+        .header('content-range', `bytes */${file.size}`)
+        .send({ error: 'requested range is not satisfiable', code: 'bad_request' });
+    if (file.range)
+      reply
+        .status(206)
+        .header('content-range', `bytes ${file.range.start}-${file.range.end}/${file.size}`);
+    const length = file.range ? file.range.end - file.range.start + 1 : file.size;
     return reply
+      .header('accept-ranges', 'bytes')
       .header('content-type', file.servedType)
-      .header('content-length', String(file.size))
+      .header('content-length', String(length))
       .header(
         'content-disposition',
         disposition(file.inline ? 'inline' : 'attachment', file.upload.filename),

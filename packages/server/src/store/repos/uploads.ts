@@ -39,6 +39,17 @@ export class UploadsRepo {
     await this.db.insertInto('uploads').values(row).execute();
   }
 
+  /** What one user has stored in one workspace (their upload quota's use). */
+  async usage(ownerId: string, workspaceId: string): Promise<{ files: number; bytes: number }> {
+    const row = await this.db
+      .selectFrom('uploads')
+      .select((eb) => [eb.fn.countAll().as('files'), eb.fn.sum('byte_size').as('bytes')])
+      .where('owner_id', '=', ownerId)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+    return { files: Number(row.files), bytes: Number(row.bytes ?? 0) };
+  }
+
   byId(id: string): Promise<UploadRow | undefined> {
     return this.db.selectFrom('uploads').selectAll().where('id', '=', id).executeTakeFirst();
   }
