@@ -17,6 +17,7 @@ import { TestSocket, type Frame } from './ws-client.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 import { createBot } from '../src/services/bots.js';
 import { sweepOrphanUploads } from '../src/services/uploads.js';
+import { ulid } from 'ulid';
 
 type Ws = { id: string; name: string; slug: string; icon_url: string; role: string };
 type Updated = { workspace: Ws; event?: Frame };
@@ -550,4 +551,34 @@ test('every new member is in #general: bootstrap owner, invites, additions, prom
     (await inGeneral(general, owner)).sort(),
     [owner.userId, mod.userId, member.userId].sort(),
   );
+});
+
+test('deleting the workspace that holds the newest event keeps every later cursor above it', async () => {
+  const doomed = await crew('ahead');
+  const stays = await crew('behind');
+  // The log's newest event, written by a node whose clock runs an hour ahead: once its
+  // workspace (and so the event) is gone, a new event must still sort after it, or a
+  // reader that had passed it would never see the new one.
+  const ahead = `cur_${ulid(Date.now() + 3_600_000).toLowerCase()}`;
+  const db = sqlOf(srv);
+  try {
+    await db.run(
+      `INSERT INTO events (id, cursor, workspace_id, type, payload_json, created_at)
+       VALUES (?, ?, ?, 'channel.updated', '{}', ?)`,
+      `evt_${ulid().toLowerCase()}`,
+      ahead,
+      doomed.id,
+      new Date().toISOString(),
+    );
+  } finally {
+    await db.close();
+  }
+  assert.equal((await call(doomed.owner, 'DELETE', `/api/workspaces/${doomed.id}`)).status, 204);
+  const posted = await ok<{ event: Frame }>(
+    stays.owner,
+    'POST',
+    `/api/channels/${stays.general}/messages`,
+    { body: 'after the deletion' },
+  );
+  assert.ok(posted.event.cursor > ahead, `${posted.event.cursor} must follow ${ahead}`);
 });

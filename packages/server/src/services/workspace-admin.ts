@@ -195,6 +195,8 @@ export async function deleteWorkspace(
       if ((await tx.bots.workspacesOf(bot.id)).length > 1) continue;
       retired.push(...(await tx.bots.retire(bot, actor.user.id, at)));
     }
+    // Its events go too, perhaps the newest: new cursors must still land above them.
+    await tx.events.keepFrontier();
     await tx.workspaces.delete(workspaceId);
     return { ...found, members, retired };
   });

@@ -333,6 +333,12 @@ export interface EventDispatchStateTable {
   cursor: string;
 }
 
+/** migration 0038: the cursor frontier a deletion of events must not lower (one row). */
+export interface EventCursorFloorTable {
+  id: number;
+  cursor: string;
+}
+
 export interface PinnedMessagesTable {
   id: string;
   workspace_id: string;
@@ -501,6 +507,7 @@ export interface DB {
   event_deliveries: EventDeliveriesTable;
   event_delivery_attempts: EventDeliveryAttemptsTable;
   event_dispatch_state: EventDispatchStateTable;
+  event_cursor_floor: EventCursorFloorTable;
   audit_log_entries: AuditLogEntriesTable;
   pinned_messages: PinnedMessagesTable;
   mentions: MentionsTable;

@@ -37,6 +37,7 @@ const SKIPPED = new Set([
   'event_dispatch_state',
   'oidc_logins',
   'email_notify_state',
+  'event_cursor_floor',
 ]);
 
 type Row = Record<string, unknown>;

@@ -26,8 +26,18 @@ const EVENT_COLUMNS: Columns<EventRow> = {
 const insertEvent = prepared<EventRow, never>((db, p) =>
   db.insertInto('events').values(placeholderRow(p, EVENT_COLUMNS)),
 );
+/** The frontier new cursors are fenced above: the newest stored cursor, or the floor a
+ * deletion of events left if that is higher. */
 const newestCursor = prepared<Record<never, never>, { cursor: string | null }>((db) =>
-  db.selectFrom('events').select((eb) => eb.fn.max('cursor').as('cursor')),
+  db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('events')
+        .select((e) => e.fn.max('cursor').as('cursor'))
+        .unionAll(eb.selectFrom('event_cursor_floor').select('cursor'))
+        .as('frontier'),
+    )
+    .select((eb) => eb.fn.max('frontier.cursor').as('cursor')),
 );
 
 export interface NewEvent {
@@ -99,11 +109,26 @@ export class EventsRepo {
    * Deletes a workspace's events older than `before` (if given), always sparing the newest
    * `keepLatest`. Returns how many were deleted; recipient rows cascade.
    */
+  /**
+   * Before events are deleted: records the frontier as the floor, so deleting the newest
+   * events (a workspace's) cannot let a later event take a cursor a reader has passed.
+   */
+  async keepFrontier(): Promise<void> {
+    const frontier = (await newestCursor(this.db, {})).rows[0]?.cursor;
+    if (!frontier) return;
+    await this.db
+      .insertInto('event_cursor_floor')
+      .values({ id: 1, cursor: frontier })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ cursor: frontier }))
+      .execute();
+  }
+
   async prune(
     workspaceId: string,
     before: string | undefined,
     keepLatest: number,
   ): Promise<number> {
+    await this.keepFrontier();
     let q = this.db.deleteFrom('events').where('workspace_id', '=', workspaceId);
     if (before) q = q.where('created_at', '<', before);
     if (keepLatest > 0) {
