@@ -45,7 +45,8 @@ export async function startServer(opts = {}) {
   }
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // One bench user sends thousands of messages a second: throughput, not abuse, is measured.
+  // One bench user sends thousands of messages a second and holds hundreds of sockets:
+  // throughput, not abuse, is measured.
   const child = spawn(
     process.execPath,
     [
@@ -58,6 +59,8 @@ export async function startServer(opts = {}) {
       data,
       '--rate-limits',
       'off',
+      '--ws-connections-per-user',
+      '100000',
       ...extraArgs,
     ],
     {
