@@ -194,7 +194,7 @@ test('migrate, admin bootstrap, serve', async () => {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   got.url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${serverLog}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${serverLog}`)), 60000);
     server!.stderr!.on('data', (c: Buffer) => {
       serverLog += c.toString();
       const m = /ClickClack listening on (http:\/\/localhost:\d+)/.exec(serverLog);

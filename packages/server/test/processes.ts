@@ -107,7 +107,7 @@ export async function startServer(
   );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 60000);
     child.stderr!.on('data', (c: Buffer) => {
       log += c.toString();
       const m = /ClickClack listening on (http:\/\/\S+)/.exec(log);
