@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { BusMessage } from '../src/realtime/node-bus.js';
 import { PgNotifyBus } from '../src/realtime/pg-bus.js';
+import { ClusterPresence } from '../src/realtime/presence.js';
 import { openStore } from '../src/store/open.js';
 import { createPgTestDatabase, dropPgTestDatabase, poll, TEST_PG_URL, until } from './helpers.js';
 
@@ -70,5 +71,52 @@ test(
     const rows = await storedRows();
     assert.equal(rows, 2, 'the two large messages are stored');
     assert.equal(await poll(storedRows, (n) => n === 0, 5_000), 0);
+  },
+);
+
+test(
+  'presence over the bus: a change missed while disconnected is repaired by the next beat; a silent node is dropped after its lease',
+  { skip: SKIP },
+  async () => {
+    const busA = await PgNotifyBus.connect(url);
+    const busB = await PgNotifyBus.connect(url);
+    const seenOnB: string[] = [];
+    const a = new ClusterPresence(
+      (m) => busA.send(m),
+      () => undefined,
+      { beatMs: 100, leaseMs: 1_500 },
+    );
+    const b = new ClusterPresence(
+      (m) => busB.send(m),
+      (ws, user, online) => seenOnB.push(`${user} ${online ? 'online' : 'offline'}`),
+      { beatMs: 100, leaseMs: 1_500 },
+    );
+    // No resync on reconnect here: only the numbered beats can reveal the missed change.
+    busA.onMessage((m) => m.kind === 'presence' && a.receive(m));
+    busB.onMessage((m) => m.kind === 'presence' && b.receive(m));
+    try {
+      a.localChanged('ws_1', 'u1', true);
+      await until('u1 on B', () => b.presentUsers('ws_1').includes('u1'));
+      // Every listening connection is cut; the change A makes meanwhile is never sent.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'clickclack-listen' AND datname = current_database()",
+      );
+      await admin.end();
+      a.localChanged('ws_1', 'u2', true);
+      await until('u2 on B', () => b.presentUsers('ws_1').includes('u2'), 10_000);
+      assert.deepEqual(b.presentUsers('ws_1'), ['u1', 'u2']);
+      // A falls silent without a goodbye (its bus is gone): B drops its users after the lease.
+      await busA.close();
+      const silentAt = Date.now();
+      await until('A dropped', () => b.presentUsers('ws_1').length === 0, 10_000);
+      assert.ok(Date.now() - silentAt >= 1_000, 'not before the lease ran out');
+      assert.deepEqual(seenOnB, ['u1 online', 'u2 online', 'u1 offline', 'u2 offline']);
+    } finally {
+      a.stop();
+      b.stop();
+      await Promise.all([busA.close(), busB.close()]);
+    }
   },
 );
