@@ -220,6 +220,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Before the HTTP server closes, which waits for every connection, upgraded ones too: a
   // socket still open then (a client that never hangs up) would keep close() from returning.
   app.addHook('preClose', async () => {
+    cluster?.stop();
     hub.stop();
     await closeRealtime(wss);
   });

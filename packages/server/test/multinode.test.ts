@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { createPgTestDatabase, dropPgTestDatabase, TEST_PG_URL, until } from './helpers.js';
+import { createPgTestDatabase, dropPgTestDatabase, poll, TEST_PG_URL, until } from './helpers.js';
 import { cliOk, startServer, type RunningServer as Node } from './processes.js';
 
 const SKIP = TEST_PG_URL
@@ -383,5 +383,137 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     // No notification can carry it and the tail check is a minute away: the reconnect must.
     await until('the healed message', () => listener.created().includes(id), 10000);
     listener.close();
+  });
+
+  /** The presence frames a listener got for one user, in order: 'online' / 'offline'. */
+  const presenceOf = (listener: Listener, userId: string): string[] =>
+    listener.frames
+      .filter((f) => f.type === 'presence.changed' && f.payload.user_id === userId)
+      .map((f) => String(f.payload.status));
+
+  const eventually = async (what: string, check: () => Promise<boolean>): Promise<void> =>
+    assert.ok(await poll(check, Boolean), `timed out waiting for ${what}`);
+
+  /** A bot user that may only read (and so open sockets), created through `node`. */
+  const readerBot = async (node: Node, name: string): Promise<{ id: string; token: string }> => {
+    const made = await api<{ bot: { id: string }; bot_token: { token: string } }>(
+      node.url,
+      'POST',
+      `/api/workspaces/${workspaceId}/bots`,
+      token,
+      { display_name: name, scopes: ['bot:read'], initial_token: true },
+    );
+    return { id: made.bot.id, token: made.bot_token.token };
+  };
+
+  const presentOn = async (node: Node): Promise<string[]> =>
+    (
+      await api<{ user_ids: string[] }>(
+        node.url,
+        'GET',
+        `/api/workspaces/${workspaceId}/presence`,
+        token,
+      )
+    ).user_ids;
+
+  test('presence spans nodes: online on every node while any socket is open, offline when the last closes or its node is killed', async () => {
+    const [a, , c] = nodes as [Node, Node, Node];
+    const { id: botId, token: botToken } = await readerBot(a, 'Present');
+    // The watcher is on C; the bot comes and goes on A, C and a node that will be killed.
+    const watcher = new Listener();
+    await watcher.connect(c, workspaceId, token);
+    const onA = new Listener();
+    await onA.connect(a, workspaceId, botToken);
+    await until('the bot online on C', () => presenceOf(watcher, botId).length === 1);
+    assert.ok((await presentOn(c)).includes(botId), 'REST on C lists the user connected to A');
+    assert.ok((await presentOn(a)).includes(botId));
+
+    // A second socket on C, then the one on A closes: still online, no frame.
+    const onC = new Listener();
+    await onC.connect(c, workspaceId, botToken);
+    onA.close();
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(presenceOf(watcher, botId), ['online']);
+    assert.ok((await presentOn(a)).includes(botId), 'A still sees the socket on C');
+    onC.close();
+    await until('offline on C', () => presenceOf(watcher, botId).length === 2);
+    assert.deepEqual(presenceOf(watcher, botId), ['online', 'offline']);
+    await eventually('A to see it gone', async () => !(await presentOn(a)).includes(botId));
+
+    // The bot's only socket is on a node that is then killed: offline within the lease.
+    const doomed = await startNode(db, uploads);
+    nodes.push(doomed);
+    const onDoomed = new Listener();
+    await onDoomed.connect(doomed, workspaceId, botToken);
+    await until('online again', () => presenceOf(watcher, botId).length === 3);
+    assert.ok((await presentOn(a)).includes(botId));
+    const killedAt = Date.now();
+    await doomed.kill();
+    await until('offline after the kill', () => presenceOf(watcher, botId).length === 4, 15_000);
+    const took = Date.now() - killedAt;
+    assert.deepEqual(presenceOf(watcher, botId), ['online', 'offline', 'online', 'offline']);
+    assert.ok(took < 8_000, `offline ${took} ms after the kill (lease 5 s, beats 1 s)`);
+    assert.ok(!(await presentOn(c)).includes(botId));
+    assert.ok(!(await presentOn(a)).includes(botId));
+    watcher.close();
+  });
+
+  test('a stopped node takes its users offline at once; a node started later sees who is online', async () => {
+    const [a, , c] = nodes as [Node, Node, Node];
+    const watcher = new Listener();
+    await watcher.connect(c, workspaceId, token);
+    const { id: botId, token: botToken } = await readerBot(a, 'Leaving');
+    const leaving = await startNode(db, uploads);
+    nodes.push(leaving);
+    const socket = new Listener();
+    await socket.connect(leaving, workspaceId, botToken);
+    await until('online on C', () => presenceOf(watcher, botId).includes('online'));
+    // A node that starts now learns the list from the others.
+    const late = await startNode(db, uploads);
+    nodes.push(late);
+    await eventually('the new node to list it', async () =>
+      (await presentOn(late)).includes(botId),
+    );
+    const stoppedAt = Date.now();
+    await leaving.stop();
+    await until('offline after the stop', () => presenceOf(watcher, botId).includes('offline'));
+    assert.ok(Date.now() - stoppedAt < 3_000, 'a graceful stop does not wait for the lease');
+    await eventually(
+      'the new node to drop it',
+      async () => !(await presentOn(late)).includes(botId),
+    );
+    watcher.close();
+    socket.close();
+  });
+
+  test('an ephemeral frame too large for NOTIFY still crosses nodes; the payload limit still holds', async () => {
+    const [a, , c] = nodes as [Node, Node, Node];
+    const watcher = new Listener();
+    await watcher.connect(c, workspaceId, token);
+    // 4,000 quotes: 8,012 bytes of payload JSON (under the 8 KiB limit), a frame of about
+    // 8.3 KB, and a bus message of about 16.5 KB once the frame is escaped inside it.
+    const text = '"'.repeat(4000);
+    await api(a.url, 'POST', '/api/realtime/ephemeral', token, {
+      workspace_id: workspaceId,
+      channel_id: channelId,
+      type: 'typing.started',
+      payload: { text },
+    });
+    await until('the large frame on C', () =>
+      watcher.frames.some((f) => f.type === 'typing.started' && f.payload.text === text),
+    );
+    const over = await fetch(`${a.url}/api/realtime/ephemeral`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workspace_id: workspaceId,
+        channel_id: channelId,
+        type: 'typing.started',
+        payload: { text: 'x'.repeat(8 * 1024) },
+      }),
+    });
+    assert.equal(over.status, 413);
+    assert.match(((await over.json()) as { error: string }).error, /over 8192 bytes/);
+    watcher.close();
   });
 });

@@ -275,3 +275,78 @@ test('a guest finds nothing outside the guest channel', async () => {
   assert.deepEqual(res.body.results, []);
   assert.ok((await find(b.token, 'rocket')).body.results.length > 0);
 });
+
+/** The ids `q` finds for `a`, each search answered 200. */
+const found = async (q: string): Promise<string[]> => {
+  const res = await find(a.token, q);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.results.map((r) => r.id);
+};
+
+/** Messages in accented and plain spellings, for the accent-folding tests. */
+const accented = async (): Promise<Record<string, string>> => {
+  const made: Record<string, string> = {};
+  for (const [key, body] of [
+    ['cafeAccent', 'Meet me at the Café downstairs'],
+    ['cafePlain', 'the cafe upstairs is closed'],
+    ['brulee', 'Dessert tonight: crème brûlée for everyone'],
+    ['bruleePlain', 'no creme brulee left'],
+  ] as const)
+    made[key] = (
+      await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+        token: a.token,
+        body: { body },
+      })
+    ).body.message.id;
+  return made;
+};
+
+test('accents fold both ways: "cafe" finds "Café", "creme brulee" finds "crème brûlée", and the reverse', async () => {
+  const m = await accented();
+  const both = (x: string, y: string) => [x, y].sort();
+  assert.deepEqual((await found('cafe')).sort(), both(m.cafeAccent!, m.cafePlain!));
+  assert.deepEqual((await found('Café')).sort(), both(m.cafeAccent!, m.cafePlain!));
+  assert.deepEqual((await found('creme brulee')).sort(), both(m.brulee!, m.bruleePlain!));
+  assert.deepEqual((await found('crème brûlée')).sort(), both(m.brulee!, m.bruleePlain!));
+  assert.deepEqual(await found('crêpe'), [], 'an accented word matches its own letters only');
+  // The highlight covers the word as it was written.
+  const hit = (await find(a.token, 'cafe')).body.results.find((r) => r.id === m.cafeAccent)!;
+  const h = hit.highlights[0]!;
+  assert.equal([...hit.snippet].slice(h.start, h.end).join(''), 'Café');
+});
+
+test('on PostgreSQL, migration 0041 makes messages written before it accent-insensitive', async (t) => {
+  if (srv.store.dialect !== 'postgres') {
+    t.skip('PostgreSQL only: FTS5 folded accents from the start (migration 0009)');
+    return;
+  }
+  const before = await accented();
+  // Back to the database as it was before 0041, these messages already in it.
+  const db = sqlOf(srv);
+  try {
+    await db.run(
+      `ALTER TEXT SEARCH CONFIGURATION clickclack_search
+         ALTER MAPPING FOR word, hword, hword_part WITH clickclack_stem`,
+    );
+    await db.run(
+      'ALTER TEXT SEARCH CONFIGURATION clickclack_search ALTER MAPPING FOR numword, numhword, hword_numpart WITH simple',
+    );
+    await db.run('REINDEX INDEX messages_search');
+    await db.run('DROP TABLE bus_payloads');
+    await db.run("DELETE FROM schema_migrations WHERE name = '0041_bus_payloads_unaccent.sql'");
+  } finally {
+    await db.close();
+  }
+  const unfolded = await found('creme brulee');
+  assert.ok(unfolded.includes(before.bruleePlain!));
+  assert.ok(!unfolded.includes(before.brulee!), 'not folded before 0041');
+  // A restart migrates the database again.
+  await srv.stop();
+  srv = await startTestServer({
+    dataDir: srv.dataDir,
+    writeLimits: parseWriteLimits('messages=5000/1m'),
+  });
+  const again = await found('creme brulee');
+  assert.ok(again.includes(before.brulee!) && again.includes(before.bruleePlain!));
+  assert.ok((await found('café')).includes(before.cafeAccent!));
+});

@@ -1,3 +1,4 @@
+import { newEphemeralId } from '../lib/ids.js';
 import type { EventRow } from '../store/repos/events.js';
 
 const q = JSON.stringify;
@@ -15,4 +16,17 @@ export function frameFromRow(row: EventRow): string {
     `,"created_at":${q(row.created_at)},"payload":${row.payload_json}` +
     (row.mentioned_user_ids ? `,"mentioned_user_ids":${row.mentioned_user_ids}}` : '}')
   );
+}
+
+/** The ephemeral frame of a user coming online (their first socket) or going offline. */
+export function presenceFrame(workspaceId: string, userId: string, online: boolean): string {
+  const now = new Date();
+  return q({
+    id: newEphemeralId(now),
+    cursor: '',
+    type: 'presence.changed',
+    workspace_id: workspaceId,
+    created_at: now.toISOString(),
+    payload: { user_id: userId, status: online ? 'online' : 'offline' },
+  });
 }

@@ -2,8 +2,7 @@ import type { Audience, RealtimePort } from '../services/context.js';
 import type { Store } from '../store/store.js';
 import { canReceive } from '../services/policies.js';
 import { audiences } from './audience.js';
-import { frameFromRow } from './frames.js';
-import { newEphemeralId } from '../lib/ids.js';
+import { frameFromRow, presenceFrame } from './frames.js';
 
 /** One committed event, serialised once and shared by every socket that receives it. */
 export interface LiveEvent {
@@ -55,8 +54,16 @@ export class Hub implements RealtimePort {
   private tailAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly ringSize: number;
-  /** Set on a node that shares its database: presence changes also go to the other nodes. */
-  relayEphemeral: ((workspaceId: string, frame: string, audience: Audience) => void) | undefined;
+  /**
+   * A user's first socket in a workspace opened here (online) or their last one closed. A
+   * node alone tells its sockets; a node sharing its database replaces this with the
+   * cluster's view (realtime/presence.ts), which knows whether other nodes hold the user.
+   */
+  presenceChanged: (workspaceId: string, userId: string, online: boolean) => void = (
+    workspaceId,
+    userId,
+    online,
+  ) => this.publishEphemeral(workspaceId, presenceFrame(workspaceId, userId, online), 'workspace');
 
   private constructor(
     private readonly store: Store,
@@ -199,22 +206,7 @@ export class Hub implements RealtimePort {
     const key = `${s.workspaceId} ${s.userId}`;
     const open = (this.socketsPerUser.get(key) ?? 0) + 1;
     this.socketsPerUser.set(key, open);
-    if (open === 1) this.presenceChanged(s, 'online');
-  }
-
-  /** A user's first socket in a workspace makes them online, their last one offline. */
-  private presenceChanged(s: Subscriber, status: 'online' | 'offline'): void {
-    const now = new Date();
-    const frame = JSON.stringify({
-      id: newEphemeralId(now),
-      cursor: '',
-      type: 'presence.changed',
-      workspace_id: s.workspaceId,
-      created_at: now.toISOString(),
-      payload: { user_id: s.userId, status },
-    });
-    this.publishEphemeral(s.workspaceId, frame, 'workspace');
-    this.relayEphemeral?.(s.workspaceId, frame, 'workspace');
+    if (open === 1) this.presenceChanged(s.workspaceId, s.userId, true);
   }
 
   unsubscribe(s: Subscriber): void {
@@ -224,7 +216,7 @@ export class Hub implements RealtimePort {
     const open = (this.socketsPerUser.get(key) ?? 1) - 1;
     if (open === 0) {
       this.socketsPerUser.delete(key);
-      this.presenceChanged(s, 'offline');
+      this.presenceChanged(s.workspaceId, s.userId, false);
     } else this.socketsPerUser.set(key, open);
     if (set.size === 0) {
       this.subscribers.delete(s.workspaceId);

@@ -16,7 +16,22 @@ export type BusMessage =
       audience: WireAudience;
     }
   | { kind: 'revoke'; credentialId: string }
-  | { kind: 'drop'; workspaceId: string; userId: string };
+  | { kind: 'drop'; workspaceId: string; userId: string }
+  | PresenceMessage;
+
+/**
+ * Who is online on the sending node (realtime/presence.ts). `seq` is the number of changes
+ * the node has made so far, so a receiver sees when it missed one.
+ */
+export type PresenceMessage = { kind: 'presence'; node: string; seq: number } & PresenceBody;
+
+export type PresenceBody =
+  | { op: 'beat' | 'bye' }
+  /** Send your whole list (to one node, or every node when `to` is absent). */
+  | { op: 'ask'; to?: string }
+  | { op: 'change'; workspaceId: string; userId: string; online: boolean }
+  /** Every `[workspace id, user id]` the node holds a socket for. */
+  | { op: 'full'; present: [string, string][] };
 
 export interface NodeBus {
   send(msg: BusMessage): void;

@@ -339,6 +339,13 @@ export interface EventCursorFloorTable {
   cursor: string;
 }
 
+/** A realtime bus message too large for NOTIFY (PostgreSQL only; realtime/pg-bus.ts). */
+export interface BusPayloadsTable {
+  id: string;
+  payload: string;
+  created_at: string;
+}
+
 export interface PinnedMessagesTable {
   id: string;
   workspace_id: string;
@@ -508,6 +515,7 @@ export interface DB {
   event_delivery_attempts: EventDeliveryAttemptsTable;
   event_dispatch_state: EventDispatchStateTable;
   event_cursor_floor: EventCursorFloorTable;
+  bus_payloads: BusPayloadsTable;
   audit_log_entries: AuditLogEntriesTable;
   pinned_messages: PinnedMessagesTable;
   mentions: MentionsTable;

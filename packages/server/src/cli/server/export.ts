@@ -30,7 +30,8 @@ const REDACTED = new Set([
 ]);
 /**
  * Bookkeeping tables, not data (oidc_logins: sign-ins in flight, their PKCE secrets;
- * email_notify_state: the email notifier's place in the log).
+ * email_notify_state: the email notifier's place in the log; bus_payloads: realtime messages
+ * between nodes, kept a minute).
  */
 const SKIPPED = new Set([
   'schema_migrations',
@@ -38,6 +39,7 @@ const SKIPPED = new Set([
   'oidc_logins',
   'email_notify_state',
   'event_cursor_floor',
+  'bus_payloads',
 ]);
 
 type Row = Record<string, unknown>;
