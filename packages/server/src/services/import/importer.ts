@@ -56,11 +56,27 @@ interface Pending {
   m: ImportMessage;
 }
 
+/** How this run numbers a conversation's roots. */
+interface ConvState {
+  conv: ImportConversation;
+  workspaceId: string;
+  /** False once a root arrived before the previous one (or a killed run left some unnumbered). */
+  ordered: boolean;
+  lastAt: string;
+  /** The conversation's last seq before this run's first numbered root. */
+  runBase?: number;
+  /** Whether this run wrote messages into it. */
+  written: boolean;
+}
+
 /**
  * Writes what an export reader hands it. Users, workspaces, channels and DMs go in one by
  * one (they are few); messages in batches, each one transaction that records the source
- * ids and inserts what was new, unnumbered. `finish` then numbers every conversation in
- * time order, refreshes thread states and appends one event per conversation, not one per
+ * ids and inserts what was new, numbered: a conversation whose messages arrive in time
+ * order (Slack's day files; Mattermost's replies of a post) gets its seqs at insert time,
+ * so each message row and its search entry are written once. A conversation found out of
+ * order (Mattermost lists posts by id) is inserted unnumbered from then on and numbered by
+ * `finish` in time order. `finish` then appends one event per conversation, not one per
  * message: clients reload a list instead of replaying history.
  *
  * With `dryRun` nothing is written: lookups run as usual and everything new is counted.
@@ -73,6 +89,7 @@ export class Importer {
   private readonly roots = new Map<string, string>();
   private batches = 0;
   private readonly batchSize: number;
+  private readonly convs = new Map<string, ConvState>();
 
   constructor(
     private readonly opts: ImportOptions,
@@ -608,6 +625,11 @@ export class Importer {
         this.skip(m.where, 'message has no text and no file');
         continue;
       }
+      const state = await this.convState(g.p.ws.id, g.conv);
+      if (!parent && state.ordered) {
+        if (m.createdAt < state.lastAt) state.ordered = false;
+        else state.lastAt = m.createdAt;
+      }
       rows.push({
         id,
         workspace_id: g.p.ws.id,
@@ -616,6 +638,9 @@ export class Importer {
         author_id: g.author,
         parent_message_id: parent ?? null,
         thread_root_id: parent ?? id,
+        // Placeholders: 0 = to number in the transaction, NULL = left to `finish`.
+        channel_seq: parent || !state.ordered ? null : 0,
+        thread_seq: parent ? 0 : null,
         body,
         created_at: m.createdAt,
       });
@@ -653,7 +678,13 @@ export class Importer {
             if (r.parent_message_id) this.summary.created.replies--;
             else this.summary.created.messages--;
           }
+        const marks = await this.number(tx, keep);
         await tx.imports.insertMessages(keep);
+        await tx.imports.refreshThreadStates([
+          ...new Set(keep.filter((r) => r.parent_message_id).map((r) => r.thread_root_id)),
+        ]);
+        for (const { conv, base, last } of marks)
+          await tx.imports.markRead(conv, base, last, nowIso());
         const kept = new Set(keep.map((r) => r.id));
         for (const u of uploads) await tx.uploads.insert(u);
         await tx.imports.insertAttachments(attachments.filter((a) => kept.has(a[0] as string)));
@@ -665,21 +696,86 @@ export class Importer {
     }
   }
 
+  /** What this run knows of a conversation; a killed run's unnumbered leftovers make it unordered. */
+  private async convState(
+    workspaceId: string,
+    c: { channelId: string | null; dmId: string | null },
+  ): Promise<ConvState> {
+    const key = c.channelId ?? c.dmId!;
+    let state = this.convs.get(key);
+    if (!state) {
+      const conv: ImportConversation = c.channelId ? { channelId: c.channelId } : { dmId: c.dmId! };
+      const leftovers = !this.opts.dryRun && (await this.store.read.imports.hasUnnumbered(conv));
+      state = { conv, workspaceId, ordered: !leftovers, lastAt: '', written: false };
+      this.convs.set(key, state);
+    }
+    return state;
+  }
+
   /**
-   * Numbers every conversation with unnumbered messages (this run's, or a killed run's),
-   * refreshes thread states, marks the history read and appends one `channel.updated`
-   * per channel that got messages.
+   * Gives the batch's placeholders their seqs, in the order the rows arrived: roots the
+   * next seqs of their conversation, replies the next thread_seqs of their thread. Returns,
+   * per conversation, the seqs before and after for the read marks.
+   */
+  private async number(
+    tx: Repos,
+    rows: ImportedMessageRow[],
+  ): Promise<{ conv: ImportConversation; base: number; last: number }[]> {
+    const byConv = new Map<string, ImportedMessageRow[]>();
+    for (const r of rows) {
+      const key = r.channel_id ?? r.direct_conversation_id!;
+      this.convs.get(key)!.written = true;
+      if (r.channel_seq !== 0) continue;
+      const list = byConv.get(key) ?? [];
+      list.push(r);
+      byConv.set(key, list);
+    }
+    const marks = [];
+    for (const [key, list] of byConv) {
+      const state = this.convs.get(key)!;
+      const base = await tx.imports.reserveSeqs(state.conv, list.length);
+      state.runBase ??= base;
+      list.forEach((r, i) => (r.channel_seq = base + i + 1));
+      marks.push({ conv: state.conv, base, last: base + list.length });
+    }
+    const replies = rows.filter((r) => r.thread_seq === 0);
+    const lastOf = await tx.imports.lastThreadSeqs([
+      ...new Set(replies.map((r) => r.thread_root_id)),
+    ]);
+    for (const r of replies) {
+      const next = (lastOf.get(r.thread_root_id) ?? 0) + 1;
+      lastOf.set(r.thread_root_id, next);
+      r.thread_seq = next;
+    }
+    return marks;
+  }
+
+  /**
+   * Numbers what is still unnumbered (conversations found out of order, and a killed run's
+   * leftovers), then appends one `channel.updated` per channel that got messages.
    */
   async finish(): Promise<ImportSummary> {
     await this.flush();
     if (this.opts.dryRun) return this.summary;
+    for (const s of this.convs.values()) {
+      const base = s.runBase;
+      // This run's seqs in it go back: `number` gives them again, in time order.
+      if (!s.ordered && base !== undefined)
+        await this.write((tx) => tx.imports.unnumberSince(s.conv, base));
+    }
+    const announced = new Set<string>();
     // Every workspace of the run, not only those that got messages now: a killed run's
     // messages are numbered by the re-run that finds nothing new.
-    for (const ws of this.summary.workspaces) await this.numberAll(ws.id);
+    for (const ws of this.summary.workspaces) await this.numberAll(ws.id, announced);
+    for (const s of this.convs.values())
+      if (s.written && 'channelId' in s.conv && !announced.has(s.conv.channelId)) {
+        const c = s.conv;
+        this.publish([await this.write((tx) => announce(tx, s.workspaceId, c))]);
+      }
     return this.summary;
   }
 
-  private async numberAll(workspaceId: string): Promise<void> {
+  private async numberAll(workspaceId: string, announced: Set<string>): Promise<void> {
     const list = await this.store.read.imports.unnumbered(workspaceId);
     for (const c of list) {
       const event = await this.write(async (tx) => {
@@ -688,6 +784,7 @@ export class Importer {
         await tx.imports.markRead(c, base, lastSeq, nowIso());
         return 'channelId' in c ? announce(tx, workspaceId, c) : undefined;
       });
+      if ('channelId' in c) announced.add(c.channelId);
       this.publish([event]);
     }
   }

@@ -269,8 +269,11 @@ export async function importMattermost(
           files: files(where, arr(data.attachments)),
           where,
         });
-        for (const raw of arr(data.replies)) {
-          const r = obj(raw);
+        // In time order: each reply's thread_seq is given as it is written.
+        const replies = arr(data.replies)
+          .map(obj)
+          .sort((a, b) => Number(a.create_at) - Number(b.create_at));
+        for (const r of replies) {
           const at = msToIso(r.create_at);
           if (!at) {
             importer.skip(where, 'reply without a valid create_at');

@@ -14,6 +14,16 @@ type Value = string | number | null;
 /** Which conversation an import numbers: a channel or a DM. */
 export type ImportConversation = { channelId: string } | { dmId: string };
 
+/** A conversation's column on messages, its table and its id. */
+const scopeOf = (c: ImportConversation) =>
+  'channelId' in c
+    ? { col: sql.ref('channel_id'), table: sql.table('channels'), id: c.channelId }
+    : {
+        col: sql.ref('direct_conversation_id'),
+        table: sql.table('direct_conversations'),
+        id: c.dmId,
+      };
+
 /** The thread state of one root, recomputed from its replies. */
 export interface ImportedThreadState {
   root_message_id: string;
@@ -24,8 +34,9 @@ export interface ImportedThreadState {
 
 /**
  * The columns an imported message sets; the rest keep their defaults (kind `message`, no
- * nonce, quote, edit or override) and the seqs stay NULL until the conversation is numbered.
- * Half the columns of a message: half the parameters to bind and parse per batch.
+ * nonce, quote, edit or override). The seqs are given at insert time when the conversation
+ * arrives in time order, else left NULL for `number`.
+ * Half the columns of a message: half the values to bind and parse per batch.
  */
 const IMPORTED_MESSAGE_COLUMNS = [
   'id',
@@ -35,9 +46,17 @@ const IMPORTED_MESSAGE_COLUMNS = [
   'author_id',
   'parent_message_id',
   'thread_root_id',
+  'channel_seq',
+  'thread_seq',
   'body',
   'created_at',
 ] as const satisfies readonly (keyof MessagesTable)[];
+
+/** Integer columns among those bulk-inserted (every other one is TEXT), for `unnest` casts. */
+const BIGINT_COLUMNS = new Set(['channel_seq', 'thread_seq', 'reply_count']);
+
+/** PostgreSQL rows per `unnest` statement: a batch in one, memory bounded for huge ones. */
+const UNNEST_ROWS = 10_000;
 
 export type ImportedMessageRow = Pick<MessagesTable, (typeof IMPORTED_MESSAGE_COLUMNS)[number]>;
 
@@ -52,7 +71,12 @@ export class ImportsRepo {
     private readonly dialect: Dialect,
   ) {}
 
-  /** Multi-row INSERT in as few statements as the parameter limit allows. */
+  /**
+   * Many rows in few statements. SQLite: multi-row VALUES within the parameter limit (the
+   * text is the same for every full chunk, so it is prepared once). PostgreSQL: one array
+   * per column through `unnest`, a fixed statement of a handful of parameters however many
+   * rows; planning a VALUES list of thousands of rows cost more than inserting them.
+   */
   private async bulkInsert(
     table: string,
     columns: readonly string[],
@@ -60,17 +84,24 @@ export class ImportsRepo {
     tail = '',
   ): Promise<Value[][]> {
     const out: Value[][] = [];
-    const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+    const pg = this.dialect === 'postgres';
+    const per = pg ? UNNEST_ROWS : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
     for (let start = 0; start < rows.length; start += per) {
       const chunk = rows.slice(start, start + per);
-      const params: Value[] = [];
-      let n = 0;
-      const tuples = chunk.map((row) => {
-        for (const v of row) params.push(v);
-        const marks = row.map(() => (this.dialect === 'postgres' ? `$${++n}` : '?'));
-        return `(${marks.join(', ')})`;
-      });
-      const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}${tail}`;
+      let text: string;
+      let params: unknown[];
+      if (pg) {
+        params = columns.map((_c, i) => chunk.map((row) => row[i] ?? null));
+        const arrays = columns.map(
+          (c, i) => `$${i + 1}::${BIGINT_COLUMNS.has(c) ? 'bigint' : 'text'}[]`,
+        );
+        text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})${tail}`;
+      } else {
+        params = [];
+        const tuple = `(${columns.map(() => '?').join(', ')})`;
+        for (const row of chunk) for (const v of row) params.push(v);
+        text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${tail}`;
+      }
       const res = await this.db.executeQuery<Record<string, Value>>(
         CompiledQuery.raw(text, params),
       );
@@ -158,6 +189,57 @@ export class ImportsRepo {
     );
   }
 
+  /**
+   * Takes the next `n` seqs of a conversation (the write lock makes them this batch's);
+   * returns the last seq before them.
+   */
+  async reserveSeqs(c: ImportConversation, n: number): Promise<number> {
+    const { table, id } = scopeOf(c);
+    const r = await sql<{ last_seq: number }>`
+      UPDATE ${table} SET last_seq = last_seq + ${n} WHERE id = ${id} RETURNING last_seq`.execute(
+      this.db,
+    );
+    return Number(r.rows[0]?.last_seq ?? n) - n;
+  }
+
+  /** The last thread_seq of each of these roots that has numbered replies. */
+  async lastThreadSeqs(rootIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < rootIds.length; i += 5000) {
+      const rows = await this.db
+        .selectFrom('messages')
+        .select('thread_root_id')
+        .select((eb) => eb.fn.max('thread_seq').as('max'))
+        .where(inList(this.db, 'thread_root_id', rootIds.slice(i, i + 5000)))
+        .where('thread_seq', 'is not', null)
+        .groupBy('thread_root_id')
+        .execute();
+      for (const r of rows) found.set(r.thread_root_id, Number(r.max));
+    }
+    return found;
+  }
+
+  /** Whether a conversation holds unnumbered messages (a killed run's, numbered at its end). */
+  async hasUnnumbered(c: ImportConversation): Promise<boolean> {
+    const { col, id } = scopeOf(c);
+    const r = await sql`
+      SELECT 1 FROM messages WHERE ${col} = ${id} AND channel_seq IS NULL AND thread_seq IS NULL
+       LIMIT 1`.execute(this.db);
+    return r.rows.length > 0;
+  }
+
+  /**
+   * Takes back the seqs given after `base` (an import that found the conversation out of
+   * time order), so `number` gives them again in time order with the rest.
+   */
+  async unnumberSince(c: ImportConversation, base: number): Promise<void> {
+    const { col, table, id } = scopeOf(c);
+    await sql`
+      UPDATE messages SET channel_seq = NULL
+       WHERE ${col} = ${id} AND channel_seq > ${base}`.execute(this.db);
+    await sql`UPDATE ${table} SET last_seq = ${base} WHERE id = ${id}`.execute(this.db);
+  }
+
   /** Conversations of a workspace with messages an import has not numbered yet. */
   async unnumbered(workspaceId: string): Promise<ImportConversation[]> {
     const channels = await this.db
@@ -199,9 +281,7 @@ export class ImportsRepo {
    * seq before and after and the thread roots whose replies were numbered (their state is stale).
    */
   async number(c: ImportConversation): Promise<{ base: number; lastSeq: number; roots: string[] }> {
-    const col = 'channelId' in c ? sql.ref('channel_id') : sql.ref('direct_conversation_id');
-    const id = 'channelId' in c ? c.channelId : c.dmId;
-    const table = 'channelId' in c ? sql.table('channels') : sql.table('direct_conversations');
+    const { col, table, id } = scopeOf(c);
     const base = await sql<{ last_seq: number }>`SELECT last_seq FROM ${table} WHERE id = ${id}`
       .execute(this.db)
       .then((r) => Number(r.rows[0]?.last_seq ?? 0));
@@ -241,17 +321,17 @@ export class ImportsRepo {
       const ids = rootIds.slice(i, i + 1000);
       const rows = await this.db
         .selectFrom('messages')
-        .select(['thread_root_id', 'author_id'])
+        .select(['parent_message_id as root', 'author_id'])
         .select((eb) => [eb.fn.max('created_at').as('at'), eb.fn.countAll<number>().as('n')])
-        .where(inList(this.db, 'thread_root_id', ids))
-        .where('parent_message_id', 'is not', null)
-        .groupBy(['thread_root_id', 'author_id'])
+        // By parent, not thread_root_id: the replies index (migration 0015) leads there.
+        .where(inList(this.db, 'parent_message_id', ids))
+        .groupBy(['parent_message_id', 'author_id'])
         .execute();
       const byRoot = new Map<string, { author: string; at: string; n: number }[]>();
       for (const r of rows) {
-        const list = byRoot.get(r.thread_root_id) ?? [];
+        const list = byRoot.get(r.root!) ?? [];
         list.push({ author: r.author_id, at: String(r.at), n: Number(r.n) });
-        byRoot.set(r.thread_root_id, list);
+        byRoot.set(r.root!, list);
       }
       const states: ImportedThreadState[] = [];
       for (const [root, list] of byRoot) {
