@@ -72,6 +72,14 @@ async function history(srv: TestServer, token: string, channelId: string) {
   return res.body.messages;
 }
 
+async function pinsOf(srv: TestServer, token: string, channelId: string) {
+  const res = await api<{ messages: Msg[] }>(srv, 'GET', `/api/channels/${channelId}/pins`, {
+    token,
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.messages.map((m) => m.id);
+}
+
 async function search(srv: TestServer, token: string, ws: string, q: string) {
   const res = await api<{ results: { id: string; body: string }[] }>(
     srv,
@@ -114,6 +122,7 @@ describe('clickclack import slack', () => {
       replies: 2,
       reactions: 6,
       files: 1,
+      pins: 1,
     });
     assert.equal(first.system_messages_skipped, 2);
     assert.equal(first.orphan_replies, 1);
@@ -197,6 +206,8 @@ describe('clickclack import slack', () => {
       'Thread root: welcome to the **new** home, see [the docs](https://example.com/docs) & ~~old~~ _notes_',
     );
     assert.equal(msgs[3]!.body, 'Second day, @alice did you see #random?');
+    // Slack's `pinned_to` naming this channel: pinned here too.
+    assert.deepEqual(await pinsOf(srv, alice.token, general.id), [msgs[3]!.id]);
     const seqs = msgs.map((m) => m.seq ?? m.channel_seq);
     assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
     // A file the export holds is attached; one it only names becomes a note.
@@ -281,7 +292,7 @@ describe('clickclack import slack', () => {
 
   test('a re-run adds nothing; a dry run writes nothing', async () => {
     const again = summaryOf(await importCli(srv, ['slack', SLACK_DIR, '--workspace', 'acme']));
-    assert.deepEqual(Object.values(again.created), [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(Object.values(again.created), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert.ok(again.already_imported >= 13);
     const dry = summaryOf(
       await importCli(srv, ['slack', SLACK_DIR, '--workspace', 'other', '--dry-run']),
@@ -428,6 +439,7 @@ describe('clickclack import mattermost', () => {
       msgs[1]!.reactions?.map((r) => r.emoji).sort(),
       [':custom_parrot:', '🎉'].sort(),
     );
+    assert.deepEqual(await pinsOf(srv, dana.token, byName.get('town-square')!.id), [msgs[2]!.id]);
     const report = msgs[2]!.attachments?.[0];
     assert.equal(report?.filename, 'report.txt');
     const dl = await fetch(`${srv.url}/api/uploads/${report!.id}`, {

@@ -7,6 +7,7 @@ import type { Repos, Store } from '../../store/store.js';
 import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
 import type { Event } from '@clickclack/protocol';
 import { memberSetKey } from '../dms.js';
+import { MAX_PINS } from '../pins.js';
 import { gravatarFor } from '../users.js';
 import { storeBlob } from '../uploads.js';
 import { slugify } from '../validate.js';
@@ -67,6 +68,8 @@ interface ConvState {
   runBase?: number;
   /** Whether this run wrote messages into it. */
   written: boolean;
+  /** Pins the channel holds with this run's, once the first pin was seen. */
+  pins?: number;
 }
 
 /**
@@ -90,6 +93,8 @@ export class Importer {
   private batches = 0;
   private readonly batchSize: number;
   private readonly convs = new Map<string, ConvState>();
+  /** Channels and DMs this run created: none of their messages can be known already. */
+  private readonly createdConvs = new Set<string>();
 
   constructor(
     private readonly opts: ImportOptions,
@@ -349,6 +354,7 @@ export class Importer {
           purpose: c.purpose.slice(0, 250),
         };
         this.summary.created.channels++;
+        this.createdConvs.add(row.id);
         if (!this.opts.dryRun) {
           const newRow = row;
           const event = await this.write(async (tx) => {
@@ -437,6 +443,7 @@ export class Importer {
         last_seq: 0,
       };
       this.summary.created.dms++;
+      this.createdConvs.add(row.id);
       if (!this.opts.dryRun) {
         const event = await this.write(async (tx) => {
           await tx.dms.insert(row, members);
@@ -538,7 +545,9 @@ export class Importer {
       const existing = await db.imports.targets(
         origin,
         'message',
-        group.map((g) => g.key),
+        group
+          .filter((g) => !this.createdConvs.has(g.conv.channelId ?? g.conv.dmId!))
+          .map((g) => g.key),
       );
       const missingParents = [
         ...new Set(
@@ -580,6 +589,7 @@ export class Importer {
     const reactions: (string | number | null)[][] = [];
     const uploads: UploadRow[] = [];
     const attachments: (string | number | null)[][] = [];
+    const pins: (string | null)[][] = [];
     const pairs: [string, string][] = [];
     const seen = new Set<string>();
     for (const g of group) {
@@ -662,9 +672,14 @@ export class Importer {
         uploads.push(f);
         attachments.push([id, f.id, m.createdAt]);
       }
+      if (m.pinned) {
+        const pin = await this.pin(state, m.where);
+        if (pin) pins.push([newId('pin'), g.p.ws.id, g.conv.channelId, id, null, m.createdAt]);
+      }
     }
     this.summary.created.reactions += reactions.length;
     this.summary.created.files += uploads.length;
+    this.summary.created.pins += pins.length;
     if (this.opts.dryRun || rows.length === 0) return;
     try {
       await this.write(async (tx) => {
@@ -678,21 +693,84 @@ export class Importer {
             if (r.parent_message_id) this.summary.created.replies--;
             else this.summary.created.messages--;
           }
-        const marks = await this.number(tx, keep);
+        if (keep.length < rows.length)
+          this.reparent(
+            rows,
+            keep,
+            await tx.imports.targets(
+              origin,
+              'message',
+              pairs.map((p) => p[0]),
+            ),
+            pairs,
+          );
+        const inBatch = new Set(keep.map((r) => r.id));
+        const marks = await this.number(tx, keep, inBatch);
         await tx.imports.insertMessages(keep);
-        await tx.imports.refreshThreadStates([
-          ...new Set(keep.filter((r) => r.parent_message_id).map((r) => r.thread_root_id)),
-        ]);
+        // Roots of this batch have no other replies: their states come from the batch.
+        const replies = keep.filter((r) => r.parent_message_id !== null);
+        await tx.imports.refreshThreadStates(
+          [...new Set(replies.map((r) => r.thread_root_id).filter((id) => !inBatch.has(id)))],
+          replies
+            .filter((r) => inBatch.has(r.thread_root_id))
+            .map((r) => ({ root: r.thread_root_id, author: r.author_id, at: r.created_at })),
+        );
         for (const { conv, base, last } of marks)
           await tx.imports.markRead(conv, base, last, nowIso());
         const kept = new Set(keep.map((r) => r.id));
         for (const u of uploads) await tx.uploads.insert(u);
         await tx.imports.insertAttachments(attachments.filter((a) => kept.has(a[0] as string)));
         await tx.imports.insertReactions(reactions.filter((r) => kept.has(r[0] as string)));
+        await tx.imports.insertPins(pins.filter((p) => kept.has(p[3]!)));
       });
     } catch (err) {
       for (const u of uploads) await this.opts.uploads?.blobs.delete(u.storage_path);
       throw err;
+    }
+  }
+
+  /** Whether a message may be pinned: channels only (as here), up to their pin limit. */
+  private async pin(state: ConvState, where: Where): Promise<boolean> {
+    if (!('channelId' in state.conv)) {
+      this.skip(where, 'pinned in a direct conversation, where nothing is pinned here: not pinned');
+      return false;
+    }
+    state.pins ??= this.opts.dryRun
+      ? 0
+      : await this.store.read.messaging.pinCount(state.conv.channelId);
+    if (state.pins >= MAX_PINS) {
+      this.skip(where, `the channel has ${MAX_PINS} pins, the most it may hold: not pinned`);
+      return false;
+    }
+    state.pins++;
+    return true;
+  }
+
+  /**
+   * Rows another run (or an earlier duplicate in the export) recorded first are dropped;
+   * replies of this batch to one of them go to the message that was kept instead.
+   */
+  private reparent(
+    rows: readonly ImportedMessageRow[],
+    keep: ImportedMessageRow[],
+    targets: ReadonlyMap<string, string>,
+    pairs: readonly [string, string][],
+  ): void {
+    const kept = new Set(keep.map((r) => r.id));
+    const moved = new Map<string, string>();
+    rows.forEach((r, i) => {
+      const [key] = pairs[i]!;
+      const target = targets.get(key);
+      if (kept.has(r.id) || target === undefined) return;
+      moved.set(r.id, target);
+      if (this.roots.get(key) === r.id) this.rememberRoot(key, target);
+    });
+    for (const r of keep) {
+      const to = r.parent_message_id === null ? undefined : moved.get(r.parent_message_id);
+      if (to !== undefined) {
+        r.parent_message_id = to;
+        r.thread_root_id = to;
+      }
     }
   }
 
@@ -720,6 +798,7 @@ export class Importer {
   private async number(
     tx: Repos,
     rows: ImportedMessageRow[],
+    inBatch: ReadonlySet<string>,
   ): Promise<{ conv: ImportConversation; base: number; last: number }[]> {
     const byConv = new Map<string, ImportedMessageRow[]>();
     for (const r of rows) {
@@ -739,8 +818,9 @@ export class Importer {
       marks.push({ conv: state.conv, base, last: base + list.length });
     }
     const replies = rows.filter((r) => r.thread_seq === 0);
+    // A root of this batch has no numbered reply yet.
     const lastOf = await tx.imports.lastThreadSeqs([
-      ...new Set(replies.map((r) => r.thread_root_id)),
+      ...new Set(replies.map((r) => r.thread_root_id).filter((id) => !inBatch.has(id))),
     ]);
     for (const r of replies) {
       const next = (lastOf.get(r.thread_root_id) ?? 0) + 1;

@@ -267,6 +267,7 @@ export async function importMattermost(
           createdAt,
           reactions: reactions(arr(data.reactions)),
           files: files(where, arr(data.attachments)),
+          ...(data.is_pinned === true ? { pinned: true } : {}),
           where,
         });
         // In time order: each reply's thread_seq is given as it is written.
@@ -292,6 +293,7 @@ export async function importMattermost(
             parentSourceId: sourceId,
             reactions: reactions(arr(r.reactions)),
             files: files(where, arr(r.attachments)),
+            ...(r.is_pinned === true ? { pinned: true } : {}),
             where,
           });
         }

@@ -24,14 +24,6 @@ const scopeOf = (c: ImportConversation) =>
         id: c.dmId,
       };
 
-/** The thread state of one root, recomputed from its replies. */
-export interface ImportedThreadState {
-  root_message_id: string;
-  reply_count: number;
-  last_reply_at: string;
-  last_reply_author_ids_json: string;
-}
-
 /**
  * The columns an imported message sets; the rest keep their defaults (kind `message`, no
  * nonce, quote, edit or override). The seqs are given at insert time when the conversation
@@ -180,6 +172,16 @@ export class ImportsRepo {
     );
   }
 
+  /** Pins: `[id, workspace_id, channel_id, message_id, pinned_by, created_at]`. */
+  async insertPins(rows: readonly Value[][]): Promise<void> {
+    await this.bulkInsert(
+      'pinned_messages',
+      ['id', 'workspace_id', 'channel_id', 'message_id', 'pinned_by', 'created_at'],
+      rows,
+      ' ON CONFLICT DO NOTHING',
+    );
+  }
+
   async addChannelMembers(channelId: string, userIds: readonly string[], at: string) {
     await this.bulkInsert(
       'channel_members',
@@ -314,51 +316,56 @@ export class ImportsRepo {
     return { base, lastSeq, roots: roots.rows.map((r) => r.root) };
   }
 
-  /** Thread states recomputed from the replies (count, newest, three newest repliers). */
-  async refreshThreadStates(rootIds: readonly string[]): Promise<number> {
-    let done = 0;
+  /**
+   * Thread states recomputed from the replies (count, newest, three newest repliers): those
+   * of `rootIds` from the database, plus those of `fresh` replies, given by the caller for
+   * roots written in the same transaction (no other reply can exist for them yet).
+   */
+  async refreshThreadStates(
+    rootIds: readonly string[],
+    fresh: readonly { root: string; author: string; at: string }[] = [],
+  ): Promise<void> {
+    const replies = fresh.map((r) => ({ ...r, n: 1 }));
     for (let i = 0; i < rootIds.length; i += 1000) {
-      const ids = rootIds.slice(i, i + 1000);
       const rows = await this.db
         .selectFrom('messages')
         .select(['parent_message_id as root', 'author_id'])
         .select((eb) => [eb.fn.max('created_at').as('at'), eb.fn.countAll<number>().as('n')])
         // By parent, not thread_root_id: the replies index (migration 0015) leads there.
-        .where(inList(this.db, 'parent_message_id', ids))
+        .where(inList(this.db, 'parent_message_id', rootIds.slice(i, i + 1000)))
         .groupBy(['parent_message_id', 'author_id'])
         .execute();
-      const byRoot = new Map<string, { author: string; at: string; n: number }[]>();
-      for (const r of rows) {
-        const list = byRoot.get(r.root!) ?? [];
-        list.push({ author: r.author_id, at: String(r.at), n: Number(r.n) });
-        byRoot.set(r.root!, list);
-      }
-      const states: ImportedThreadState[] = [];
-      for (const [root, list] of byRoot) {
-        list.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-        states.push({
-          root_message_id: root,
-          reply_count: list.reduce((s, x) => s + x.n, 0),
-          last_reply_at: list[0]!.at,
-          last_reply_author_ids_json: JSON.stringify(list.slice(0, 3).map((x) => x.author)),
-        });
-      }
-      await this.bulkInsert(
-        'thread_state',
-        ['root_message_id', 'reply_count', 'last_reply_at', 'last_reply_author_ids_json'],
-        states.map((s) => [
-          s.root_message_id,
-          s.reply_count,
-          s.last_reply_at,
-          s.last_reply_author_ids_json,
-        ]),
-        ` ON CONFLICT (root_message_id) DO UPDATE SET reply_count = excluded.reply_count,
-            last_reply_at = excluded.last_reply_at,
-            last_reply_author_ids_json = excluded.last_reply_author_ids_json`,
-      );
-      done += states.length;
+      for (const r of rows)
+        replies.push({ root: r.root!, author: r.author_id, at: String(r.at), n: Number(r.n) });
     }
-    return done;
+    const byRoot = new Map<string, { author: string; at: string; n: number }[]>();
+    for (const r of replies) {
+      const list = byRoot.get(r.root) ?? [];
+      const same = list.find((x) => x.author === r.author);
+      if (same) {
+        same.n += r.n;
+        if (r.at > same.at) same.at = r.at;
+      } else list.push({ author: r.author, at: r.at, n: r.n });
+      byRoot.set(r.root, list);
+    }
+    const states: Value[][] = [];
+    for (const [root, list] of byRoot) {
+      list.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      states.push([
+        root,
+        list.reduce((s, x) => s + x.n, 0),
+        list[0]!.at,
+        JSON.stringify(list.slice(0, 3).map((x) => x.author)),
+      ]);
+    }
+    await this.bulkInsert(
+      'thread_state',
+      ['root_message_id', 'reply_count', 'last_reply_at', 'last_reply_author_ids_json'],
+      states,
+      ` ON CONFLICT (root_message_id) DO UPDATE SET reply_count = excluded.reply_count,
+          last_reply_at = excluded.last_reply_at,
+          last_reply_author_ids_json = excluded.last_reply_author_ids_json`,
+    );
   }
 
   /**
