@@ -93,6 +93,9 @@ export class Importer {
   private batches = 0;
   private readonly batchSize: number;
   private readonly convs = new Map<string, ConvState>();
+  /** The batch being written while the next is prepared (PostgreSQL only). */
+  private inflight: Promise<void> = Promise.resolve();
+  private readonly pipelined: boolean;
   /** Channels and DMs this run created: none of their messages can be known already. */
   private readonly createdConvs = new Set<string>();
 
@@ -103,6 +106,7 @@ export class Importer {
   ) {
     this.summary = emptySummary(opts.dryRun);
     this.batchSize = opts.batchSize ?? 2000;
+    this.pipelined = opts.store.dialect === 'postgres';
   }
 
   private get store(): Store {
@@ -563,6 +567,7 @@ export class Importer {
     }
     this.batches++;
     if (this.opts.killAfterBatches !== undefined && this.batches >= this.opts.killAfterBatches) {
+      await this.inflight;
       process.stderr.write(`\nkilled after ${this.batches} batch(es) (test hook)\n`);
       process.kill(process.pid, 'SIGKILL');
     }
@@ -681,8 +686,8 @@ export class Importer {
     this.summary.created.files += uploads.length;
     this.summary.created.pins += pins.length;
     if (this.opts.dryRun || rows.length === 0) return;
-    try {
-      await this.write(async (tx) => {
+    const commit = () =>
+      this.write(async (tx) => {
         const fresh = await tx.imports.remember(origin, 'message', pairs);
         // Another run got there first: write only what it did not.
         const keep =
@@ -717,16 +722,32 @@ export class Importer {
         );
         for (const { conv, base, last } of marks)
           await tx.imports.markRead(conv, base, last, nowIso());
-        const kept = new Set(keep.map((r) => r.id));
-        for (const u of uploads) await tx.uploads.insert(u);
-        await tx.imports.insertAttachments(attachments.filter((a) => kept.has(a[0] as string)));
-        await tx.imports.insertReactions(reactions.filter((r) => kept.has(r[0] as string)));
-        await tx.imports.insertPins(pins.filter((p) => kept.has(p[3]!)));
+        const files = attachments.filter((a) => inBatch.has(a[0] as string));
+        const stored = new Set(files.map((a) => a[1]));
+        for (const u of uploads) if (stored.has(u.id)) await tx.uploads.insert(u);
+        await tx.imports.insertAttachments(files);
+        await tx.imports.insertReactions(reactions.filter((r) => inBatch.has(r[0] as string)));
+        await tx.imports.insertPins(pins.filter((p) => inBatch.has(p[3]!)));
+        return stored;
       });
-    } catch (err) {
-      for (const u of uploads) await this.opts.uploads?.blobs.delete(u.storage_path);
-      throw err;
-    }
+    await this.inflight;
+    const written = commit().then(
+      // Blobs of messages another run brought in first are not needed.
+      (stored) => this.dropBlobs(uploads.filter((u) => !stored.has(u.id))),
+      async (err: unknown) => {
+        await this.dropBlobs(uploads);
+        throw err;
+      },
+    );
+    if (!this.pipelined) return written;
+    // PostgreSQL writes in its own process: the next batch is read and converted while
+    // this one is written. One batch in flight at most (`flush` waits for it first).
+    this.inflight = written;
+    written.catch(() => undefined);
+  }
+
+  private async dropBlobs(list: readonly UploadRow[]): Promise<void> {
+    for (const u of list) await this.opts.uploads?.blobs.delete(u.storage_path);
   }
 
   /** Whether a message may be pinned: channels only (as here), up to their pin limit. */
@@ -836,6 +857,7 @@ export class Importer {
    */
   async finish(): Promise<ImportSummary> {
     await this.flush();
+    await this.inflight;
     if (this.opts.dryRun) return this.summary;
     for (const s of this.convs.values()) {
       const base = s.runBase;
