@@ -4,10 +4,11 @@
 // accounts by signing in with their email. Fixtures in fixtures/import are written from the
 // published formats, messy records included.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-import { runCli, type CliResult } from './processes.js';
+import { BIN, cleanEnv, configHome, runCli, type CliResult } from './processes.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/import/', import.meta.url));
 const SLACK_DIR = `${FIXTURES}slack`;
@@ -305,6 +306,23 @@ describe('clickclack import slack', () => {
       token: alice.token,
     });
     assert.ok(!list.body.workspaces.some((w) => w.slug === 'other'));
+  });
+
+  test('a progress bar on a terminal, one line elsewhere', async () => {
+    const args = ['import', 'slack', SLACK_DIR, '--workspace', 'acme', '--dry-run'];
+    const plain = await runCli([...args, '--db', srv.dbUrl]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.ok(!plain.stderr.includes('\r'));
+    assert.match(plain.stderr, /day files: (\d+)\/\1 /);
+    // `script` runs the binary on a pseudo-terminal: stderr is a TTY there.
+    const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+    const line = [process.execPath, BIN, ...args, '--db', srv.dbUrl].map(quote).join(' ');
+    const tty = spawnSync('script', ['-qec', line, '/dev/null'], {
+      encoding: 'utf8',
+      env: cleanEnv(configHome()),
+    });
+    assert.equal(tty.status, 0, tty.stdout);
+    assert.match(tty.stdout, /\rday files +\[#+\] (\d+)\/\1 100%/);
   });
 
   test('--workspace is required for Slack; a missing export is a clear error', async () => {
