@@ -4,10 +4,11 @@
 // accounts by signing in with their email. Fixtures in fixtures/import are written from the
 // published formats, messy records included.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-import { runCli, type CliResult } from './processes.js';
+import { BIN, cleanEnv, configHome, runCli, type CliResult } from './processes.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/import/', import.meta.url));
 const SLACK_DIR = `${FIXTURES}slack`;
@@ -72,6 +73,14 @@ async function history(srv: TestServer, token: string, channelId: string) {
   return res.body.messages;
 }
 
+async function pinsOf(srv: TestServer, token: string, channelId: string) {
+  const res = await api<{ messages: Msg[] }>(srv, 'GET', `/api/channels/${channelId}/pins`, {
+    token,
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.messages.map((m) => m.id);
+}
+
 async function search(srv: TestServer, token: string, ws: string, q: string) {
   const res = await api<{ results: { id: string; body: string }[] }>(
     srv,
@@ -114,6 +123,7 @@ describe('clickclack import slack', () => {
       replies: 2,
       reactions: 6,
       files: 1,
+      pins: 1,
     });
     assert.equal(first.system_messages_skipped, 2);
     assert.equal(first.orphan_replies, 1);
@@ -197,6 +207,8 @@ describe('clickclack import slack', () => {
       'Thread root: welcome to the **new** home, see [the docs](https://example.com/docs) & ~~old~~ _notes_',
     );
     assert.equal(msgs[3]!.body, 'Second day, @alice did you see #random?');
+    // Slack's `pinned_to` naming this channel: pinned here too.
+    assert.deepEqual(await pinsOf(srv, alice.token, general.id), [msgs[3]!.id]);
     const seqs = msgs.map((m) => m.seq ?? m.channel_seq);
     assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
     // A file the export holds is attached; one it only names becomes a note.
@@ -281,7 +293,7 @@ describe('clickclack import slack', () => {
 
   test('a re-run adds nothing; a dry run writes nothing', async () => {
     const again = summaryOf(await importCli(srv, ['slack', SLACK_DIR, '--workspace', 'acme']));
-    assert.deepEqual(Object.values(again.created), [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(Object.values(again.created), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert.ok(again.already_imported >= 13);
     const dry = summaryOf(
       await importCli(srv, ['slack', SLACK_DIR, '--workspace', 'other', '--dry-run']),
@@ -294,6 +306,23 @@ describe('clickclack import slack', () => {
       token: alice.token,
     });
     assert.ok(!list.body.workspaces.some((w) => w.slug === 'other'));
+  });
+
+  test('a progress bar on a terminal, one line elsewhere', async () => {
+    const args = ['import', 'slack', SLACK_DIR, '--workspace', 'acme', '--dry-run'];
+    const plain = await runCli([...args, '--db', srv.dbUrl]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.ok(!plain.stderr.includes('\r'));
+    assert.match(plain.stderr, /day files: (\d+)\/\1 /);
+    // `script` runs the binary on a pseudo-terminal: stderr is a TTY there.
+    const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+    const line = [process.execPath, BIN, ...args, '--db', srv.dbUrl].map(quote).join(' ');
+    const tty = spawnSync('script', ['-qec', line, '/dev/null'], {
+      encoding: 'utf8',
+      env: cleanEnv(configHome()),
+    });
+    assert.equal(tty.status, 0, tty.stdout);
+    assert.match(tty.stdout, /\rday files +\[#+\] (\d+)\/\1 100%/);
   });
 
   test('--workspace is required for Slack; a missing export is a clear error', async () => {
@@ -428,6 +457,7 @@ describe('clickclack import mattermost', () => {
       msgs[1]!.reactions?.map((r) => r.emoji).sort(),
       [':custom_parrot:', '🎉'].sort(),
     );
+    assert.deepEqual(await pinsOf(srv, dana.token, byName.get('town-square')!.id), [msgs[2]!.id]);
     const report = msgs[2]!.attachments?.[0];
     assert.equal(report?.filename, 'report.txt');
     const dl = await fetch(`${srv.url}/api/uploads/${report!.id}`, {

@@ -32,7 +32,7 @@ function printSummary(s: ImportSummary): void {
     `${verb}: ${c.users} users (${c.users_matched} matched by email), ${c.bots} bots, ${c.channels} channels, ${c.dms} DMs`,
   );
   printLine(
-    `${verb}: ${c.messages} messages, ${c.replies} thread replies, ${c.reactions} reactions, ${c.files} files`,
+    `${verb}: ${c.messages} messages, ${c.replies} thread replies, ${c.reactions} reactions, ${c.files} files, ${c.pins} pins`,
   );
   printLine(
     `already imported: ${s.already_imported}; system messages skipped: ${s.system_messages_skipped}; replies without their root (kept as messages): ${s.orphan_replies}`,

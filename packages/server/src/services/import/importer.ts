@@ -7,6 +7,7 @@ import type { Repos, Store } from '../../store/store.js';
 import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
 import type { Event } from '@clickclack/protocol';
 import { memberSetKey } from '../dms.js';
+import { MAX_PINS } from '../pins.js';
 import { gravatarFor } from '../users.js';
 import { storeBlob } from '../uploads.js';
 import { slugify } from '../validate.js';
@@ -56,11 +57,29 @@ interface Pending {
   m: ImportMessage;
 }
 
+/** How this run numbers a conversation's roots. */
+interface ConvState {
+  conv: ImportConversation;
+  workspaceId: string;
+  /** False once a root arrived before the previous one (or a killed run left some unnumbered). */
+  ordered: boolean;
+  lastAt: string;
+  /** The conversation's last seq before this run's first numbered root. */
+  runBase?: number;
+  /** Whether this run wrote messages into it. */
+  written: boolean;
+  /** Pins the channel holds with this run's, once the first pin was seen. */
+  pins?: number;
+}
+
 /**
  * Writes what an export reader hands it. Users, workspaces, channels and DMs go in one by
  * one (they are few); messages in batches, each one transaction that records the source
- * ids and inserts what was new, unnumbered. `finish` then numbers every conversation in
- * time order, refreshes thread states and appends one event per conversation, not one per
+ * ids and inserts what was new, numbered: a conversation whose messages arrive in time
+ * order (Slack's day files; Mattermost's replies of a post) gets its seqs at insert time,
+ * so each message row and its search entry are written once. A conversation found out of
+ * order (Mattermost lists posts by id) is inserted unnumbered from then on and numbered by
+ * `finish` in time order. `finish` then appends one event per conversation, not one per
  * message: clients reload a list instead of replaying history.
  *
  * With `dryRun` nothing is written: lookups run as usual and everything new is counted.
@@ -73,6 +92,12 @@ export class Importer {
   private readonly roots = new Map<string, string>();
   private batches = 0;
   private readonly batchSize: number;
+  private readonly convs = new Map<string, ConvState>();
+  /** The batch being written while the next is prepared (PostgreSQL only). */
+  private inflight: Promise<void> = Promise.resolve();
+  private readonly pipelined: boolean;
+  /** Channels and DMs this run created: none of their messages can be known already. */
+  private readonly createdConvs = new Set<string>();
 
   constructor(
     private readonly opts: ImportOptions,
@@ -81,6 +106,7 @@ export class Importer {
   ) {
     this.summary = emptySummary(opts.dryRun);
     this.batchSize = opts.batchSize ?? 2000;
+    this.pipelined = opts.store.dialect === 'postgres';
   }
 
   private get store(): Store {
@@ -332,6 +358,7 @@ export class Importer {
           purpose: c.purpose.slice(0, 250),
         };
         this.summary.created.channels++;
+        this.createdConvs.add(row.id);
         if (!this.opts.dryRun) {
           const newRow = row;
           const event = await this.write(async (tx) => {
@@ -420,6 +447,7 @@ export class Importer {
         last_seq: 0,
       };
       this.summary.created.dms++;
+      this.createdConvs.add(row.id);
       if (!this.opts.dryRun) {
         const event = await this.write(async (tx) => {
           await tx.dms.insert(row, members);
@@ -521,7 +549,9 @@ export class Importer {
       const existing = await db.imports.targets(
         origin,
         'message',
-        group.map((g) => g.key),
+        group
+          .filter((g) => !this.createdConvs.has(g.conv.channelId ?? g.conv.dmId!))
+          .map((g) => g.key),
       );
       const missingParents = [
         ...new Set(
@@ -537,6 +567,7 @@ export class Importer {
     }
     this.batches++;
     if (this.opts.killAfterBatches !== undefined && this.batches >= this.opts.killAfterBatches) {
+      await this.inflight;
       process.stderr.write(`\nkilled after ${this.batches} batch(es) (test hook)\n`);
       process.kill(process.pid, 'SIGKILL');
     }
@@ -563,6 +594,7 @@ export class Importer {
     const reactions: (string | number | null)[][] = [];
     const uploads: UploadRow[] = [];
     const attachments: (string | number | null)[][] = [];
+    const pins: (string | null)[][] = [];
     const pairs: [string, string][] = [];
     const seen = new Set<string>();
     for (const g of group) {
@@ -608,6 +640,11 @@ export class Importer {
         this.skip(m.where, 'message has no text and no file');
         continue;
       }
+      const state = await this.convState(g.p.ws.id, g.conv);
+      if (!parent && state.ordered) {
+        if (m.createdAt < state.lastAt) state.ordered = false;
+        else state.lastAt = m.createdAt;
+      }
       rows.push({
         id,
         workspace_id: g.p.ws.id,
@@ -616,6 +653,9 @@ export class Importer {
         author_id: g.author,
         parent_message_id: parent ?? null,
         thread_root_id: parent ?? id,
+        // Placeholders: 0 = to number in the transaction, NULL = left to `finish`.
+        channel_seq: parent || !state.ordered ? null : 0,
+        thread_seq: parent ? 0 : null,
         body,
         created_at: m.createdAt,
       });
@@ -637,12 +677,17 @@ export class Importer {
         uploads.push(f);
         attachments.push([id, f.id, m.createdAt]);
       }
+      if (m.pinned) {
+        const pin = await this.pin(state, m.where);
+        if (pin) pins.push([newId('pin'), g.p.ws.id, g.conv.channelId, id, null, m.createdAt]);
+      }
     }
     this.summary.created.reactions += reactions.length;
     this.summary.created.files += uploads.length;
+    this.summary.created.pins += pins.length;
     if (this.opts.dryRun || rows.length === 0) return;
-    try {
-      await this.write(async (tx) => {
+    const commit = () =>
+      this.write(async (tx) => {
         const fresh = await tx.imports.remember(origin, 'message', pairs);
         // Another run got there first: write only what it did not.
         const keep =
@@ -653,33 +698,186 @@ export class Importer {
             if (r.parent_message_id) this.summary.created.replies--;
             else this.summary.created.messages--;
           }
+        if (keep.length < rows.length)
+          this.reparent(
+            rows,
+            keep,
+            await tx.imports.targets(
+              origin,
+              'message',
+              pairs.map((p) => p[0]),
+            ),
+            pairs,
+          );
+        const inBatch = new Set(keep.map((r) => r.id));
+        const marks = await this.number(tx, keep, inBatch);
         await tx.imports.insertMessages(keep);
-        const kept = new Set(keep.map((r) => r.id));
-        for (const u of uploads) await tx.uploads.insert(u);
-        await tx.imports.insertAttachments(attachments.filter((a) => kept.has(a[0] as string)));
-        await tx.imports.insertReactions(reactions.filter((r) => kept.has(r[0] as string)));
+        // Roots of this batch have no other replies: their states come from the batch.
+        const replies = keep.filter((r) => r.parent_message_id !== null);
+        await tx.imports.refreshThreadStates(
+          [...new Set(replies.map((r) => r.thread_root_id).filter((id) => !inBatch.has(id)))],
+          replies
+            .filter((r) => inBatch.has(r.thread_root_id))
+            .map((r) => ({ root: r.thread_root_id, author: r.author_id, at: r.created_at })),
+        );
+        for (const { conv, base, last } of marks)
+          await tx.imports.markRead(conv, base, last, nowIso());
+        const files = attachments.filter((a) => inBatch.has(a[0] as string));
+        const stored = new Set(files.map((a) => a[1]));
+        for (const u of uploads) if (stored.has(u.id)) await tx.uploads.insert(u);
+        await tx.imports.insertAttachments(files);
+        await tx.imports.insertReactions(reactions.filter((r) => inBatch.has(r[0] as string)));
+        await tx.imports.insertPins(pins.filter((p) => inBatch.has(p[3]!)));
+        return stored;
       });
-    } catch (err) {
-      for (const u of uploads) await this.opts.uploads?.blobs.delete(u.storage_path);
-      throw err;
+    await this.inflight;
+    const written = commit().then(
+      // Blobs of messages another run brought in first are not needed.
+      (stored) => this.dropBlobs(uploads.filter((u) => !stored.has(u.id))),
+      async (err: unknown) => {
+        await this.dropBlobs(uploads);
+        throw err;
+      },
+    );
+    if (!this.pipelined) return written;
+    // PostgreSQL writes in its own process: the next batch is read and converted while
+    // this one is written. One batch in flight at most (`flush` waits for it first).
+    this.inflight = written;
+    written.catch(() => undefined);
+  }
+
+  private async dropBlobs(list: readonly UploadRow[]): Promise<void> {
+    for (const u of list) await this.opts.uploads?.blobs.delete(u.storage_path);
+  }
+
+  /** Whether a message may be pinned: channels only (as here), up to their pin limit. */
+  private async pin(state: ConvState, where: Where): Promise<boolean> {
+    if (!('channelId' in state.conv)) {
+      this.skip(where, 'pinned in a direct conversation, where nothing is pinned here: not pinned');
+      return false;
     }
+    state.pins ??= this.opts.dryRun
+      ? 0
+      : await this.store.read.messaging.pinCount(state.conv.channelId);
+    if (state.pins >= MAX_PINS) {
+      this.skip(where, `the channel has ${MAX_PINS} pins, the most it may hold: not pinned`);
+      return false;
+    }
+    state.pins++;
+    return true;
   }
 
   /**
-   * Numbers every conversation with unnumbered messages (this run's, or a killed run's),
-   * refreshes thread states, marks the history read and appends one `channel.updated`
-   * per channel that got messages.
+   * Rows another run (or an earlier duplicate in the export) recorded first are dropped;
+   * replies of this batch to one of them go to the message that was kept instead.
+   */
+  private reparent(
+    rows: readonly ImportedMessageRow[],
+    keep: ImportedMessageRow[],
+    targets: ReadonlyMap<string, string>,
+    pairs: readonly [string, string][],
+  ): void {
+    const kept = new Set(keep.map((r) => r.id));
+    const moved = new Map<string, string>();
+    rows.forEach((r, i) => {
+      const [key] = pairs[i]!;
+      const target = targets.get(key);
+      if (kept.has(r.id) || target === undefined) return;
+      moved.set(r.id, target);
+      if (this.roots.get(key) === r.id) this.rememberRoot(key, target);
+    });
+    for (const r of keep) {
+      const to = r.parent_message_id === null ? undefined : moved.get(r.parent_message_id);
+      if (to !== undefined) {
+        r.parent_message_id = to;
+        r.thread_root_id = to;
+      }
+    }
+  }
+
+  /** What this run knows of a conversation; a killed run's unnumbered leftovers make it unordered. */
+  private async convState(
+    workspaceId: string,
+    c: { channelId: string | null; dmId: string | null },
+  ): Promise<ConvState> {
+    const key = c.channelId ?? c.dmId!;
+    let state = this.convs.get(key);
+    if (!state) {
+      const conv: ImportConversation = c.channelId ? { channelId: c.channelId } : { dmId: c.dmId! };
+      const leftovers = !this.opts.dryRun && (await this.store.read.imports.hasUnnumbered(conv));
+      state = { conv, workspaceId, ordered: !leftovers, lastAt: '', written: false };
+      this.convs.set(key, state);
+    }
+    return state;
+  }
+
+  /**
+   * Gives the batch's placeholders their seqs, in the order the rows arrived: roots the
+   * next seqs of their conversation, replies the next thread_seqs of their thread. Returns,
+   * per conversation, the seqs before and after for the read marks.
+   */
+  private async number(
+    tx: Repos,
+    rows: ImportedMessageRow[],
+    inBatch: ReadonlySet<string>,
+  ): Promise<{ conv: ImportConversation; base: number; last: number }[]> {
+    const byConv = new Map<string, ImportedMessageRow[]>();
+    for (const r of rows) {
+      const key = r.channel_id ?? r.direct_conversation_id!;
+      this.convs.get(key)!.written = true;
+      if (r.channel_seq !== 0) continue;
+      const list = byConv.get(key) ?? [];
+      list.push(r);
+      byConv.set(key, list);
+    }
+    const marks = [];
+    for (const [key, list] of byConv) {
+      const state = this.convs.get(key)!;
+      const base = await tx.imports.reserveSeqs(state.conv, list.length);
+      state.runBase ??= base;
+      list.forEach((r, i) => (r.channel_seq = base + i + 1));
+      marks.push({ conv: state.conv, base, last: base + list.length });
+    }
+    const replies = rows.filter((r) => r.thread_seq === 0);
+    // A root of this batch has no numbered reply yet.
+    const lastOf = await tx.imports.lastThreadSeqs([
+      ...new Set(replies.map((r) => r.thread_root_id).filter((id) => !inBatch.has(id))),
+    ]);
+    for (const r of replies) {
+      const next = (lastOf.get(r.thread_root_id) ?? 0) + 1;
+      lastOf.set(r.thread_root_id, next);
+      r.thread_seq = next;
+    }
+    return marks;
+  }
+
+  /**
+   * Numbers what is still unnumbered (conversations found out of order, and a killed run's
+   * leftovers), then appends one `channel.updated` per channel that got messages.
    */
   async finish(): Promise<ImportSummary> {
     await this.flush();
+    await this.inflight;
     if (this.opts.dryRun) return this.summary;
+    for (const s of this.convs.values()) {
+      const base = s.runBase;
+      // This run's seqs in it go back: `number` gives them again, in time order.
+      if (!s.ordered && base !== undefined)
+        await this.write((tx) => tx.imports.unnumberSince(s.conv, base));
+    }
+    const announced = new Set<string>();
     // Every workspace of the run, not only those that got messages now: a killed run's
     // messages are numbered by the re-run that finds nothing new.
-    for (const ws of this.summary.workspaces) await this.numberAll(ws.id);
+    for (const ws of this.summary.workspaces) await this.numberAll(ws.id, announced);
+    for (const s of this.convs.values())
+      if (s.written && 'channelId' in s.conv && !announced.has(s.conv.channelId)) {
+        const c = s.conv;
+        this.publish([await this.write((tx) => announce(tx, s.workspaceId, c))]);
+      }
     return this.summary;
   }
 
-  private async numberAll(workspaceId: string): Promise<void> {
+  private async numberAll(workspaceId: string, announced: Set<string>): Promise<void> {
     const list = await this.store.read.imports.unnumbered(workspaceId);
     for (const c of list) {
       const event = await this.write(async (tx) => {
@@ -688,6 +886,7 @@ export class Importer {
         await tx.imports.markRead(c, base, lastSeq, nowIso());
         return 'channelId' in c ? announce(tx, workspaceId, c) : undefined;
       });
+      if ('channelId' in c) announced.add(c.channelId);
       this.publish([event]);
     }
   }

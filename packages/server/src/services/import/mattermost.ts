@@ -267,10 +267,14 @@ export async function importMattermost(
           createdAt,
           reactions: reactions(arr(data.reactions)),
           files: files(where, arr(data.attachments)),
+          ...(data.is_pinned === true ? { pinned: true } : {}),
           where,
         });
-        for (const raw of arr(data.replies)) {
-          const r = obj(raw);
+        // In time order: each reply's thread_seq is given as it is written.
+        const replies = arr(data.replies)
+          .map(obj)
+          .sort((a, b) => Number(a.create_at) - Number(b.create_at));
+        for (const r of replies) {
           const at = msToIso(r.create_at);
           if (!at) {
             importer.skip(where, 'reply without a valid create_at');
@@ -289,6 +293,7 @@ export async function importMattermost(
             parentSourceId: sourceId,
             reactions: reactions(arr(r.reactions)),
             files: files(where, arr(r.attachments)),
+            ...(r.is_pinned === true ? { pinned: true } : {}),
             where,
           });
         }

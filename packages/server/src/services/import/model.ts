@@ -76,6 +76,8 @@ export interface ImportMessage {
   parentSourceId?: string;
   reactions: readonly ImportReaction[];
   files: readonly ImportFile[];
+  /** Pinned in its channel (Slack `pinned_to`, Mattermost `is_pinned`). */
+  pinned?: boolean;
   where: Where;
 }
 
@@ -93,6 +95,7 @@ export interface ImportSummary {
     replies: number;
     reactions: number;
     files: number;
+    pins: number;
   };
   /** Records already imported by an earlier run. */
   already_imported: number;
@@ -118,6 +121,7 @@ export const emptySummary = (dryRun: boolean): ImportSummary => ({
     replies: 0,
     reactions: 0,
     files: 0,
+    pins: 0,
   },
   already_imported: 0,
   system_messages_skipped: 0,

@@ -252,6 +252,9 @@ export async function importSlack(
               };
             }),
           files,
+          ...('channel' in conv.target && arr(m.pinned_to).map(str).includes(conv.target.channel)
+            ? { pinned: true }
+            : {}),
           where,
         });
       }

@@ -14,18 +14,21 @@ type Value = string | number | null;
 /** Which conversation an import numbers: a channel or a DM. */
 export type ImportConversation = { channelId: string } | { dmId: string };
 
-/** The thread state of one root, recomputed from its replies. */
-export interface ImportedThreadState {
-  root_message_id: string;
-  reply_count: number;
-  last_reply_at: string;
-  last_reply_author_ids_json: string;
-}
+/** A conversation's column on messages, its table and its id. */
+const scopeOf = (c: ImportConversation) =>
+  'channelId' in c
+    ? { col: sql.ref('channel_id'), table: sql.table('channels'), id: c.channelId }
+    : {
+        col: sql.ref('direct_conversation_id'),
+        table: sql.table('direct_conversations'),
+        id: c.dmId,
+      };
 
 /**
  * The columns an imported message sets; the rest keep their defaults (kind `message`, no
- * nonce, quote, edit or override) and the seqs stay NULL until the conversation is numbered.
- * Half the columns of a message: half the parameters to bind and parse per batch.
+ * nonce, quote, edit or override). The seqs are given at insert time when the conversation
+ * arrives in time order, else left NULL for `number`.
+ * Half the columns of a message: half the values to bind and parse per batch.
  */
 const IMPORTED_MESSAGE_COLUMNS = [
   'id',
@@ -35,9 +38,17 @@ const IMPORTED_MESSAGE_COLUMNS = [
   'author_id',
   'parent_message_id',
   'thread_root_id',
+  'channel_seq',
+  'thread_seq',
   'body',
   'created_at',
 ] as const satisfies readonly (keyof MessagesTable)[];
+
+/** Integer columns among those bulk-inserted (every other one is TEXT), for `unnest` casts. */
+const BIGINT_COLUMNS = new Set(['channel_seq', 'thread_seq', 'reply_count']);
+
+/** PostgreSQL rows per `unnest` statement: a batch in one, memory bounded for huge ones. */
+const UNNEST_ROWS = 10_000;
 
 export type ImportedMessageRow = Pick<MessagesTable, (typeof IMPORTED_MESSAGE_COLUMNS)[number]>;
 
@@ -52,7 +63,12 @@ export class ImportsRepo {
     private readonly dialect: Dialect,
   ) {}
 
-  /** Multi-row INSERT in as few statements as the parameter limit allows. */
+  /**
+   * Many rows in few statements. SQLite: multi-row VALUES within the parameter limit (the
+   * text is the same for every full chunk, so it is prepared once). PostgreSQL: one array
+   * per column through `unnest`, a fixed statement of a handful of parameters however many
+   * rows; planning a VALUES list of thousands of rows cost more than inserting them.
+   */
   private async bulkInsert(
     table: string,
     columns: readonly string[],
@@ -60,17 +76,24 @@ export class ImportsRepo {
     tail = '',
   ): Promise<Value[][]> {
     const out: Value[][] = [];
-    const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+    const pg = this.dialect === 'postgres';
+    const per = pg ? UNNEST_ROWS : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
     for (let start = 0; start < rows.length; start += per) {
       const chunk = rows.slice(start, start + per);
-      const params: Value[] = [];
-      let n = 0;
-      const tuples = chunk.map((row) => {
-        for (const v of row) params.push(v);
-        const marks = row.map(() => (this.dialect === 'postgres' ? `$${++n}` : '?'));
-        return `(${marks.join(', ')})`;
-      });
-      const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}${tail}`;
+      let text: string;
+      let params: unknown[];
+      if (pg) {
+        params = columns.map((_c, i) => chunk.map((row) => row[i] ?? null));
+        const arrays = columns.map(
+          (c, i) => `$${i + 1}::${BIGINT_COLUMNS.has(c) ? 'bigint' : 'text'}[]`,
+        );
+        text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})${tail}`;
+      } else {
+        params = [];
+        const tuple = `(${columns.map(() => '?').join(', ')})`;
+        for (const row of chunk) for (const v of row) params.push(v);
+        text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${tail}`;
+      }
       const res = await this.db.executeQuery<Record<string, Value>>(
         CompiledQuery.raw(text, params),
       );
@@ -149,6 +172,16 @@ export class ImportsRepo {
     );
   }
 
+  /** Pins: `[id, workspace_id, channel_id, message_id, pinned_by, created_at]`. */
+  async insertPins(rows: readonly Value[][]): Promise<void> {
+    await this.bulkInsert(
+      'pinned_messages',
+      ['id', 'workspace_id', 'channel_id', 'message_id', 'pinned_by', 'created_at'],
+      rows,
+      ' ON CONFLICT DO NOTHING',
+    );
+  }
+
   async addChannelMembers(channelId: string, userIds: readonly string[], at: string) {
     await this.bulkInsert(
       'channel_members',
@@ -156,6 +189,57 @@ export class ImportsRepo {
       userIds.map((u) => [channelId, u, at]),
       ' ON CONFLICT DO NOTHING',
     );
+  }
+
+  /**
+   * Takes the next `n` seqs of a conversation (the write lock makes them this batch's);
+   * returns the last seq before them.
+   */
+  async reserveSeqs(c: ImportConversation, n: number): Promise<number> {
+    const { table, id } = scopeOf(c);
+    const r = await sql<{ last_seq: number }>`
+      UPDATE ${table} SET last_seq = last_seq + ${n} WHERE id = ${id} RETURNING last_seq`.execute(
+      this.db,
+    );
+    return Number(r.rows[0]?.last_seq ?? n) - n;
+  }
+
+  /** The last thread_seq of each of these roots that has numbered replies. */
+  async lastThreadSeqs(rootIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < rootIds.length; i += 5000) {
+      const rows = await this.db
+        .selectFrom('messages')
+        .select('thread_root_id')
+        .select((eb) => eb.fn.max('thread_seq').as('max'))
+        .where(inList(this.db, 'thread_root_id', rootIds.slice(i, i + 5000)))
+        .where('thread_seq', 'is not', null)
+        .groupBy('thread_root_id')
+        .execute();
+      for (const r of rows) found.set(r.thread_root_id, Number(r.max));
+    }
+    return found;
+  }
+
+  /** Whether a conversation holds unnumbered messages (a killed run's, numbered at its end). */
+  async hasUnnumbered(c: ImportConversation): Promise<boolean> {
+    const { col, id } = scopeOf(c);
+    const r = await sql`
+      SELECT 1 FROM messages WHERE ${col} = ${id} AND channel_seq IS NULL AND thread_seq IS NULL
+       LIMIT 1`.execute(this.db);
+    return r.rows.length > 0;
+  }
+
+  /**
+   * Takes back the seqs given after `base` (an import that found the conversation out of
+   * time order), so `number` gives them again in time order with the rest.
+   */
+  async unnumberSince(c: ImportConversation, base: number): Promise<void> {
+    const { col, table, id } = scopeOf(c);
+    await sql`
+      UPDATE messages SET channel_seq = NULL
+       WHERE ${col} = ${id} AND channel_seq > ${base}`.execute(this.db);
+    await sql`UPDATE ${table} SET last_seq = ${base} WHERE id = ${id}`.execute(this.db);
   }
 
   /** Conversations of a workspace with messages an import has not numbered yet. */
@@ -199,9 +283,7 @@ export class ImportsRepo {
    * seq before and after and the thread roots whose replies were numbered (their state is stale).
    */
   async number(c: ImportConversation): Promise<{ base: number; lastSeq: number; roots: string[] }> {
-    const col = 'channelId' in c ? sql.ref('channel_id') : sql.ref('direct_conversation_id');
-    const id = 'channelId' in c ? c.channelId : c.dmId;
-    const table = 'channelId' in c ? sql.table('channels') : sql.table('direct_conversations');
+    const { col, table, id } = scopeOf(c);
     const base = await sql<{ last_seq: number }>`SELECT last_seq FROM ${table} WHERE id = ${id}`
       .execute(this.db)
       .then((r) => Number(r.rows[0]?.last_seq ?? 0));
@@ -234,51 +316,56 @@ export class ImportsRepo {
     return { base, lastSeq, roots: roots.rows.map((r) => r.root) };
   }
 
-  /** Thread states recomputed from the replies (count, newest, three newest repliers). */
-  async refreshThreadStates(rootIds: readonly string[]): Promise<number> {
-    let done = 0;
+  /**
+   * Thread states recomputed from the replies (count, newest, three newest repliers): those
+   * of `rootIds` from the database, plus those of `fresh` replies, given by the caller for
+   * roots written in the same transaction (no other reply can exist for them yet).
+   */
+  async refreshThreadStates(
+    rootIds: readonly string[],
+    fresh: readonly { root: string; author: string; at: string }[] = [],
+  ): Promise<void> {
+    const replies = fresh.map((r) => ({ ...r, n: 1 }));
     for (let i = 0; i < rootIds.length; i += 1000) {
-      const ids = rootIds.slice(i, i + 1000);
       const rows = await this.db
         .selectFrom('messages')
-        .select(['thread_root_id', 'author_id'])
+        .select(['parent_message_id as root', 'author_id'])
         .select((eb) => [eb.fn.max('created_at').as('at'), eb.fn.countAll<number>().as('n')])
-        .where(inList(this.db, 'thread_root_id', ids))
-        .where('parent_message_id', 'is not', null)
-        .groupBy(['thread_root_id', 'author_id'])
+        // By parent, not thread_root_id: the replies index (migration 0015) leads there.
+        .where(inList(this.db, 'parent_message_id', rootIds.slice(i, i + 1000)))
+        .groupBy(['parent_message_id', 'author_id'])
         .execute();
-      const byRoot = new Map<string, { author: string; at: string; n: number }[]>();
-      for (const r of rows) {
-        const list = byRoot.get(r.thread_root_id) ?? [];
-        list.push({ author: r.author_id, at: String(r.at), n: Number(r.n) });
-        byRoot.set(r.thread_root_id, list);
-      }
-      const states: ImportedThreadState[] = [];
-      for (const [root, list] of byRoot) {
-        list.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-        states.push({
-          root_message_id: root,
-          reply_count: list.reduce((s, x) => s + x.n, 0),
-          last_reply_at: list[0]!.at,
-          last_reply_author_ids_json: JSON.stringify(list.slice(0, 3).map((x) => x.author)),
-        });
-      }
-      await this.bulkInsert(
-        'thread_state',
-        ['root_message_id', 'reply_count', 'last_reply_at', 'last_reply_author_ids_json'],
-        states.map((s) => [
-          s.root_message_id,
-          s.reply_count,
-          s.last_reply_at,
-          s.last_reply_author_ids_json,
-        ]),
-        ` ON CONFLICT (root_message_id) DO UPDATE SET reply_count = excluded.reply_count,
-            last_reply_at = excluded.last_reply_at,
-            last_reply_author_ids_json = excluded.last_reply_author_ids_json`,
-      );
-      done += states.length;
+      for (const r of rows)
+        replies.push({ root: r.root!, author: r.author_id, at: String(r.at), n: Number(r.n) });
     }
-    return done;
+    const byRoot = new Map<string, { author: string; at: string; n: number }[]>();
+    for (const r of replies) {
+      const list = byRoot.get(r.root) ?? [];
+      const same = list.find((x) => x.author === r.author);
+      if (same) {
+        same.n += r.n;
+        if (r.at > same.at) same.at = r.at;
+      } else list.push({ author: r.author, at: r.at, n: r.n });
+      byRoot.set(r.root, list);
+    }
+    const states: Value[][] = [];
+    for (const [root, list] of byRoot) {
+      list.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      states.push([
+        root,
+        list.reduce((s, x) => s + x.n, 0),
+        list[0]!.at,
+        JSON.stringify(list.slice(0, 3).map((x) => x.author)),
+      ]);
+    }
+    await this.bulkInsert(
+      'thread_state',
+      ['root_message_id', 'reply_count', 'last_reply_at', 'last_reply_author_ids_json'],
+      states,
+      ` ON CONFLICT (root_message_id) DO UPDATE SET reply_count = excluded.reply_count,
+          last_reply_at = excluded.last_reply_at,
+          last_reply_author_ids_json = excluded.last_reply_author_ids_json`,
+    );
   }
 
   /**
