@@ -63,8 +63,8 @@ export default tseslint.config(
   ),
   layer(
     'packages/server/src/store/**',
-    ['**/services/**', '**/http/**', 'fastify'],
-    'store never imports services or HTTP',
+    ['**/services/**', '**/http/**', '**/cli/**', 'fastify'],
+    'store never imports services, HTTP or CLI code',
   ),
   layer(
     'packages/server/src/cli/client/**',
