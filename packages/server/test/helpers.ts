@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp, type AppOptions } from '../src/app.js';
-import type { UploadQuota } from '../src/services/uploads.js';
+import type { UploadQuota } from '../src/services/context.js';
 import type { ServiceDeps } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/users.js';
