@@ -55,6 +55,29 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Type-aware rules, each file checked by its own tsconfig (web has its own checks).
+    files: ['packages/{protocol,sdk,server}/src/**/*.ts', 'packages/sdk/test/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // node:test runs a file's top-level tests itself: their promises need no await.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unsafe-argument': 'error',
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+    },
+  },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(
     'packages/server/src/services/**',
