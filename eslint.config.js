@@ -57,7 +57,7 @@ export default tseslint.config(
   },
   {
     // Type-aware rules, each file checked by its own tsconfig (web has its own checks).
-    files: ['packages/{protocol,sdk,server}/src/**/*.ts', 'packages/sdk/test/**/*.ts'],
+    files: ['packages/{protocol,sdk,server}/{src,test}/**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

@@ -34,9 +34,9 @@ before(async () => {
       token: owner.token,
     })
   ).body.channels[0]!.id;
-  [mod, alice, bob, newbie] = await Promise.all(
+  [mod, alice, bob, newbie] = (await Promise.all(
     ['mod', 'alice', 'bob', 'newbie'].map((n) => signIn(srv, `${n}@x.io`, n)),
-  );
+  )) as [U, U, U, U];
   const inv = await api<{ token: string }>(srv, 'POST', `/api/workspaces/${wid}/invites`, {
     token: owner.token,
     raw: '',

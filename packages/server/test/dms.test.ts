@@ -41,9 +41,9 @@ before(async () => {
   wid = (
     await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
   ).body.workspaces[0]!.id;
-  [b, c, outsider] = await Promise.all(
+  [b, c, outsider] = (await Promise.all(
     ['b', 'c', 'outsider'].map((n) => signIn(srv, `${n}@x.io`, n.toUpperCase())),
-  );
+  )) as [U, U, U];
   for (const u of [b!, c!]) {
     const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });
