@@ -1,19 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { DirectConversation } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Dm = {
-  id: string;
-  route_id: string;
-  members: { id: string }[];
-  last_seq: number;
-  unread_count: number;
-  can_send: boolean;
-};
+type Dm = DirectConversation;
 type Msg = {
   id: string;
   body: string;
