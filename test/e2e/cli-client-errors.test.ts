@@ -29,7 +29,7 @@ const as = () => ({ env: { CLICKCLACK_SERVER: srv.url, CLICKCLACK_TOKEN: token }
 
 type Case = [args: string[], code: number, stderr: string | RegExp];
 
-async function check(cases: Case[], opts = as()): Promise<void> {
+async function check(cases: Case[], opts: Parameters<typeof runCli>[1] = as()): Promise<void> {
   for (const [args, code, err] of cases) {
     const r = await runCli(args, opts);
     const what = `clickclack ${args.join(' ')}: ${r.stderr}`;

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPERATIONS, UNSUPPORTED_FEATURES } from '@clickclack/protocol';
-import { ClickClackBot, ClickClackClient, ClickClackError, queryString } from '../src/index.js';
+import {
+  ClickClackBot,
+  ClickClackClient,
+  ClickClackError,
+  queryString,
+  type WebSocketConstructor,
+} from '../src/index.js';
 import { fakeFetch } from './fake-fetch.js';
 
 const client = (opts: { token?: string; userId?: string } = {}, f = fakeFetch()) => ({
@@ -278,7 +284,7 @@ test('events.subscribe and ClickClackBot: bearer subprotocol, parsed events, one
     baseUrl: 'https://chat.test',
     token: 'ccb_x',
     fetch: fakeFetch().fetch,
-    webSocket: FakeSocket,
+    webSocket: FakeSocket as unknown as WebSocketConstructor,
     workspaceId: 'wsp_1',
     afterCursor: 'cur_5',
     onEvent: (ev, cl) => void seen.push(`${ev.type}@${cl.baseUrl}`),

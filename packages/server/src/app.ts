@@ -5,8 +5,8 @@ import {
   DEFAULT_UPLOAD_MAX_BYTES,
   DEFAULT_UPLOAD_QUOTA,
   sweepOrphanUploads,
-  type UploadQuota,
 } from './services/uploads.js';
+import type { UploadQuota } from './services/context.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { requestId } from './http/correlation.js';

@@ -1,19 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Channel } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Ch = {
-  id: string;
-  name: string;
-  topic: string;
-  purpose: string;
-  archived_at?: string;
-  is_member: boolean;
-  kind: string;
-};
+type Ch = Channel;
 type Ev = { type: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
@@ -34,9 +27,9 @@ before(async () => {
       token: owner.token,
     })
   ).body.channels[0]!.id;
-  [mod, alice, bob, newbie] = await Promise.all(
+  [mod, alice, bob, newbie] = (await Promise.all(
     ['mod', 'alice', 'bob', 'newbie'].map((n) => signIn(srv, `${n}@x.io`, n)),
-  );
+  )) as [U, U, U, U];
   const inv = await api<{ token: string }>(srv, 'POST', `/api/workspaces/${wid}/invites`, {
     token: owner.token,
     raw: '',

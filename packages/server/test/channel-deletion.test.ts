@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ChannelDeletionCounts, ChannelDeletionPreview } from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,8 +17,8 @@ import {
 import { TestSocket, type Frame } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
-type Counts = { messages: number; thread_replies: number; files: number };
-type Preview = { channel: { id: string; name: string }; counts: Counts; blocker: string | null };
+type Counts = ChannelDeletionCounts;
+type Preview = ChannelDeletionPreview;
 type Deleted = {
   deleted_channel: { id: string; name: string };
   counts: Counts;

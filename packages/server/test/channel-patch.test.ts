@@ -1,20 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Channel } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { createBot } from '../src/services/bots.js';
 
 // PATCH /api/channels/{id} as real clients send it: the OpenClaw plugin's discussion
 // channels and the original SDK's channels.update resend fields that have not changed.
 
-type Ch = {
-  id: string;
-  name: string;
-  kind: string;
-  topic: string;
-  external_managed: boolean;
-  external_ref?: string;
-  external_url?: string;
-};
+type Ch = Channel;
 type Ev = { type: string; channel_id?: string; payload: Record<string, unknown> };
 
 let srv: TestServer;

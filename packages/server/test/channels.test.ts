@@ -1,17 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Channel } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 
-type Ch = {
-  id: string;
-  name: string;
-  kind: string;
-  route_id: string;
-  last_seq: number;
-  unread_count: number;
-  last_read_seq: number;
-};
+type Ch = Channel;
 
 let srv: TestServer;
 let owner: { token: string; userId: string };

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Channel } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
@@ -9,14 +10,6 @@ import { createBot } from '../src/services/bots.js';
 
 type Ev = Frame & { mentioned_user_ids?: string[] };
 type Msg = { id: string; route_id?: string; channel_seq?: number };
-type Channel = {
-  id: string;
-  name: string;
-  route_id: string;
-  unread_count: number;
-  mention_count: number;
-  notification_preference?: string;
-};
 
 let srv: TestServer;
 let owner: SignedIn, alice: SignedIn, bob: SignedIn, carol: SignedIn;

@@ -1,19 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { DirectConversation } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Dm = {
-  id: string;
-  route_id: string;
-  members: { id: string }[];
-  last_seq: number;
-  unread_count: number;
-  can_send: boolean;
-};
+type Dm = DirectConversation;
 type Msg = {
   id: string;
   body: string;
@@ -41,9 +35,9 @@ before(async () => {
   wid = (
     await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
   ).body.workspaces[0]!.id;
-  [b, c, outsider] = await Promise.all(
+  [b, c, outsider] = (await Promise.all(
     ['b', 'c', 'outsider'].map((n) => signIn(srv, `${n}@x.io`, n.toUpperCase())),
-  );
+  )) as [U, U, U];
   for (const u of [b!, c!]) {
     const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });

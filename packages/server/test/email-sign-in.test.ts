@@ -1,11 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import type { ErrorBody, MagicConsumeResponse } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { BIN, cleanEnv, cliOk, configHome, runCli, startServer } from './processes.js';
 import { signInParts, startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
-type Login = { token: string; user: { id: string; display_name: string }; session: { id: string } };
+type Login = MagicConsumeResponse & Partial<ErrorBody>;
 
 const PUBLIC_URL = 'https://chat.example.test';
 

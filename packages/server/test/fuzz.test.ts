@@ -341,7 +341,7 @@ function requestFor(op: Operation, fx: Fixtures): fc.Arbitrary<Request> {
         body = body.replaceAll(JSON.stringify(DEEP), deepText(depth, deepObjects));
       const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => pathParams[name] ?? 'x');
       const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(query[0])) qs.append(k, v);
+      for (const [k, v] of Object.entries(query[0])) qs.append(k, String(v));
       for (const [k, v] of query[1]) qs.append(k, v);
       const headers: Record<string, string> = { ...extra };
       if (auth !== undefined) headers.authorization = auth;

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp, type AppOptions } from '../src/app.js';
-import type { UploadQuota } from '../src/services/uploads.js';
-import type { ServiceDeps } from '../src/services/context.js';
+import type { ServiceDeps, UploadQuota } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/users.js';
 import { openStore } from '../src/store/open.js';
@@ -121,9 +120,6 @@ export async function startTestServer(
     publicUrl: opts.publicUrl,
     timeouts: opts.timeouts,
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
-    realtime: { pollMs: 50, ...opts.realtime },
-    integrations: opts.integrations,
-    uploads: { dir: join(dataDir, 'uploads'), maxBytes: opts.uploadMaxBytes },
     ...(opts.smtpUrl
       ? {
           email: {
@@ -270,7 +266,7 @@ export async function uploadFile<T = Record<string, unknown>>(
   query: string,
 ): Promise<Res<T>> {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), filename);
+  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), filename);
   const res = await fetch(`${srv.url}/api/uploads${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import type { ImportSummary } from '../src/services/import/index.js';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { BIN, cleanEnv, configHome, runCli, type CliResult } from './processes.js';
 
@@ -16,15 +17,7 @@ const SLACK_ZIP = `${FIXTURES}slack.zip`;
 const MM_ZIP = `${FIXTURES}mattermost/export.zip`;
 const MM_JSONL = `${FIXTURES}mattermost/export.jsonl`;
 
-type Summary = {
-  dry_run: boolean;
-  workspaces: { id: string; name: string; created: boolean }[];
-  created: Record<string, number>;
-  already_imported: number;
-  system_messages_skipped: number;
-  orphan_replies: number;
-  skipped: { where: string; reason: string }[];
-};
+type Summary = ImportSummary;
 type Msg = {
   id: string;
   body: string;

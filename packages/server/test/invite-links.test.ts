@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { CreateInviteResponse, InviteSignupResponse } from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
 import {
   api,
@@ -13,8 +14,8 @@ import {
 } from './helpers.js';
 
 type Json = Record<string, unknown>;
-type Created = { invite: Json; token: string; url: string };
-type Signup = { token: string; user: Json; workspace: Json };
+type Created = CreateInviteResponse;
+type Signup = InviteSignupResponse;
 
 const create = (srv: TestServer, t: Team, body: Json = {}, token = t.owner.token) =>
   api<Created>(srv, 'POST', `/api/workspaces/${t.workspaceId}/invites`, { token, body });

@@ -30,7 +30,7 @@ const upload = (token: string, bytes: Buffer, name: string) =>
 
 test('a user holds at most the configured sockets; one more is a 429, a closed one frees a slot', async () => {
   const ann = t.members[0]!;
-  const open = [];
+  const open: TestSocket[] = [];
   for (let i = 0; i < 3; i++) open.push(await TestSocket.open(wsUrl(), bearer(ann.token)));
   await assert.rejects(
     TestSocket.open(wsUrl(), bearer(ann.token)),

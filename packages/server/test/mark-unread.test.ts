@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Channel, DirectConversation, ReceiptResponse } from '@clickclack/protocol';
 import { callersOf, startTestServer, team, type TestServer } from './helpers.js';
 
-type Channel = { id: string; unread_count: number; mention_count: number; last_read_seq: number };
-type Dm = { id: string; unread_count: number; last_read_seq: number };
-type Receipt = { receipt: { last_read_seq: number; mention_count: number } };
+type Dm = DirectConversation;
+type Receipt = ReceiptResponse;
 
 let srv: TestServer;
 const { call, ok } = callersOf(() => srv);

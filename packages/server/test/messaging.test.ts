@@ -36,9 +36,9 @@ before(async () => {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
-  [mod, alice, bob] = await Promise.all(
+  [mod, alice, bob] = (await Promise.all(
     ['mod', 'alice', 'bob'].map((n) => signIn(srv, `${n}@x.io`, n)),
-  );
+  )) as [U, U, U];
   for (const [u, handle] of [
     [mod!, 'mod'],
     [alice!, 'alice'],

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ErrorBody } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { OPERATIONS } from '@clickclack/protocol';
@@ -11,7 +12,7 @@ import { nullStripper } from '../src/http/null-as-absent.js';
 // optional field they have no value for. As in the original, that means "absent", on every
 // route; a required field sent as null stays a 400.
 
-type Err = { error: string; code: string };
+type Err = ErrorBody;
 
 let srv: TestServer;
 let owner: SignedIn, bob: SignedIn;

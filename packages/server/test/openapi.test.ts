@@ -17,7 +17,7 @@ test('GET /api/openapi.json serves the committed OpenAPI 3.1 contract', async ()
   }>(srv, 'GET', '/api/openapi.json');
   assert.equal(res.status, 200);
   assert.equal(res.body.openapi, '3.1.0');
-  const snapshot = JSON.parse(
+  const snapshot: unknown = JSON.parse(
     readFileSync(new URL('../../protocol/openapi.snapshot.json', import.meta.url), 'utf8'),
   );
   assert.deepEqual(res.body, snapshot);

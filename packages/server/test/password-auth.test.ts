@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ErrorBody, MagicConsumeResponse } from '@clickclack/protocol';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
 import { createMagicLink } from '../src/services/auth.js';
 import { createBot } from '../src/services/bots.js';
@@ -9,7 +10,7 @@ import { api, apiFrom, signIn, startTestServer, type Res, type TestServer } from
 import { TestSocket } from './ws-client.js';
 
 type Json = Record<string, unknown>;
-type Login = { token: string; user: Json; session: Json };
+type Login = MagicConsumeResponse & Partial<ErrorBody>;
 
 const PW = 'correct horse battery';
 

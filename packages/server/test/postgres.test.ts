@@ -265,7 +265,7 @@ describe('the CLI on postgres://', { skip: SKIP }, () => {
     // To stdout, the same document.
     const out = await run(['export', '--db', db.url]);
     assert.equal(out.code, 0, out.stderr);
-    assert.deepEqual(Object.keys(JSON.parse(out.stdout)), tables);
+    assert.deepEqual(Object.keys(JSON.parse(out.stdout) as object), tables);
   });
 });
 

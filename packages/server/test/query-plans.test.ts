@@ -209,7 +209,10 @@ test(
         // Inserts list the foreign-key checks they would run on a violation, never taken.
         if (!/^\s*(select|update|delete|with)\b/i.test(sql)) continue;
         if (ALLOWED.some((re) => re.test(sql))) continue;
-        const explain = originalPrepare.call(db, `explain query plan ${sql}`);
+        const explain: Database.Statement<unknown[]> = originalPrepare.call(
+          db,
+          `explain query plan ${sql}`,
+        );
         const params = (sql.match(/\?/g) ?? []).length;
         const plan = (explain.all(...Array<null>(params).fill(null)) as { detail: string }[]).map(
           (r) => r.detail,

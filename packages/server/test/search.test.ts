@@ -1,21 +1,13 @@
 import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { SearchResponse } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type R = {
-  id: string;
-  snippet: string;
-  highlights: { start: number; end: number }[];
-  channel_name?: string;
-  direct_conversation_id?: string;
-  parent_message_id?: string;
-  reply_count: number;
-};
-type Page = { results: R[]; next_cursor: string | null };
+type Page = SearchResponse;
 
 let srv: TestServer;
 let a: U, b: U, outsider: U;

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MagicConsumeResponse, SessionInfo } from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
 import { createMagicLink } from '../src/services/auth.js';
 import { createBot } from '../src/services/bots.js';
@@ -8,15 +9,7 @@ import { api, poll, startTestServer, team, type Team, type TestServer } from './
 import { cliOk, runCli } from './processes.js';
 import { TestSocket } from './ws-client.js';
 
-type SessionInfo = {
-  id: string;
-  user_agent: string;
-  created_at: string;
-  last_seen_at?: string;
-  expires_at: string;
-  current: boolean;
-};
-type Login = { token: string; session: { id: string }; user: { id: string } };
+type Login = MagicConsumeResponse;
 
 /** A real sign-in over HTTP from a client that names itself. */
 async function signInAs(srv: TestServer, email: string, userAgent: string): Promise<Login> {

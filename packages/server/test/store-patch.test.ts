@@ -28,7 +28,7 @@ test('every repository patch with nothing to set is a no-op, on the real databas
       srv.devUser.id,
     )
   )[0]!;
-  for (const empty of [{}, { topic: undefined }]) {
+  for (const empty of [{}, { topic: undefined }] as Record<string, never>[]) {
     await srv.store.write(async (tx) => {
       await tx.channels.update(channel.id, empty);
       await tx.users.update(srv.devUser.id, empty);

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
-import { sweepOrphanUploads } from '../src/services/uploads.js';
+import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 
 type U = { token: string; userId: string };
@@ -242,7 +242,12 @@ test('orphaned uploads are swept after the grace period', async () => {
   const orphan = (await upload(a.token, PNG, 'orphan.png', 'image/png')).body.upload;
   const before = readdirSync(join(srv.dataDir, 'uploads')).length;
   const blobs = new LocalDiskBlobStore(join(srv.dataDir, 'uploads'));
-  assert.ok((await sweepOrphanUploads({ ...srv.deps, uploads: { blobs, maxBytes: 1 } }, 0)) >= 1);
+  assert.ok(
+    (await sweepOrphanUploads(
+      { ...srv.deps, uploads: { blobs, maxBytes: 1, quota: DEFAULT_UPLOAD_QUOTA } },
+      0,
+    )) >= 1,
+  );
   assert.equal((await download(a.token, orphan.id)).status, 404);
   assert.ok(readdirSync(join(srv.dataDir, 'uploads')).length < before);
 });

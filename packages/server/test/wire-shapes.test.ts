@@ -102,7 +102,7 @@ before(async () => {
 after(() => srv.close());
 
 function assertSchemaShaped(text: string, schema: object, what: string): void {
-  const expected: unknown = JSON.parse(fastJson(schema)(JSON.parse(text)));
+  const expected: unknown = JSON.parse(fastJson(schema)(JSON.parse(text)) as string);
   assert.deepEqual(JSON.parse(text), expected, `${what} differs from the schema's serialization`);
 }
 
@@ -124,16 +124,16 @@ test('channel, thread and DM pages hold exactly what the schema serializes', asy
   ]) {
     assert.ok(fields.has(f), `no message on the page has ${f}`);
   }
-  assertSchemaShaped(page, OPERATIONS.listMessages.responses[200], 'channel page');
+  assertSchemaShaped(page, OPERATIONS.listMessages.responses[200]!, 'channel page');
 
   const around = await raw(`/api/channels/${cid}/messages?around_seq=2&limit=2`, a.token);
-  assertSchemaShaped(around, OPERATIONS.listMessages.responses[200], 'channel page (around)');
+  assertSchemaShaped(around, OPERATIONS.listMessages.responses[200]!, 'channel page (around)');
 
   const thread = await raw(`/api/messages/${rootId}/thread`, a.token);
-  assertSchemaShaped(thread, OPERATIONS.getThread.responses[200], 'thread page');
+  assertSchemaShaped(thread, OPERATIONS.getThread.responses[200]!, 'thread page');
 
   const dm = await raw(`/api/dms/${dmId}/messages`, b.token);
-  assertSchemaShaped(dm, OPERATIONS.listDmMessages.responses[200], 'DM page');
+  assertSchemaShaped(dm, OPERATIONS.listDmMessages.responses[200]!, 'DM page');
 });
 
 test('has_older and has_newer at each edge of a page', async () => {

@@ -16,7 +16,7 @@ import {
 import { TestSocket, type Frame } from './ws-client.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 import { createBot } from '../src/services/bots.js';
-import { sweepOrphanUploads } from '../src/services/uploads.js';
+import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads.js';
 import { ulid } from 'ulid';
 
 type Ws = { id: string; name: string; slug: string; icon_url: string; role: string };
@@ -30,7 +30,11 @@ const sweep = () =>
   sweepOrphanUploads(
     {
       ...srv.deps,
-      uploads: { blobs: new LocalDiskBlobStore(join(srv.dataDir, 'uploads')), maxBytes: 1 },
+      uploads: {
+        blobs: new LocalDiskBlobStore(join(srv.dataDir, 'uploads')),
+        maxBytes: 1,
+        quota: DEFAULT_UPLOAD_QUOTA,
+      },
     },
     0,
   );

@@ -1,5 +1,6 @@
 import type { Event } from '@clickclack/protocol';
-import type { ClickClackClient } from '../client.js';
+import type { Http } from '../http.js';
+import type { EventsResource } from '../resources/events.js';
 import {
   bearerProtocols,
   realtimeUrl,
@@ -23,6 +24,14 @@ export interface RealtimeOptions {
   maxBackoffMs?: number;
 }
 
+/** What a connection needs of its client (ClickClackClient passes itself). */
+export interface RealtimeClient {
+  readonly baseUrl: string;
+  readonly webSocket: WebSocketConstructor | undefined;
+  readonly http: Pick<Http, 'token'>;
+  readonly events: Pick<EventsResource, 'list'>;
+}
+
 const RESYNC = 4001;
 
 /**
@@ -41,7 +50,7 @@ export class RealtimeConnection implements AsyncIterable<Event> {
   private readonly WS: WebSocketConstructor;
 
   constructor(
-    private readonly client: ClickClackClient,
+    private readonly client: RealtimeClient,
     private readonly opts: RealtimeOptions,
   ) {
     this.cursor = opts.afterCursor;

@@ -3,6 +3,7 @@ import { newId } from '../lib/ids.js';
 import { OutboundError, postCallback, type OutboundPolicy } from '../lib/outbound.js';
 import { signedHeaders } from '../lib/signing.js';
 import { audiences } from '../realtime/audience.js';
+import type { Audience } from '../services/context.js';
 import { canReceive } from '../services/policies.js';
 import { frameFromRow } from '../realtime/frames.js';
 import type { DeliveryRow, SubscriptionRow } from '../store/repos/subscriptions.js';
@@ -129,7 +130,7 @@ export class Dispatcher {
       const last = rows[rows.length - 1];
       if (!last) return false;
       const subs = await tx.subscriptions.activeIn([...new Set(rows.map((r) => r.workspace_id))]);
-      const auds = subs.length > 0 ? await audiences(tx, rows) : new Map();
+      const auds = subs.length > 0 ? await audiences(tx, rows) : new Map<string, Audience>();
       const queue = [];
       for (const row of rows) {
         for (const sub of subs) {

@@ -1,13 +1,11 @@
 import type { Event } from '@clickclack/protocol';
-import type { UploadQuota } from './uploads.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Mailer } from '../lib/mailer.js';
+import type { OidcClient } from '../lib/oidc-client.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
-import type { WindowLimiter } from '../lib/rate-limit.js';
+import type { FailureBackoff, WindowLimiter } from '../lib/rate-limit.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './actor.js';
-import type { OidcLogin } from './oidc.js';
-import type { PasswordGuard } from './passwords.js';
 
 /**
  * Who may receive an event: every member of its workspace, every member but these (the
@@ -69,6 +67,30 @@ export interface ServiceDeps {
   signInLimits?: SignInLimits;
   /** How long a mention, DM or followed reply waits unread before it is emailed, by default. */
   emailNotifyDelayMs?: number;
+}
+
+/** Most files and bytes one user may keep in one workspace (`serve --upload-quota-*`). */
+export interface UploadQuota {
+  files: number;
+  bytes: number;
+}
+
+/** Whether password login is on, and its guessing budgets (services/passwords.ts). */
+export interface PasswordGuard {
+  loginEnabled: boolean;
+  perIp: WindowLimiter;
+  failures: FailureBackoff;
+}
+
+/** Single sign-on's provider and rules (services/oidc.ts). */
+export interface OidcLogin {
+  client: OidcClient;
+  /** The button's label: "Sign in with <name>". */
+  name: string;
+  /** Lower-case email domains whose people may create their account by signing in. */
+  allowedDomains: ReadonlySet<string>;
+  /** Sign-ins started per client address (each stores a row until it is used or expires). */
+  starts: WindowLimiter;
 }
 
 export interface SignInLimits {

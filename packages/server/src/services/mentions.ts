@@ -40,7 +40,7 @@ export function parseMentions(body: string): ParsedMentions {
 /** Everyone who can read a channel right now (workspace members; members only if private). */
 async function channelReaders(tx: Repos, channel: ChannelRow): Promise<string[]> {
   const audience = await channelAudience(tx, channel);
-  if (audience instanceof Set) return [...audience];
+  if (audience instanceof Set) return [...(audience as ReadonlySet<string>)];
   return (await tx.workspaces.memberIds(channel.workspace_id)).filter((id) =>
     canReceive(audience, id),
   );

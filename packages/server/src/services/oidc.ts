@@ -4,7 +4,7 @@ import { OidcClient, OidcRefused, type OidcIdentity } from '../lib/oidc-client.j
 import { WindowLimiter } from '../lib/rate-limit.js';
 import { hashSecret } from '../lib/tokens.js';
 import { openSession } from './auth.js';
-import type { ServiceDeps } from './context.js';
+import type { OidcLogin, ServiceDeps } from './context.js';
 import { badRequest, DomainError, forbidden } from './errors.js';
 import { joinThroughInvite, openInvite } from './invites.js';
 import { emailDomain } from './join-domains.js';
@@ -16,16 +16,6 @@ import { insertHuman } from './users.js';
  * account when their address's domain is allowed (`--oidc-allowed-domains`) or when they
  * came through an invite link, whose workspace they then join.
  */
-export interface OidcLogin {
-  client: OidcClient;
-  /** The button's label: "Sign in with <name>". */
-  name: string;
-  /** Lower-case email domains whose people may create their account by signing in. */
-  allowedDomains: ReadonlySet<string>;
-  /** Sign-ins started per client address (each stores a row until it is used or expires). */
-  starts: WindowLimiter;
-}
-
 /** Time allowed between leaving for the provider and coming back. */
 export const OIDC_LOGIN_TTL_MS = 10 * 60 * 1000;
 export const OIDC_STARTS_PER_MINUTE = 20;

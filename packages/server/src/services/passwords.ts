@@ -11,7 +11,7 @@ import type { Repos } from '../store/store.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Actor } from './actor.js';
 import { openSession } from './auth.js';
-import type { ServiceDeps } from './context.js';
+import type { PasswordGuard, ServiceDeps } from './context.js';
 import { badRequest, DomainError, rateLimited, unauthenticated } from './errors.js';
 import { assertHuman } from './policies.js';
 
@@ -28,12 +28,6 @@ export const LOGIN_FAILED = 'invalid email, handle or password';
  * included, while the owner's own address keeps its own budget here. The HTTP app always
  * has one, so a wrong current password at `change` is counted even where login is off.
  */
-export interface PasswordGuard {
-  loginEnabled: boolean;
-  perIp: WindowLimiter;
-  failures: FailureBackoff;
-}
-
 export const newPasswordGuard = (loginEnabled: boolean): PasswordGuard => ({
   loginEnabled,
   perIp: new WindowLimiter(20, 60_000),

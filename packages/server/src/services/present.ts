@@ -16,7 +16,6 @@ import type { UploadRow } from '../store/repos/uploads.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Role, WorkspaceRow } from '../store/repos/workspaces.js';
 import type { Repos } from '../store/store.js';
-import { presentUpload } from './uploads.js';
 
 /** Row → wire shapes. Optional wire fields are omitted, never null. */
 
@@ -276,4 +275,20 @@ export async function withRouteId(db: Repos, m: Message): Promise<Message> {
   // route_id goes second, where the Message schema has it.
   const { id, ...rest } = m;
   return { id, route_id: routeId, ...rest };
+}
+
+export function presentUpload(u: UploadRow, withNonce = true): Upload {
+  return {
+    id: u.id,
+    workspace_id: u.workspace_id,
+    owner_id: u.owner_id,
+    ...(withNonce && u.client_nonce ? { nonce: u.client_nonce } : {}),
+    filename: u.filename,
+    content_type: u.content_type,
+    byte_size: u.byte_size,
+    width: u.width,
+    height: u.height,
+    duration_ms: u.duration_ms,
+    created_at: u.created_at,
+  };
 }

@@ -10,9 +10,10 @@ import { newId } from '../lib/ids.js';
 import type { UploadRow } from '../store/repos/uploads.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
-import type { Ctx, ServiceDeps } from './context.js';
+import type { Ctx, ServiceDeps, UploadQuota } from './context.js';
 import { DomainError, badRequest, conflict, forbidden, notFound } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
+import { presentUpload } from './present.js';
 import {
   assertScope,
   assertUnrestricted,
@@ -25,11 +26,6 @@ import * as v from './validate.js';
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
 
-/** Most files and bytes one user may keep in one workspace (`serve --upload-quota-*`). */
-export interface UploadQuota {
-  files: number;
-  bytes: number;
-}
 /** As the original: 64 files and 512 MiB per user per workspace. */
 export const DEFAULT_UPLOAD_QUOTA: UploadQuota = { files: 64, bytes: 512 * 1024 * 1024 };
 
@@ -59,22 +55,6 @@ const INLINE = new Set([
   'text/plain',
   'application/pdf',
 ]);
-
-export function presentUpload(u: UploadRow, withNonce = true): Upload {
-  return {
-    id: u.id,
-    workspace_id: u.workspace_id,
-    owner_id: u.owner_id,
-    ...(withNonce && u.client_nonce ? { nonce: u.client_nonce } : {}),
-    filename: u.filename,
-    content_type: u.content_type,
-    byte_size: u.byte_size,
-    width: u.width,
-    height: u.height,
-    duration_ms: u.duration_ms,
-    created_at: u.created_at,
-  };
-}
 
 /** A display name only: no directories, no control characters, bounded. */
 export function safeFilename(raw: string): string {

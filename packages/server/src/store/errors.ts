@@ -7,3 +7,6 @@ export function isUnstorableText(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === '22021' || code === '22P05';
 }
+
+/** An operator's mistake in a maintenance command (backup, export, copy): one line, exit 1. */
+export class MaintenanceError extends Error {}

@@ -1,6 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
-import type { CommitListener } from './store.js';
+
+/** Told after every commit its batch size and duration (/metrics). */
+export type CommitListener = (batchSize: number, seconds: number) => void;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 

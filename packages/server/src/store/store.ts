@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect, Executor } from './executor.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter, type CommitListener } from './group-commit.js';
 import { PG_WRITE_LOCK } from './dialects/postgres.js';
 import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
@@ -98,8 +98,6 @@ export interface StoreParts {
   /** Throws when the database is unusable in a way a query does not notice (`ping`). */
   probe?: () => void;
 }
-
-export type CommitListener = (batchSize: number, seconds: number) => void;
 
 export interface PoolUse {
   total: number;

@@ -5,7 +5,7 @@ import { ImportInputError, runImport, type ImportSummary } from '../../services/
 import { openStore } from '../../store/open.js';
 import { CliError } from '../log.js';
 import { printJson, printLine } from '../output.js';
-import { ProgressBar } from './copy.js';
+import { ProgressBar } from '../progress.js';
 import { createDataDirs } from './serve.js';
 
 interface ImportFlags {

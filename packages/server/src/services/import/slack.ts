@@ -49,7 +49,7 @@ async function readJsonArray(
   try {
     const v = JSON.parse(await source.readText(path)) as unknown;
     if (!Array.isArray(v)) throw new Error('not a JSON array');
-    return v;
+    return v as unknown[];
   } catch (err) {
     if (required) throw new ImportInputError(`${path}: ${(err as Error).message}`);
     importer.skip({ file: path }, `unreadable: ${(err as Error).message}`);
