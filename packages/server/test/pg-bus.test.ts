@@ -42,7 +42,8 @@ const storedRows = async (): Promise<number> => {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return Number((await client.query('SELECT count(*) AS n FROM bus_payloads')).rows[0].n);
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM bus_payloads');
+    return Number(rows[0]?.n);
   } finally {
     await client.end();
   }
