@@ -132,6 +132,5 @@ export async function createChannel(
       event,
     };
   });
-  deps.published([res.event]);
   return res;
 }

@@ -82,6 +82,5 @@ export async function joinByDomain(
     const event = await admitMember(tx, ws.id, user.id, nowIso());
     return { workspace: presentWorkspace(ws, 'member'), event };
   });
-  if (res.event) deps.published([res.event]);
   return res;
 }

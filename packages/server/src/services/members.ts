@@ -86,7 +86,6 @@ export async function addMember(
       event,
     };
   });
-  deps.published([res.event]);
   return res;
 }
 
@@ -123,7 +122,6 @@ export async function updateMember(
       event,
     };
   });
-  deps.published([res.event]);
   return res;
 }
 
@@ -150,7 +148,6 @@ export async function removeMember(
     await tx.workspaces.removeMember(workspaceId, userId);
     return { removed_user_id: userId, event };
   });
-  deps.published([res.event]);
   deps.realtime?.dropUser(workspaceId, userId);
   return res;
 }

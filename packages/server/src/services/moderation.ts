@@ -147,6 +147,5 @@ export async function moderateMember(
       event,
     };
   });
-  deps.published([res.event]);
   return res;
 }

@@ -85,7 +85,6 @@ export async function pinMessage(
     });
     return { pinned_message: pin, event };
   });
-  deps.published([res.event]);
   return res;
 }
 
@@ -106,7 +105,6 @@ export async function unpinMessage(
     if (!event) throw notFound('pinned message not found');
     return { event };
   });
-  deps.published([res.event]);
   return res;
 }
 

@@ -93,7 +93,6 @@ export async function updateWorkspace(
     });
     return { workspace: presentWorkspace(updated, role), event };
   });
-  if (res.event) deps.published([res.event]);
   return res;
 }
 
@@ -139,7 +138,6 @@ export async function transferOwnership(
     const ws = (await tx.workspaces.byId(workspaceId)) as WorkspaceRow;
     return { workspace: presentWorkspace(ws, 'moderator'), event };
   });
-  deps.published([res.event]);
   return res;
 }
 

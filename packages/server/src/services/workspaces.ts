@@ -74,7 +74,6 @@ export async function createWorkspace(
     });
     return { workspace: presentWorkspace(ws, 'owner'), event };
   });
-  deps.published([res.event]);
   return res;
 }
 

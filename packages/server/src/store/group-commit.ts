@@ -2,6 +2,14 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
 import type { CommitListener } from './store.js';
 
+/** What the owner of the committer learns of each transaction (store.ts collects its events). */
+export interface TransactionHooks {
+  /** A transaction begins; whatever an earlier one collected was rolled back or announced. */
+  started(): void;
+  /** The transaction committed and its writes were answered. Must not throw. */
+  committed(): void;
+}
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job {
@@ -30,6 +38,7 @@ export class GroupCommitter {
   private running = false;
   private listeners: CommitListener[] = [];
   private idleWaiters: (() => void)[] = [];
+  private hooks: TransactionHooks | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -40,6 +49,10 @@ export class GroupCommitter {
 
   observe(listener: CommitListener): void {
     this.listeners.push(listener);
+  }
+
+  track(hooks: TransactionHooks): void {
+    this.hooks = hooks;
   }
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -79,6 +92,7 @@ export class GroupCommitter {
     let failed: { index: number; error: unknown } | undefined;
     try {
       await this.db.transaction().execute(async (trx) => {
+        this.hooks?.started();
         await this.begin(trx);
         for (const [index, job] of batch.entries()) {
           try {
@@ -101,6 +115,7 @@ export class GroupCommitter {
       return;
     }
     batch.forEach((job, i) => job.resolve(values[i]));
+    this.hooks?.committed();
   }
 
   /** The batch again, each write in its own SAVEPOINT: a failure rolls back only itself. */
@@ -108,6 +123,7 @@ export class GroupCommitter {
     const outcomes: Outcome[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
+        this.hooks?.started();
         await this.begin(trx);
         for (const job of batch) {
           await sql`savepoint cc_write`.execute(trx);
@@ -130,5 +146,7 @@ export class GroupCommitter {
       if (o.ok) job.resolve(o.value);
       else job.reject(o.error);
     });
+    this.hooks?.committed();
   }
+
 }
