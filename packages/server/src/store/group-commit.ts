@@ -148,5 +148,4 @@ export class GroupCommitter {
     });
     this.hooks?.committed();
   }
-
 }
