@@ -1,12 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPERATIONS, UNSUPPORTED_FEATURES } from '@clickclack/protocol';
+import { ROUTES } from '@clickclack/protocol/routes';
 import { ClickClackBot, ClickClackClient, ClickClackError, queryString } from '../src/index.js';
 import { fakeFetch } from './fake-fetch.js';
 
 const client = (opts: { token?: string; userId?: string } = {}, f = fakeFetch()) => ({
   c: new ClickClackClient({ baseUrl: 'http://chat.test/', fetch: f.fetch, ...opts }),
   calls: f.calls,
+});
+
+test("the SDK's route list is the route table's methods and paths, every operation of it", () => {
+  const table = Object.fromEntries(
+    Object.entries(OPERATIONS).map(([id, o]) => [id, { method: o.method, path: o.path }]),
+  );
+  assert.deepEqual({ ...ROUTES }, table);
 });
 
 test('every operation in the route table has an SDK method', async () => {
