@@ -5,7 +5,7 @@
 // Across nodes on PostgreSQL (the announcement relayed over the bus): multinode.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { api, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createChannelMessage } from '../src/services/messages.js';
 
@@ -22,18 +22,7 @@ let general: string;
 
 before(async () => {
   srv = await startTestServer({ realtime: { pollMs: HOUR } });
-  owner = await signIn(srv, 'local@clickclack.chat');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
-    token: owner.token,
-  });
-  wid = ws.body.workspaces[0]!.id;
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
-  general = chs.body.channels.find((c) => c.name === 'general')!.id;
+  ({ owner, workspaceId: wid, generalId: general } = await team(srv, []));
 });
 after(() => srv.close());
 

@@ -56,7 +56,7 @@ export async function addMember(
   body: AddMemberBody,
 ): Promise<MemberEventResponse> {
   const newRole = role(body.role);
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const callerRole = await requireManager(tx, actor, workspaceId, 'members');
     assertOutranks(callerRole, undefined, newRole);
     const user = await findUser(tx, body);
@@ -86,7 +86,6 @@ export async function addMember(
       event,
     };
   });
-  return res;
 }
 
 export async function updateMember(
@@ -97,7 +96,7 @@ export async function updateMember(
   raw: string,
 ): Promise<MemberEventResponse> {
   const newRole = role(raw);
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const callerRole = await requireManager(tx, actor, workspaceId, 'members');
     if (userId === actor.user.id) throw badRequest('moderators cannot moderate themselves');
     const current = await tx.workspaces.role(workspaceId, userId);
@@ -122,7 +121,6 @@ export async function updateMember(
       event,
     };
   });
-  return res;
 }
 
 /** Removes a member, their private-channel memberships and their open sockets. */
