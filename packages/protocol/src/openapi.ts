@@ -24,6 +24,13 @@ export function buildOpenApi(version = '0.1.0'): Json {
     for (const [status, schema] of Object.entries(op.responses)) {
       responses[status] = { description: 'OK', content: { 'application/json': { schema } } };
     }
+    for (const [status, description] of Object.entries(op.fileResponses ?? {})) {
+      // The file's own type: whatever it was uploaded as.
+      responses[status] = {
+        description,
+        content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+      };
+    }
     responses.default = {
       description: 'Error',
       content: { 'application/json': { schema: ErrorBody } },
@@ -39,6 +46,16 @@ export function buildOpenApi(version = '0.1.0'): Json {
             requestBody: {
               required: !op.bodyOptional,
               content: { 'application/json': { schema: op.body } },
+            },
+          }
+        : {}),
+      ...(op.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                Object.entries(op.rawBody).map(([type, schema]) => [type, { schema }]),
+              ),
             },
           }
         : {}),

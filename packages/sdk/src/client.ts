@@ -5,7 +5,7 @@ import type {
   SearchResponse,
   UpdateMeBody,
 } from '@clickclack/protocol';
-import { Http, type HttpOptions, type QueryOf } from './http.js';
+import { Http, type HttpOptions, type QueryOf, op } from './http.js';
 import { AuthResource } from './resources/auth.js';
 import { BotsResource, WebhooksResource } from './resources/bots.js';
 import { AppsResource } from './resources/apps.js';
@@ -106,7 +106,7 @@ export class ClickClackClient {
 
   /** Full-text search; pass `next_cursor` back as `cursor` for the next page. */
   search(workspaceId: string, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-    return this.http.request('GET', '/api/search', {
+    return this.http.call(op('search'), {
       query: {
         workspace_id: workspaceId,
         q: query,
@@ -126,16 +126,16 @@ export class ClickClackClient {
 
   /** Messages that mention the caller, newest first (`next_before` pages on). */
   mentions(query: QueryOf<MentionsQuery> = {}): Promise<MentionsResponse> {
-    return this.http.request('GET', '/api/me/mentions', { query });
+    return this.http.call(op('listMentions'), { query });
   }
 
   /** Liveness and readiness probes (no auth). */
   healthz(): Promise<{ ok: boolean }> {
-    return this.http.request('GET', '/healthz');
+    return this.http.call(op('healthz'));
   }
 
   readyz(): Promise<{ ok: boolean }> {
-    return this.http.request('GET', '/readyz');
+    return this.http.call(op('readyz'));
   }
 
   /** A resumable realtime event stream for one workspace (see RealtimeConnection). */

@@ -1,3 +1,4 @@
+import { ROUTES, type RouteId } from '@clickclack/protocol/routes';
 import { ClickClackError } from './errors.js';
 import { DEFAULT_RETRY, isIdempotent, retryDelay, type RetryPolicy } from './retry.js';
 
@@ -69,6 +70,36 @@ export function queryString(q: Query | undefined): string {
 
 export const seg = (s: string): string => encodeURIComponent(s);
 
+/** The `:name` parameters of a route path, each a string. */
+type ParamsOf<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string } & ParamsOf<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, never>;
+export type PathParams<Id extends RouteId> = ParamsOf<(typeof ROUTES)[Id]['path']>;
+
+/** One request's method and path. */
+export interface Target {
+  method: string;
+  path: string;
+}
+
+/**
+ * An operation of the protocol's route table, its path parameters filled in and escaped:
+ * the SDK never spells a method or a path itself.
+ */
+export function op<Id extends RouteId>(
+  id: Id,
+  ...[params]: keyof PathParams<Id> extends never ? [] : [PathParams<Id>]
+): Target {
+  const values = (params ?? {}) as Record<string, string>;
+  const { method, path } = ROUTES[id];
+  return {
+    method,
+    path: path.replace(/:([a-z_]+)/g, (_, name: string) => seg(values[name] ?? '')),
+  };
+}
+
 /** A bare number is the original SDK's `afterSeq` argument: `{after_seq: n}`. */
 export function pageOptions<T>(afterSeqOrOptions: number | T): T | { after_seq: number } {
   return typeof afterSeqOrOptions === 'number'
@@ -113,6 +144,16 @@ export class Http {
     const res = await this.raw(method, path, opts);
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Calls one operation (`op(...)`) and returns the parsed JSON body. */
+  call<T>(target: Target, opts: RequestOptions = {}): Promise<T> {
+    return this.request<T>(target.method, target.path, opts);
+  }
+
+  /** Like `call`, but hands back the Response (for downloads and custom bodies). */
+  callRaw(target: Target, opts: RequestOptions = {}): Promise<Response> {
+    return this.raw(target.method, target.path, opts);
   }
 
   /** Like request, but hands back the Response (for downloads and custom bodies). */

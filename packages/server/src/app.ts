@@ -160,6 +160,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         })
       : undefined;
   await notifier?.start();
+  // The log is the truth: the store's announcement of a commit only wakes the readers of the
+  // log, which read it back (other nodes too, over the bus). This process's writes only.
+  const stopAnnouncing = opts.store.onCommitted(() => {
+    if (cluster) cluster.committed();
+    else hub.wake();
+    dispatcher.wake();
+  });
   const botUsage = new LastUsed((tx, ids, at) => tx.auth.touchBotTokens(ids, at));
   const sessionUsage = new LastUsed((tx, ids, at) => tx.auth.touchSessions(ids, at));
   const flushUsage = () =>
@@ -178,12 +185,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     store: opts.store,
     devBootstrap: opts.devBootstrap,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-    // The log is the truth: a commit only wakes the tailer, which reads it back.
-    published: () => {
-      if (cluster) cluster.committed();
-      else hub.wake();
-      dispatcher.wake();
-    },
     outbound,
     realtime: cluster ?? hub,
     passwordGuard: newPasswordGuard(opts.passwordAuth ?? false),
@@ -234,6 +235,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }
   if (opts.accessLog) registerAccessLog(app, opts.accessLog);
   app.addHook('onClose', async () => {
+    stopAnnouncing();
     clearInterval(sweeper);
     clearInterval(usageTimer);
     await flushUsage();

@@ -344,7 +344,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
   test('refuses a target that holds unrelated data', async () => {
     const target = await newTarget();
     const store = await openStore(target, { migrate: true });
-    await ensureBootstrap({ store, devBootstrap: false, published: () => undefined }, DEV_USER);
+    await ensureBootstrap({ store, devBootstrap: false }, DEV_USER);
     await store.close();
     const before = await pgCounts(target, tables);
     const run = await cli(['copy', '--from', sourcePath, '--to', target]);

@@ -90,3 +90,60 @@ test('a write alone in its transaction still rolls back entirely when it fails',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the store announces the events of each commit once it is durable, none of a write that failed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-group-'));
+  const store = await openStore(`sqlite://${join(dir, 'clickclack.db')}`, { migrate: true });
+  try {
+    await store.write((tx) =>
+      tx.workspaces.insert({
+        id: 'wsp_t',
+        route_id: 'T0000000000000001',
+        name: 'T',
+        slug: 't',
+        icon_url: '',
+        created_at: new Date().toISOString(),
+      }),
+    );
+    const heard: string[][] = [];
+    const durable: boolean[] = [];
+    const stop = store.onCommitted((events) => {
+      heard.push(events.map((e) => e.type));
+      // Announced after COMMIT: another connection already reads every announced event.
+      const outside = new Database(join(dir, 'clickclack.db'), { readonly: true });
+      for (const e of events)
+        durable.push(!!outside.prepare('SELECT id FROM events WHERE id = ?').get(e.id));
+      outside.close();
+    });
+    const append = (type: string) => (tx: Repos) =>
+      tx.events.append({ type, workspace_id: 'wsp_t', payload: {} });
+    const refused = async (tx: Repos) => {
+      await append('refused')(tx);
+      throw new Error('no');
+    };
+    // The first refusal rolls back the shared transaction; the second is then rolled back
+    // to its SAVEPOINT in the retry, where the others commit.
+    const results = await Promise.allSettled([
+      store.write(append('first')),
+      store.write(refused),
+      store.write((tx) => tx.users.insert(user('usr_q'))),
+      store.write(refused),
+      store.write(append('second')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(heard, [['first', 'second']], 'one announcement for the one commit');
+    assert.deepEqual(durable, [true, true]);
+    // A commit that appended no event is not announced.
+    await store.write((tx) => tx.users.insert(user('usr_r')));
+    assert.equal(heard.length, 1);
+    stop();
+    await store.write(append('unheard'));
+    assert.equal(heard.length, 1);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -111,7 +111,7 @@ export async function startTestServer(
   const dbUrl = await testDbUrl(dataDir, opts.dataDir === undefined, opts.sqlite);
   const store = await openStore(dbUrl, { migrate: true });
   const devBootstrap = opts.devBootstrap ?? false;
-  const deps: ServiceDeps = { store, devBootstrap, published: () => undefined };
+  const deps: ServiceDeps = { store, devBootstrap };
   const devUser = await ensureBootstrap(deps, DEV_USER);
   const app = await buildApp({
     store,

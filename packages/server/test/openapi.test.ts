@@ -27,6 +27,44 @@ test('GET /api/openapi.json serves the committed OpenAPI 3.1 contract', async ()
   }
 });
 
+test('uploads and incoming-webhook URLs are in the document, their bodies described by media type', async () => {
+  type Content = Record<
+    string,
+    { schema: { type?: string; format?: string; properties?: object } }
+  >;
+  type Doc = {
+    paths: Record<
+      string,
+      Record<
+        string,
+        { requestBody?: { content: Content }; responses: Record<string, { content?: Content }> }
+      >
+    >;
+  };
+  const { body: doc } = await api<Doc>(srv, 'GET', '/api/openapi.json');
+  const upload = doc.paths['/api/uploads']?.post;
+  const form = upload?.requestBody?.content['multipart/form-data']?.schema;
+  assert.deepEqual(form?.properties && Object.keys(form.properties).sort(), [
+    'duration_ms',
+    'file',
+    'workspace_id',
+  ]);
+  assert.deepEqual(Object.keys(upload?.responses ?? {}).sort(), ['200', '201', 'default']);
+  const download = doc.paths['/api/uploads/{upload_id}']?.get;
+  for (const status of ['200', '206']) {
+    assert.deepEqual(download?.responses[status]?.content?.['*/*']?.schema, {
+      type: 'string',
+      format: 'binary',
+    });
+  }
+  const hook = doc.paths['/hooks/{key}']?.post;
+  assert.deepEqual(Object.keys(hook?.requestBody?.content ?? {}).sort(), [
+    'application/json',
+    'application/x-www-form-urlencoded',
+  ]);
+  assert.ok(hook?.responses['201']?.content?.['application/json']);
+});
+
 test('every route outside the public allow-list refuses anonymous callers', async () => {
   const publicOps = Object.entries(OPERATIONS)
     .filter(([, op]) => !op.auth)
@@ -50,6 +88,7 @@ test('every route outside the public allow-list refuses anonymous callers', asyn
     'oidcCallback',
     'oidcStart',
     'passwordLogin',
+    'postToIncomingWebhook',
     'previewInvite',
     'readyz',
     'startDesktopGitHubOAuth',

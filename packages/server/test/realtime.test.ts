@@ -429,7 +429,7 @@ describe('websocket', () => {
     const other = await openStore(srv.dbUrl, { migrate: false });
     const owners = await other.read.users.byId(owner.userId);
     const res = await createChannelMessage(
-      { store: other, devBootstrap: false, published: () => undefined },
+      { store: other, devBootstrap: false },
       { actor: { kind: 'human', user: owners!, via: 'bearer' } },
       general,
       { body: 'from another process' },

@@ -178,6 +178,18 @@ export const INTEGRATION_OPERATIONS = {
     body: H.MattermostHookBody,
     responses: ok(201, MessageEventResponse),
   },
+  postToIncomingWebhook: {
+    method: 'POST',
+    path: '/hooks/:key',
+    summary: "Post through an incoming webhook's secret URL (JSON, or a form with `payload`)",
+    auth: false,
+    params: H.HookKeyParams,
+    rawBody: {
+      'application/json': H.MattermostHookBody,
+      'application/x-www-form-urlencoded': H.HookForm,
+    },
+    responses: ok(201, MessageEventResponse),
+  },
   createIncomingWebhook: {
     method: 'POST',
     path: '/api/workspaces/:workspace_id/incoming-webhooks',

@@ -7,6 +7,17 @@ export const UploadQuery = Type.Object({
 });
 export type UploadQuery = Static<typeof UploadQuery>;
 
+/** The multipart form of an upload: one `file` part; fields before it. */
+export const UploadForm = Type.Object({
+  file: Type.String({ format: 'binary', description: 'The bytes, with a filename' }),
+  workspace_id: Type.Optional(
+    Type.String({ maxLength: 100, description: 'When the query does not name it' }),
+  ),
+  duration_ms: Type.Optional(
+    Type.String({ maxLength: 20, description: 'Length of a voice or video clip' }),
+  ),
+});
+
 export const UploadParams = Type.Object({ upload_id: Type.String({ maxLength: 100 }) });
 export type UploadParams = Static<typeof UploadParams>;
 

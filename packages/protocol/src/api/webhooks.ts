@@ -9,6 +9,14 @@ export const MattermostHookBody = Type.Object({
 });
 export type MattermostHookBody = Static<typeof MattermostHookBody>;
 
+/** A form-encoded incoming-webhook post: the JSON body in `payload` (Mattermost's form). */
+export const HookForm = Type.Object({ payload: Type.String() });
+export type HookForm = Static<typeof HookForm>;
+
+/** `/hooks/<key>`: the secret key is the credential. */
+export const HookKeyParams = Type.Object({ key: Type.String({ maxLength: 200 }) });
+export type HookKeyParams = Static<typeof HookKeyParams>;
+
 export const IncomingWebhook = Type.Object({
   id: Type.String(),
   workspace_id: Type.String(),

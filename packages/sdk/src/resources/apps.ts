@@ -6,25 +6,31 @@ import type {
   RevokeAppBody,
   RevokeAppResponse,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 
 /** App installations (spec names: list, install, revoke). */
 export class AppsResource {
   constructor(private readonly http: Http) {}
 
   async list(workspaceId: string): Promise<AppInstallation[]> {
-    const path = `/api/workspaces/${seg(workspaceId)}/app-installations`;
-    return (await this.http.request<AppInstallationListResponse>('GET', path)).app_installations;
+    return (
+      await this.http.call<AppInstallationListResponse>(
+        op('listApps', { workspace_id: workspaceId }),
+      )
+    ).app_installations;
   }
 
   /** With `setup_nonce` a retry returns the first installation, never a second one. */
   async install(workspaceId: string, input: InstallAppBody): Promise<AppInstallation> {
-    const path = `/api/workspaces/${seg(workspaceId)}/app-installations`;
-    return (await this.http.request<AppInstallationResponse>('POST', path, { body: input }))
-      .app_installation;
+    return (
+      await this.http.call<AppInstallationResponse>(
+        op('installApp', { workspace_id: workspaceId }),
+        { body: input },
+      )
+    ).app_installation;
   }
 
   revoke(id: string, options: RevokeAppBody = {}): Promise<RevokeAppResponse> {
-    return this.http.request('POST', `/api/app-installations/${seg(id)}/revoke`, { body: options });
+    return this.http.call(op('revokeApp', { installation_id: id }), { body: options });
   }
 }

@@ -16,7 +16,7 @@ import type {
   PasswordLoginBody,
   UpdateMeBody,
 } from '@clickclack/protocol';
-import type { Http } from '../http.js';
+import { op, type Http } from '../http.js';
 
 /** A new session: the server always includes its token in `session` (the original's type). */
 export type SignInResponse = MagicConsumeResponse & { session: { token: string } };
@@ -26,7 +26,7 @@ export class AuthResource {
 
   /** Dev bootstrap on a loopback client only: mints a magic-link token. */
   requestMagicLink(input: MagicRequestBody): Promise<MagicRequestResponse> {
-    return this.http.request('POST', '/api/auth/magic/request', { body: input });
+    return this.http.call(op('magicRequest'), { body: input });
   }
 
   /**
@@ -36,12 +36,12 @@ export class AuthResource {
   requestSignInEmail(email: string, displayName?: string): Promise<MagicRequestAccepted> {
     const body: MagicRequestBody = { email };
     if (displayName !== undefined) body.display_name = displayName;
-    return this.http.request('POST', '/api/auth/magic/request', { body });
+    return this.http.call(op('magicRequest'), { body });
   }
 
   /** Exchanges the code of a sign-in email, with its address, for a session it then uses. */
   async consumeSignInCode(email: string, code: string): Promise<SignInResponse> {
-    const res = await this.http.request<SignInResponse>('POST', '/api/auth/magic/consume', {
+    const res = await this.http.call<SignInResponse>(op('magicConsume'), {
       body: { email, code },
     });
     this.http.token = res.token;
@@ -50,19 +50,18 @@ export class AuthResource {
 
   /** The caller's live sessions; `current` marks the one this client uses. */
   async sessions(): Promise<SessionInfo[]> {
-    return (await this.http.request<SessionListResponse>('GET', '/api/auth/sessions')).sessions;
+    return (await this.http.call<SessionListResponse>(op('listSessions'))).sessions;
   }
 
   /** Signs one of the caller's sessions out (its sockets close). */
   revokeSession(sessionId: string): Promise<OkResponse> {
-    return this.http.request('DELETE', `/api/auth/sessions/${encodeURIComponent(sessionId)}`);
+    return this.http.call(op('revokeSessionById', { session_id: sessionId }));
   }
 
   /** Email when away: on or off, and how long a message waits unread first. */
   async emailNotifications(): Promise<EmailNotificationSettings> {
-    const res = await this.http.request<EmailNotificationSettingsResponse>(
-      'GET',
-      '/api/me/email-notifications',
+    const res = await this.http.call<EmailNotificationSettingsResponse>(
+      op('getEmailNotifications'),
     );
     return res.email_notifications;
   }
@@ -70,9 +69,8 @@ export class AuthResource {
   async updateEmailNotifications(
     patch: UpdateEmailNotificationSettingsBody,
   ): Promise<EmailNotificationSettings> {
-    const res = await this.http.request<EmailNotificationSettingsResponse>(
-      'PATCH',
-      '/api/me/email-notifications',
+    const res = await this.http.call<EmailNotificationSettingsResponse>(
+      op('updateEmailNotifications'),
       { body: patch },
     );
     return res.email_notifications;
@@ -80,7 +78,7 @@ export class AuthResource {
 
   /** Exchanges a magic-link token for a session; the client then uses that session. */
   async consumeMagicLink(token: string): Promise<SignInResponse> {
-    const res = await this.http.request<SignInResponse>('POST', '/api/auth/magic/consume', {
+    const res = await this.http.call<SignInResponse>(op('magicConsume'), {
       body: { token },
     });
     this.http.token = res.token;
@@ -92,7 +90,7 @@ export class AuthResource {
    * the client then uses that session. Same response as `consumeMagicLink`.
    */
   async passwordLogin(body: PasswordLoginBody): Promise<SignInResponse> {
-    const res = await this.http.request<SignInResponse>('POST', '/api/auth/password/login', {
+    const res = await this.http.call<SignInResponse>(op('passwordLogin'), {
       body,
     });
     this.http.token = res.token;
@@ -101,16 +99,16 @@ export class AuthResource {
 
   /** Changes the caller's password; the server signs out their other sessions. */
   changePassword(body: ChangePasswordBody): Promise<OkResponse> {
-    return this.http.request('POST', '/api/auth/password/change', { body });
+    return this.http.call(op('changePassword'), { body });
   }
 
   /** Which sign-in methods the server offers (`password`: `serve --password-auth`). */
   methods(): Promise<AuthMethodsResponse> {
-    return this.http.request('GET', '/api/auth/methods');
+    return this.http.call(op('authMethods'));
   }
 
   async logout(): Promise<OkResponse> {
-    return this.http.request('POST', '/api/auth/logout', { body: {} });
+    return this.http.call(op('logout'), { body: {} });
   }
 
   setToken(token: string | undefined): void {
@@ -118,10 +116,10 @@ export class AuthResource {
   }
 
   async me(): Promise<Me> {
-    return (await this.http.request<MeResponse>('GET', '/api/me')).user;
+    return (await this.http.call<MeResponse>(op('getMe'))).user;
   }
 
   async updateMe(patch: UpdateMeBody): Promise<Me> {
-    return (await this.http.request<MeResponse>('PATCH', '/api/me', { body: patch })).user;
+    return (await this.http.call<MeResponse>(op('updateMe'), { body: patch })).user;
   }
 }

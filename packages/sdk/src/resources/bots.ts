@@ -21,7 +21,7 @@ import type {
   OwnedBotsResponse,
   SetupCodeResponse,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 import type { BotCommand, BotCommandInput, BotWithTokens } from '../original-types.js';
 
 /** Bots, their tokens and command menus (spec names). */
@@ -33,21 +33,24 @@ export class BotsResource {
    * fresh secret) instead of a second bot; other input under that nonce is a 409.
    */
   create(workspaceId: string, input: CreateBotBody): Promise<CreateBotResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/bots`, { body: input });
+    return this.http.call(op('createBot', { workspace_id: workspaceId }), { body: input });
   }
 
   async list(workspaceId: string): Promise<BotWithTokens[]> {
-    const path = `/api/workspaces/${seg(workspaceId)}/bots`;
-    return (await this.http.request<BotListResponse>('GET', path)).bots;
+    return (await this.http.call<BotListResponse>(op('listBots', { workspace_id: workspaceId })))
+      .bots;
   }
 
   async listMine(): Promise<OwnedBotsResponse['bots']> {
-    return (await this.http.request<OwnedBotsResponse>('GET', '/api/me/bots')).bots;
+    return (await this.http.call<OwnedBotsResponse>(op('myBots'))).bots;
   }
 
   async listWorkspaceTokens(workspaceId: string, botUserId: string): Promise<BotToken[]> {
-    const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/tokens`;
-    return (await this.http.request<BotTokenListResponse>('GET', path)).bot_tokens;
+    return (
+      await this.http.call<BotTokenListResponse>(
+        op('listBotTokens', { workspace_id: workspaceId, bot_user_id: botUserId }),
+      )
+    ).bot_tokens;
   }
 
   async createWorkspaceToken(
@@ -55,8 +58,12 @@ export class BotsResource {
     botUserId: string,
     input: CreateTokenBody = {},
   ): Promise<BotToken> {
-    const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/tokens`;
-    return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
+    return (
+      await this.http.call<BotTokenResponse>(
+        op('createBotToken', { workspace_id: workspaceId, bot_user_id: botUserId }),
+        { body: input },
+      )
+    ).bot_token;
   }
 
   /**
@@ -69,8 +76,12 @@ export class BotsResource {
     botUserId: string,
     input: CreateSetupCodeBody = {},
   ): Promise<BotSetupCode> {
-    const path = `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/setup-codes`;
-    return (await this.http.request<SetupCodeResponse>('POST', path, { body: input })).setup_code;
+    return (
+      await this.http.call<SetupCodeResponse>(
+        op('createBotSetupCode', { workspace_id: workspaceId, bot_user_id: botUserId }),
+        { body: input },
+      )
+    ).setup_code;
   }
 
   /**
@@ -78,33 +89,38 @@ export class BotsResource {
    * `contract_version` 1), when present, is the base to call with that token.
    */
   claimSetupCode(code: string): Promise<ClaimSetupCodeResponse> {
-    return this.http.request('POST', '/api/bot-setup-codes/claim', { body: { code } });
+    return this.http.call(op('claimBotSetupCode'), { body: { code } });
   }
 
   /** Legacy routes: only for bots installed in exactly one workspace. */
   async listTokens(botUserId: string): Promise<BotToken[]> {
     return (
-      await this.http.request<BotTokenListResponse>('GET', `/api/bots/${seg(botUserId)}/tokens`)
+      await this.http.call<BotTokenListResponse>(
+        op('listBotTokensLegacy', { bot_user_id: botUserId }),
+      )
     ).bot_tokens;
   }
 
   async createToken(botUserId: string, input: CreateTokenBody = {}): Promise<BotToken> {
-    const path = `/api/bots/${seg(botUserId)}/tokens`;
-    return (await this.http.request<BotTokenResponse>('POST', path, { body: input })).bot_token;
+    return (
+      await this.http.call<BotTokenResponse>(
+        op('createBotTokenLegacy', { bot_user_id: botUserId }),
+        { body: input },
+      )
+    ).bot_token;
   }
 
   async revokeToken(tokenId: string): Promise<BotToken> {
     return (
-      await this.http.request<BotTokenResponse>('POST', `/api/bot-tokens/${seg(tokenId)}/revoke`, {
+      await this.http.call<BotTokenResponse>(op('revokeBotToken', { token_id: tokenId }), {
         body: {},
       })
     ).bot_token;
   }
 
   removeMembership(workspaceId: string, botUserId: string): Promise<void> {
-    return this.http.request(
-      'DELETE',
-      `/api/workspaces/${seg(workspaceId)}/bots/${seg(botUserId)}/membership`,
+    return this.http.call(
+      op('removeBotMembership', { workspace_id: workspaceId, bot_user_id: botUserId }),
     );
   }
 
@@ -113,22 +129,25 @@ export class BotsResource {
    * bot in no workspace any more: its owner, or a manager of a workspace it had tokens in).
    */
   async delete(botUserId: string): Promise<DeletedBot> {
-    return (await this.http.request<DeleteBotResponse>('DELETE', `/api/bots/${seg(botUserId)}`))
+    return (await this.http.call<DeleteBotResponse>(op('deleteBot', { bot_user_id: botUserId })))
       .deleted_bot;
   }
 
   /** Bot tokens only: replace this bot's command menu. */
   async setCommands(commands: BotCommandInput[]): Promise<BotCommand[]> {
     return (
-      await this.http.request<BotCommandsResponse>('PUT', '/api/bots/self/commands', {
+      await this.http.call<BotCommandsResponse>(op('setBotCommands'), {
         body: { commands },
       })
     ).bot_commands;
   }
 
   async listCommands(workspaceId: string): Promise<BotCommand[]> {
-    const path = `/api/workspaces/${seg(workspaceId)}/bot-commands`;
-    return (await this.http.request<BotCommandsResponse>('GET', path)).bot_commands;
+    return (
+      await this.http.call<BotCommandsResponse>(
+        op('listBotCommands', { workspace_id: workspaceId }),
+      )
+    ).bot_commands;
   }
 }
 
@@ -137,23 +156,32 @@ export class WebhooksResource {
   constructor(private readonly http: Http) {}
 
   postMattermost(channelId: string, input: MattermostHookBody): Promise<MessageEventResponse> {
-    return this.http.request('POST', `/api/hooks/mattermost/${seg(channelId)}`, { body: input });
+    return this.http.call(op('mattermostHook', { channel_id: channelId }), { body: input });
   }
 
   async create(workspaceId: string, input: CreateIncomingWebhookBody): Promise<IncomingWebhook> {
-    const path = `/api/workspaces/${seg(workspaceId)}/incoming-webhooks`;
-    return (await this.http.request<IncomingWebhookResponse>('POST', path, { body: input }))
-      .incoming_webhook;
+    return (
+      await this.http.call<IncomingWebhookResponse>(
+        op('createIncomingWebhook', { workspace_id: workspaceId }),
+        { body: input },
+      )
+    ).incoming_webhook;
   }
 
   async list(workspaceId: string): Promise<IncomingWebhook[]> {
-    const path = `/api/workspaces/${seg(workspaceId)}/incoming-webhooks`;
-    return (await this.http.request<IncomingWebhookListResponse>('GET', path)).incoming_webhooks;
+    return (
+      await this.http.call<IncomingWebhookListResponse>(
+        op('listIncomingWebhooks', { workspace_id: workspaceId }),
+      )
+    ).incoming_webhooks;
   }
 
   async revoke(webhookId: string): Promise<IncomingWebhook> {
-    const path = `/api/incoming-webhooks/${seg(webhookId)}/revoke`;
-    return (await this.http.request<IncomingWebhookResponse>('POST', path, { body: {} }))
-      .incoming_webhook;
+    return (
+      await this.http.call<IncomingWebhookResponse>(
+        op('revokeIncomingWebhook', { webhook_id: webhookId }),
+        { body: {} },
+      )
+    ).incoming_webhook;
   }
 }

@@ -23,7 +23,7 @@ import type {
   UpdateChannelBody,
   User,
 } from '@clickclack/protocol';
-import { pageOptions, seg, type Http, type QueryOf } from '../http.js';
+import { pageOptions, type Http, type QueryOf, op } from '../http.js';
 import type { MessagePageOptions, ReadReceipt } from '../original-types.js';
 
 export class ChannelsResource {
@@ -32,10 +32,7 @@ export class ChannelsResource {
   /** Channels of a workspace the caller can see, ordered by name. */
   async list(workspaceId: string): Promise<Channel[]> {
     return (
-      await this.http.request<ChannelListResponse>(
-        'GET',
-        `/api/workspaces/${seg(workspaceId)}/channels`,
-      )
+      await this.http.call<ChannelListResponse>(op('listChannels', { workspace_id: workspaceId }))
     ).channels;
   }
 
@@ -45,13 +42,13 @@ export class ChannelsResource {
 
   /** `create`, answering `{channel, event}`. */
   createWithEvent(workspaceId: string, input: CreateChannelBody): Promise<ChannelEventResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/channels`, {
+    return this.http.call(op('createChannel', { workspace_id: workspaceId }), {
       body: input,
     });
   }
 
   async get(channelId: string): Promise<Channel> {
-    return (await this.http.request<ChannelResponse>('GET', `/api/channels/${seg(channelId)}`))
+    return (await this.http.call<ChannelResponse>(op('getChannel', { channel_id: channelId })))
       .channel;
   }
 
@@ -62,22 +59,22 @@ export class ChannelsResource {
 
   /** `update`, answering `{channel, event}`. */
   updateWithEvent(channelId: string, patch: UpdateChannelBody): Promise<ChannelEventOnly> {
-    return this.http.request('PATCH', `/api/channels/${seg(channelId)}`, { body: patch });
+    return this.http.call(op('updateChannel', { channel_id: channelId }), { body: patch });
   }
 
   /** What deleting the channel would remove, and `blocker`: why the caller cannot (or null). */
   deletionPreview(channelId: string): Promise<ChannelDeletionPreview> {
-    return this.http.request('GET', `/api/channels/${seg(channelId)}/deletion-preview`);
+    return this.http.call(op('channelDeletionPreview', { channel_id: channelId }));
   }
 
   /** Permanently deletes the channel, its messages and files (workspace owners only). */
   delete(channelId: string): Promise<DeleteChannelResponse> {
-    return this.http.request('DELETE', `/api/channels/${seg(channelId)}`);
+    return this.http.call(op('deleteChannel', { channel_id: channelId }));
   }
 
   /** One page of root messages (`after_seq`, `before_seq`, `around_seq`, `limit`, `mode`). */
   messagePage(channelId: string, query: QueryOf<MessagePageQuery> = {}): Promise<MessagePage> {
-    return this.http.request('GET', `/api/channels/${seg(channelId)}/messages`, { query });
+    return this.http.call(op('listMessages', { channel_id: channelId }), { query });
   }
 
   /** The page's messages: from the oldest after a seq (default 0), or any page's options. */
@@ -95,27 +92,32 @@ export class ChannelsResource {
 
   /** `sendMessage`, answering `{message, event}` (no `event` for a nonce replay). */
   sendMessageWithEvent(channelId: string, input: CreateMessageBody): Promise<MessageEventResponse> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/messages`, { body: input });
+    return this.http.call(op('createMessage', { channel_id: channelId }), { body: input });
   }
 
   /** Moves the caller's read pointer forward to `seq` (never backwards). */
   async markRead(channelId: string, seq: number): Promise<ReadReceipt> {
-    const path = `/api/channels/${seg(channelId)}/read`;
-    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+    return (
+      await this.http.call<ReceiptResponse>(op('markChannelRead', { channel_id: channelId }), {
+        body: { seq },
+      })
+    ).receipt;
   }
 
   /** Mark unread from the message at `seq`: it and everything after it count as unread. */
   async markUnread(channelId: string, seq: number): Promise<ReadReceipt> {
-    const path = `/api/channels/${seg(channelId)}/unread`;
-    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+    return (
+      await this.http.call<ReceiptResponse>(op('markChannelUnread', { channel_id: channelId }), {
+        body: { seq },
+      })
+    ).receipt;
   }
 
   /** The caller's notification preference for a channel: `all`, `mentions` or `muted`. */
   async getNotificationPreference(channelId: string): Promise<NotificationPreference> {
     return (
-      await this.http.request<NotificationSettingsResponse>(
-        'GET',
-        `/api/channels/${seg(channelId)}/notification-settings`,
+      await this.http.call<NotificationSettingsResponse>(
+        op('getChannelNotificationSettings', { channel_id: channelId }),
       )
     ).preference;
   }
@@ -126,9 +128,8 @@ export class ChannelsResource {
     preference: NotificationPreference,
   ): Promise<NotificationPreference> {
     return (
-      await this.http.request<NotificationSettingsResponse>(
-        'PATCH',
-        `/api/channels/${seg(channelId)}/notification-settings`,
+      await this.http.call<NotificationSettingsResponse>(
+        op('updateChannelNotificationSettings', { channel_id: channelId }),
         { body: { preference } },
       )
     ).preference;
@@ -137,48 +138,50 @@ export class ChannelsResource {
   /** Pinned messages, newest pin first. */
   async pinnedMessages(channelId: string, limit = 100): Promise<Message[]> {
     return (
-      await this.http.request<PinListResponse>('GET', `/api/channels/${seg(channelId)}/pins`, {
+      await this.http.call<PinListResponse>(op('listPins', { channel_id: channelId }), {
         query: { limit },
       })
     ).messages;
   }
 
   pinMessage(channelId: string, messageId: string): Promise<PinResponse> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/pins`, {
+    return this.http.call(op('pinMessage', { channel_id: channelId }), {
       body: { message_id: messageId },
     });
   }
 
   /** Answers the `pin.removed` event. */
   async unpinMessage(channelId: string, messageId: string): Promise<Event> {
-    const path = `/api/channels/${seg(channelId)}/pins/${seg(messageId)}`;
-    return (await this.http.request<UnpinResponse>('DELETE', path)).event;
+    return (
+      await this.http.call<UnpinResponse>(
+        op('unpinMessage', { channel_id: channelId, message_id: messageId }),
+      )
+    ).event;
   }
 
   join(channelId: string): Promise<ChannelEventOnly> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/join`, { body: {} });
+    return this.http.call(op('joinChannel', { channel_id: channelId }), { body: {} });
   }
 
   leave(channelId: string): Promise<ChannelEventOnly> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/leave`, { body: {} });
+    return this.http.call(op('leaveChannel', { channel_id: channelId }), { body: {} });
   }
 
   async members(channelId: string): Promise<User[]> {
     return (
-      await this.http.request<ChannelMembersResponse>(
-        'GET',
-        `/api/channels/${seg(channelId)}/members`,
+      await this.http.call<ChannelMembersResponse>(
+        op('listChannelMembers', { channel_id: channelId }),
       )
     ).members;
   }
 
   addMember(channelId: string, userId: string): Promise<ChannelEventOnly> {
-    return this.http.request('POST', `/api/channels/${seg(channelId)}/members`, {
+    return this.http.call(op('addChannelMember', { channel_id: channelId }), {
       body: { user_id: userId },
     });
   }
 
   removeMember(channelId: string, userId: string): Promise<ChannelEventOnly> {
-    return this.http.request('DELETE', `/api/channels/${seg(channelId)}/members/${seg(userId)}`);
+    return this.http.call(op('removeChannelMember', { channel_id: channelId, user_id: userId }));
   }
 }

@@ -10,7 +10,7 @@ import type {
   OkResponse,
   ReceiptResponse,
 } from '@clickclack/protocol';
-import { pageOptions, seg, type Http, type QueryOf } from '../http.js';
+import { pageOptions, type Http, type QueryOf, op } from '../http.js';
 import type { MessagePageOptions, ReadReceipt } from '../original-types.js';
 
 /** Direct conversations. */
@@ -19,7 +19,7 @@ export class DmsResource {
 
   async list(workspaceId: string): Promise<DirectConversation[]> {
     return (
-      await this.http.request<DmListResponse>('GET', '/api/dms', {
+      await this.http.call<DmListResponse>(op('listDms'), {
         query: { workspace_id: workspaceId },
       })
     ).conversations;
@@ -31,22 +31,22 @@ export class DmsResource {
 
   /** `create`, answering `{conversation, event}` (the event only when it was new). */
   createWithEvent(workspaceId: string, memberIds: string[]): Promise<DmResponse> {
-    return this.http.request('POST', '/api/dms', {
+    return this.http.call(op('createDm'), {
       body: { workspace_id: workspaceId, member_ids: memberIds },
     });
   }
 
   async get(id: string): Promise<DirectConversation> {
-    return (await this.http.request<DmResponse>('GET', `/api/dms/${seg(id)}`)).conversation;
+    return (await this.http.call<DmResponse>(op('getDm', { conversation_id: id }))).conversation;
   }
 
   /** Hides the DM from the caller's list until the next message (or `open`). */
   async close(id: string): Promise<void> {
-    await this.http.request<OkResponse>('DELETE', `/api/dms/${seg(id)}`);
+    await this.http.call<OkResponse>(op('closeDm', { conversation_id: id }));
   }
 
   async open(id: string): Promise<DirectConversation> {
-    return (await this.http.request<DmResponse>('POST', `/api/dms/${seg(id)}/open`, { body: {} }))
+    return (await this.http.call<DmResponse>(op('openDm', { conversation_id: id }), { body: {} }))
       .conversation;
   }
 
@@ -60,7 +60,7 @@ export class DmsResource {
 
   /** One page of messages with its bounds (`after_seq`, `before_seq`, `around_seq`, `limit`, `mode`). */
   messagePage(id: string, query: QueryOf<MessagePageQuery> = {}): Promise<MessagePage> {
-    return this.http.request('GET', `/api/dms/${seg(id)}/messages`, { query });
+    return this.http.call(op('listDmMessages', { conversation_id: id }), { query });
   }
 
   async sendMessage(id: string, input: CreateMessageBody): Promise<Message> {
@@ -69,17 +69,23 @@ export class DmsResource {
 
   /** `sendMessage`, answering `{message, event}` (no `event` for a nonce replay). */
   sendMessageWithEvent(id: string, input: CreateMessageBody): Promise<MessageEventResponse> {
-    return this.http.request('POST', `/api/dms/${seg(id)}/messages`, { body: input });
+    return this.http.call(op('createDmMessage', { conversation_id: id }), { body: input });
   }
 
   async markRead(id: string, seq: number): Promise<ReadReceipt> {
-    const path = `/api/dms/${seg(id)}/read`;
-    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+    return (
+      await this.http.call<ReceiptResponse>(op('markDmRead', { conversation_id: id }), {
+        body: { seq },
+      })
+    ).receipt;
   }
 
   /** Mark a DM unread from the message at `seq`. */
   async markUnread(id: string, seq: number): Promise<ReadReceipt> {
-    const path = `/api/dms/${seg(id)}/unread`;
-    return (await this.http.request<ReceiptResponse>('POST', path, { body: { seq } })).receipt;
+    return (
+      await this.http.call<ReceiptResponse>(op('markDmUnread', { conversation_id: id }), {
+        body: { seq },
+      })
+    ).receipt;
   }
 }

@@ -5,7 +5,7 @@ import type {
   EventSubscriptionListResponse,
   EventSubscriptionResponse,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 
 export interface EventDeliveryAttemptsOptions {
   limit?: number;
@@ -19,9 +19,8 @@ export class EventSubscriptionsResource {
 
   async list(workspaceId: string): Promise<EventSubscription[]> {
     return (
-      await this.http.request<EventSubscriptionListResponse>(
-        'GET',
-        `/api/workspaces/${seg(workspaceId)}/event-subscriptions`,
+      await this.http.call<EventSubscriptionListResponse>(
+        op('listEventSubscriptions', { workspace_id: workspaceId }),
       )
     ).event_subscriptions;
   }
@@ -32,9 +31,8 @@ export class EventSubscriptionsResource {
     input: CreateEventSubscriptionBody,
   ): Promise<EventSubscription> {
     return (
-      await this.http.request<EventSubscriptionResponse>(
-        'POST',
-        `/api/workspaces/${seg(workspaceId)}/event-subscriptions`,
+      await this.http.call<EventSubscriptionResponse>(
+        op('createEventSubscription', { workspace_id: workspaceId }),
         { body: input },
       )
     ).event_subscription;
@@ -42,9 +40,8 @@ export class EventSubscriptionsResource {
 
   async revoke(id: string): Promise<EventSubscription> {
     return (
-      await this.http.request<EventSubscriptionResponse>(
-        'POST',
-        `/api/event-subscriptions/${seg(id)}/revoke`,
+      await this.http.call<EventSubscriptionResponse>(
+        op('revokeEventSubscription', { subscription_id: id }),
         { body: {} },
       )
     ).event_subscription;
@@ -52,16 +49,15 @@ export class EventSubscriptionsResource {
 
   async rotateSecret(id: string): Promise<EventSubscription> {
     return (
-      await this.http.request<EventSubscriptionResponse>(
-        'POST',
-        `/api/event-subscriptions/${seg(id)}/rotate-secret`,
+      await this.http.call<EventSubscriptionResponse>(
+        op('rotateEventSubscriptionSecret', { subscription_id: id }),
         { body: {} },
       )
     ).event_subscription;
   }
 
   deliveries(id: string, opts: EventDeliveryAttemptsOptions = {}): Promise<DeliveriesResponse> {
-    return this.http.request('GET', `/api/event-subscriptions/${seg(id)}/deliveries`, {
+    return this.http.call(op('listDeliveries', { subscription_id: id }), {
       query: { limit: opts.limit, before: opts.before },
     });
   }

@@ -1,5 +1,5 @@
 import type { Event, EventPage, EventTypesResponse } from '@clickclack/protocol';
-import type { Http } from '../http.js';
+import { op, type Http } from '../http.js';
 import type { AgentProgressPayload } from '../original-types.js';
 import {
   bearerProtocols,
@@ -66,7 +66,7 @@ export class EventsResource {
 
   /** One page of the durable log after a cursor (`includeTail` adds the newest cursor). */
   async list(opts: EventListOptions): Promise<RealtimeEventPage> {
-    const page = await this.http.request<EventPage>('GET', '/api/realtime/events', {
+    const page = await this.http.call<EventPage>(op('listEvents'), {
       query: {
         workspace_id: opts.workspaceId,
         after_cursor: opts.afterCursor,
@@ -87,8 +87,7 @@ export class EventsResource {
       type: input.type,
       payload: input.payload,
     };
-    return (await this.http.request<{ event: Event }>('POST', '/api/realtime/ephemeral', { body }))
-      .event;
+    return (await this.http.call<{ event: Event }>(op('publishEphemeral'), { body })).event;
   }
 
   /**
@@ -108,6 +107,6 @@ export class EventsResource {
 
   /** Every durable event type the server writes. */
   async types(): Promise<string[]> {
-    return (await this.http.request<EventTypesResponse>('GET', '/api/event-types')).event_types;
+    return (await this.http.call<EventTypesResponse>(op('eventTypes'))).event_types;
   }
 }

@@ -13,7 +13,7 @@ import type {
   JoinableWorkspacesResponse,
   Workspace,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 
 /**
  * Invite links (managers create, list and revoke them; whoever holds one joins with it) and
@@ -24,59 +24,49 @@ export class InvitesResource {
 
   /** A new link (default: one use, 7 days); `token` and `url` are shown only now. */
   create(workspaceId: string, body: CreateInviteBody = {}): Promise<CreateInviteResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/invites`, { body });
+    return this.http.call(op('createInvite', { workspace_id: workspaceId }), { body });
   }
 
   async list(workspaceId: string): Promise<Invite[]> {
-    const res = await this.http.request<InviteListResponse>(
-      'GET',
-      `/api/workspaces/${seg(workspaceId)}/invites`,
+    const res = await this.http.call<InviteListResponse>(
+      op('listInvites', { workspace_id: workspaceId }),
     );
     return res.invites;
   }
 
   revoke(workspaceId: string, inviteId: string): Promise<InviteResponse> {
-    return this.http.request(
-      'DELETE',
-      `/api/workspaces/${seg(workspaceId)}/invites/${seg(inviteId)}`,
-    );
+    return this.http.call(op('revokeInvite', { workspace_id: workspaceId, invite_id: inviteId }));
   }
 
   /** The workspace and inviter of a usable link; needs no sign-in. */
   preview(token: string): Promise<InvitePreviewResponse> {
-    return this.http.request('GET', `/api/invites/${seg(token)}`);
+    return this.http.call(op('previewInvite', { token }));
   }
 
   /** Joins the invite's workspace as the signed-in user. */
   accept(token: string): Promise<AcceptInviteResponse> {
-    return this.http.request('POST', `/api/invites/${seg(token)}/accept`, { body: {} });
+    return this.http.call(op('acceptInvite', { token }), { body: {} });
   }
 
   /** A new account through the link; signs in as it (the client keeps the session token). */
   async signup(token: string, body: InviteSignupBody): Promise<InviteSignupResponse> {
-    const res = await this.http.request<InviteSignupResponse>(
-      'POST',
-      `/api/invites/${seg(token)}/signup`,
-      { body },
-    );
+    const res = await this.http.call<InviteSignupResponse>(op('inviteSignup', { token }), { body });
     this.http.token = res.token;
     return res;
   }
 
   /** Email domains whose people may join the workspace without an invite (managers). */
   async joinDomains(workspaceId: string): Promise<string[]> {
-    const res = await this.http.request<JoinDomainsResponse>(
-      'GET',
-      `/api/workspaces/${seg(workspaceId)}/join-domains`,
+    const res = await this.http.call<JoinDomainsResponse>(
+      op('getJoinDomains', { workspace_id: workspaceId }),
     );
     return res.domains;
   }
 
   /** Replaces that list (managers); answers it normalised. */
   async setJoinDomains(workspaceId: string, domains: string[]): Promise<string[]> {
-    const res = await this.http.request<JoinDomainsResponse>(
-      'PUT',
-      `/api/workspaces/${seg(workspaceId)}/join-domains`,
+    const res = await this.http.call<JoinDomainsResponse>(
+      op('setJoinDomains', { workspace_id: workspaceId }),
       { body: { domains } },
     );
     return res.domains;
@@ -84,15 +74,12 @@ export class InvitesResource {
 
   /** Workspaces the signed-in person's email domain lets them join. */
   async joinable(): Promise<Workspace[]> {
-    const res = await this.http.request<JoinableWorkspacesResponse>(
-      'GET',
-      '/api/me/joinable-workspaces',
-    );
+    const res = await this.http.call<JoinableWorkspacesResponse>(op('listJoinableWorkspaces'));
     return res.workspaces;
   }
 
   /** Joins one of those. */
   joinByDomain(workspaceId: string): Promise<JoinWorkspaceResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/join`, { body: {} });
+    return this.http.call(op('joinWorkspace', { workspace_id: workspaceId }), { body: {} });
   }
 }

@@ -12,13 +12,13 @@ import type {
   UpdateMessageBody,
 } from '@clickclack/protocol';
 import { isClickClackError } from '../errors.js';
-import { seg, type Http, type QueryOf } from '../http.js';
+import { type Http, type QueryOf, op } from '../http.js';
 
 export class MessagesResource {
   constructor(private readonly http: Http) {}
 
   async get(messageId: string): Promise<Message> {
-    return (await this.http.request<MessageResponse>('GET', `/api/messages/${seg(messageId)}`))
+    return (await this.http.call<MessageResponse>(op('getMessage', { message_id: messageId })))
       .message;
   }
 
@@ -28,7 +28,7 @@ export class MessagesResource {
    */
   async findByNonce(workspaceId: string, nonce: string): Promise<Message | undefined> {
     try {
-      const res = await this.http.request<MessageResponse>('GET', '/api/messages/by-nonce', {
+      const res = await this.http.call<MessageResponse>(op('messageByNonce'), {
         query: { workspace_id: workspaceId, nonce },
       });
       return res.message;
@@ -46,7 +46,7 @@ export class MessagesResource {
   /** Copy link: the thread root with its public `M…` `route_id`, allocated on first use. */
   async ensureRoute(messageId: string): Promise<Message> {
     return (
-      await this.http.request<MessageResponse>('POST', `/api/messages/${seg(messageId)}/route`)
+      await this.http.call<MessageResponse>(op('ensureMessageRoute', { message_id: messageId }))
     ).message;
   }
 
@@ -57,7 +57,7 @@ export class MessagesResource {
 
   /** `update`, answering `{message, event}`. */
   updateWithEvent(messageId: string, input: UpdateMessageBody): Promise<MessageMutationResponse> {
-    return this.http.request('PATCH', `/api/messages/${seg(messageId)}`, { body: input });
+    return this.http.call(op('updateMessage', { message_id: messageId }), { body: input });
   }
 
   /** Soft delete: own messages, or any channel message for owners and moderators. */
@@ -67,27 +67,29 @@ export class MessagesResource {
 
   /** `delete`, answering `{message, event}`. */
   deleteWithEvent(messageId: string): Promise<MessageMutationResponse> {
-    return this.http.request('DELETE', `/api/messages/${seg(messageId)}`);
+    return this.http.call(op('deleteMessage', { message_id: messageId }));
   }
 
   addReaction(messageId: string, emoji: string): Promise<ReactionsResponse> {
-    return this.http.request('POST', `/api/messages/${seg(messageId)}/reactions`, {
+    return this.http.call(op('addReaction', { message_id: messageId }), {
       body: { emoji },
     });
   }
 
   removeReaction(messageId: string, emoji: string): Promise<ReactionsResponse> {
-    return this.http.request('DELETE', `/api/messages/${seg(messageId)}/reactions/${seg(emoji)}`);
+    return this.http.call(op('removeReaction', { message_id: messageId, emoji }));
   }
 
   /** Every reaction with who reacted. */
   reactions(messageId: string): Promise<ReactionListResponse> {
-    return this.http.request('GET', `/api/messages/${seg(messageId)}/reactions`);
+    return this.http.call(op('listReactions', { message_id: messageId }));
   }
 
   /** Follow (or with `false`, unfollow) a thread. */
   follow(rootId: string, following = true): Promise<FollowResponse> {
-    return this.http.request(following ? 'POST' : 'DELETE', `/api/messages/${seg(rootId)}/follow`);
+    return this.http.call(
+      op(following ? 'followThread' : 'unfollowThread', { message_id: rootId }),
+    );
   }
 }
 
@@ -96,7 +98,7 @@ export class ThreadsResource {
 
   /** One page of a thread: `limit`, `latest`, or one of `before_seq`/`after_seq`/`around_seq`. */
   get(rootId: string, query: QueryOf<ThreadPageQuery> = {}): Promise<ThreadPage> {
-    return this.http.request('GET', `/api/messages/${seg(rootId)}/thread`, { query });
+    return this.http.call(op('getThread', { message_id: rootId }), { query });
   }
 
   async reply(rootId: string, input: CreateReplyBody): Promise<Message> {
@@ -105,7 +107,7 @@ export class ThreadsResource {
 
   /** `reply`, answering `{message, thread_state, events}`. */
   replyWithEvent(rootId: string, input: CreateReplyBody): Promise<ReplyResponse> {
-    return this.http.request('POST', `/api/messages/${seg(rootId)}/thread/replies`, {
+    return this.http.call(op('createReply', { message_id: rootId }), {
       body: input,
     });
   }

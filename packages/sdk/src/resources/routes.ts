@@ -1,5 +1,5 @@
 import type { RouteResponse, RouteTarget } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 
 /** Public route ids of app URLs (`/app/T…/C…`): `resolve` says what they name. */
 export class RoutesResource {
@@ -7,9 +7,11 @@ export class RoutesResource {
 
   async resolve(workspaceRouteId: string, targetRouteId: string): Promise<RouteTarget> {
     return (
-      await this.http.request<RouteResponse>(
-        'GET',
-        `/api/routes/${seg(workspaceRouteId)}/${seg(targetRouteId)}`,
+      await this.http.call<RouteResponse>(
+        op('resolveRoute', {
+          workspace_route_id: workspaceRouteId,
+          target_route_id: targetRouteId,
+        }),
       )
     ).route;
   }

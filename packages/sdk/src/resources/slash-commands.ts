@@ -6,37 +6,49 @@ import type {
   SlashCommandListResponse,
   SlashCommandResponse,
 } from '@clickclack/protocol';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 
 /** Slash commands: registration (managers) and invocation. */
 export class SlashCommandsResource {
   constructor(private readonly http: Http) {}
 
   async list(workspaceId: string): Promise<SlashCommand[]> {
-    const path = `/api/workspaces/${seg(workspaceId)}/slash-commands`;
-    return (await this.http.request<SlashCommandListResponse>('GET', path)).slash_commands;
+    return (
+      await this.http.call<SlashCommandListResponse>(
+        op('listSlashCommands', { workspace_id: workspaceId }),
+      )
+    ).slash_commands;
   }
 
   async create(workspaceId: string, input: CreateSlashCommandBody): Promise<SlashCommand> {
-    const path = `/api/workspaces/${seg(workspaceId)}/slash-commands`;
-    return (await this.http.request<SlashCommandResponse>('POST', path, { body: input }))
-      .slash_command;
+    return (
+      await this.http.call<SlashCommandResponse>(
+        op('createSlashCommand', { workspace_id: workspaceId }),
+        { body: input },
+      )
+    ).slash_command;
   }
 
   async revoke(commandId: string): Promise<SlashCommand> {
-    const path = `/api/slash-commands/${seg(commandId)}/revoke`;
-    return (await this.http.request<SlashCommandResponse>('POST', path, { body: {} }))
-      .slash_command;
+    return (
+      await this.http.call<SlashCommandResponse>(
+        op('revokeSlashCommand', { command_id: commandId }),
+        { body: {} },
+      )
+    ).slash_command;
   }
 
   async rotateSecret(commandId: string): Promise<SlashCommand> {
-    const path = `/api/slash-commands/${seg(commandId)}/rotate-secret`;
-    return (await this.http.request<SlashCommandResponse>('POST', path, { body: {} }))
-      .slash_command;
+    return (
+      await this.http.call<SlashCommandResponse>(
+        op('rotateSlashCommandSecret', { command_id: commandId }),
+        { body: {} },
+      )
+    ).slash_command;
   }
 
   invoke(channelId: string, command: string, text = ''): Promise<InvokeSlashResponse> {
-    return this.http.request('POST', `/api/hooks/slash/${seg(channelId)}`, {
+    return this.http.call(op('invokeSlashCommand', { channel_id: channelId }), {
       body: { command, text },
     });
   }
@@ -46,8 +58,10 @@ export class AuditLogResource {
   constructor(private readonly http: Http) {}
 
   async list(workspaceId: string, limit = 100): Promise<AuditLogResponse['audit_log_entries']> {
-    const path = `/api/workspaces/${seg(workspaceId)}/audit-log`;
-    return (await this.http.request<AuditLogResponse>('GET', path, { query: { limit } }))
-      .audit_log_entries;
+    return (
+      await this.http.call<AuditLogResponse>(op('auditLog', { workspace_id: workspaceId }), {
+        query: { limit },
+      })
+    ).audit_log_entries;
   }
 }

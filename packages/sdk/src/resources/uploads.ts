@@ -1,6 +1,6 @@
 import type { Upload, UploadResponse } from '@clickclack/protocol';
 import { isClickClackError } from '../errors.js';
-import { seg, type Http } from '../http.js';
+import { type Http, op } from '../http.js';
 
 export interface UploadInput {
   /** The bytes, as a web stream (a Blob's `.stream()`, or a file stream converted with `Readable.toWeb`). */
@@ -70,7 +70,7 @@ export class UploadsResource {
   /** Streams any byte source as one upload, reporting progress. */
   async createFromStream(workspaceId: string, input: UploadInput): Promise<Upload> {
     const boundary = `----clickclack${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
-    const res = await this.http.raw('POST', '/api/uploads', {
+    const res = await this.http.callRaw(op('createUpload'), {
       query: { workspace_id: workspaceId, nonce: input.nonce },
       rawBody: multipart(input, boundary),
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -83,7 +83,7 @@ export class UploadsResource {
   async findByNonce(workspaceId: string, nonce: string): Promise<Upload | undefined> {
     try {
       return (
-        await this.http.request<UploadResponse>('GET', '/api/uploads/by-nonce', {
+        await this.http.call<UploadResponse>(op('uploadByNonce'), {
           query: { workspace_id: workspaceId, nonce },
         })
       ).upload;
@@ -99,13 +99,13 @@ export class UploadsResource {
 
   /** Attaches one of the caller's uploads to the caller's message. */
   async attach(messageId: string, uploadId: string): Promise<void> {
-    await this.http.request('POST', `/api/messages/${seg(messageId)}/attachments`, {
+    await this.http.call(op('attachUpload', { message_id: messageId }), {
       body: { upload_id: uploadId },
     });
   }
 
   /** The raw download response (stream its body). */
   download(uploadId: string): Promise<Response> {
-    return this.http.raw('GET', `/api/uploads/${seg(uploadId)}`);
+    return this.http.callRaw(op('downloadUpload', { upload_id: uploadId }));
   }
 }

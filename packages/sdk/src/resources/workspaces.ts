@@ -23,14 +23,14 @@ import type {
   WorkspaceResponse,
   WorkspaceRole,
 } from '@clickclack/protocol';
-import { seg, type Http, type QueryOf } from '../http.js';
+import { type Http, type QueryOf, op } from '../http.js';
 
 export class WorkspacesResource {
   constructor(private readonly http: Http) {}
 
   /** The caller's workspaces, oldest first. */
   async list(): Promise<Workspace[]> {
-    return (await this.http.request<WorkspaceListResponse>('GET', '/api/workspaces')).workspaces;
+    return (await this.http.call<WorkspaceListResponse>(op('listWorkspaces'))).workspaces;
   }
 
   async create(input: CreateWorkspaceBody): Promise<Workspace> {
@@ -39,12 +39,12 @@ export class WorkspacesResource {
 
   /** `create`, answering `{workspace, event}`. */
   createWithEvent(input: CreateWorkspaceBody): Promise<CreateWorkspaceResponse> {
-    return this.http.request('POST', '/api/workspaces', { body: input });
+    return this.http.call(op('createWorkspace'), { body: input });
   }
 
   async get(workspaceId: string): Promise<Workspace> {
     return (
-      await this.http.request<WorkspaceResponse>('GET', `/api/workspaces/${seg(workspaceId)}`)
+      await this.http.call<WorkspaceResponse>(op('getWorkspace', { workspace_id: workspaceId }))
     ).workspace;
   }
 
@@ -62,7 +62,7 @@ export class WorkspacesResource {
     workspaceId: string,
     input: UpdateWorkspaceBody,
   ): Promise<WorkspaceEventResponse> {
-    return this.http.request('PATCH', `/api/workspaces/${seg(workspaceId)}`, { body: input });
+    return this.http.call(op('updateWorkspace', { workspace_id: workspaceId }), { body: input });
   }
 
   /** Makes another human member the owner; the caller becomes a moderator (owner only). */
@@ -72,29 +72,29 @@ export class WorkspacesResource {
 
   /** `transferOwnership`, answering `{workspace, event}`. */
   transferOwnershipWithEvent(workspaceId: string, userId: string): Promise<WorkspaceEventResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/transfer-ownership`, {
+    return this.http.call(op('transferWorkspaceOwnership', { workspace_id: workspaceId }), {
       body: { user_id: userId },
     });
   }
 
   /** What deleting the workspace would remove, and `blocker`: why the caller cannot (or null). */
   deletionPreview(workspaceId: string): Promise<WorkspaceDeletionPreview> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/deletion-preview`);
+    return this.http.call(op('workspaceDeletionPreview', { workspace_id: workspaceId }));
   }
 
   /** Permanently deletes the workspace with everything in it (owner only). */
   delete(workspaceId: string): Promise<void> {
-    return this.http.request('DELETE', `/api/workspaces/${seg(workspaceId)}`);
+    return this.http.call(op('deleteWorkspace', { workspace_id: workspaceId }));
   }
 
   /** Member directory page (`q` filters by name, handle or email; `cursor` pages on). */
   members(workspaceId: string, query: QueryOf<MemberListQuery> = {}): Promise<MemberListResponse> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/members`, { query });
+    return this.http.call(op('listMembers', { workspace_id: workspaceId }), { query });
   }
 
   /** Adds an existing user by `user_id`, `handle` or `email` (managers only). */
   addMember(workspaceId: string, input: AddMemberBody): Promise<MemberEventResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/members`, {
+    return this.http.call(op('addWorkspaceMember', { workspace_id: workspaceId }), {
       body: input,
     });
   }
@@ -104,17 +104,15 @@ export class WorkspacesResource {
     userId: string,
     role: WorkspaceRole,
   ): Promise<MemberEventResponse> {
-    return this.http.request(
-      'PATCH',
-      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
+    return this.http.call(
+      op('updateWorkspaceMember', { workspace_id: workspaceId, user_id: userId }),
       { body: { role } },
     );
   }
 
   removeMember(workspaceId: string, userId: string): Promise<RemoveMemberResponse> {
-    return this.http.request(
-      'DELETE',
-      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}`,
+    return this.http.call(
+      op('removeWorkspaceMember', { workspace_id: workspaceId, user_id: userId }),
     );
   }
 
@@ -123,9 +121,8 @@ export class WorkspacesResource {
    * everywhere, sign-in refused, messages kept.
    */
   async deactivateMember(workspaceId: string, userId: string): Promise<User> {
-    const res = await this.http.request<DeactivatedUserResponse>(
-      'POST',
-      `/api/workspaces/${seg(workspaceId)}/members/${seg(userId)}/deactivate`,
+    const res = await this.http.call<DeactivatedUserResponse>(
+      op('deactivateMember', { workspace_id: workspaceId, user_id: userId }),
     );
     return res.user;
   }
@@ -133,9 +130,8 @@ export class WorkspacesResource {
   /** Every member with their moderation state (owners and moderators only). */
   async moderationRoster(workspaceId: string): Promise<MemberModeration[]> {
     return (
-      await this.http.request<ModerationRosterResponse>(
-        'GET',
-        `/api/workspaces/${seg(workspaceId)}/moderation/members`,
+      await this.http.call<ModerationRosterResponse>(
+        op('moderationRoster', { workspace_id: workspaceId }),
       )
     ).members;
   }
@@ -146,30 +142,24 @@ export class WorkspacesResource {
     userId: string,
     input: ModerateMemberBody,
   ): Promise<ModerateMemberResponse> {
-    return this.http.request(
-      'PATCH',
-      `/api/workspaces/${seg(workspaceId)}/moderation/members/${seg(userId)}`,
-      { body: input },
-    );
+    return this.http.call(op('moderateMember', { workspace_id: workspaceId, user_id: userId }), {
+      body: input,
+    });
   }
 
   /** A single-use, 7-day invite link (more: `client.invites.create`). */
   createInvite(workspaceId: string): Promise<CreateInviteResponse> {
-    return this.http.request('POST', `/api/workspaces/${seg(workspaceId)}/invites`, { body: {} });
+    return this.http.call(op('createInvite', { workspace_id: workspaceId }), { body: {} });
   }
 
   /** User ids with at least one live realtime connection in the workspace. */
   async presence(workspaceId: string): Promise<string[]> {
-    return (
-      await this.http.request<PresenceResponse>(
-        'GET',
-        `/api/workspaces/${seg(workspaceId)}/presence`,
-      )
-    ).user_ids;
+    return (await this.http.call<PresenceResponse>(op('presence', { workspace_id: workspaceId })))
+      .user_ids;
   }
 
   /** Public channels with member counts, joined or not. */
   channelDirectory(workspaceId: string): Promise<DirectoryResponse> {
-    return this.http.request('GET', `/api/workspaces/${seg(workspaceId)}/channel-directory`);
+    return this.http.call(op('channelDirectory', { workspace_id: workspaceId }));
   }
 }

@@ -44,6 +44,9 @@ export interface RouteOptions {
  * Registers one operation of the protocol's route table: method, path, validation and
  * response schemas all come from the contract; the handler only calls a service. Every
  * operation's body reads `null` in an optional field as absent (null-as-absent.ts).
+ * An operation with a `rawBody` (a multipart upload, a form-encoded hook) has no body
+ * schema here: its handler reads and checks the body; `fileResponses` (a download) are
+ * streams, sent unserialized.
  */
 export function route<O extends Operation>(
   app: App,

@@ -77,7 +77,6 @@ async function finish(
   actor: Actor,
   res: { channel: ChannelRow; event?: Event },
 ): Promise<ChannelEventOnly> {
-  if (res.event) deps.published([res.event]);
   return {
     channel: await view(deps.store.read, res.channel, actor.user.id),
     ...(res.event ? { event: res.event } : {}),

@@ -82,7 +82,6 @@ export async function deleteChannel(
     });
     return { ...found, event };
   });
-  deps.published([res.event]);
   // After the commit: a file is gone only once nothing attaches it, and a blob store is no
   // part of the transaction.
   await deleteOrphans(deps, res.uploads);

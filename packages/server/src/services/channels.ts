@@ -111,7 +111,7 @@ export async function createChannel(
     topic: '',
     purpose: '',
   } as const;
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     assertCanCreateChannel(await requireMember(tx, actor, workspaceId));
     await assertUnrestricted(tx, workspaceId, actor.user.id);
     if (await tx.channels.byName(workspaceId, name)) throw conflict(CHANNEL_NAME_TAKEN);
@@ -132,6 +132,4 @@ export async function createChannel(
       event,
     };
   });
-  deps.published([res.event]);
-  return res;
 }

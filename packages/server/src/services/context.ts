@@ -1,4 +1,3 @@
-import type { Event } from '@clickclack/protocol';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { OidcClient } from '../lib/oidc-client.js';
@@ -30,11 +29,9 @@ export interface RealtimePort {
   presentUsers(workspaceId: string): string[];
 }
 
-/** What every service needs: the store and a way to announce committed events. */
+/** What every service needs: the store (which announces committed events itself). */
 export interface ServiceDeps {
   store: Store;
-  /** Called after a transaction commits with the events it appended (never on rollback). */
-  published: (events: readonly Event[]) => void;
   devBootstrap: boolean;
   /**
    * `serve --public-url` (a canonical origin): what the server is called from outside, for

@@ -31,33 +31,32 @@ export async function deactivateUser(
   who: string,
 ): Promise<{ user: UserRow; sessionsRevoked: number }> {
   const target = await humanAccount(deps, who);
-  const { user, revoked, events } = await deps.store.write(async (tx) => {
+  const { user, revoked } = await deps.store.write(async (tx) => {
     const row = (await tx.users.byId(target.id)) as UserRow;
-    if (row.deactivated_at) return { user: row, revoked: [], events: [] };
+    if (row.deactivated_at) return { user: row, revoked: [] };
     const at = nowIso();
     await tx.users.update(row.id, { deactivated_at: at });
     const sessions = await tx.auth.revokeUserSessions(row.id, undefined, at);
     await tx.emailNotify.dropPending(row.id, at);
     const after = { ...row, deactivated_at: at };
-    return { user: after, revoked: sessions, events: await announceUserUpdated(tx, after) };
+    await announceUserUpdated(tx, after);
+    return { user: after, revoked: sessions };
   });
   for (const id of revoked) deps.realtime?.revokeCredential(id);
-  if (events.length > 0) deps.published(events);
   return { user, sessionsRevoked: revoked.length };
 }
 
 /** `clickclack admin user reactivate`: sign-in works again (old sessions stay signed out). */
 export async function reactivateUser(deps: ServiceDeps, who: string): Promise<UserRow> {
   const target = await humanAccount(deps, who);
-  const { user, events } = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const row = (await tx.users.byId(target.id)) as UserRow;
-    if (!row.deactivated_at) return { user: row, events: [] };
+    if (!row.deactivated_at) return row;
     await tx.users.update(row.id, { deactivated_at: null });
     const after = { ...row, deactivated_at: null };
-    return { user: after, events: await announceUserUpdated(tx, after) };
+    await announceUserUpdated(tx, after);
+    return after;
   });
-  if (events.length > 0) deps.published(events);
-  return user;
 }
 
 /**

@@ -133,7 +133,6 @@ export async function createDm(
     });
     return { dm, event };
   });
-  if (res.event) deps.published([res.event]);
   const conversation = await present(deps.store.read, res.dm, actor.user.id);
   return { conversation, ...(res.event ? { event: res.event } : {}) };
 }
@@ -277,7 +276,6 @@ async function moveDmPointer(
     });
     return { seq, at, event };
   });
-  if (res.event) deps.published([res.event]);
   return {
     receipt: {
       scope_id: id,

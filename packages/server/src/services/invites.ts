@@ -241,7 +241,6 @@ export async function acceptInvite(
   assertHuman(actor, 'bot tokens cannot accept invites');
   const hash = hashSecret(rawToken);
   const res = await deps.store.write((tx) => joinThroughInvite(tx, hash, actor.user));
-  if (res.event) deps.published([res.event]);
   return {
     invite: presentInvite(res.invite),
     workspace: res.workspace,
@@ -282,6 +281,5 @@ export async function signupWithInvite(
     const session: MagicConsumeResponse = await openSession(tx, user);
     return { session, joined };
   });
-  if (res.joined.event) deps.published([res.joined.event]);
   return { ...res.session, workspace: res.joined.workspace };
 }

@@ -70,7 +70,7 @@ export async function joinByDomain(
 ): Promise<JoinWorkspaceResponse> {
   assertHuman(actor, 'bot tokens cannot join workspaces');
   const user = actor.user;
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const ws = await tx.workspaces.byId(workspaceId);
     if (!ws) throw notFound('workspace not found');
     const role = await tx.workspaces.role(ws.id, user.id);
@@ -82,6 +82,4 @@ export async function joinByDomain(
     const event = await admitMember(tx, ws.id, user.id, nowIso());
     return { workspace: presentWorkspace(ws, 'member'), event };
   });
-  if (res.event) deps.published([res.event]);
-  return res;
 }

@@ -56,7 +56,7 @@ export async function addMember(
   body: AddMemberBody,
 ): Promise<MemberEventResponse> {
   const newRole = role(body.role);
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const callerRole = await requireManager(tx, actor, workspaceId, 'members');
     assertOutranks(callerRole, undefined, newRole);
     const user = await findUser(tx, body);
@@ -86,8 +86,6 @@ export async function addMember(
       event,
     };
   });
-  deps.published([res.event]);
-  return res;
 }
 
 export async function updateMember(
@@ -98,7 +96,7 @@ export async function updateMember(
   raw: string,
 ): Promise<MemberEventResponse> {
   const newRole = role(raw);
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const callerRole = await requireManager(tx, actor, workspaceId, 'members');
     if (userId === actor.user.id) throw badRequest('moderators cannot moderate themselves');
     const current = await tx.workspaces.role(workspaceId, userId);
@@ -123,8 +121,6 @@ export async function updateMember(
       event,
     };
   });
-  deps.published([res.event]);
-  return res;
 }
 
 /** Removes a member, their private-channel memberships and their open sockets. */
@@ -150,7 +146,6 @@ export async function removeMember(
     await tx.workspaces.removeMember(workspaceId, userId);
     return { removed_user_id: userId, event };
   });
-  deps.published([res.event]);
   deps.realtime?.dropUser(workspaceId, userId);
   return res;
 }

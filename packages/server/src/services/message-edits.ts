@@ -50,7 +50,6 @@ export async function updateMessage(
     });
     return { message: edited, event };
   });
-  deps.published([res.event]);
   return {
     message: await presentOne(deps.store.read, res.message, actor.user.id),
     event: res.event,
@@ -90,7 +89,6 @@ export async function deleteMessage(
     });
     return { message: deleted, event, unpinned };
   });
-  if (res.event) deps.published(res.unpinned ? [res.unpinned, res.event] : [res.event]);
   return {
     message: await presentOne(deps.store.read, res.message, actor.user.id),
     event: res.event ?? ZERO_EVENT,

@@ -255,7 +255,6 @@ export async function postRootMessage(
   if (!out.event)
     return { status: 200, response: { message: await presentOne(deps.store.read, out.message) } };
   const message = presentWritten(out.message, out.users, out.attachments);
-  deps.published([out.event, ...out.extra]);
   return { status: 201, response: { message, event: out.event } };
 }
 

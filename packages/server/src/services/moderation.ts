@@ -97,7 +97,7 @@ export async function moderateMember(
   body: ModerateMemberBody,
 ): Promise<ModerateMemberResponse> {
   const role = newRole(body.role);
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const callerRole = await requireModerator(tx, actor, workspaceId);
     if (userId === actor.user.id) throw badRequest('moderators cannot moderate themselves');
     const current = await tx.workspaces.role(workspaceId, userId);
@@ -147,6 +147,4 @@ export async function moderateMember(
       event,
     };
   });
-  deps.published([res.event]);
-  return res;
 }

@@ -142,7 +142,6 @@ export async function finishOidc(
       : undefined;
     return { session: await openSession(tx, user), joined };
   });
-  if (res.joined?.event) deps.published([res.joined.event]);
   return {
     session: res.session,
     ...(res.joined ? { workspaceSlug: res.joined.workspace.slug } : {}),

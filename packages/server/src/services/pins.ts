@@ -53,7 +53,7 @@ export async function pinMessage(
   assertScope(ctx.actor, 'messages:write');
   const messageId = body.message_id.trim();
   if (messageId === '') throw badRequest('message_id is required');
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
     await assertUnrestricted(tx, channel.workspace_id, ctx.actor.user.id);
     assertCanPost(channel);
@@ -85,8 +85,6 @@ export async function pinMessage(
     });
     return { pinned_message: pin, event };
   });
-  deps.published([res.event]);
-  return res;
 }
 
 export async function unpinMessage(
@@ -96,7 +94,7 @@ export async function unpinMessage(
   messageId: string,
 ): Promise<UnpinResponse> {
   assertScope(ctx.actor, 'messages:write');
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
     await assertUnrestricted(tx, channel.workspace_id, ctx.actor.user.id);
     const message = await tx.messages.byId(messageId);
@@ -106,8 +104,6 @@ export async function unpinMessage(
     if (!event) throw notFound('pinned message not found');
     return { event };
   });
-  deps.published([res.event]);
-  return res;
 }
 
 /**

@@ -62,7 +62,6 @@ async function react(
     });
     return { event, summaries };
   });
-  if (res.event) deps.published([res.event]);
   return {
     changed: res.event !== undefined,
     response: { event: res.event ?? ZERO_EVENT, reactions: res.summaries },

@@ -83,7 +83,6 @@ async function movePointer(
     });
     return { seq, mentions, at, event };
   });
-  if (res.event) deps.published([res.event]);
   return {
     receipt: {
       scope_id: channelId,

@@ -213,6 +213,5 @@ export async function createReply(
     events: out.events,
   };
   if (!out.events) return { status: 200, response };
-  deps.published([...out.events, ...out.extra]);
   return { status: 201, response };
 }

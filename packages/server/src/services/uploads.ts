@@ -320,7 +320,7 @@ export async function attachUpload(
 ): Promise<{ ok: true }> {
   assertScope(ctx.actor, 'uploads:write');
   assertScope(ctx.actor, 'messages:write');
-  const event = await deps.store.write(async (tx) => {
+  await deps.store.write(async (tx) => {
     const { message } = await requireReadableMessage(tx, ctx.actor, messageId);
     if (message.direct_conversation_id) assertScope(ctx.actor, 'dms:write');
     if (message.author_id !== ctx.actor.user.id)
@@ -335,7 +335,6 @@ export async function attachUpload(
       payload: messageRef(message),
     });
   });
-  if (event) deps.published([event]);
   return { ok: true };
 }
 

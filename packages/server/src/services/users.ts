@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Event, Me } from '@clickclack/protocol';
+import type { Me } from '@clickclack/protocol';
 import type { UpdateMeBody } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { newId, newRouteId } from '../lib/ids.js';
@@ -121,13 +121,11 @@ export async function getMe(deps: ServiceDeps, actor: Actor): Promise<Me> {
  * One `user.updated` per workspace the user is in: every member there sees the new name,
  * avatar or status (events are workspace-scoped, so nobody gets it twice through one stream).
  */
-export async function announceUserUpdated(tx: Repos, user: UserRow): Promise<Event[]> {
+export async function announceUserUpdated(tx: Repos, user: UserRow): Promise<void> {
   const payload = { user_id: user.id, user: presentUser(user) };
-  const events: Event[] = [];
   for (const ws of await tx.workspaces.listForUser(user.id)) {
-    events.push(await tx.events.append({ type: 'user.updated', workspace_id: ws.id, payload }));
+    await tx.events.append({ type: 'user.updated', workspace_id: ws.id, payload });
   }
-  return events;
 }
 
 export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBody): Promise<Me> {
@@ -138,18 +136,18 @@ export async function updateMe(deps: ServiceDeps, actor: Actor, body: UpdateMeBo
   if (body.avatar_url !== undefined) {
     patch.avatar_url = v.avatarUrl(body.avatar_url) || gravatarFor(actor.user.email);
   }
-  const { user, events } = await deps.store.write(async (tx) => {
+  const user = await deps.store.write(async (tx) => {
     if (patch.handle) {
       const holder = await tx.users.byHandle(patch.handle);
       if (holder && holder.id !== actor.user.id) throw conflict('handle is already taken');
     }
     const before = (await tx.users.byId(actor.user.id)) as UserRow;
     const changed = (Object.keys(patch) as (keyof UserRow)[]).some((k) => patch[k] !== before[k]);
-    if (!changed) return { user: before, events: [] };
+    if (!changed) return before;
     await tx.users.update(actor.user.id, patch);
     const after = (await tx.users.byId(actor.user.id)) as UserRow;
-    return { user: after, events: await announceUserUpdated(tx, after) };
+    await announceUserUpdated(tx, after);
+    return after;
   });
-  if (events.length > 0) deps.published(events);
   return me(deps, user);
 }

@@ -60,7 +60,7 @@ export async function updateWorkspace(
     throw badRequest('workspace name is too long');
   const slug = rawSlug == null ? undefined : slugify(rawSlug);
   if (slug === '') throw badRequest('workspace slug is required');
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     const role = await requireManager(tx, actor, workspaceId, 'workspaces');
     const ws = (await tx.workspaces.byId(workspaceId)) as WorkspaceRow;
     const patch: Partial<Pick<WorkspaceRow, 'name' | 'slug' | 'icon_url'>> = {};
@@ -93,8 +93,6 @@ export async function updateWorkspace(
     });
     return { workspace: presentWorkspace(updated, role), event };
   });
-  if (res.event) deps.published([res.event]);
-  return res;
 }
 
 /** Hands the workspace to another human member; the owner stays on as a moderator. */
@@ -108,7 +106,7 @@ export async function transferOwnership(
   const target = body.user_id.trim();
   if (target === '' || target === actor.user.id)
     throw badRequest('new owner must be another workspace member');
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     if ((await requireMember(tx, actor, workspaceId)) !== 'owner') throw forbidden(OWNER_REQUIRED);
     const targetRole = await tx.workspaces.role(workspaceId, target);
     if (!targetRole) throw badRequest('new owner must be a workspace member');
@@ -139,8 +137,6 @@ export async function transferOwnership(
     const ws = (await tx.workspaces.byId(workspaceId)) as WorkspaceRow;
     return { workspace: presentWorkspace(ws, 'moderator'), event };
   });
-  deps.published([res.event]);
-  return res;
 }
 
 async function inspect(tx: Repos, actor: Actor, workspaceId: string) {

@@ -49,7 +49,7 @@ export async function createWorkspace(
   const slug = slugify(body.slug?.trim() ? body.slug : name);
   if (slug === '') throw badRequest('workspace slug is required (use letters or digits)');
   if (RESERVED_SLUGS.has(slug)) throw badRequest('workspace slug is reserved');
-  const res = await deps.store.write(async (tx) => {
+  return deps.store.write(async (tx) => {
     if (await tx.workspaces.bySlug(slug)) throw conflict('workspace slug is already taken');
     const at = nowIso();
     const ws = {
@@ -74,8 +74,6 @@ export async function createWorkspace(
     });
     return { workspace: presentWorkspace(ws, 'owner'), event };
   });
-  deps.published([res.event]);
-  return res;
 }
 
 interface MemberCursor {

@@ -4,6 +4,14 @@ import type { DB } from './schema.js';
 /** Told after every commit its batch size and duration (/metrics). */
 export type CommitListener = (batchSize: number, seconds: number) => void;
 
+/** What the owner of the committer learns of each transaction (store.ts collects its events). */
+export interface TransactionHooks {
+  /** A transaction begins; whatever an earlier one collected was rolled back or announced. */
+  started(): void;
+  /** The transaction committed and its writes were answered. Must not throw. */
+  committed(): void;
+}
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job {
@@ -32,6 +40,7 @@ export class GroupCommitter {
   private running = false;
   private listeners: CommitListener[] = [];
   private idleWaiters: (() => void)[] = [];
+  private hooks: TransactionHooks | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -42,6 +51,10 @@ export class GroupCommitter {
 
   observe(listener: CommitListener): void {
     this.listeners.push(listener);
+  }
+
+  track(hooks: TransactionHooks): void {
+    this.hooks = hooks;
   }
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -81,6 +94,7 @@ export class GroupCommitter {
     let failed: { index: number; error: unknown } | undefined;
     try {
       await this.db.transaction().execute(async (trx) => {
+        this.hooks?.started();
         await this.begin(trx);
         for (const [index, job] of batch.entries()) {
           try {
@@ -103,6 +117,7 @@ export class GroupCommitter {
       return;
     }
     batch.forEach((job, i) => job.resolve(values[i]));
+    this.hooks?.committed();
   }
 
   /** The batch again, each write in its own SAVEPOINT: a failure rolls back only itself. */
@@ -110,6 +125,7 @@ export class GroupCommitter {
     const outcomes: Outcome[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
+        this.hooks?.started();
         await this.begin(trx);
         for (const job of batch) {
           await sql`savepoint cc_write`.execute(trx);
@@ -132,5 +148,6 @@ export class GroupCommitter {
       if (o.ok) job.resolve(o.value);
       else job.reject(o.error);
     });
+    this.hooks?.committed();
   }
 }

@@ -1,3 +1,4 @@
+import type { Event } from '@clickclack/protocol';
 import { type Kysely, sql } from 'kysely';
 import type { Dialect, Executor } from './executor.js';
 import { GroupCommitter, type CommitListener } from './group-commit.js';
@@ -48,13 +49,14 @@ export class Repos {
   readonly imports: ImportsRepo;
   readonly emailNotify: EmailNotifyRepo;
   readonly rateWindows: RateWindowsRepo;
-  constructor(db: Executor, dialect: Dialect = 'sqlite') {
+  /** `appended`: where a write transaction's repos record the events they append. */
+  constructor(db: Executor, dialect: Dialect = 'sqlite', appended?: Event[]) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
     this.channels = new ChannelsRepo(db);
     this.messages = new MessagesRepo(db);
     this.auth = new AuthRepo(db);
-    this.events = new EventsRepo(db);
+    this.events = new EventsRepo(db, appended);
     this.emailNotify = new EmailNotifyRepo(db);
     this.dms = new DmsRepo(db);
     this.audit = new AuditRepo(db);
@@ -85,6 +87,13 @@ export interface Store {
   ping(): Promise<void>;
   /** Called after every group commit with its size and duration (/metrics). */
   observeCommits(listener: CommitListener): void;
+  /**
+   * THE announcement of committed events: called after every transaction that appended
+   * events, with those events in cursor order, once it has committed (never on rollback).
+   * Writes by other processes are not announced; readers of the log poll for those.
+   * Returns a function that removes the listener.
+   */
+  onCommitted(listener: EventsListener): () => void;
   /** The PostgreSQL pool's connections right now; undefined on SQLite (one connection). */
   poolUse(): PoolUse | undefined;
   close(): Promise<void>;
@@ -98,6 +107,8 @@ export interface StoreParts {
   /** Throws when the database is unusable in a way a query does not notice (`ping`). */
   probe?: () => void;
 }
+
+export type EventsListener = (events: readonly Event[]) => void;
 
 export interface PoolUse {
   total: number;
@@ -116,6 +127,9 @@ export class KyselyStore implements Store {
    * also means two writes can never deadlock on it. Reads use the rest of the pool.
    */
   private readonly group: GroupCommitter;
+  /** Events appended by each write of the running transaction (emptied when a write fails). */
+  private appended: Event[][] = [];
+  private readonly listeners = new Set<EventsListener>();
   constructor(
     readonly dialect: Dialect,
     private readonly db: Kysely<DB>,
@@ -128,10 +142,44 @@ export class KyselyStore implements Store {
         : new GroupCommitter(db, 128, async (trx) => {
             await sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
           });
+    this.group.track({
+      started: () => {
+        this.appended = [];
+      },
+      committed: () => this.announce(this.appended.flat()),
+    });
   }
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
+    return this.group.run(async (trx) => {
+      const appended: Event[] = [];
+      this.appended.push(appended);
+      try {
+        return await fn(new Repos(trx, this.dialect, appended));
+      } catch (error) {
+        // Rolled back (alone, to its SAVEPOINT, or with the whole transaction).
+        appended.length = 0;
+        throw error;
+      }
+    });
+  }
+
+  onCommitted(listener: EventsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private announce(events: Event[]): void {
+    this.appended = [];
+    if (events.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch {
+        // Listeners only wake readers that also poll the log: a throw must neither keep the
+        // others from hearing nor stall the writes queued behind this transaction.
+      }
+    }
   }
 
   observeCommits(listener: CommitListener): void {

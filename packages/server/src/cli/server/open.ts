@@ -21,7 +21,7 @@ export async function withDeps<T>(
   if (opts.dataDirs) createDataDirs(data);
   const store = await openStore(db, { migrate: true });
   try {
-    return await fn({ store, devBootstrap: false, published: () => undefined });
+    return await fn({ store, devBootstrap: false });
   } finally {
     await store.close();
   }

@@ -30,7 +30,6 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const deps: ServiceDeps = {
     store,
     devBootstrap: config.devBootstrap,
-    published: () => undefined,
   };
   if (config.devBootstrap) {
     const user = await ensureBootstrap(deps, DEV_USER);

@@ -134,8 +134,7 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   }));
   // Mattermost tools send JSON, or a form with the JSON in `payload`: accept both, unauthenticated
   // (the unguessable key in the URL is the credential).
-  app.post('/hooks/:key', { config: { auth: false } }, async (req, reply) => {
-    const { key } = req.params as { key: string };
+  route(app, OPERATIONS.postToIncomingWebhook, async (req, reply) => {
     let body: unknown = req.body;
     if (
       body &&
@@ -156,7 +155,7 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
       ...(typeof b.username === 'string' ? { username: b.username } : {}),
       ...(typeof b.icon_url === 'string' ? { icon_url: b.icon_url } : {}),
     };
-    return reply.status(201).send(await hooks.postToWebhook(deps, key.slice(0, 200), payload));
+    return reply.status(201).send(await hooks.postToWebhook(deps, req.params.key, payload));
   });
   route(app, OPERATIONS.createSlashCommand, async (req, reply) =>
     reply.status(201).send({

@@ -1,9 +1,4 @@
-import {
-  OPERATIONS,
-  UploadParams,
-  UploadQuery,
-  type UploadQuery as UploadQueryT,
-} from '@clickclack/protocol';
+import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
 import { badRequest } from '../../services/errors.js';
@@ -33,11 +28,11 @@ export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
     attachUpload(deps, ctx(req), req.params.message_id, req.body.upload_id),
   );
 
-  // Multipart in, bytes out: these two are not JSON operations, so they are wired by hand.
-  app.post('/api/uploads', { schema: { querystring: UploadQuery } }, async (req, reply) => {
+  // Multipart in: the handler streams the file part (the body is the operation's rawBody).
+  route(app, OPERATIONS.createUpload, async (req, reply) => {
     if (!req.isMultipart())
       throw badRequest('uploads must be multipart/form-data with one file part');
-    const query = req.query as UploadQueryT;
+    const query = req.query;
     const fields: Record<string, string> = {};
     let result: Awaited<ReturnType<typeof createUpload>> | undefined;
     for await (const part of req.parts()) {
@@ -67,9 +62,9 @@ export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
     return reply.status(result.status).send({ upload: result.upload });
   });
 
-  app.get('/api/uploads/:upload_id', { schema: { params: UploadParams } }, async (req, reply) => {
-    const { upload_id } = req.params as { upload_id: string };
-    const file = await openUpload(deps, req.actor, upload_id, req.headers.range);
+  // Bytes out (the operation's fileResponses); errors are JSON as everywhere.
+  route(app, OPERATIONS.downloadUpload, async (req, reply) => {
+    const file = await openUpload(deps, req.actor, req.params.upload_id, req.headers.range);
     // Players seek audio and video with `Range`: one range per request is served (206).
     if (file.range === 'unsatisfiable')
       return reply

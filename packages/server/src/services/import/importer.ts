@@ -5,7 +5,6 @@ import type { UploadRow } from '../../store/repos/uploads.js';
 import type { UserRow } from '../../store/repos/users.js';
 import type { Repos, Store } from '../../store/store.js';
 import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
-import type { Event } from '@clickclack/protocol';
 import { memberSetKey } from '../dms.js';
 import { MAX_PINS } from '../pins.js';
 import { gravatarFor } from '../users.js';
@@ -38,8 +37,6 @@ export interface ImportOptions {
   batchSize?: number;
   /** Test hook: stop the process (SIGKILL) after this many committed message batches. */
   killAfterBatches?: number;
-  /** Called after each committed write, for events a server in this process would send. */
-  published?: (events: Event[]) => void;
 }
 
 /** One target workspace of a run and what is known about it. */
@@ -124,11 +121,6 @@ export class Importer {
     return this.store.write(fn);
   }
 
-  private publish(events: (Event | undefined)[]): void {
-    const list = events.filter((e): e is Event => e !== undefined);
-    if (list.length > 0) this.opts.published?.(list);
-  }
-
   /**
    * The workspace a run imports into: an existing one by id or slug, or one created with
    * that name (the server's first user becomes its owner, so someone can manage it).
@@ -160,7 +152,7 @@ export class Importer {
         created_at: nowIso(),
       };
       if (!this.opts.dryRun) {
-        const event = await this.write(async (tx) => {
+        await this.write(async (tx) => {
           await tx.workspaces.insert(row);
           const owner = await tx.users.oldest();
           if (owner)
@@ -176,7 +168,6 @@ export class Importer {
             payload: { workspace_id: row.id, created_by: owner?.id ?? null },
           });
         });
-        this.publish([event]);
       }
       ws = row;
       created = true;
@@ -361,7 +352,7 @@ export class Importer {
         this.createdConvs.add(row.id);
         if (!this.opts.dryRun) {
           const newRow = row;
-          const event = await this.write(async (tx) => {
+          await this.write(async (tx) => {
             await tx.channels.insert(newRow);
             await tx.imports.forget(ws.origin, 'channel', c.sourceId);
             await tx.imports.remember(ws.origin, 'channel', [[c.sourceId, newRow.id]]);
@@ -372,7 +363,6 @@ export class Importer {
               payload: { channel_id: newRow.id },
             });
           });
-          this.publish([event]);
         }
       }
     } else this.summary.already_imported++;
@@ -449,7 +439,7 @@ export class Importer {
       this.summary.created.dms++;
       this.createdConvs.add(row.id);
       if (!this.opts.dryRun) {
-        const event = await this.write(async (tx) => {
+        await this.write(async (tx) => {
           await tx.dms.insert(row, members);
           await tx.imports.forget(ws.origin, 'dm', d.sourceId);
           await tx.imports.remember(ws.origin, 'dm', [[d.sourceId, row.id]]);
@@ -465,7 +455,6 @@ export class Importer {
             recipients: members,
           });
         });
-        this.publish([event]);
       }
       id = row.id;
     } else if (!known && !this.opts.dryRun) {
@@ -872,7 +861,7 @@ export class Importer {
     for (const s of this.convs.values())
       if (s.written && 'channelId' in s.conv && !announced.has(s.conv.channelId)) {
         const c = s.conv;
-        this.publish([await this.write((tx) => announce(tx, s.workspaceId, c))]);
+        await this.write((tx) => announce(tx, s.workspaceId, c));
       }
     return this.summary;
   }
@@ -880,14 +869,13 @@ export class Importer {
   private async numberAll(workspaceId: string, announced: Set<string>): Promise<void> {
     const list = await this.store.read.imports.unnumbered(workspaceId);
     for (const c of list) {
-      const event = await this.write(async (tx) => {
+      await this.write(async (tx) => {
         const { base, lastSeq, roots } = await tx.imports.number(c);
         await tx.imports.refreshThreadStates(roots);
         await tx.imports.markRead(c, base, lastSeq, nowIso());
         return 'channelId' in c ? announce(tx, workspaceId, c) : undefined;
       });
       if ('channelId' in c) announced.add(c.channelId);
-      this.publish([event]);
     }
   }
 }

@@ -70,7 +70,11 @@ export function eventFromRow(row: EventRow): Event {
 }
 
 export class EventsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** In a write transaction: the store announces these once it has committed. */
+    private readonly appended?: Event[],
+  ) {}
 
   /**
    * Appends one durable event inside the caller's write transaction. The cursor is fenced
@@ -102,7 +106,9 @@ export class EventsRepo {
         .values([...new Set(input.recipients)].map((user_id) => ({ event_id: row.id, user_id })))
         .execute();
     }
-    return eventFromRow(row);
+    const event = eventFromRow(row);
+    this.appended?.push(event);
+    return event;
   }
 
   /**
