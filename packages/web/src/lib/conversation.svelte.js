@@ -1,4 +1,4 @@
-import { client } from './sdk.js';
+import { client } from './sdk.ts';
 
 /** At most this many messages are kept (and rendered); scrolling pages the rest in and out. */
 export const WINDOW = 300;
