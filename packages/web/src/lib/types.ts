@@ -1,4 +1,4 @@
-import type { Channel, DirectConversation, Message } from '@clickclack/sdk';
+import type { Channel, DirectConversation, Message, User } from '@clickclack/sdk';
 
 /** A DM as the app lists it: marked by kind, so it sits beside channels in one list. */
 export type Dm = DirectConversation & { kind: 'dm' };
@@ -34,4 +34,21 @@ export interface MessageActions {
   onSaveEdit?: (m: Message, body: string) => void;
   onCancelEdit?: () => void;
   onDelete?: (m: Message) => void;
+}
+
+/**
+ * The payload fields the app reads from realtime events. The protocol types a payload as an
+ * open record (each event type has its own fields), so `apply` reads it through this shape.
+ */
+export interface EventFields {
+  message_id?: string;
+  author_id?: string;
+  user_id?: string;
+  channel_id?: string;
+  direct_conversation_id?: string;
+  root_message_id?: string;
+  mentioned_user_ids?: string[];
+  reply_count?: number;
+  name?: string;
+  user?: User;
 }
