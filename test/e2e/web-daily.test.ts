@@ -744,6 +744,10 @@ test(
     await ada.getByRole('dialog', { name: 'Your profile' }).waitFor();
     await scan('profile');
     await ada.keyboard.press('Escape');
+    await sidebar(ada).getByRole('button', { name: 'Set a status' }).click();
+    await ada.getByRole('dialog', { name: 'Set a status' }).waitFor();
+    await scan('status');
+    await ada.keyboard.press('Escape');
     // Keyboard: from the composer, Shift+Tab walks back into the last message's actions,
     // which show while focused, and Enter runs one.
     await composer(ada).focus();

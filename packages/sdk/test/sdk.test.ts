@@ -149,6 +149,7 @@ test('every operation in the route table has an SDK method', async () => {
     () => c.invites.joinable(),
     () => c.invites.joinByDomain('wsp_1'),
     () => c.auth.sessions(),
+    () => c.auth.setStatus({ emoji: '🌴', text: 'Away' }),
     () => c.auth.revokeSession('ses_1'),
     () => c.auth.emailNotifications(),
     () => c.auth.updateEmailNotifications({ enabled: false }),

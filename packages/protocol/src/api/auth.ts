@@ -66,3 +66,12 @@ export const UpdateMeBody = Type.Object({
   avatar_url: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
+
+/** `PUT /api/me/status`: an empty emoji and text clear the status. */
+export const SetStatusBody = Type.Object({
+  emoji: Type.Optional(Type.String({ maxLength: 64 })),
+  text: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** When it clears itself (in the future, within a year); absent or null: never. */
+  expires_at: Type.Optional(Type.String({ maxLength: 40 })),
+});
+export type SetStatusBody = Static<typeof SetStatusBody>;

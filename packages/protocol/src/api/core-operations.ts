@@ -86,6 +86,14 @@ export const CORE_OPERATIONS = {
     body: A.UpdateMeBody,
     responses: ok(200, A.MeResponse),
   },
+  setMyStatus: {
+    method: 'PUT',
+    path: '/api/me/status',
+    summary: "Set or clear the caller's status (emoji, text, when it clears itself)",
+    auth: true,
+    body: A.SetStatusBody,
+    responses: ok(200, A.MeResponse),
+  },
   listWorkspaces: {
     method: 'GET',
     path: '/api/workspaces',

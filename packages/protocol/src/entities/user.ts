@@ -3,6 +3,16 @@ import { Timestamp } from './common.js';
 
 export const UserKind = Type.Union([Type.Literal('human'), Type.Literal('bot')]);
 
+/** What a person says they are up to (as in Slack); absent when unset or past `expires_at`. */
+export const UserStatus = Type.Object({
+  /** One emoji, or '' (a text-only status). */
+  emoji: Type.String(),
+  text: Type.String(),
+  /** When the status clears itself; absent: until it is changed. */
+  expires_at: Type.Optional(Timestamp),
+});
+export type UserStatus = Static<typeof UserStatus>;
+
 export const User = Type.Object({
   id: Type.String(),
   kind: UserKind,
@@ -15,6 +25,7 @@ export const User = Type.Object({
   deleted_at: Type.Optional(Timestamp),
   /** A deactivated human (`clickclack admin user deactivate`): cannot sign in, messages kept. */
   deactivated_at: Type.Optional(Timestamp),
+  status: Type.Optional(UserStatus),
 });
 export type User = Static<typeof User>;
 

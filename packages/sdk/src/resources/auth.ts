@@ -14,6 +14,7 @@ import type {
   MeResponse,
   OkResponse,
   PasswordLoginBody,
+  SetStatusBody,
   UpdateMeBody,
 } from '@clickclack/protocol';
 import { op, type Http } from '../http.js';
@@ -121,5 +122,14 @@ export class AuthResource {
 
   async updateMe(patch: UpdateMeBody): Promise<Me> {
     return (await this.http.call<MeResponse>(op('updateMe'), { body: patch })).user;
+  }
+
+  /** Sets the caller's status; `expires_at` (ISO time) makes it clear itself. */
+  async setStatus(status: SetStatusBody): Promise<Me> {
+    return (await this.http.request<MeResponse>('PUT', '/api/me/status', { body: status })).user;
+  }
+
+  clearStatus(): Promise<Me> {
+    return this.setStatus({ emoji: '', text: '' });
   }
 }

@@ -3,7 +3,7 @@ import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { hashSecret, newSecret } from '../lib/tokens.js';
 import type { BotTokenRow } from '../store/repos/auth.js';
-import type { UserRow } from '../store/repos/users.js';
+import { NO_STATUS, type UserRow } from '../store/repos/users.js';
 import type { Repos } from '../store/store.js';
 import type { ServiceDeps } from './context.js';
 import { conflict, forbidden, notFound } from './errors.js';
@@ -212,6 +212,7 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
       former_handle: null,
       deleted_by: null,
       deactivated_at: null,
+      ...NO_STATUS,
     };
     await tx.users.insert(bot);
     await tx.workspaces.addMember({

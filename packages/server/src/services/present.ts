@@ -8,8 +8,10 @@ import type {
   Upload,
   ThreadState,
   User,
+  UserStatus,
   Workspace,
 } from '@clickclack/protocol';
+import { nowIso } from '../lib/clock.js';
 import type { ChannelRow } from '../store/repos/channels.js';
 import type { MessageRow, ThreadStateRow } from '../store/repos/messages.js';
 import type { UploadRow } from '../store/repos/uploads.js';
@@ -19,7 +21,19 @@ import type { Repos } from '../store/store.js';
 
 /** Row → wire shapes. Optional wire fields are omitted, never null. */
 
+/** The status a user row shows now: none when unset or past its expiry. */
+function currentStatus(u: UserRow): UserStatus | undefined {
+  if (u.status_emoji === '' && u.status_text === '') return undefined;
+  if (u.status_expires_at !== null && u.status_expires_at <= nowIso()) return undefined;
+  return {
+    emoji: u.status_emoji,
+    text: u.status_text,
+    ...(u.status_expires_at !== null ? { expires_at: u.status_expires_at } : {}),
+  };
+}
+
 export function presentUser(u: UserRow): User {
+  const status = currentStatus(u);
   return {
     id: u.id,
     kind: u.kind,
@@ -31,6 +45,7 @@ export function presentUser(u: UserRow): User {
     ...(u.former_handle ? { former_handle: u.former_handle } : {}),
     ...(u.deleted_at ? { deleted_at: u.deleted_at } : {}),
     ...(u.deactivated_at ? { deactivated_at: u.deactivated_at } : {}),
+    ...(status ? { status } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { UpdateMeBody } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
 import { newId, newRouteId } from '../lib/ids.js';
 import type { Repos } from '../store/store.js';
-import type { UserRow } from '../store/repos/users.js';
+import { NO_STATUS, type UserRow } from '../store/repos/users.js';
 import type { ServiceDeps } from './context.js';
 import type { Actor } from './actor.js';
 import { badRequest, conflict } from './errors.js';
@@ -47,6 +47,7 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
     former_handle: null,
     deleted_by: null,
     deactivated_at: null,
+    ...NO_STATUS,
   };
   if (Buffer.byteLength(row.display_name) > 80) throw badRequest('display_name is too long');
   await tx.users.insert(row);

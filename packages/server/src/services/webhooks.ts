@@ -7,7 +7,7 @@ import type {
 import { nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { hashSecret, newSecret } from '../lib/tokens.js';
-import type { UserRow } from '../store/repos/users.js';
+import { NO_STATUS, type UserRow } from '../store/repos/users.js';
 import type { WebhookRow } from '../store/repos/webhooks.js';
 import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
@@ -76,6 +76,7 @@ export async function createWebhook(
       former_handle: null,
       deleted_by: null,
       deactivated_at: null,
+      ...NO_STATUS,
     };
     await tx.users.insert(bot);
     await tx.workspaces.addMember({

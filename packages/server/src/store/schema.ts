@@ -16,6 +16,10 @@ export interface UsersTable {
   deleted_by: string | null;
   /** A deactivated human: signed out everywhere, sign-in refused, messages kept. */
   deactivated_at: Generated<string | null>;
+  /** A status (issue 32): '' for none; shown until status_expires_at when that is set. */
+  status_emoji: Generated<string>;
+  status_text: Generated<string>;
+  status_expires_at: Generated<string | null>;
 }
 export interface IdentitiesTable {
   id: string;

@@ -62,3 +62,6 @@ export function highlightRuns(
   if (at < chars.length) runs.push({ text: chars.slice(at).join(''), hit: false });
   return runs;
 }
+
+/** What to show for a failure: the server's message (ClickClackError), else the thrown text. */
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -15,6 +15,11 @@ export interface SuggestContext {
   commands?: SlashCommand[];
 }
 
+/** A composer's completion sources; its slash commands load on first use. */
+export type ComposerSuggest = Omit<SuggestContext, 'commands'> & {
+  loadCommands?: () => Promise<SlashCommand[]>;
+};
+
 const LIMIT = 8;
 
 /**

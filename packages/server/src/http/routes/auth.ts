@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { badRequest, DomainError, forbidden } from '../../services/errors.js';
 import * as passwords from '../../services/passwords.js';
 import * as users from '../../services/users.js';
+import { setMyStatus } from '../../services/user-status.js';
 import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
 import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
 import { route, type App } from '../route.js';
@@ -124,5 +125,8 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.getMe, async (req) => ({ user: await users.getMe(deps, req.actor) }));
   route(app, OPERATIONS.updateMe, async (req) => ({
     user: await users.updateMe(deps, req.actor, req.body),
+  }));
+  route(app, OPERATIONS.setMyStatus, async (req) => ({
+    user: await setMyStatus(deps, req.actor, req.body),
   }));
 }

@@ -2,7 +2,7 @@ import type { BlobStore } from '../../blobs/blob-store.js';
 import { nowIso } from '../../lib/clock.js';
 import { newId, newRouteId } from '../../lib/ids.js';
 import type { UploadRow } from '../../store/repos/uploads.js';
-import type { UserRow } from '../../store/repos/users.js';
+import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
 import type { Repos, Store } from '../../store/store.js';
 import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
 import { memberSetKey } from '../dms.js';
@@ -263,6 +263,7 @@ export class Importer {
       former_handle: null,
       deleted_by: null,
       deactivated_at: null,
+      ...NO_STATUS,
     };
     while (Buffer.byteLength(row.display_name) > 80)
       row.display_name = row.display_name.slice(0, -1);

@@ -6,6 +6,9 @@ import { patchById } from '../patch.js';
 
 export type UserRow = Selectable<UsersTable>;
 
+/** The status columns of a user who has set none (a new row). */
+export const NO_STATUS = { status_emoji: '', status_text: '', status_expires_at: null } as const;
+
 const userById = prepared<{ id: string }, UserRow>((db, p) =>
   db.selectFrom('users').selectAll().where('id', '=', p.id),
 );

@@ -146,6 +146,9 @@ export class WorkspacesRepo {
         former_handle: r.former_handle,
         deleted_by: r.deleted_by,
         deactivated_at: r.deactivated_at,
+        status_emoji: r.status_emoji,
+        status_text: r.status_text,
+        status_expires_at: r.status_expires_at,
       },
     }));
   }

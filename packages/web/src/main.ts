@@ -1,7 +1,9 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { loadMarkdownSettings } from './lib/markdown.js';
+import { loadMarkdownSettings } from './lib/markdown.ts';
 import './theme.css';
 
 // The settings decide how messages render, so they are read before the first one is.
-void loadMarkdownSettings().then(() => mount(App, { target: document.getElementById('app') }));
+void loadMarkdownSettings().then(() =>
+  mount(App, { target: document.getElementById('app') as HTMLElement }),
+);

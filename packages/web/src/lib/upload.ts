@@ -1,8 +1,14 @@
+import type { Upload } from '@clickclack/sdk';
+
 /**
  * Uploads one file with progress. XHR rather than the SDK's streaming fetch: browsers only
  * stream request bodies over HTTP/2, and only XHR reports upload progress.
  */
-export function uploadFile(workspaceId, file, onProgress) {
+export function uploadFile(
+  workspaceId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<Upload> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     form.append('file', file, file.name);
@@ -18,13 +24,13 @@ export function uploadFile(workspaceId, file, onProgress) {
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onerror = () => reject(new Error('upload failed: network error'));
     xhr.onload = () => {
-      let body;
+      let body: { upload?: Upload; error?: string };
       try {
-        body = JSON.parse(xhr.responseText);
+        body = JSON.parse(xhr.responseText) as typeof body;
       } catch {
         body = {};
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body.upload);
+      if (xhr.status >= 200 && xhr.status < 300 && body.upload) resolve(body.upload);
       else reject(new Error(body.error ?? `upload failed (${xhr.status})`));
     };
     xhr.send(form);

@@ -1,12 +1,12 @@
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { marked, type Tokens } from 'marked';
 import { EMOJI } from './emoji.ts';
 
 marked.setOptions({ gfm: true, breaks: true });
 
 /** The open workspace's channels: `#name` of one of them becomes a link into the app. */
-let channelLinks = { slug: '', names: new Set() };
-export function setChannelLinks(slug, names) {
+let channelLinks = { slug: '', names: new Set<string>() };
+export function setChannelLinks(slug: string, names: string[]): void {
   channelLinks = { slug, names: new Set(names) };
 }
 
@@ -16,27 +16,27 @@ marked.use({
     {
       name: 'emojiShortcode',
       level: 'inline',
-      start: (src) => src.indexOf(':'),
-      tokenizer(src) {
+      start: (src: string) => src.indexOf(':'),
+      tokenizer(src: string) {
         const m = /^:([a-z0-9_+-]+):/.exec(src);
-        if (m && Object.hasOwn(EMOJI, m[1]))
-          return { type: 'emojiShortcode', raw: m[0], emoji: EMOJI[m[1]] };
+        const emoji = m?.[1] !== undefined && Object.hasOwn(EMOJI, m[1]) ? EMOJI[m[1]] : undefined;
+        if (m && emoji) return { type: 'emojiShortcode', raw: m[0], emoji };
         return undefined;
       },
-      renderer: (token) => token.emoji,
+      renderer: (token: Tokens.Generic) => String(token.emoji),
     },
     {
       name: 'channelLink',
       level: 'inline',
-      start: (src) => src.indexOf('#'),
-      tokenizer(src) {
+      start: (src: string) => src.indexOf('#'),
+      tokenizer(src: string) {
         const m = /^#([a-z0-9][a-z0-9_-]*)/i.exec(src);
-        if (m && channelLinks.names.has(m[1]))
+        if (m?.[1] !== undefined && channelLinks.names.has(m[1]))
           return { type: 'channelLink', raw: m[0], name: m[1] };
         return undefined;
       },
-      renderer: (token) =>
-        `<a href="/app/${encodeURIComponent(channelLinks.slug)}/${encodeURIComponent(token.name)}">#${token.name}</a>`,
+      renderer: (token: Tokens.Generic) =>
+        `<a href="/app/${encodeURIComponent(channelLinks.slug)}/${encodeURIComponent(String(token.name))}">#${String(token.name)}</a>`,
     },
   ],
 });
@@ -60,20 +60,21 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 let remoteImages = false;
 
 /** Reads the server's web-app settings once, before the app starts. */
-export async function loadMarkdownSettings() {
+export async function loadMarkdownSettings(): Promise<void> {
   try {
     const res = await fetch('/app/config.json', { cache: 'no-store' });
-    if (res.ok) remoteImages = (await res.json()).remote_images === true;
+    if (res.ok)
+      remoteImages = ((await res.json()) as { remote_images?: unknown }).remote_images === true;
   } catch {
     // Unreachable server: keep the safe default.
   }
 }
 
 /** An `<img>` whose source is another origin becomes a link to it, labelled by its alt text. */
-function linkRemoteImages(fragment) {
+function linkRemoteImages(fragment: DocumentFragment): void {
   for (const img of fragment.querySelectorAll('img')) {
     const src = img.getAttribute('src') ?? '';
-    let url;
+    let url: URL;
     try {
       url = new URL(src, location.href);
     } catch {
@@ -92,7 +93,7 @@ function linkRemoteImages(fragment) {
 }
 
 /** Markdown → HTML that cannot run script: formatting tags only, no handlers, no javascript: URLs. */
-export function renderMarkdown(text) {
+export function renderMarkdown(text: string | undefined): string {
   const html = marked.parse(text ?? '', { async: false });
   const fragment = DOMPurify.sanitize(html, {
     RETURN_DOM_FRAGMENT: true,

@@ -6,7 +6,7 @@
 const KEY = 'clickclack.invite';
 
 /** Moves `?invite=` from the address bar into storage, so the link does not linger there. */
-export function takeInviteFromUrl() {
+export function takeInviteFromUrl(): void {
   const params = new URLSearchParams(window.location.search);
   const token = params.get('invite');
   if (!token) return;
@@ -16,8 +16,9 @@ export function takeInviteFromUrl() {
   history.replaceState(null, '', window.location.pathname + (rest ? `?${rest}` : ''));
 }
 
-export const pendingInvite = () => localStorage.getItem(KEY) ?? '';
-export const dropInvite = () => localStorage.removeItem(KEY);
+export const pendingInvite = (): string => localStorage.getItem(KEY) ?? '';
+export const dropInvite = (): void => localStorage.removeItem(KEY);
 
 /** The link to show: the server's absolute URL, or its path on this origin. */
-export const absoluteUrl = (url) => (url.startsWith('/') ? window.location.origin + url : url);
+export const absoluteUrl = (url: string): string =>
+  url.startsWith('/') ? window.location.origin + url : url;
