@@ -11,6 +11,7 @@ export const ROUTES = {
   logout: { method: 'POST', path: '/api/auth/logout' },
   getMe: { method: 'GET', path: '/api/me' },
   updateMe: { method: 'PATCH', path: '/api/me' },
+  setMyStatus: { method: 'PUT', path: '/api/me/status' },
   listWorkspaces: { method: 'GET', path: '/api/workspaces' },
   createWorkspace: { method: 'POST', path: '/api/workspaces' },
   getWorkspace: { method: 'GET', path: '/api/workspaces/:workspace_id' },

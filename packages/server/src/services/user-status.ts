@@ -56,16 +56,15 @@ export async function setMyStatus(
     status_text: text,
     status_expires_at: cleared ? null : statusExpiry(body.expires_at),
   };
-  const events = await deps.store.write(async (tx) => {
+  await deps.store.write(async (tx) => {
     const before = (await tx.users.byId(actor.user.id)) as UserRow;
     const same =
       before.status_emoji === patch.status_emoji &&
       before.status_text === patch.status_text &&
       before.status_expires_at === patch.status_expires_at;
-    if (same) return [];
+    if (same) return;
     await tx.users.update(actor.user.id, patch);
-    return announceUserUpdated(tx, { ...before, ...patch });
+    await announceUserUpdated(tx, { ...before, ...patch });
   });
-  if (events.length > 0) deps.published(events);
   return getMe(deps, { ...actor, user: { ...actor.user, ...patch } });
 }
