@@ -106,82 +106,88 @@ export async function postMessage(
   const quotedId = (req.quoted_message_id ?? '').trim();
   const uploadId = reply ? '' : (req.upload_id ?? '').trim();
 
-  const out = await deps.store.write(async (tx) => {
-    const at = await load(tx, ctx, place);
-    const root = at.root;
-    if (nonce !== '') {
-      const prev = await tx.messages.byNonce(actor.user.id, nonce);
-      if (prev) {
-        const same =
-          prev.body === text &&
-          prev.channel_id === at.channelId &&
-          prev.direct_conversation_id === at.dmId &&
-          prev.parent_message_id === (root?.id ?? null) &&
-          prev.kind === kind &&
-          prev.turn_id === turnId &&
-          prev.quoted_message_id === (quotedId || null);
-        if (!same) throw conflict(NONCE_REUSED);
-        const state = root ? await tx.messages.threadState(root.id) : undefined;
-        return { replayed: prev, state };
+  const out = await deps.store.write(
+    async (tx) => {
+      const at = await load(tx, ctx, place);
+      const root = at.root;
+      if (nonce !== '') {
+        const prev = await tx.messages.byNonce(actor.user.id, nonce);
+        if (prev) {
+          const same =
+            prev.body === text &&
+            prev.channel_id === at.channelId &&
+            prev.direct_conversation_id === at.dmId &&
+            prev.parent_message_id === (root?.id ?? null) &&
+            prev.kind === kind &&
+            prev.turn_id === turnId &&
+            prev.quoted_message_id === (quotedId || null);
+          if (!same) throw conflict(NONCE_REUSED);
+          const state = root ? await tx.messages.threadState(root.id) : undefined;
+          return { replayed: prev, state };
+        }
       }
-    }
-    await assertUnrestricted(tx, at.workspaceId, actor.user.id);
-    await at.assertCanPost();
-    const quote = await resolveQuote(tx, quotedId, (m) =>
-      root
-        ? m.thread_root_id === root.id
-        : m.channel_id === at.channelId &&
-          m.direct_conversation_id === at.dmId &&
-          m.parent_message_id === null,
-    );
-    const quoted = quote.quoted_author_id ? await tx.users.byId(quote.quoted_author_id) : undefined;
-    const users: UserRow[] = quoted ? [actor.user, quoted] : [actor.user];
-    const createdAt = nowIso();
-    const id = newId('message');
-    const row: MessageRow = {
-      id,
-      workspace_id: at.workspaceId,
-      channel_id: at.channelId,
-      direct_conversation_id: at.dmId,
-      author_id: actor.user.id,
-      parent_message_id: root?.id ?? null,
-      thread_root_id: root?.id ?? id,
-      channel_seq: root
-        ? null
-        : at.channelId
-          ? await tx.channels.nextSeq(at.channelId)
-          : await tx.dms.nextSeq(at.dmId as string),
-      thread_seq: root ? await tx.messages.nextThreadSeq(root.id) : null,
-      body: text,
-      kind,
-      turn_id: turnId,
-      client_nonce: nonce,
-      ...quote,
-      created_at: createdAt,
-      edited_at: null,
-      deleted_at: null,
-      override_username: req.override?.username ?? null,
-      override_icon_url: req.override?.iconUrl ?? null,
-    };
-    await tx.messages.insert(row);
-    const upload = uploadId
-      ? await linkUpload(tx, actor, at.workspaceId, row.id, uploadId)
-      : undefined;
-    const attachments: UploadRow[] = upload ? [upload] : [];
-    const mentioned = at.channel
-      ? await channelHandleMentions(tx, text, actor.user.id, at.channel)
-      : at.dmId
-        ? await dmHandleMentions(tx, text, actor.user.id, at.dmId)
-        : [];
-    const written = root
-      ? await writeReply(tx, ctx, root, row, mentioned)
-      : await writeRoot(tx, ctx, at, row, mentioned);
-    const mention = at.channel
-      ? await recordChannelMentions(deps, tx, row, at.channel, mentioned)
-      : undefined;
-    if (mention) written.extra.push(mention);
-    return { replayed: undefined, row, users, attachments, ...written };
-  });
+      await assertUnrestricted(tx, at.workspaceId, actor.user.id);
+      await at.assertCanPost();
+      const quote = await resolveQuote(tx, quotedId, (m) =>
+        root
+          ? m.thread_root_id === root.id
+          : m.channel_id === at.channelId &&
+            m.direct_conversation_id === at.dmId &&
+            m.parent_message_id === null,
+      );
+      const quoted = quote.quoted_author_id
+        ? await tx.users.byId(quote.quoted_author_id)
+        : undefined;
+      const users: UserRow[] = quoted ? [actor.user, quoted] : [actor.user];
+      const createdAt = nowIso();
+      const id = newId('message');
+      const row: MessageRow = {
+        id,
+        workspace_id: at.workspaceId,
+        channel_id: at.channelId,
+        direct_conversation_id: at.dmId,
+        author_id: actor.user.id,
+        parent_message_id: root?.id ?? null,
+        thread_root_id: root?.id ?? id,
+        channel_seq: root
+          ? null
+          : at.channelId
+            ? await tx.channels.nextSeq(at.channelId)
+            : await tx.dms.nextSeq(at.dmId as string),
+        thread_seq: root ? await tx.messages.nextThreadSeq(root.id) : null,
+        body: text,
+        kind,
+        turn_id: turnId,
+        client_nonce: nonce,
+        ...quote,
+        created_at: createdAt,
+        edited_at: null,
+        deleted_at: null,
+        override_username: req.override?.username ?? null,
+        override_icon_url: req.override?.iconUrl ?? null,
+      };
+      await tx.messages.insert(row);
+      const upload = uploadId
+        ? await linkUpload(tx, actor, at.workspaceId, row.id, uploadId)
+        : undefined;
+      const attachments: UploadRow[] = upload ? [upload] : [];
+      const mentioned = at.channel
+        ? await channelHandleMentions(tx, text, actor.user.id, at.channel)
+        : at.dmId
+          ? await dmHandleMentions(tx, text, actor.user.id, at.dmId)
+          : [];
+      const written = root
+        ? await writeReply(tx, ctx, root, row, mentioned)
+        : await writeRoot(tx, ctx, at, row, mentioned);
+      const mention = at.channel
+        ? await recordChannelMentions(deps, tx, row, at.channel, mentioned)
+        : undefined;
+      if (mention) written.extra.push(mention);
+      return { replayed: undefined, row, users, attachments, ...written };
+      // An upload is linked by a row-at-a-time UPDATE that needs the message stored first.
+    },
+    { batched: uploadId === '' },
+  );
 
   if (out.replayed) {
     return {

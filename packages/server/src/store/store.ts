@@ -24,6 +24,7 @@ import { WebhooksRepo } from './repos/webhooks.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
 import type { DB } from './schema.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Every repository, bound to one executor (the pool, or one transaction). */
 export class Repos {
@@ -48,18 +49,18 @@ export class Repos {
   readonly imports: ImportsRepo;
   readonly emailNotify: EmailNotifyRepo;
   readonly rateWindows: RateWindowsRepo;
-  constructor(db: Executor, dialect: Dialect = 'sqlite') {
+  constructor(db: Executor, dialect: Dialect = 'sqlite', batch?: WriteBatch) {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
-    this.channels = new ChannelsRepo(db);
-    this.messages = new MessagesRepo(db);
+    this.channels = new ChannelsRepo(db, batch);
+    this.messages = new MessagesRepo(db, batch);
     this.auth = new AuthRepo(db);
-    this.events = new EventsRepo(db);
+    this.events = new EventsRepo(db, batch);
     this.emailNotify = new EmailNotifyRepo(db);
-    this.dms = new DmsRepo(db);
+    this.dms = new DmsRepo(db, batch);
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);
-    this.messaging = new MessagingRepo(db);
+    this.messaging = new MessagingRepo(db, batch);
     this.search = new SearchRepo(db, dialect);
     this.uploads = new UploadsRepo(db);
     this.bots = new BotsRepo(db);
@@ -80,7 +81,11 @@ export class Repos {
 export interface Store {
   readonly dialect: Dialect;
   readonly read: Repos;
-  write<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * `batched`: the write only posts messages; its rows go into the group commit's
+   * WriteBatch (store/write-batch.ts), written with the other posts' by a few statements.
+   */
+  write<T>(fn: (tx: Repos) => Promise<T>, opts?: { batched?: boolean }): Promise<T>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
   /** Called after every group commit with its size and duration (/metrics). */
@@ -99,7 +104,8 @@ export interface StoreParts {
   probe?: () => void;
 }
 
-export type CommitListener = (batchSize: number, seconds: number) => void;
+/** After every group commit: its writes, duration, and INSERT/UPDATE/DELETE statements run. */
+export type CommitListener = (batchSize: number, seconds: number, writeStatements: number) => void;
 
 export interface PoolUse {
   total: number;
@@ -132,8 +138,11 @@ export class KyselyStore implements Store {
           });
   }
 
-  write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    return this.group.run((trx) => fn(new Repos(trx, this.dialect)));
+  write<T>(fn: (tx: Repos) => Promise<T>, opts?: { batched?: boolean }): Promise<T> {
+    return this.group.run(
+      (trx, batch) => fn(new Repos(trx, this.dialect, batch)),
+      opts?.batched ?? false,
+    );
   }
 
   observeCommits(listener: CommitListener): void {

@@ -7,6 +7,7 @@ import { fenceCursor } from '../cursor.js';
 import type { Executor } from '../executor.js';
 import { type Columns, placeholderRow, prepared } from '../prepared.js';
 import type { EventsTable } from '../schema.js';
+import type { WriteBatch } from '../write-batch.js';
 
 export type EventRow = Selectable<EventsTable>;
 
@@ -70,7 +71,11 @@ export function eventFromRow(row: EventRow): Event {
 }
 
 export class EventsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
+  ) {}
 
   /**
    * Appends one durable event inside the caller's write transaction. The cursor is fenced
@@ -78,6 +83,7 @@ export class EventsRepo {
    * process (an admin command) writes to the same database.
    */
   async append(input: NewEvent): Promise<Event> {
+    if (this.batch) return eventFromRow(await this.batch.appendEvent(input));
     const frontier = (await newestCursor(this.db, {})).rows[0];
     const row: EventRow = {
       id: newId('event'),
