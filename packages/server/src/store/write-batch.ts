@@ -1,9 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import { newId, newUlid } from '../lib/ids.js';
-import { nowIso } from '../lib/clock.js';
-import { fenceCursor } from './cursor.js';
 import { inList } from './prepared.js';
-import type { EventRow, NewEvent } from './repos/events.js';
+import { eventFrontier, newEventRow, type EventRow, type NewEvent } from './repos/events.js';
 import type { MentionRow } from './repos/messaging.js';
 import type { MessageRow, ThreadStateRow } from './repos/messages.js';
 import type { DB } from './schema.js';
@@ -163,35 +160,8 @@ export class WriteBatch {
 
   /** An event with its cursor fenced above the frontier, read once per batch. */
   async appendEvent(input: NewEvent): Promise<EventRow> {
-    if (this.frontier === null) {
-      const row = await this.trx
-        .selectFrom((eb) =>
-          eb
-            .selectFrom('events')
-            .select((e) => e.fn.max('cursor').as('cursor'))
-            .unionAll(eb.selectFrom('event_cursor_floor').select('cursor'))
-            .as('frontier'),
-        )
-        .select((eb) => eb.fn.max('frontier.cursor').as('cursor'))
-        .executeTakeFirst();
-      this.frontier = row?.cursor ?? undefined;
-    }
-    const row: EventRow = {
-      id: newId('event'),
-      cursor: fenceCursor(newUlid(), this.frontier),
-      workspace_id: input.workspace_id,
-      channel_id: input.channel_id ?? null,
-      direct_conversation_id: input.direct_conversation_id ?? null,
-      type: input.type,
-      seq: input.seq ?? null,
-      payload_json: JSON.stringify(input.payload),
-      is_private: input.recipients ? 1 : 0,
-      created_at: nowIso(),
-      mentioned_user_ids:
-        input.mentioned_user_ids && input.mentioned_user_ids.length > 0
-          ? JSON.stringify(input.mentioned_user_ids)
-          : null,
-    };
+    if (this.frontier === null) this.frontier = await eventFrontier(this.trx);
+    const row = newEventRow(input, this.frontier);
     this.frontier = row.cursor;
     this.events.push(row);
     for (const user_id of new Set(input.recipients ?? []))

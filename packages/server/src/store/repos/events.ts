@@ -54,6 +54,31 @@ export interface NewEvent {
   mentioned_user_ids?: readonly string[];
 }
 
+/** The newest stored cursor or the deletion floor, whichever is higher (cursor.ts fences above it). */
+export async function eventFrontier(db: Executor): Promise<string | undefined> {
+  return (await newestCursor(db, {})).rows[0]?.cursor ?? undefined;
+}
+
+/** A new event's row, its cursor fenced above `frontier`. */
+export function newEventRow(input: NewEvent, frontier: string | undefined): EventRow {
+  return {
+    id: newId('event'),
+    cursor: fenceCursor(newUlid(), frontier),
+    workspace_id: input.workspace_id,
+    channel_id: input.channel_id ?? null,
+    direct_conversation_id: input.direct_conversation_id ?? null,
+    type: input.type,
+    seq: input.seq ?? null,
+    payload_json: JSON.stringify(input.payload),
+    is_private: input.recipients ? 1 : 0,
+    created_at: nowIso(),
+    mentioned_user_ids:
+      input.mentioned_user_ids && input.mentioned_user_ids.length > 0
+        ? JSON.stringify(input.mentioned_user_ids)
+        : null,
+  };
+}
+
 export function eventFromRow(row: EventRow): Event {
   return {
     id: row.id,
@@ -84,23 +109,7 @@ export class EventsRepo {
    */
   async append(input: NewEvent): Promise<Event> {
     if (this.batch) return eventFromRow(await this.batch.appendEvent(input));
-    const frontier = (await newestCursor(this.db, {})).rows[0];
-    const row: EventRow = {
-      id: newId('event'),
-      cursor: fenceCursor(newUlid(), frontier?.cursor ?? undefined),
-      workspace_id: input.workspace_id,
-      channel_id: input.channel_id ?? null,
-      direct_conversation_id: input.direct_conversation_id ?? null,
-      type: input.type,
-      seq: input.seq ?? null,
-      payload_json: JSON.stringify(input.payload),
-      is_private: input.recipients ? 1 : 0,
-      created_at: nowIso(),
-      mentioned_user_ids:
-        input.mentioned_user_ids && input.mentioned_user_ids.length > 0
-          ? JSON.stringify(input.mentioned_user_ids)
-          : null,
-    };
+    const row = newEventRow(input, await eventFrontier(this.db));
     await insertEvent(this.db, row);
     if (input.recipients && input.recipients.length > 0) {
       await this.db
