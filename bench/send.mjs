@@ -106,7 +106,7 @@ const rawBatchedPerSec = perSecond(n, () => {
 // The ceiling at the batch size the server actually reached in this run.
 const serverBatch = Math.max(1, Math.round(avgBatch));
 const atServerBatch = db.transaction((b) => {
-  for (let j = 0; j < serverBatch; j++) one(2 * n + b * serverBatch + j);
+  for (let j = 0; j < serverBatch; j++) one(4 * n + b * serverBatch + j);
 });
 const batches = Math.floor(n / serverBatch);
 const rawServerBatchPerSec = perSecond(batches * serverBatch, () => {
