@@ -175,4 +175,9 @@ table(
   `postgres (send: ${CONNECTIONS} connections for ${SECONDS}s spread over the nodes; fanout: ${CLIENTS} clients spread over the nodes, ${RATE} msgs/s for ${FANOUT_SECONDS}s through the first)`,
   rows,
 );
+for (const r of rows.filter((r) => r['raw pg msgs/s'] !== undefined)) {
+  console.log(
+    `raw pg set-based ceiling (${RAW_BATCH} posts per transaction, one client): ${r['raw pg msgs/s'].toFixed(0)} msgs/s; ClickClack on ${r.nodes} PostgreSQL node: ${r['send msgs/s'].toFixed(0)} msgs/s, ratio ${r['ratio to raw pg'].toFixed(3)}`,
+  );
+}
 record('postgres', { rows });

@@ -51,7 +51,7 @@ export class Repos {
   readonly rateWindows: RateWindowsRepo;
   constructor(db: Executor, dialect: Dialect = 'sqlite', batch?: WriteBatch) {
     this.users = new UsersRepo(db);
-    this.workspaces = new WorkspacesRepo(db, dialect);
+    this.workspaces = new WorkspacesRepo(db, dialect, batch);
     this.channels = new ChannelsRepo(db, batch);
     this.messages = new MessagesRepo(db, batch);
     this.auth = new AuthRepo(db);
@@ -67,7 +67,7 @@ export class Repos {
     this.webhooks = new WebhooksRepo(db);
     this.slash = new SlashRepo(db);
     this.apps = new AppsRepo(db);
-    this.moderation = new ModerationRepo(db);
+    this.moderation = new ModerationRepo(db, batch);
     this.routes = new RoutesRepo(db);
     this.imports = new ImportsRepo(db, dialect);
     this.rateWindows = new RateWindowsRepo(db);

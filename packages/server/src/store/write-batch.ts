@@ -46,6 +46,8 @@ export class WriteBatch {
   private threadSeqs = new Map<string, number>();
   private states = new Map<string, ThreadStateRow | undefined>();
   private frontier: string | undefined | null = null;
+  /** Lookups every post repeats (its channel, the author's role and restriction), by key. */
+  private lookups = new Map<string, Promise<unknown>>();
 
   constructor(private readonly trx: Transaction<DB>) {}
 
@@ -57,6 +59,20 @@ export class WriteBatch {
     this.threadSeqs.clear();
     this.states.clear();
     this.frontier = null;
+    this.lookups.clear();
+  }
+
+  /**
+   * A read shared by the batch's posts. Posts never change what is memoised (channels,
+   * roles, moderation), and any other write resets the batch first, so it stays true.
+   */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let hit = this.lookups.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = load();
+      this.lookups.set(key, hit);
+    }
+    return hit;
   }
 
   insertMessage(row: MessageRow): void {

@@ -41,7 +41,8 @@ export class ChannelsRepo {
   ) {}
 
   async byId(id: string): Promise<ChannelRow | undefined> {
-    return (await channelById(this.db, { id })).rows[0];
+    const load = async () => (await channelById(this.db, { id })).rows[0];
+    return this.batch ? this.batch.memo(`channel ${id}`, load) : load();
   }
 
   byName(workspaceId: string, name: string): Promise<ChannelRow | undefined> {
