@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = join(ROOT, 'packages/server/bin/clickclack.js');
+// BENCH_BIN: another build's binary (an older checkout's), for before/after runs in one sitting.
+export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'packages/server/bin/clickclack.js');
 
 export function cli(args, env = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {

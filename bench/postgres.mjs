@@ -52,6 +52,67 @@ async function startNodes(db, count) {
   return [first, ...rest];
 }
 
+const RAW_BATCH = Number(argValue('raw-batch', '32'));
+
+/**
+ * The raw `pg` ceiling for the same writes, set-based: per transaction of RAW_BATCH posts
+ * the write lock, one seq bump, the nonce lookups in one query, and one multi-row statement
+ * each for the messages, the read pointer and the events (as write-batch.ts does), one
+ * client after another for SECONDS.
+ */
+async function rawCeiling(db, node) {
+  const client = new pg.Client({ connectionString: db });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT c.workspace_id, u.id AS author FROM channels c, users u WHERE c.id = $1 ORDER BY u.created_at LIMIT 1',
+      [node.channelId],
+    );
+    const { workspace_id: ws, author } = rows[0];
+    const text = 'benchmark message '.repeat(4);
+    let sent = 0;
+    const until = performance.now() + SECONDS * 1000;
+    while (performance.now() < until) {
+      const ids = Array.from({ length: RAW_BATCH }, (_, i) => `msg_raw${sent + i}`);
+      const nonces = ids.map((id) => `raw-${id}`);
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(1668049666)');
+      await client.query(
+        "SELECT id FROM messages WHERE author_id = $1 AND client_nonce = any($2) AND client_nonce <> ''",
+        [author, nonces],
+      );
+      const seq = (
+        await client.query(
+          'UPDATE channels SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq',
+          [node.channelId, RAW_BATCH],
+        )
+      ).rows[0].last_seq;
+      const seqs = ids.map((_, i) => seq - RAW_BATCH + 1 + i);
+      const at = new Date().toISOString();
+      await client.query(
+        `INSERT INTO messages (id, workspace_id, channel_id, author_id, thread_root_id, channel_seq, body, client_nonce, created_at)
+         SELECT id, $2, $3, $4, id, seq, $5, nonce, $6 FROM unnest($1::text[], $7::int[], $8::text[]) AS v(id, seq, nonce)`,
+        [ids, ws, node.channelId, author, text, at, seqs, nonces],
+      );
+      await client.query(
+        'INSERT INTO channel_reads (channel_id, user_id, last_read_seq, last_read_at) VALUES ($1, $2, $3, $4) ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq, last_read_at = excluded.last_read_at WHERE channel_reads.last_read_seq < excluded.last_read_seq',
+        [node.channelId, author, seq, at],
+      );
+      await client.query(
+        `INSERT INTO events (id, cursor, workspace_id, channel_id, type, seq, payload_json, created_at)
+         SELECT 'evt_' || id, 'cur_zzzz' || lpad(seq::text, 22, '0'), $2, $3, 'message.created', seq, '{}', $4
+         FROM unnest($1::text[], $5::int[]) AS v(id, seq)`,
+        [ids, ws, node.channelId, at, seqs],
+      );
+      await client.query('COMMIT');
+      sent += RAW_BATCH;
+    }
+    return sent / SECONDS;
+  } finally {
+    await client.end();
+  }
+}
+
 async function measure(label, db, count) {
   const nodes = await startNodes(db, count);
   const [first] = nodes;
@@ -81,6 +142,7 @@ async function measure(label, db, count) {
   const fan = await driveMessages(clients, first, RATE * FANOUT_SECONDS, RATE);
   for (const ws of clients) ws.terminate();
   await Promise.all(nodes.map((n) => n.stop()));
+  const raw = db && count === 1 ? await rawCeiling(db, first) : undefined;
   return {
     store: label,
     nodes: count,
@@ -92,6 +154,7 @@ async function measure(label, db, count) {
     'fanout p99 ms': fan.p99,
     lost: fan.lost,
     dup: fan.dup,
+    ...(raw ? { 'raw pg msgs/s': raw, 'ratio to raw pg': sent / raw } : {}),
   };
 }
 
@@ -112,4 +175,9 @@ table(
   `postgres (send: ${CONNECTIONS} connections for ${SECONDS}s spread over the nodes; fanout: ${CLIENTS} clients spread over the nodes, ${RATE} msgs/s for ${FANOUT_SECONDS}s through the first)`,
   rows,
 );
+for (const r of rows.filter((r) => r['raw pg msgs/s'] !== undefined)) {
+  console.log(
+    `raw pg set-based ceiling (${RAW_BATCH} posts per transaction, one client): ${r['raw pg msgs/s'].toFixed(0)} msgs/s; ClickClack on ${r.nodes} PostgreSQL node: ${r['send msgs/s'].toFixed(0)} msgs/s, ratio ${r['ratio to raw pg'].toFixed(3)}`,
+  );
+}
 record('postgres', { rows });

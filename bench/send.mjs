@@ -17,7 +17,10 @@ const row = (target, r) => ({
   errors: r.errors + r.non2xx,
 });
 
-const srv = await startServer();
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+const srv = await startServer({
+  args: ['--metrics-enabled', 'true', '--metrics-token', METRICS_TOKEN],
+});
 // Each post carries its own nonce, as agents send them (client-compat.md); all bodies have
 // one size, which the baseline's constant body matches.
 const TEXT = 'benchmark message '.repeat(4);
@@ -31,6 +34,15 @@ const cc = await load(`${srv.url}/api/channels/${srv.channelId}/messages`, srv.a
 const committed = await (
   await fetch(`${srv.url}/api/channels/${srv.channelId}`, { headers: srv.auth })
 ).json();
+// The server's own group commits under this load: how many posts each carried, and how
+// many INSERT/UPDATE/DELETE statements each ran.
+const metrics = await (
+  await fetch(`${srv.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+).text();
+const metric = (name) => Number(metrics.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+const commits = metric('clickclack_group_commit_batch_size_count');
+const avgBatch = metric('clickclack_group_commit_batch_size_sum') / commits;
+const avgWrites = metric('clickclack_group_commit_write_statements_sum') / commits;
 await srv.stop();
 
 const bare = await startConstantServer();
@@ -91,6 +103,15 @@ const batch = db.transaction((b) => {
 const rawBatchedPerSec = perSecond(n, () => {
   for (let b = 0; b < n / 32; b++) batch.immediate(b);
 });
+// The ceiling at the batch size the server actually reached in this run.
+const serverBatch = Math.max(1, Math.round(avgBatch));
+const atServerBatch = db.transaction((b) => {
+  for (let j = 0; j < serverBatch; j++) one(4 * n + b * serverBatch + j);
+});
+const batches = Math.floor(n / serverBatch);
+const rawServerBatchPerSec = perSecond(batches * serverBatch, () => {
+  for (let b = 0; b < batches; b++) atServerBatch.immediate(b);
+});
 db.close();
 
 const rows = [
@@ -104,6 +125,13 @@ const rows = [
     'p99 ms': '-',
     errors: 0,
   },
+  {
+    target: `raw sqlite, ${serverBatch} msgs/tx (server's batch)`,
+    'req/s': rawServerBatchPerSec,
+    'p50 ms': '-',
+    'p99 ms': '-',
+    errors: 0,
+  },
 ];
 table(
   `send (${CONNECTIONS} connections, ${SECONDS}s; goal: ≥ 0.5× bare http and ≥ 5,000 msgs/s) — ratio ${(cc.requests.average / base.requests.average).toFixed(2)}`,
@@ -112,9 +140,15 @@ table(
 console.log(
   `committed messages counted by the server afterwards: last_seq=${committed.channel.last_seq}`,
 );
+console.log(
+  `server group commits: ${commits} of ${avgBatch.toFixed(1)} posts on average, ${avgWrites.toFixed(1)} write statements each; ratio to raw sqlite at that batch size ${(cc.requests.average / rawServerBatchPerSec).toFixed(2)}`,
+);
 record('send', {
   connections: CONNECTIONS,
   seconds: SECONDS,
   rows,
   ratio: cc.requests.average / base.requests.average,
+  avgBatch,
+  avgWrites,
+  rawRatio: cc.requests.average / rawServerBatchPerSec,
 });

@@ -147,3 +147,47 @@ test('the store announces the events of each commit once it is durable, none of 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a batched write whose rows fail at the flush fails alone; the rest of its batch commits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-group-'));
+  const store = await openStore(`sqlite://${join(dir, 'clickclack.db')}`, { migrate: true });
+  try {
+    const at = new Date().toISOString();
+    await store.write((tx) =>
+      tx.workspaces.insert({
+        id: 'wsp_a',
+        route_id: 'Wa',
+        name: 'A',
+        slug: 'a',
+        icon_url: '',
+        created_at: at,
+      }),
+    );
+    // Batched writes only queue their rows: the event of a missing workspace breaks the
+    // flush of the whole batch (a foreign key), which then runs again write by write.
+    const append = (workspace: string, type: string) => (tx: Repos) =>
+      tx.events.append({ type, workspace_id: workspace, payload: {} });
+    const results = await Promise.allSettled([
+      store.write(append('wsp_a', 'one'), { batched: true }),
+      store.write(append('wsp_gone', 'two'), { batched: true }),
+      store.write(append('wsp_a', 'three'), { batched: true }),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    const stored = await store.read.events.allAfter('', 10);
+    assert.deepEqual(
+      stored.map((e) => e.type),
+      ['one', 'three'],
+    );
+    // Each writer was answered with the event as it was stored.
+    assert.deepEqual(
+      stored.map((e) => e.cursor),
+      results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.cursor] : [])),
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -19,15 +19,10 @@ import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, forbidden, notFound } from './errors.js';
-import { dmHandleMentions } from './mentions.js';
-import { postRootMessage } from './messages.js';
+import { rootResponse } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
-import {
-  assertDmHasRecipient,
-  assertScope,
-  assertUnrestricted,
-  requireMember,
-} from './policies.js';
+import { postMessage } from './post.js';
+import { assertScope, assertUnrestricted, requireMember } from './policies.js';
 import { presentMessages, presentUser } from './present.js';
 import { readUpTo, unreadFrom, type PointerMove } from './reads.js';
 
@@ -211,25 +206,7 @@ export async function createDmMessage(
   id: string,
   body: CreateMessageBody,
 ): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
-  assertScope(ctx.actor, 'dms:write');
-  return postRootMessage(deps, ctx, body, async (tx) => {
-    const dm = await requireDm(tx, ctx.actor, id);
-    const members = await tx.dms.memberIds(dm.id);
-    return {
-      workspaceId: dm.workspace_id,
-      channelId: null,
-      dmId: dm.id,
-      recipients: members,
-      assertCanPost: () => assertDmHasRecipient(tx, dm.id, dm.workspace_id, ctx.actor.user.id),
-      nextSeq: () => tx.dms.nextSeq(dm.id),
-      markAuthorRead: (seq, at) => tx.dms.setRead(dm.id, ctx.actor.user.id, seq, at),
-      mentioned: (text) => dmHandleMentions(tx, text, ctx.actor.user.id, dm.id),
-      after: async () => {
-        await tx.dms.unhide(dm.id);
-        return [];
-      },
-    };
-  });
+  return rootResponse(await postMessage(deps, ctx, { kind: 'dm', dmId: id }, body));
 }
 
 export function markDmRead(

@@ -18,7 +18,7 @@ import { signedHeaders } from '../lib/signing.js';
 import { newSecret } from '../lib/tokens.js';
 import type { SlashRow } from '../store/repos/slash.js';
 import type { Repos } from '../store/store.js';
-import type { Actor } from './actor.js';
+import { type Actor, integrationActor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { DomainError, badRequest, notFound } from './errors.js';
 import { createChannelMessage } from './messages.js';
@@ -285,7 +285,9 @@ export async function invokeSlash(
     if (bot) {
       const posted = await createChannelMessage(
         deps,
-        { actor: { kind: 'human', user: bot, via: 'bearer' } },
+        {
+          actor: integrationActor(bot, registered.id, registered.workspace_id, ['messages:write']),
+        },
         channel.id,
         { body: reply },
       );

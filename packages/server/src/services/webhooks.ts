@@ -9,7 +9,7 @@ import { newId } from '../lib/ids.js';
 import { hashSecret, newSecret } from '../lib/tokens.js';
 import { NO_STATUS, type UserRow } from '../store/repos/users.js';
 import type { WebhookRow } from '../store/repos/webhooks.js';
-import type { Actor } from './actor.js';
+import { type Actor, integrationActor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
 import { badRequest, notFound, rateLimited } from './errors.js';
 import { countWrite, retryAfterSeconds } from './rate-windows.js';
@@ -173,8 +173,8 @@ export async function postToWebhook(
           iconUrl: payload.icon_url ? v.avatarUrl(payload.icon_url) || null : null,
         }
       : undefined;
-  // The webhook's own bot user posts; the secret URL is its credential, so no token scopes.
-  const actor: Actor = { kind: 'human', user: bot, via: 'bearer' };
+  // The webhook's own bot user posts; the secret URL is its credential and grants one scope.
+  const actor = integrationActor(bot, hook.id, hook.workspace_id, ['messages:write']);
   const res = await createChannelMessage(
     deps,
     { actor },

@@ -1,8 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
+import { writeStatements } from './statements.js';
+import { WriteBatch } from './write-batch.js';
 
-/** Told after every commit its batch size and duration (/metrics). */
-export type CommitListener = (batchSize: number, seconds: number) => void;
+/** After every group commit: its writes, duration, and INSERT/UPDATE/DELETE statements run. */
+export type CommitListener = (batchSize: number, seconds: number, writeStatements: number) => void;
 
 /** What the owner of the committer learns of each transaction (store.ts collects its events). */
 export interface TransactionHooks {
@@ -14,8 +16,12 @@ export interface TransactionHooks {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** A write: `batch` is handed only to writes that asked for one (posts). */
+export type WriteFn<T> = (trx: Transaction<DB>, batch: WriteBatch | undefined) => Promise<T>;
+
 interface Job {
-  fn: (trx: Transaction<DB>) => Promise<unknown>;
+  fn: WriteFn<unknown>;
+  batched: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -34,6 +40,11 @@ interface Job {
  * error and carry on: on PostgreSQL the shared transaction is aborted by then, and the
  * next write of the batch would fail in its place. (A SAVEPOINT per write from the start
  * cost more than SQLite's insert of the message itself.)
+ *
+ * Posts (`batched`) write into the transaction's WriteBatch instead of row by row; it is
+ * flushed with a few set-based statements before COMMIT, and before any other write of the
+ * batch runs. A failing flush is handled like a failing write whose owner is unknown: the
+ * whole batch runs again in the isolated mode, where each post flushes inside its SAVEPOINT.
  */
 export class GroupCommitter {
   private queue: Job[] = [];
@@ -57,9 +68,9 @@ export class GroupCommitter {
     this.hooks = hooks;
   }
 
-  run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  run<T>(fn: WriteFn<T>, batched = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, batched, resolve: resolve as (v: unknown) => void, reject });
       if (this.running) return;
       this.running = true;
       // better-sqlite3 answers synchronously, so a transaction never yields to the event
@@ -73,9 +84,11 @@ export class GroupCommitter {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         const started = process.hrtime.bigint();
+        const writesBefore = writeStatements.count;
         await this.commit(batch);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        for (const listener of this.listeners) listener(batch.length, seconds);
+        const writes = writeStatements.count - writesBefore;
+        for (const listener of this.listeners) listener(batch.length, seconds, writes);
       }
     } finally {
       this.running = false;
@@ -92,20 +105,39 @@ export class GroupCommitter {
   private async commit(batch: Job[]): Promise<void> {
     const values: unknown[] = [];
     let failed: { index: number; error: unknown } | undefined;
+    let flushFailed = false;
     try {
       await this.db.transaction().execute(async (trx) => {
         this.hooks?.started();
         await this.begin(trx);
-        for (const [index, job] of batch.entries()) {
+        const pending = new WriteBatch(trx);
+        const flush = async () => {
           try {
-            values.push(await job.fn(trx));
+            await pending.flush();
+          } catch (error) {
+            flushFailed = true;
+            throw error;
+          }
+        };
+        for (const [index, job] of batch.entries()) {
+          if (!job.batched) {
+            await flush();
+            pending.reset();
+          }
+          try {
+            values.push(await job.fn(trx, job.batched ? pending : undefined));
           } catch (error) {
             failed = { index, error };
             throw error;
           }
         }
+        await flush();
       });
     } catch (error) {
+      if (flushFailed) {
+        await this.commitIsolated(batch);
+        return;
+      }
       if (!failed) {
         // BEGIN or COMMIT failed: nothing of the batch is durable.
         for (const job of batch) job.reject(error);
@@ -127,14 +159,19 @@ export class GroupCommitter {
       await this.db.transaction().execute(async (trx) => {
         this.hooks?.started();
         await this.begin(trx);
+        const pending = new WriteBatch(trx);
         for (const job of batch) {
           await sql`savepoint cc_write`.execute(trx);
           try {
-            outcomes.push({ ok: true, value: await job.fn(trx) });
+            const value = await job.fn(trx, job.batched ? pending : undefined);
+            await pending.flush();
+            if (!job.batched) pending.reset();
             await sql`release cc_write`.execute(trx);
+            outcomes.push({ ok: true, value });
           } catch (error) {
             await sql`rollback to cc_write`.execute(trx);
             await sql`release cc_write`.execute(trx);
+            pending.reset();
             outcomes.push({ ok: false, error });
           }
         }

@@ -25,6 +25,7 @@ import { WebhooksRepo } from './repos/webhooks.js';
 import { UsersRepo } from './repos/users.js';
 import { WorkspacesRepo } from './repos/workspaces.js';
 import type { DB } from './schema.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Every repository, bound to one executor (the pool, or one transaction). */
 export class Repos {
@@ -49,26 +50,29 @@ export class Repos {
   readonly imports: ImportsRepo;
   readonly emailNotify: EmailNotifyRepo;
   readonly rateWindows: RateWindowsRepo;
-  /** `appended`: where a write transaction's repos record the events they append. */
-  constructor(db: Executor, dialect: Dialect = 'sqlite', appended?: Event[]) {
+  /**
+   * `batch`: a batched post's row gatherer; `appended`: where a write transaction's repos
+   * record the events they append.
+   */
+  constructor(db: Executor, dialect: Dialect = 'sqlite', batch?: WriteBatch, appended?: Event[]) {
     this.users = new UsersRepo(db);
-    this.workspaces = new WorkspacesRepo(db, dialect);
-    this.channels = new ChannelsRepo(db);
-    this.messages = new MessagesRepo(db);
+    this.workspaces = new WorkspacesRepo(db, dialect, batch);
+    this.channels = new ChannelsRepo(db, batch);
+    this.messages = new MessagesRepo(db, batch);
     this.auth = new AuthRepo(db);
-    this.events = new EventsRepo(db, appended);
+    this.events = new EventsRepo(db, batch, appended);
     this.emailNotify = new EmailNotifyRepo(db);
-    this.dms = new DmsRepo(db);
+    this.dms = new DmsRepo(db, batch);
     this.audit = new AuditRepo(db);
     this.subscriptions = new SubscriptionsRepo(db);
-    this.messaging = new MessagingRepo(db);
+    this.messaging = new MessagingRepo(db, batch);
     this.search = new SearchRepo(db, dialect);
     this.uploads = new UploadsRepo(db);
     this.bots = new BotsRepo(db);
     this.webhooks = new WebhooksRepo(db);
     this.slash = new SlashRepo(db);
     this.apps = new AppsRepo(db);
-    this.moderation = new ModerationRepo(db);
+    this.moderation = new ModerationRepo(db, batch);
     this.routes = new RoutesRepo(db);
     this.imports = new ImportsRepo(db, dialect);
     this.rateWindows = new RateWindowsRepo(db);
@@ -82,7 +86,11 @@ export class Repos {
 export interface Store {
   readonly dialect: Dialect;
   readonly read: Repos;
-  write<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * `batched`: the write only posts messages; its rows go into the group commit's
+   * WriteBatch (store/write-batch.ts), written with the other posts' by a few statements.
+   */
+  write<T>(fn: (tx: Repos) => Promise<T>, opts?: { batched?: boolean }): Promise<T>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
   /** Called after every group commit with its size and duration (/metrics). */
@@ -150,18 +158,18 @@ export class KyselyStore implements Store {
     });
   }
 
-  write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    return this.group.run(async (trx) => {
+  write<T>(fn: (tx: Repos) => Promise<T>, opts?: { batched?: boolean }): Promise<T> {
+    return this.group.run(async (trx, batch) => {
       const appended: Event[] = [];
       this.appended.push(appended);
       try {
-        return await fn(new Repos(trx, this.dialect, appended));
+        return await fn(new Repos(trx, this.dialect, batch, appended));
       } catch (error) {
         // Rolled back (alone, to its SAVEPOINT, or with the whole transaction).
         appended.length = 0;
         throw error;
       }
-    });
+    }, opts?.batched ?? false);
   }
 
   onCommitted(listener: EventsListener): () => void {

@@ -70,9 +70,16 @@ export class Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    sources.store.observeCommits((size, seconds) => {
+    const writes = new Histogram({
+      name: 'clickclack_group_commit_write_statements',
+      help: 'INSERT/UPDATE/DELETE statements one group-commit transaction ran',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers,
+    });
+    sources.store.observeCommits((size, seconds, statements) => {
       batch.observe(size);
       commit.observe(seconds);
+      writes.observe(statements);
     });
     new Gauge({
       name: 'clickclack_websockets_open',

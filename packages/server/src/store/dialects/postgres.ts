@@ -1,3 +1,4 @@
+import { countStatement } from '../statements.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema.js';
@@ -41,5 +42,5 @@ export function createPgPool(url: string, max = 10): pg.Pool {
 }
 
 export function pgKysely(pool: pg.Pool): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: countStatement });
 }

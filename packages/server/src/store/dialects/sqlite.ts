@@ -1,3 +1,4 @@
+import { countStatement } from '../statements.js';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -141,5 +142,6 @@ function withStatementCache(db: Database.Database, max = 500): SqliteDialectConf
 export function sqliteKysely(db: Database.Database): Kysely<DB> {
   return new Kysely<DB>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(db) }),
+    log: countStatement,
   });
 }

@@ -4,6 +4,7 @@ import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
 import { prepared } from '../prepared.js';
 import { patchById } from '../patch.js';
+import type { WriteBatch } from '../write-batch.js';
 
 export type ChannelRow = Selectable<ChannelsTable>;
 export type ChannelWithReads = ChannelRow & {
@@ -33,10 +34,15 @@ const bumpSeq = prepared<{ channelId: string }, { last_seq: number }>((db, p) =>
 );
 
 export class ChannelsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
+  ) {}
 
   async byId(id: string): Promise<ChannelRow | undefined> {
-    return (await channelById(this.db, { id })).rows[0];
+    const load = async () => (await channelById(this.db, { id })).rows[0];
+    return this.batch ? this.batch.memo(`channel ${id}`, load) : load();
   }
 
   byName(workspaceId: string, name: string): Promise<ChannelRow | undefined> {
@@ -166,6 +172,7 @@ export class ChannelsRepo {
 
   /** Allocates the next root seq of a channel inside the caller's write transaction. */
   async nextSeq(channelId: string): Promise<number> {
+    if (this.batch) return this.batch.nextChannelSeq(channelId);
     const row = (await bumpSeq(this.db, { channelId })).rows[0];
     if (!row) throw new Error(`channel ${channelId} vanished while posting`);
     return row.last_seq;

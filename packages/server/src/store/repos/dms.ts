@@ -1,13 +1,18 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { DirectConversationsTable } from '../schema.js';
+import type { WriteBatch } from '../write-batch.js';
 
 export type DmRow = Selectable<DirectConversationsTable>;
 export type DmWithReads = DmRow & { last_read_seq: number };
 
 /** Direct conversations, their members and per-user state. */
 export class DmsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
+  ) {}
 
   async isMember(conversationId: string, userId: string): Promise<boolean> {
     const row = await this.db
@@ -111,6 +116,7 @@ export class DmsRepo {
   }
 
   async setRead(conversationId: string, userId: string, seq: number, at: string): Promise<void> {
+    if (this.batch) return this.batch.advanceDmRead(conversationId, userId, seq, at);
     await this.db
       .insertInto('direct_reads')
       .values({
@@ -140,6 +146,7 @@ export class DmsRepo {
   }
 
   async nextSeq(conversationId: string): Promise<number> {
+    if (this.batch) return this.batch.nextDmSeq(conversationId);
     const row = await this.db
       .updateTable('direct_conversations')
       .set({ last_seq: sql`last_seq + 1` })
@@ -159,6 +166,7 @@ export class DmsRepo {
 
   /** Un-hides for one user, or for everyone when `userId` is omitted (a new message). */
   async unhide(conversationId: string, userId?: string): Promise<void> {
+    if (this.batch && userId === undefined) return this.batch.unhideDm(conversationId);
     let q = this.db
       .deleteFrom('direct_conversation_hidden')
       .where('conversation_id', '=', conversationId);

@@ -7,6 +7,7 @@ import { fenceCursor } from '../cursor.js';
 import type { Executor } from '../executor.js';
 import { type Columns, placeholderRow, prepared } from '../prepared.js';
 import type { EventsTable } from '../schema.js';
+import type { WriteBatch } from '../write-batch.js';
 
 export type EventRow = Selectable<EventsTable>;
 
@@ -53,6 +54,31 @@ export interface NewEvent {
   mentioned_user_ids?: readonly string[];
 }
 
+/** The newest stored cursor or the deletion floor, whichever is higher (cursor.ts fences above it). */
+export async function eventFrontier(db: Executor): Promise<string | undefined> {
+  return (await newestCursor(db, {})).rows[0]?.cursor ?? undefined;
+}
+
+/** A new event's row, its cursor fenced above `frontier`. */
+export function newEventRow(input: NewEvent, frontier: string | undefined): EventRow {
+  return {
+    id: newId('event'),
+    cursor: fenceCursor(newUlid(), frontier),
+    workspace_id: input.workspace_id,
+    channel_id: input.channel_id ?? null,
+    direct_conversation_id: input.direct_conversation_id ?? null,
+    type: input.type,
+    seq: input.seq ?? null,
+    payload_json: JSON.stringify(input.payload),
+    is_private: input.recipients ? 1 : 0,
+    created_at: nowIso(),
+    mentioned_user_ids:
+      input.mentioned_user_ids && input.mentioned_user_ids.length > 0
+        ? JSON.stringify(input.mentioned_user_ids)
+        : null,
+  };
+}
+
 export function eventFromRow(row: EventRow): Event {
   return {
     id: row.id,
@@ -72,6 +98,8 @@ export function eventFromRow(row: EventRow): Event {
 export class EventsRepo {
   constructor(
     private readonly db: Executor,
+    /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
     /** In a write transaction: the store announces these once it has committed. */
     private readonly appended?: Event[],
   ) {}
@@ -82,23 +110,12 @@ export class EventsRepo {
    * process (an admin command) writes to the same database.
    */
   async append(input: NewEvent): Promise<Event> {
-    const frontier = (await newestCursor(this.db, {})).rows[0];
-    const row: EventRow = {
-      id: newId('event'),
-      cursor: fenceCursor(newUlid(), frontier?.cursor ?? undefined),
-      workspace_id: input.workspace_id,
-      channel_id: input.channel_id ?? null,
-      direct_conversation_id: input.direct_conversation_id ?? null,
-      type: input.type,
-      seq: input.seq ?? null,
-      payload_json: JSON.stringify(input.payload),
-      is_private: input.recipients ? 1 : 0,
-      created_at: nowIso(),
-      mentioned_user_ids:
-        input.mentioned_user_ids && input.mentioned_user_ids.length > 0
-          ? JSON.stringify(input.mentioned_user_ids)
-          : null,
-    };
+    if (this.batch) {
+      const queued = eventFromRow(await this.batch.appendEvent(input));
+      this.appended?.push(queued);
+      return queued;
+    }
+    const row = newEventRow(input, await eventFrontier(this.db));
     await insertEvent(this.db, row);
     if (input.recipients && input.recipients.length > 0) {
       await this.db

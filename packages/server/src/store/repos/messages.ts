@@ -3,6 +3,7 @@ import type { Executor } from '../executor.js';
 import { type Columns, inList, placeholderRow, prepared } from '../prepared.js';
 import type { MessagesTable, ThreadStateTable } from '../schema.js';
 import { patchById } from '../patch.js';
+import type { WriteBatch } from '../write-batch.js';
 
 export type MessageRow = Selectable<MessagesTable>;
 export type ThreadStateRow = Selectable<ThreadStateTable>;
@@ -173,7 +174,11 @@ const existsQueries = perScope((kind) => ({
 }));
 
 export class MessagesRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
+  ) {}
 
   byId(id: string): Promise<MessageRow | undefined> {
     return this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
@@ -189,10 +194,13 @@ export class MessagesRepo {
   }
 
   async byNonce(authorId: string, nonce: string): Promise<MessageRow | undefined> {
+    const pending = this.batch?.pendingByNonce(authorId, nonce);
+    if (pending) return pending;
     return (await messageByNonce(this.db, { authorId, nonce })).rows[0];
   }
 
   async insert(row: MessageRow): Promise<void> {
+    if (this.batch) return this.batch.insertMessage(row);
     await insertMessage(this.db, row);
   }
 
@@ -224,6 +232,11 @@ export class MessagesRepo {
   }
 
   threadState(rootId: string): Promise<ThreadStateRow | undefined> {
+    if (this.batch) return this.batch.threadState(rootId, () => this.storedThreadState(rootId));
+    return this.storedThreadState(rootId);
+  }
+
+  private storedThreadState(rootId: string): Promise<ThreadStateRow | undefined> {
     return this.db
       .selectFrom('thread_state')
       .selectAll()
@@ -238,10 +251,16 @@ export class MessagesRepo {
 
   /** Threads get their state row with their first reply; a root without one has none. */
   async saveThreadState(row: ThreadStateRow): Promise<void> {
+    if (this.batch) return this.batch.saveThreadState(row);
     await upsertThreadState(this.db, row);
   }
 
   async nextThreadSeq(rootId: string): Promise<number> {
+    if (this.batch) return this.batch.nextThreadSeq(rootId, () => this.storedNextThreadSeq(rootId));
+    return this.storedNextThreadSeq(rootId);
+  }
+
+  private async storedNextThreadSeq(rootId: string): Promise<number> {
     const row = await this.db
       .selectFrom('messages')
       .select((eb) => eb.fn.max('thread_seq').as('max'))
@@ -252,6 +271,7 @@ export class MessagesRepo {
   }
 
   async advanceRead(channelId: string, userId: string, seq: number, at: string): Promise<void> {
+    if (this.batch) return this.batch.advanceChannelRead(channelId, userId, seq, at);
     await advanceRead(this.db, { channelId, userId, seq, at });
   }
 

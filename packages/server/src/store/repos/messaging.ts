@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import { inList, prepared } from '../prepared.js';
 import type { MentionsTable, PinnedMessagesTable } from '../schema.js';
+import type { WriteBatch } from '../write-batch.js';
 
 const reactionCountsOf = prepared<{ ids: readonly string[]; viewerId: string }, ReactionCount>(
   (db, p) =>
@@ -29,7 +30,11 @@ export interface ReactionCount {
 
 /** Reactions, pins, mentions and thread follows: the satellites of a message. */
 export class MessagingRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
+  ) {}
 
   /** Adds a reaction; false when this user already had it. */
   async addReaction(
@@ -118,6 +123,7 @@ export class MessagingRepo {
 
   async insertMentions(rows: MentionRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.batch) return this.batch.insertMentions(rows);
     await this.db
       .insertInto('mentions')
       .values(rows)
@@ -131,6 +137,7 @@ export class MessagingRepo {
     userIds: readonly string[],
     at: string,
   ): Promise<void> {
+    if (this.batch) return this.batch.bumpMentionCounts(channelId, userIds, at);
     for (const userId of userIds) {
       await this.db
         .insertInto('channel_reads')
@@ -182,6 +189,7 @@ export class MessagingRepo {
     at: string,
     onlyIfNew = false,
   ): Promise<void> {
+    if (this.batch && following && onlyIfNew) return this.batch.follow(rootId, userId, at);
     const q = this.db.insertInto('thread_follows').values({
       root_message_id: rootId,
       user_id: userId,
@@ -202,10 +210,13 @@ export class MessagingRepo {
   async followers(rootId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('thread_follows')
-      .select('user_id')
+      .select(['user_id', 'following'])
       .where('root_message_id', '=', rootId)
-      .where('following', '=', 1)
       .execute();
-    return rows.map((r) => r.user_id);
+    const out = rows.filter((r) => r.following === 1).map((r) => r.user_id);
+    // Follows a batched post added: they count where the user had no row (if-new inserts).
+    for (const id of this.batch?.pendingFollowers(rootId) ?? [])
+      if (!rows.some((r) => r.user_id === id)) out.push(id);
+    return out;
   }
 }

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
+import type { WriteBatch } from '../write-batch.js';
 import { prepared } from '../prepared.js';
 import type { WorkspaceMemberModerationTable } from '../schema.js';
 import type { UserRow } from './users.js';
@@ -20,10 +21,15 @@ const restrictionOf = prepared<{ workspaceId: string; userId: string }, Restrict
 
 /** Blocks, timeouts and notes on workspace members (spec model-and-auth.md §2.6, §5.7). */
 export class ModerationRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Set inside a batched post: lookups are shared by the batch (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
+  ) {}
 
   async restriction(workspaceId: string, userId: string): Promise<Restriction | undefined> {
-    return (await restrictionOf(this.db, { workspaceId, userId })).rows[0];
+    const load = async () => (await restrictionOf(this.db, { workspaceId, userId })).rows[0];
+    return this.batch ? this.batch.memo(`restriction ${workspaceId} ${userId}`, load) : load();
   }
 
   byMember(workspaceId: string, userId: string): Promise<ModerationRow | undefined> {

@@ -1,3 +1,4 @@
+import type { WriteBatch } from '../write-batch.js';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Dialect, Executor } from '../executor.js';
 import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
@@ -31,6 +32,8 @@ export class WorkspacesRepo {
   constructor(
     private readonly db: Executor,
     private readonly dialect: Dialect = 'sqlite',
+    /** Set inside a batched post: lookups are shared by the batch (store/write-batch.ts). */
+    private readonly batch?: WriteBatch,
   ) {}
 
   byId(id: string): Promise<WorkspaceRow | undefined> {
@@ -58,7 +61,8 @@ export class WorkspacesRepo {
   }
 
   async role(workspaceId: string, userId: string): Promise<Role | undefined> {
-    return (await memberRole(this.db, { workspaceId, userId })).rows[0]?.role;
+    const load = async () => (await memberRole(this.db, { workspaceId, userId })).rows[0]?.role;
+    return this.batch ? this.batch.memo(`role ${workspaceId} ${userId}`, load) : load();
   }
 
   /** The workspace's longest-standing owner (its creator unless ownership moved), if any. */
