@@ -22,7 +22,7 @@ import { badRequest, forbidden, notFound } from './errors.js';
 import { rootResponse } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
 import { postMessage } from './post.js';
-import { assertScope, assertUnrestricted, requireMember } from './policies.js';
+import { assertScope, assertUnrestricted, requireDm, requireMember } from './policies.js';
 import { presentMessages, presentUser } from './present.js';
 import { readUpTo, unreadFrom, type PointerMove } from './reads.js';
 
@@ -35,20 +35,6 @@ export function memberSetKey(a: string, b: string): string {
     h.update(len).update(id);
   }
   return h.digest('hex');
-}
-
-/** A DM the caller belongs to; anything else looks like it does not exist. */
-export async function requireDm(tx: Repos, actor: Actor, id: string): Promise<DmRow> {
-  assertScope(actor, 'dms:read');
-  const dm = await tx.dms.byId(id);
-  if (!dm || !(await tx.dms.isMember(dm.id, actor.user.id)))
-    throw notFound('conversation not found');
-  if (actor.kind === 'bot' && actor.workspaceId !== dm.workspace_id)
-    throw forbidden('bot token cannot access this workspace');
-  const role = await tx.workspaces.role(dm.workspace_id, actor.user.id);
-  if (!role) throw notFound('conversation not found');
-  if (role === 'guest') throw forbidden('moderation restriction');
-  return dm;
 }
 
 async function present(

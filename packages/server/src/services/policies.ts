@@ -1,6 +1,7 @@
 import type { Scope } from '@clickclack/protocol';
 import type { Repos } from '../store/store.js';
 import type { ChannelRow } from '../store/repos/channels.js';
+import type { DmRow } from '../store/repos/dms.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Restriction } from '../store/repos/moderation.js';
 import type { Role } from '../store/repos/workspaces.js';
@@ -280,4 +281,18 @@ export async function assertDmHasRecipient(
     if (m !== senderId && (await db.workspaces.role(workspaceId, m))) return;
   }
   throw conflict('direct conversation has no active recipient');
+}
+
+/** A DM the caller belongs to; anything else looks like it does not exist. */
+export async function requireDm(tx: Repos, actor: Actor, id: string): Promise<DmRow> {
+  assertScope(actor, 'dms:read');
+  const dm = await tx.dms.byId(id);
+  if (!dm || !(await tx.dms.isMember(dm.id, actor.user.id)))
+    throw notFound('conversation not found');
+  if (actor.kind === 'bot' && actor.workspaceId !== dm.workspace_id)
+    throw forbidden('bot token cannot access this workspace');
+  const role = await tx.workspaces.role(dm.workspace_id, actor.user.id);
+  if (!role) throw notFound('conversation not found');
+  if (role === 'guest') throw forbidden('moderation restriction');
+  return dm;
 }

@@ -7,7 +7,6 @@ import type { UploadRow } from '../store/repos/uploads.js';
 import type { UserRow } from '../store/repos/users.js';
 import type { Repos } from '../store/store.js';
 import type { Ctx, ServiceDeps } from './context.js';
-import { requireDm } from './dms.js';
 import { badRequest, conflict } from './errors.js';
 import { autoFollow, notifyFollowers } from './follows.js';
 import { channelHandleMentions, dmHandleMentions, recordChannelMentions } from './mentions.js';
@@ -16,6 +15,7 @@ import {
   assertDmHasRecipient,
   assertScope,
   assertUnrestricted,
+  requireDm,
   requireReadableChannel,
   requireReadableMessage,
 } from './policies.js';

@@ -6,9 +6,13 @@ import type { WorkspaceRow } from '../store/repos/workspaces.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { ServiceDeps } from './context.js';
-import { requireDm } from './dms.js';
 import { DomainError, badRequest, notFound } from './errors.js';
-import { assertScope, requireReadableChannel, requireReadableMessage } from './policies.js';
+import {
+  assertScope,
+  requireDm,
+  requireReadableChannel,
+  requireReadableMessage,
+} from './policies.js';
 import { presentOne, withRouteId } from './present.js';
 
 const ROUTE_NOT_FOUND = 'route not found';
