@@ -1,9 +1,13 @@
-import { sql, type Transaction } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import { inList } from './prepared.js';
 import { eventFrontier, newEventRow, type EventRow, type NewEvent } from './repos/events.js';
-import type { MentionRow } from './repos/messaging.js';
-import type { MessageRow, ThreadStateRow } from './repos/messages.js';
 import type { DB } from './schema.js';
+
+// The rows the repos name too (repos/messages.ts, repos/messaging.ts), spelled from the
+// schema here: those repos hand their writes to this batch, so it cannot import them.
+type MessageRow = Selectable<DB['messages']>;
+type ThreadStateRow = Selectable<DB['thread_state']>;
+type MentionRow = Selectable<DB['mentions']>;
 
 interface ReadPointer {
   scope: string;
