@@ -61,6 +61,17 @@ async function query<T>(url: string, text: string, params: unknown[] = []): Prom
 
 const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
+/** Polls `probe` until it answers something other than false (log reads lag running writes). */
+async function waitFor<T>(probe: () => Promise<T | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got !== false) return got;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('PostgreSQL migrations', { skip: SKIP }, () => {
   test('every file is recorded in schema_migrations once; re-running and racing apply nothing twice', async () => {
     const db = await freshDatabase();
@@ -281,18 +292,22 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
   });
 
   /**
-   * Drains events after `from` until `done()` and one final empty poll, exactly the way a
-   * tailing node does: always reading after the last cursor it saw.
+   * Drains events after `from` until `done()` and a final empty poll once the log holds
+   * nothing newer, exactly the way a tailing node does: always reading after the last
+   * cursor it saw. (A read stops below transactions still running, even unrelated ones.)
    */
   async function tail(store: Store, from: string, done: () => boolean): Promise<string[]> {
     const seen: string[] = [];
     let last = from;
+    const newest = async () =>
+      (await query<{ c: string | null }>(srv.dbUrl, 'SELECT max(cursor) AS c FROM events'))[0]
+        ?.c ?? '';
     for (;;) {
       const finished = done();
       const rows = await store.read.events.allAfter(last, 1000);
       for (const r of rows) seen.push(r.cursor);
       if (rows.length > 0) last = rows[rows.length - 1]!.cursor;
-      else if (finished) return seen;
+      else if (finished && last >= (await newest())) return seen;
     }
   }
 
@@ -428,7 +443,10 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
     ]);
     assert.equal(results[0].status, 'fulfilled');
     assert.equal(results[1].status, 'rejected');
-    const after = await store.read.events.allAfter(before, 10);
+    const after = await waitFor(async () => {
+      const rows = await store.read.events.allAfter(before, 10);
+      return rows.length > 0 && rows;
+    });
     assert.deepEqual(
       after.map((e) => e.type),
       ['test.ok'],

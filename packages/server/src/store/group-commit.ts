@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isLostRace } from './errors.js';
 import type { DB } from './schema.js';
 import type { CommitListener } from './store.js';
 
@@ -8,7 +9,12 @@ interface Job {
   fn: (trx: Transaction<DB>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** Runs lost to a concurrent transaction so far (store/errors.ts `isLostRace`). */
+  lost: number;
 }
+
+/** Runs a write may lose to concurrent transactions before its error is its answer. */
+const MAX_LOST_RACES = 4;
 
 /**
  * Group commit. Writes that arrive while a transaction is running wait, then all run in the
@@ -24,6 +30,12 @@ interface Job {
  * error and carry on: on PostgreSQL the shared transaction is aborted by then, and the
  * next write of the batch would fail in its place. (A SAVEPOINT per write from the start
  * cost more than SQLite's insert of the message itself.)
+ *
+ * On PostgreSQL batches of several nodes run side by side, so a write can lose a race to
+ * another transaction: a deadlock, a unique key or a referenced row the other one changed
+ * first, a row its own conditional update found changed (`WriteConflict`). Such a write is
+ * queued again rather than answered: by its next run the other transaction has ended, and
+ * the write's own checks see what it did (a replayed nonce, a clean 404 or 409).
  */
 export class GroupCommitter {
   private queue: Job[] = [];
@@ -34,7 +46,7 @@ export class GroupCommitter {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly maxBatch = 128,
-    /** Runs first in every batch's transaction (PostgreSQL: take the write lock). */
+    /** Runs first in every batch's transaction (PostgreSQL: the shared cursor lock). */
     private readonly begin: (trx: Transaction<DB>) => Promise<void> = async () => undefined,
   ) {}
 
@@ -44,7 +56,7 @@ export class GroupCommitter {
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject, lost: 0 });
       if (this.running) return;
       this.running = true;
       // better-sqlite3 answers synchronously, so a transaction never yields to the event
@@ -92,10 +104,10 @@ export class GroupCommitter {
     } catch (error) {
       if (!failed) {
         // BEGIN or COMMIT failed: nothing of the batch is durable.
-        for (const job of batch) job.reject(error);
+        for (const job of batch) this.fail(job, error);
         return;
       }
-      (batch[failed.index] as Job).reject(failed.error);
+      this.fail(batch[failed.index] as Job, failed.error);
       const rest = batch.filter((_, i) => i !== failed?.index);
       if (rest.length > 0) await this.commitIsolated(rest);
       return;
@@ -122,13 +134,21 @@ export class GroupCommitter {
         }
       });
     } catch (error) {
-      for (const job of batch) job.reject(error);
+      for (const job of batch) this.fail(job, error);
       return;
     }
     batch.forEach((job, i) => {
       const o = outcomes[i] as Outcome;
       if (o.ok) job.resolve(o.value);
-      else job.reject(o.error);
+      else this.fail(job, o.error);
     });
+  }
+
+  /** A write that lost a race runs again in a later batch; any other failure is its answer. */
+  private fail(job: Job, error: unknown): void {
+    if (isLostRace(error) && job.lost < MAX_LOST_RACES) {
+      job.lost++;
+      this.queue.push(job);
+    } else job.reject(error);
   }
 }

@@ -339,6 +339,12 @@ export interface EventCursorFloorTable {
   cursor: string;
 }
 
+/** PostgreSQL only (migration 0039): what cursors add to transaction ids. */
+export interface EventCursorBaseTable {
+  id: number;
+  base: number;
+}
+
 export interface PinnedMessagesTable {
   id: string;
   workspace_id: string;
@@ -508,6 +514,7 @@ export interface DB {
   event_delivery_attempts: EventDeliveryAttemptsTable;
   event_dispatch_state: EventDispatchStateTable;
   event_cursor_floor: EventCursorFloorTable;
+  event_cursor_base: EventCursorBaseTable;
   audit_log_entries: AuditLogEntriesTable;
   pinned_messages: PinnedMessagesTable;
   mentions: MentionsTable;

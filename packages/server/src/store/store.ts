@@ -1,7 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect, Executor } from './executor.js';
 import { GroupCommitter } from './group-commit.js';
-import { PG_WRITE_LOCK } from './dialects/postgres.js';
+import { takeCursorLock } from './pg-cursor.js';
 import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
@@ -52,16 +52,16 @@ export class Repos {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect);
     this.channels = new ChannelsRepo(db);
-    this.messages = new MessagesRepo(db);
+    this.messages = new MessagesRepo(db, dialect);
     this.auth = new AuthRepo(db);
-    this.events = new EventsRepo(db);
-    this.emailNotify = new EmailNotifyRepo(db);
+    this.events = new EventsRepo(db, dialect);
+    this.emailNotify = new EmailNotifyRepo(db, dialect);
     this.dms = new DmsRepo(db);
     this.audit = new AuditRepo(db);
-    this.subscriptions = new SubscriptionsRepo(db);
+    this.subscriptions = new SubscriptionsRepo(db, dialect);
     this.messaging = new MessagingRepo(db);
     this.search = new SearchRepo(db, dialect);
-    this.uploads = new UploadsRepo(db);
+    this.uploads = new UploadsRepo(db, dialect);
     this.bots = new BotsRepo(db);
     this.webhooks = new WebhooksRepo(db);
     this.slash = new SlashRepo(db);
@@ -74,8 +74,8 @@ export class Repos {
 }
 
 /**
- * The storage boundary services see. `write` runs one transaction (the write lock is taken
- * up front); nothing written inside it is visible or acknowledged before it commits.
+ * The storage boundary services see. `write` runs one transaction; nothing written inside
+ * it is visible or acknowledged before it commits.
  */
 export interface Store {
   readonly dialect: Dialect;
@@ -110,12 +110,12 @@ export interface PoolUse {
 export class KyselyStore implements Store {
   readonly read: Repos;
   /**
-   * Concurrent writes share transactions (store/group-commit.ts): SQLite has one connection,
-   * and on PostgreSQL one batch per node takes the database-wide write lock once. Like
-   * SQLite's BEGIN IMMEDIATE, that lock makes writes (and the event cursors they allocate
-   * from the persisted frontier) commit one after another across every node, so no reader
-   * can see cursor N+1 committed while N is still in flight; taken before any row lock, it
-   * also means two writes can never deadlock on it. Reads use the rest of the pool.
+   * Concurrent writes share transactions (store/group-commit.ts). SQLite has one connection
+   * and BEGIN IMMEDIATE: writes commit one after another. On PostgreSQL one batch per node
+   * runs at a time, beside the batches of the other nodes: event cursors follow transaction
+   * ids and readers stop below the oldest running one (store/pg-cursor.ts), and invariants
+   * that two transactions could break together are kept by row locks, conditional updates
+   * and unique keys, a lost race running the write again. Reads use the rest of the pool.
    */
   private readonly group: GroupCommitter;
   constructor(
@@ -127,9 +127,7 @@ export class KyselyStore implements Store {
     this.group =
       dialect === 'sqlite'
         ? new GroupCommitter(db)
-        : new GroupCommitter(db, 128, async (trx) => {
-            await sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
-          });
+        : new GroupCommitter(db, 128, takeCursorLock);
   }
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {

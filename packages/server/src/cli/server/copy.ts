@@ -9,7 +9,8 @@ import { isPostgresUrl, sqlitePathFromUrl } from '../../store/open.js';
 import { CliError } from '../log.js';
 
 /** Bookkeeping, not data: never copied (the target has its own migrations). */
-const SKIPPED = new Set(['schema_migrations', 'copy_progress']);
+/** Bookkeeping of the target alone (event_cursor_base: PostgreSQL's cursor order). */
+const SKIPPED = new Set(['schema_migrations', 'copy_progress', 'event_cursor_base']);
 /** The copy_progress row that describes the whole run (source, finished or not). */
 const RUN_ROW = '*';
 /** Session advisory lock: two copies into one target queue instead of interleaving. */

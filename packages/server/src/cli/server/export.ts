@@ -38,6 +38,7 @@ const SKIPPED = new Set([
   'oidc_logins',
   'email_notify_state',
   'event_cursor_floor',
+  'event_cursor_base',
 ]);
 
 type Row = Record<string, unknown>;

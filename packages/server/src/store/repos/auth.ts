@@ -229,8 +229,12 @@ export class AuthRepo {
   }
 
   /** One more person joined through it; the first one stays recorded as its acceptor. */
-  async countInviteUse(id: string, userId: string, at: string): Promise<void> {
-    await this.db
+  /**
+   * Counts one use of an invite unless it is used up; false if it is. Concurrent joins
+   * through one link wait for each other's row lock and see the count the other left.
+   */
+  async countInviteUse(id: string, userId: string, at: string): Promise<boolean> {
+    const res = await this.db
       .updateTable('invites')
       .set((eb) => ({
         uses: eb('uses', '+', 1),
@@ -238,7 +242,9 @@ export class AuthRepo {
         accepted_by: eb.fn.coalesce('accepted_by', eb.val(userId)),
       }))
       .where('id', '=', id)
-      .execute();
+      .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses', '<', eb.ref('max_uses'))]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   async revokeInvite(id: string, at: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { WriteConflict } from '../errors.js';
 import type { Insertable, Selectable } from 'kysely';
 import { channelOpenTo } from '../channel-access.js';
 import type { Executor } from '../executor.js';
@@ -167,7 +168,8 @@ export class ChannelsRepo {
   /** Allocates the next root seq of a channel inside the caller's write transaction. */
   async nextSeq(channelId: string): Promise<number> {
     const row = (await bumpSeq(this.db, { channelId })).rows[0];
-    if (!row) throw new Error(`channel ${channelId} vanished while posting`);
+    // Deleted by a concurrent transaction: the write runs again and finds it gone (a 404).
+    if (!row) throw new WriteConflict(`channel ${channelId} was deleted`);
     return row.last_seq;
   }
 

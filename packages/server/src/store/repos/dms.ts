@@ -1,3 +1,4 @@
+import { WriteConflict } from '../errors.js';
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
 import type { DirectConversationsTable } from '../schema.js';
@@ -145,7 +146,9 @@ export class DmsRepo {
       .set({ last_seq: sql`last_seq + 1` })
       .where('id', '=', conversationId)
       .returning('last_seq')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Deleted by a concurrent transaction: the write runs again and finds it gone (a 404).
+    if (!row) throw new WriteConflict(`conversation ${conversationId} was deleted`);
     return row.last_seq;
   }
 

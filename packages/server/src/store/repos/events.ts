@@ -4,7 +4,8 @@ import { nowIso } from '../../lib/clock.js';
 import { newId, newUlid } from '../../lib/ids.js';
 import { channelOpenTo } from '../channel-access.js';
 import { fenceCursor } from '../cursor.js';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
+import { nthCursor, readBound, transactionCursorPrefix } from '../pg-cursor.js';
 import { type Columns, placeholderRow, prepared } from '../prepared.js';
 import type { EventsTable } from '../schema.js';
 
@@ -69,19 +70,25 @@ export function eventFromRow(row: EventRow): Event {
   };
 }
 
+/** Per PostgreSQL write transaction: its cursor prefix and how many events it appended. */
+const pgCursors = new WeakMap<Executor, { prefix: string; count: number }>();
+
 export class EventsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   /**
-   * Appends one durable event inside the caller's write transaction. The cursor is fenced
-   * above the newest persisted cursor, so cursor order is commit order even when another
-   * process (an admin command) writes to the same database.
+   * Appends one durable event inside the caller's write transaction. On SQLite, whose write
+   * transactions run one at a time, the cursor is fenced above the newest persisted cursor,
+   * so cursor order is commit order even when another process (an admin command) writes to
+   * the same file. On PostgreSQL it is ordered by transaction id (store/pg-cursor.ts).
    */
   async append(input: NewEvent): Promise<Event> {
-    const frontier = (await newestCursor(this.db, {})).rows[0];
     const row: EventRow = {
       id: newId('event'),
-      cursor: fenceCursor(newUlid(), frontier?.cursor ?? undefined),
+      cursor: await this.nextCursor(),
       workspace_id: input.workspace_id,
       channel_id: input.channel_id ?? null,
       direct_conversation_id: input.direct_conversation_id ?? null,
@@ -105,15 +112,31 @@ export class EventsRepo {
     return eventFromRow(row);
   }
 
+  private async nextCursor(): Promise<string> {
+    if (this.dialect === 'sqlite') {
+      const frontier = (await newestCursor(this.db, {})).rows[0];
+      return fenceCursor(newUlid(), frontier?.cursor ?? undefined);
+    }
+    if (!this.db.isTransaction) throw new Error('events are appended inside a write transaction');
+    let tx = pgCursors.get(this.db);
+    if (!tx) {
+      tx = { prefix: await transactionCursorPrefix(this.db), count: 0 };
+      pgCursors.set(this.db, tx);
+    }
+    return nthCursor(tx.prefix, tx.count++);
+  }
+
   /**
    * Deletes a workspace's events older than `before` (if given), always sparing the newest
    * `keepLatest`. Returns how many were deleted; recipient rows cascade.
    */
   /**
    * Before events are deleted: records the frontier as the floor, so deleting the newest
-   * events (a workspace's) cannot let a later event take a cursor a reader has passed.
+   * events (a workspace's) cannot let a later event take a cursor a reader has passed. On
+   * PostgreSQL a later transaction's cursors sort above every earlier one's anyway.
    */
   async keepFrontier(): Promise<void> {
+    if (this.dialect === 'postgres') return;
     const frontier = (await newestCursor(this.db, {})).rows[0]?.cursor;
     if (!frontier) return;
     await this.db
@@ -189,6 +212,7 @@ export class EventsRepo {
       .selectFrom('events as e')
       .selectAll('e')
       .where('e.workspace_id', '=', workspaceId)
+      .$if(this.dialect === 'postgres', (q) => q.where('e.cursor', '<', readBound))
       .where((eb) =>
         eb.and([
           eb.or([
@@ -233,19 +257,33 @@ export class EventsRepo {
       );
   }
 
-  /** Every event (all workspaces) after a cursor, ascending: the live tailer's read. */
+  /**
+   * Every event (all workspaces) after a cursor, ascending: the live tailer's read, and that
+   * of the integrations with their own cursors. Like every read that a reader pages on by
+   * cursor, on PostgreSQL it stops below `readBound`, so no event can commit later behind it.
+   */
   allAfter(after: string, limit: number): Promise<EventRow[]> {
     return this.db
       .selectFrom('events')
       .selectAll()
       .where('cursor', '>', after)
+      .$if(this.dialect === 'postgres', (q) => q.where('cursor', '<', readBound))
       .orderBy('cursor')
       .limit(limit)
       .execute();
   }
 
+  /** Where a reader starting now begins: no event can commit later below it. */
   async newestCursor(): Promise<string> {
-    return (await newestCursor(this.db, {})).rows[0]?.cursor ?? '';
+    if (this.dialect === 'sqlite') return (await newestCursor(this.db, {})).rows[0]?.cursor ?? '';
+    const row = await this.db
+      .selectFrom('events')
+      .select('cursor')
+      .where('cursor', '<', readBound)
+      .orderBy('cursor', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.cursor ?? '';
   }
 
   /** The newest event's time (/metrics: how long ago the log last grew). */

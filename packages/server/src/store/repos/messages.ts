@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
+import { forUpdate } from '../locks.js';
 import { type Columns, inList, placeholderRow, prepared } from '../prepared.js';
 import type { MessagesTable, ThreadStateTable } from '../schema.js';
 import { patchById } from '../patch.js';
@@ -173,7 +174,10 @@ const existsQueries = perScope((kind) => ({
 }));
 
 export class MessagesRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   byId(id: string): Promise<MessageRow | undefined> {
     return this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
@@ -241,7 +245,16 @@ export class MessagesRepo {
     await upsertThreadState(this.db, row);
   }
 
+  /**
+   * The next reply seq of a thread, inside the caller's write transaction. On PostgreSQL it
+   * first locks the root until commit, so concurrent replies take their seqs (and update the
+   * thread's state) one after another.
+   */
   async nextThreadSeq(rootId: string): Promise<number> {
+    await forUpdate(
+      this.dialect,
+      this.db.selectFrom('messages').select('id').where('id', '=', rootId),
+    ).execute();
     const row = await this.db
       .selectFrom('messages')
       .select((eb) => eb.fn.max('thread_seq').as('max'))
