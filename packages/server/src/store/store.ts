@@ -125,9 +125,7 @@ export class KyselyStore implements Store {
   ) {
     this.read = new Repos(db, dialect);
     this.group =
-      dialect === 'sqlite'
-        ? new GroupCommitter(db)
-        : new GroupCommitter(db, 128, takeCursorLock);
+      dialect === 'sqlite' ? new GroupCommitter(db) : new GroupCommitter(db, 128, takeCursorLock);
   }
 
   write<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {

@@ -83,10 +83,7 @@ export class SubscriptionsRepo {
       .insertInto('event_dispatch_state')
       .values({ id: 1, cursor })
       .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet({ cursor })
-          .where('event_dispatch_state.cursor', '<', cursor),
+        oc.column('id').doUpdateSet({ cursor }).where('event_dispatch_state.cursor', '<', cursor),
       )
       .execute();
   }
