@@ -702,6 +702,49 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     }
   });
 
+  test('posting through two nodes while a third deletes the workspace: every post is a 201 or a 404, none outlives it', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const created = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+      token: owner.token,
+      body: { name: 'Doomed Race' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const ws = created.body.workspace.id;
+    const channel = await api<{ channel: { id: string } }>(
+      srv,
+      'POST',
+      `/api/workspaces/${ws}/channels`,
+      { token: owner.token, body: { name: 'race' } },
+    );
+    assert.equal(channel.status, 201, JSON.stringify(channel.body));
+    const general = channel.body.channel.id;
+    const nodes = [await node(), await node()];
+    let deleted = false;
+    const statuses: number[] = [];
+    const posting = nodes.map(async (n, i) => {
+      for (let j = 0; !deleted || j < 3; j++) {
+        const res = await api(n, 'POST', `/api/channels/${general}/messages`, {
+          token: owner.token,
+          body: { body: `racing ${i}.${j}` },
+        });
+        statuses.push(res.status);
+        if (res.status === 404) return;
+      }
+    });
+    await waitFor(async () => statuses.length >= 6);
+    const del = await api(srv, 'DELETE', `/api/workspaces/${ws}`, { token: owner.token });
+    deleted = true;
+    assert.equal(del.status, 204, JSON.stringify(del.body));
+    await Promise.all(posting);
+    assert.deepEqual([...new Set(statuses)].sort(), [201, 404], JSON.stringify(statuses));
+    const left = await query<{ n: number }>(
+      srv.dbUrl,
+      'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1',
+      [general],
+    );
+    assert.equal(left[0]!.n, 0);
+  });
+
   test('signing up through one invite link on three nodes at once: no more people than its uses, no handle twice', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const ws = await workspaceId();
