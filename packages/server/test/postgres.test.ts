@@ -702,6 +702,31 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     }
   });
 
+  test('retries of one bot creation racing through three nodes make one bot (the setup nonce)', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const nodes = [srv, await node(), await node()];
+    const body = { display_name: 'Node racer', setup_nonce: 'node-racer-nonce-0001' };
+    const all = await Promise.all(
+      [...nodes, ...nodes].map((n) =>
+        api<{ bot: { id: string } }>(n, 'POST', `/api/workspaces/${ws}/bots`, {
+          token: owner.token,
+          body,
+        }),
+      ),
+    );
+    assert.ok(
+      all.every((r) => r.status === 200 || r.status === 201),
+      JSON.stringify(all.map((r) => [r.status, r.body])),
+    );
+    assert.equal(new Set(all.map((r) => r.body.bot.id)).size, 1);
+    const bots = await query<{ n: number }>(
+      srv.dbUrl,
+      "SELECT count(*)::int AS n FROM users WHERE kind = 'bot' AND display_name = 'Node racer'",
+    );
+    assert.equal(bots[0]!.n, 1);
+  });
+
   test('posting through two nodes while a third deletes the workspace: every post is a 201 or a 404, none outlives it', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const created = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {

@@ -19,8 +19,7 @@ const MAX_LOST_RACES = 4;
 /**
  * Group commit. Writes that arrive while a transaction is running wait, then all run in the
  * next transaction, and every write is answered only after the COMMIT that made it durable.
- * One commit (one WAL append; on PostgreSQL also one acquisition of the write lock) then
- * serves many writes.
+ * One commit (one WAL append, one fsync) then serves many writes.
  *
  * A batch first runs its writes one after another with nothing in between. Should one
  * fail, the transaction is rolled back, that write gets its error, and the others run again

@@ -1,6 +1,6 @@
-import { WriteConflict } from '../errors.js';
 import type { Insertable, Selectable } from 'kysely';
 import { channelOpenTo } from '../channel-access.js';
+import { WriteConflict } from '../errors.js';
 import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
 import { prepared } from '../prepared.js';

@@ -1,6 +1,6 @@
-import { WriteConflict } from '../errors.js';
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
+import { WriteConflict } from '../errors.js';
 import type { DirectConversationsTable } from '../schema.js';
 
 export type DmRow = Selectable<DirectConversationsTable>;

@@ -1,6 +1,6 @@
-import { WriteConflict } from '../errors.js';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Dialect, Executor } from '../executor.js';
+import { WriteConflict } from '../errors.js';
 import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
 import type { UserRow } from './users.js';
 import { prepared } from '../prepared.js';
