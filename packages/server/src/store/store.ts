@@ -53,7 +53,7 @@ export class Repos {
     this.workspaces = new WorkspacesRepo(db, dialect);
     this.channels = new ChannelsRepo(db);
     this.messages = new MessagesRepo(db, dialect);
-    this.auth = new AuthRepo(db);
+    this.auth = new AuthRepo(db, dialect);
     this.events = new EventsRepo(db, dialect);
     this.emailNotify = new EmailNotifyRepo(db, dialect);
     this.dms = new DmsRepo(db);
