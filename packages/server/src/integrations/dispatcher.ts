@@ -68,7 +68,7 @@ export class Dispatcher {
   async start(): Promise<void> {
     if ((await this.store.read.subscriptions.dispatchCursor()) === undefined) {
       const newest = await this.store.read.events.newestCursor();
-      await this.store.write((tx) => tx.subscriptions.setDispatchCursor(newest));
+      await this.store.write((tx) => tx.subscriptions.skipDispatchCursor(newest));
     }
     this.timer = setInterval(() => this.wake(), this.opts.pollMs);
     this.timer.unref();

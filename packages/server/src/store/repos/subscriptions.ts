@@ -88,6 +88,36 @@ export class SubscriptionsRepo {
       .execute();
   }
 
+  /**
+   * `setDispatchCursor` where nothing is queued from the events passed over (no
+   * subscriptions): best effort, so on PostgreSQL a row another transaction holds is left
+   * for the next pass rather than waited for (that wait deadlocked with another node's posts).
+   */
+  async skipDispatchCursor(cursor: string): Promise<void> {
+    if (this.dialect !== 'postgres') return this.setDispatchCursor(cursor);
+    const res = await this.db
+      .updateTable('event_dispatch_state')
+      .set({ cursor })
+      .where(
+        'id',
+        'in',
+        this.db
+          .selectFrom('event_dispatch_state')
+          .select('id')
+          .where('id', '=', 1)
+          .where('cursor', '<', cursor)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) > 0) return;
+    await this.db
+      .insertInto('event_dispatch_state')
+      .values({ id: 1, cursor })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
   async enqueue(rows: Insertable<EventDeliveriesTable>[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db
