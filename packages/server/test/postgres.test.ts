@@ -61,6 +61,17 @@ async function query<T>(url: string, text: string, params: unknown[] = []): Prom
 
 const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
+/** Polls `probe` until it answers something other than false (log reads lag running writes). */
+async function waitFor<T>(probe: () => Promise<T | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got !== false) return got;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('PostgreSQL migrations', { skip: SKIP }, () => {
   test('every file is recorded in schema_migrations once; re-running and racing apply nothing twice', async () => {
     const db = await freshDatabase();
@@ -269,6 +280,25 @@ describe('the CLI on postgres://', { skip: SKIP }, () => {
   });
 });
 
+/** Another node on the test server's database: its own store (pool) and HTTP server. */
+async function startNode(
+  srv: TestServer,
+  store: Store,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = await buildApp({
+    store,
+    devBootstrap: false,
+    realtime: { pollMs: 50 },
+    uploads: { dir: join(srv.dataDir, 'uploads') },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  return {
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    close: () => app.close(),
+  };
+}
+
 describe('event cursors across nodes', { skip: SKIP }, () => {
   let srv: TestServer;
   const stores: Store[] = [];
@@ -281,18 +311,22 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
   });
 
   /**
-   * Drains events after `from` until `done()` and one final empty poll, exactly the way a
-   * tailing node does: always reading after the last cursor it saw.
+   * Drains events after `from` until `done()` and a final empty poll once the log holds
+   * nothing newer, exactly the way a tailing node does: always reading after the last
+   * cursor it saw. (A read stops below transactions still running, even unrelated ones.)
    */
   async function tail(store: Store, from: string, done: () => boolean): Promise<string[]> {
     const seen: string[] = [];
     let last = from;
+    const newest = async () =>
+      (await query<{ c: string | null }>(srv.dbUrl, 'SELECT max(cursor) AS c FROM events'))[0]?.c ??
+      '';
     for (;;) {
       const finished = done();
       const rows = await store.read.events.allAfter(last, 1000);
       for (const r of rows) seen.push(r.cursor);
       if (rows.length > 0) last = rows[rows.length - 1]!.cursor;
-      else if (finished) return seen;
+      else if (finished && last >= (await newest())) return seen;
     }
   }
 
@@ -358,18 +392,7 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
     for (let i = 0; i < 2; i++) {
       const store = await openStore(srv.dbUrl, { migrate: false, poolSize: 5 });
       stores.push(store);
-      const app = await buildApp({
-        store,
-        devBootstrap: false,
-        realtime: { pollMs: 50 },
-        uploads: { dir: join(srv.dataDir, 'uploads') },
-      });
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      const addr = app.server.address();
-      nodes.push({
-        url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
-        close: () => app.close(),
-      });
+      nodes.push(await startNode(srv, store));
     }
     try {
       const reader = stores[3]!;
@@ -428,10 +451,361 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
     ]);
     assert.equal(results[0].status, 'fulfilled');
     assert.equal(results[1].status, 'rejected');
-    const after = await store.read.events.allAfter(before, 10);
+    const after = await waitFor(async () => {
+      const rows = await store.read.events.allAfter(before, 10);
+      return rows.length > 0 && rows;
+    });
     assert.deepEqual(
       after.map((e) => e.type),
       ['test.ok'],
+    );
+  });
+});
+
+describe('writers side by side on one database (no database-wide lock)', { skip: SKIP }, () => {
+  let srv: TestServer;
+  const opened: { close(): Promise<void> }[] = [];
+  before(async () => {
+    srv = await startTestServer();
+  });
+  after(async () => {
+    for (const o of opened.reverse()) await o.close();
+    await srv.close();
+  });
+  const store = async () => {
+    const s = await openStore(srv.dbUrl, { migrate: false, poolSize: 4 });
+    opened.push(s);
+    return s;
+  };
+  /** Another HTTP node, as a TestServer for `api`. */
+  const node = async (): Promise<TestServer> => {
+    const n = await startNode(srv, await store());
+    opened.push(n);
+    return { ...srv, url: n.url };
+  };
+  const workspaceId = async () =>
+    (await srv.store.read.workspaces.listForUser(srv.devUser.id))[0]!.id;
+
+  test('a reader stops below a transaction still running, so it never passes its cursor; then it reads both, once, in order', async () => {
+    const [a, b, reader] = [await store(), await store(), await store()];
+    const ws = await workspaceId();
+    const start = await reader.read.events.newestCursor();
+    const mine = async (after: string) =>
+      (await reader.read.events.allAfter(after, 1000)).filter((e) => e.type.startsWith('order.'));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let appended!: (cursor: string) => void;
+    const firstCursor = new Promise<string>((r) => (appended = r));
+    // Node A appends, then holds its transaction open; node B appends and commits meanwhile.
+    const slow = a.write(async (tx) => {
+      const e = await tx.events.append({ type: 'order.slow', workspace_id: ws, payload: {} });
+      appended(e.cursor);
+      await held;
+      return e.cursor;
+    });
+    const first = await firstCursor;
+    let second: string;
+    try {
+      second = (
+        await b.write((tx) =>
+          tx.events.append({ type: 'order.fast', workspace_id: ws, payload: {} }),
+        )
+      ).cursor;
+      assert.ok(second > first, 'the later transaction sorts later');
+      // B's event is committed, but A's may still commit below it: no read may reach past A's.
+      assert.deepEqual(await mine(start), []);
+      assert.ok((await reader.read.events.newestCursor()) < first, 'a tailer would start below A');
+      const devUser = srv.devUser.id;
+      assert.deepEqual(
+        (await reader.read.events.visibleAfter(ws, devUser, start, 100)).filter((e) =>
+          e.type.startsWith('order.'),
+        ),
+        [],
+        'the pull endpoint and socket replay read the same bound',
+      );
+      assert.ok((await reader.read.events.visibleTail(ws, devUser)) < first);
+    } finally {
+      release();
+    }
+    assert.equal(await slow, first);
+    const both = await waitFor(async () => {
+      const rows = await mine(start);
+      return rows.length === 2 && rows;
+    });
+    assert.deepEqual(
+      both.map((e) => [e.type, e.cursor]),
+      [
+        ['order.slow', first],
+        ['order.fast', second],
+      ],
+    );
+  });
+
+  test('cursors from before the change (ULID-based) stay valid: every later event comes after them', async () => {
+    const ws = await workspaceId();
+    const s = await store();
+    const old = 'cur_01jzzzzzzzzzzzzzzzzzzzzzzz';
+    const e = await s.write((tx) =>
+      tx.events.append({ type: 'order.after_upgrade', workspace_id: ws, payload: {} }),
+    );
+    assert.match(e.cursor, /^cur_[0-9a-z]{26}$/);
+    assert.ok(e.cursor > old);
+    const rows = await waitFor(async () => {
+      const r = (await s.read.events.allAfter(old, 1000)).filter((x) => x.id === e.id);
+      return r.length > 0 && r;
+    });
+    assert.equal(rows.length, 1);
+  });
+
+  test('a cursor base restored behind the cluster is realigned on start, so new cursors sort above stored ones', async () => {
+    const ws = await workspaceId();
+    const s = await store();
+    const before = await s.write((tx) =>
+      tx.events.append({ type: 'order.before_restore', workspace_id: ws, payload: {} }),
+    );
+    // As if restored into a fresh cluster: stored cursors far ahead of its transaction ids.
+    await query(
+      srv.dbUrl,
+      `UPDATE events SET cursor = 'cur_x7' || substr(cursor, 7) WHERE id = $1`,
+      [before.id],
+    );
+    const ahead = 'cur_x7' + before.cursor.slice(6);
+    const reopened = await openStore(srv.dbUrl, { migrate: true, poolSize: 2 });
+    opened.push(reopened);
+    const after = await reopened.write((tx) =>
+      tx.events.append({ type: 'order.after_restore', workspace_id: ws, payload: {} }),
+    );
+    assert.ok(after.cursor > ahead, `${after.cursor} sorts above ${ahead}`);
+    const seen = await waitFor(async () => {
+      const r = (await reopened.read.events.allAfter(ahead, 1000)).filter((x) => x.id === after.id);
+      return r.length > 0 && r;
+    });
+    assert.equal(seen.length, 1);
+    await query(srv.dbUrl, 'DELETE FROM events WHERE id = $1', [before.id]);
+  });
+
+  test('two writes deadlocking across nodes both commit: the one PostgreSQL aborts runs again', async () => {
+    const ws = await workspaceId();
+    const [a, b] = [await store(), await store()];
+    const c1 = (await srv.store.read.channels.byName(ws, 'general'))!.id;
+    const other = await api<{ channel: { id: string } }>(
+      srv,
+      'POST',
+      `/api/workspaces/${ws}/channels`,
+      { token: (await signIn(srv, 'local@clickclack.chat')).token, body: { name: 'deadlock' } },
+    );
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    const c2 = other.body.channel.id;
+    const seqOf = async (id: string) => (await srv.store.read.channels.byId(id))!.last_seq;
+    const [s1, s2] = [await seqOf(c1), await seqOf(c2)];
+    // Each takes one channel's row lock, waits until the other holds its own, then asks for
+    // the other's: a deadlock, which PostgreSQL breaks by aborting one of them.
+    let aHolds!: () => void;
+    let bHolds!: () => void;
+    const aHeld = new Promise<void>((r) => (aHolds = r));
+    const bHeld = new Promise<void>((r) => (bHolds = r));
+    const results = await Promise.allSettled([
+      a.write(async (tx) => {
+        await tx.channels.nextSeq(c1);
+        aHolds();
+        await bHeld;
+        return tx.channels.nextSeq(c2);
+      }),
+      b.write(async (tx) => {
+        await tx.channels.nextSeq(c2);
+        bHolds();
+        await aHeld;
+        return tx.channels.nextSeq(c1);
+      }),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled'],
+      JSON.stringify(results),
+    );
+    // The aborted run left nothing behind: each counter moved by exactly two.
+    assert.deepEqual([await seqOf(c1), await seqOf(c2)], [s1 + 2, s2 + 2]);
+  });
+
+  test('concurrent thread replies through three nodes: thread seqs unique and gapless, reply count exact', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const general = (await srv.store.read.channels.byName(ws, 'general'))!.id;
+    const root = await api<{ message: { id: string } }>(
+      srv,
+      'POST',
+      `/api/channels/${general}/messages`,
+      { token: owner.token, body: { body: 'thread root' } },
+    );
+    assert.equal(root.status, 201);
+    const nodes = [srv, await node(), await node()];
+    const replies = await Promise.all(
+      nodes.flatMap((n, i) =>
+        Array.from({ length: 10 }, (_, j) =>
+          api<{ message: { thread_seq: number } }>(
+            n,
+            'POST',
+            `/api/messages/${root.body.message.id}/thread/replies`,
+            { token: owner.token, body: { body: `reply ${i}.${j}` } },
+          ),
+        ),
+      ),
+    );
+    assert.deepEqual(
+      [...new Set(replies.map((r) => r.status))],
+      [201],
+      JSON.stringify(replies.find((r) => r.status !== 201)?.body),
+    );
+    const seqs = replies.map((r) => r.body.message.thread_seq).sort((x, y) => x - y);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+    const thread = await api<{ thread_state: { reply_count: number } }>(
+      srv,
+      'GET',
+      `/api/messages/${root.body.message.id}/thread`,
+      { token: owner.token },
+    );
+    assert.equal(thread.body.thread_state.reply_count, 30);
+  });
+
+  test('two nodes claiming one bot setup code at once: exactly one gets a token', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const bot = await api<{ bot: { id: string } }>(srv, 'POST', `/api/workspaces/${ws}/bots`, {
+      token: owner.token,
+      body: { display_name: 'Racer', handle: 'racer-bot' },
+    });
+    assert.equal(bot.status, 201, JSON.stringify(bot.body));
+    const nodes = [srv, await node(), await node()];
+    for (let round = 0; round < 3; round++) {
+      const sc = await api<{ setup_code: { code: string } }>(
+        srv,
+        'POST',
+        `/api/workspaces/${ws}/bots/${bot.body.bot.id}/setup-codes`,
+        { token: owner.token, body: {} },
+      );
+      assert.equal(sc.status, 201);
+      const claims = await Promise.all(
+        nodes.map((n) =>
+          api<{ token?: string }>(n, 'POST', '/api/bot-setup-codes/claim', {
+            body: { code: sc.body.setup_code.code },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        claims.map((c) => c.status).sort(),
+        [200, 404, 404],
+        JSON.stringify(claims.map((c) => c.body)),
+      );
+    }
+  });
+
+  test('retries of one bot creation racing through three nodes make one bot (the setup nonce)', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const nodes = [srv, await node(), await node()];
+    const body = { display_name: 'Node racer', setup_nonce: 'node-racer-nonce-0001' };
+    const all = await Promise.all(
+      [...nodes, ...nodes].map((n) =>
+        api<{ bot: { id: string } }>(n, 'POST', `/api/workspaces/${ws}/bots`, {
+          token: owner.token,
+          body,
+        }),
+      ),
+    );
+    assert.ok(
+      all.every((r) => r.status === 200 || r.status === 201),
+      JSON.stringify(all.map((r) => [r.status, r.body])),
+    );
+    assert.equal(new Set(all.map((r) => r.body.bot.id)).size, 1);
+    const bots = await query<{ n: number }>(
+      srv.dbUrl,
+      "SELECT count(*)::int AS n FROM users WHERE kind = 'bot' AND display_name = 'Node racer'",
+    );
+    assert.equal(bots[0]!.n, 1);
+  });
+
+  test('posting through two nodes while a third deletes the workspace: every post is a 201 or a 404, none outlives it', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const created = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+      token: owner.token,
+      body: { name: 'Doomed Race' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const ws = created.body.workspace.id;
+    const channel = await api<{ channel: { id: string } }>(
+      srv,
+      'POST',
+      `/api/workspaces/${ws}/channels`,
+      { token: owner.token, body: { name: 'race' } },
+    );
+    assert.equal(channel.status, 201, JSON.stringify(channel.body));
+    const general = channel.body.channel.id;
+    const nodes = [await node(), await node()];
+    let deleted = false;
+    const statuses: number[] = [];
+    const posting = nodes.map(async (n, i) => {
+      for (let j = 0; !deleted || j < 3; j++) {
+        const res = await api(n, 'POST', `/api/channels/${general}/messages`, {
+          token: owner.token,
+          body: { body: `racing ${i}.${j}` },
+        });
+        statuses.push(res.status);
+        if (res.status === 404) return;
+      }
+    });
+    await waitFor(async () => statuses.length >= 6);
+    const del = await api(srv, 'DELETE', `/api/workspaces/${ws}`, { token: owner.token });
+    deleted = true;
+    assert.equal(del.status, 204, JSON.stringify(del.body));
+    await Promise.all(posting);
+    assert.deepEqual([...new Set(statuses)].sort(), [201, 404], JSON.stringify(statuses));
+    const left = await query<{ n: number }>(
+      srv.dbUrl,
+      'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1',
+      [general],
+    );
+    assert.equal(left[0]!.n, 0);
+  });
+
+  test('signing up through one invite link on three nodes at once: no more people than its uses, no handle twice', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const nodes = [srv, await node(), await node()];
+    const link = await api<{ token: string }>(srv, 'POST', `/api/workspaces/${ws}/invites`, {
+      token: owner.token,
+      body: { max_uses: 2 },
+    });
+    assert.equal(link.status, 201);
+    const signups = await Promise.all(
+      [...nodes, ...nodes].map((n, i) =>
+        api<{ user: { id: string } }>(n, 'POST', `/api/invites/${link.body.token}/signup`, {
+          body: { display_name: `Racer ${i}`, handle: `racer-${i}` },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      signups.map((r) => r.status).sort(),
+      [201, 201, 409, 409, 409, 409],
+      JSON.stringify(signups.map((r) => r.body)),
+    );
+    const unlimited = await api<{ token: string }>(srv, 'POST', `/api/workspaces/${ws}/invites`, {
+      token: owner.token,
+      body: { max_uses: 0 },
+    });
+    const same = await Promise.all(
+      nodes.map((n) =>
+        api(n, 'POST', `/api/invites/${unlimited.body.token}/signup`, {
+          body: { display_name: 'Twin', handle: 'twin' },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      same.map((r) => r.status).sort(),
+      [201, 409, 409],
+      JSON.stringify(same.map((r) => r.body)),
     );
   });
 });

@@ -69,7 +69,7 @@ export class Dispatcher {
   async start(): Promise<void> {
     if ((await this.store.read.subscriptions.dispatchCursor()) === undefined) {
       const newest = await this.store.read.events.newestCursor();
-      await this.store.write((tx) => tx.subscriptions.setDispatchCursor(newest));
+      await this.store.write((tx) => tx.subscriptions.skipDispatchCursor(newest));
     }
     this.timer = setInterval(() => this.wake(), this.opts.pollMs);
     this.timer.unref();
@@ -125,7 +125,7 @@ export class Dispatcher {
   /** Moves one batch of new events into the delivery queue. Returns true if it did work. */
   private async enqueueBatch(): Promise<boolean> {
     return this.store.write(async (tx) => {
-      const cursor = (await tx.subscriptions.dispatchCursor()) ?? '';
+      const cursor = (await tx.subscriptions.dispatchCursor({ lock: true })) ?? '';
       const rows = await tx.events.allAfter(cursor, 200);
       const last = rows[rows.length - 1];
       if (!last) return false;
@@ -175,12 +175,13 @@ export class Dispatcher {
     // delivery is sent once. A node that dies holding a lease leaves it to expire, and the
     // delivery is sent again then.
     const due = await this.store.write(async (tx) => {
-      const rows = await tx.subscriptions.due(nowIso(), free, this.opts.perWorkspace, this.busy);
-      await tx.subscriptions.lease(
+      const now = nowIso();
+      const rows = await tx.subscriptions.due(now, free, this.opts.perWorkspace, this.busy);
+      return tx.subscriptions.lease(
         rows,
+        now,
         isoPlus(Math.max(MIN_LEASE_MS, 4 * this.opts.policy.timeoutMs)),
       );
-      return rows;
     });
     // Not awaited: a slow receiver holds only its own slot, and each finished delivery wakes
     // the dispatcher to fill it again.

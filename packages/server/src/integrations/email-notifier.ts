@@ -55,7 +55,7 @@ const REASON_TEXT: Record<Reason, string> = {
  * Email when away. Reads the event log from its own persisted cursor and queues, in the
  * transaction that advances the cursor, one row per (recipient, message) for mentions, DMs
  * and replies in followed threads, due after the recipient's delay. Due rows are leased in a
- * write transaction (on PostgreSQL every node's writes are serial, so one node takes each),
+ * write transaction (a conditional update: of nodes leasing side by side one takes each),
  * checked again (read since? channel muted? still readable?) and mailed as one batch per
  * recipient; a failed send is retried with backoff. A node that dies between the SMTP
  * server's acceptance and recording it leaves the lease to expire and the batch is sent
@@ -103,7 +103,7 @@ export class EmailNotifier {
   /** Moves one batch of new events into the queue. Returns true if it did work. */
   private async enqueueBatch(): Promise<boolean> {
     return this.store.write(async (tx) => {
-      const state = await tx.emailNotify.state();
+      const state = await tx.emailNotify.state({ lock: true });
       if (!state) return false;
       const events = await tx.events.allAfter(state.cursor, 500);
       const last = events[events.length - 1];

@@ -197,7 +197,8 @@ export async function joinThroughInvite(
   if (existing) return { invite, workspace: presentWorkspace(ws, existing) };
   if (usedUp(invite)) throw conflict('invite already used');
   const at = nowIso();
-  await tx.auth.countInviteUse(invite.id, user.id, at);
+  if (!(await tx.auth.countInviteUse(invite.id, user.id, at)))
+    throw conflict('invite already used');
   const event = await admitMember(tx, ws.id, user.id, at);
   return {
     invite: {

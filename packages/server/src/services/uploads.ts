@@ -159,7 +159,7 @@ export async function createUpload(
   if (input.file.stream.destroyed)
     throw badRequest('malformed multipart body: the file part ended early');
   // Checked before any byte is stored, and again in the transaction that records the row
-  // (writes are serial), so concurrent uploads cannot together overrun it.
+  // (under the user's quota lock there), so concurrent uploads cannot together overrun it.
   const room = await assertQuota(db, store.quota, actor.user.id, input.workspaceId, {
     files: 1,
     bytes: 0,
@@ -185,6 +185,7 @@ export async function createUpload(
   }
   try {
     await deps.store.write(async (tx) => {
+      await tx.uploads.lockQuota(actor.user.id, input.workspaceId);
       await assertQuota(tx, store.quota, actor.user.id, input.workspaceId, {
         files: 1,
         bytes: row.byte_size,

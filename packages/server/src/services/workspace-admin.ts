@@ -115,7 +115,7 @@ export async function transferOwnership(
     // Owners cannot be moderated, so a restriction carried into ownership could never be lifted.
     const why = restrictionOf(await tx.moderation.restriction(workspaceId, target));
     if (why) throw badRequest(`new owner is under a moderation restriction: ${why}`);
-    await tx.workspaces.setRole(workspaceId, actor.user.id, 'moderator');
+    await tx.workspaces.setRole(workspaceId, actor.user.id, 'moderator', 'owner');
     await tx.workspaces.setRole(workspaceId, target, 'owner');
     await tx.audit.record({
       workspaceId,

@@ -1,4 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isLostRace } from './errors.js';
+import type { Dialect } from './executor.js';
 import type { DB } from './schema.js';
 import { writeStatements } from './statements.js';
 import { WriteBatch } from './write-batch.js';
@@ -24,13 +26,17 @@ interface Job {
   batched: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** Runs lost to a concurrent transaction so far (store/errors.ts `isLostRace`). */
+  lost: number;
 }
+
+/** Runs a write may lose to concurrent transactions before its error is its answer. */
+const MAX_LOST_RACES = 4;
 
 /**
  * Group commit. Writes that arrive while a transaction is running wait, then all run in the
  * next transaction, and every write is answered only after the COMMIT that made it durable.
- * One commit (one WAL append; on PostgreSQL also one acquisition of the write lock) then
- * serves many writes.
+ * One commit (one WAL append, one fsync) then serves many writes.
  *
  * A batch first runs its writes one after another with nothing in between. Should one
  * fail, the transaction is rolled back, that write gets its error, and the others run again
@@ -45,6 +51,12 @@ interface Job {
  * flushed with a few set-based statements before COMMIT, and before any other write of the
  * batch runs. A failing flush is handled like a failing write whose owner is unknown: the
  * whole batch runs again in the isolated mode, where each post flushes inside its SAVEPOINT.
+ *
+ * On PostgreSQL batches of several nodes run side by side, so a write can lose a race to
+ * another transaction: a deadlock, a unique key or a referenced row the other one changed
+ * first, a row its own conditional update found changed (`WriteConflict`). Such a write is
+ * queued again rather than answered: by its next run the other transaction has ended, and
+ * the write's own checks see what it did (a replayed nonce, a clean 404 or 409).
  */
 export class GroupCommitter {
   private queue: Job[] = [];
@@ -56,8 +68,10 @@ export class GroupCommitter {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly maxBatch = 128,
-    /** Runs first in every batch's transaction (PostgreSQL: take the write lock). */
+    /** Runs first in every batch's transaction (PostgreSQL: the shared cursor lock). */
     private readonly begin: (trx: Transaction<DB>) => Promise<void> = async () => undefined,
+    /** Which engine the batches of posts write to (their row locks are PostgreSQL's). */
+    private readonly dialect: Dialect = 'sqlite',
   ) {}
 
   observe(listener: CommitListener): void {
@@ -70,7 +84,7 @@ export class GroupCommitter {
 
   run<T>(fn: WriteFn<T>, batched = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, batched, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, batched, resolve: resolve as (v: unknown) => void, reject, lost: 0 });
       if (this.running) return;
       this.running = true;
       // better-sqlite3 answers synchronously, so a transaction never yields to the event
@@ -110,7 +124,7 @@ export class GroupCommitter {
       await this.db.transaction().execute(async (trx) => {
         this.hooks?.started();
         await this.begin(trx);
-        const pending = new WriteBatch(trx);
+        const pending = new WriteBatch(trx, this.dialect);
         const flush = async () => {
           try {
             await pending.flush();
@@ -140,10 +154,10 @@ export class GroupCommitter {
       }
       if (!failed) {
         // BEGIN or COMMIT failed: nothing of the batch is durable.
-        for (const job of batch) job.reject(error);
+        for (const job of batch) this.fail(job, error);
         return;
       }
-      (batch[failed.index] as Job).reject(failed.error);
+      this.fail(batch[failed.index] as Job, failed.error);
       const rest = batch.filter((_, i) => i !== failed?.index);
       if (rest.length > 0) await this.commitIsolated(rest);
       return;
@@ -159,7 +173,7 @@ export class GroupCommitter {
       await this.db.transaction().execute(async (trx) => {
         this.hooks?.started();
         await this.begin(trx);
-        const pending = new WriteBatch(trx);
+        const pending = new WriteBatch(trx, this.dialect);
         for (const job of batch) {
           await sql`savepoint cc_write`.execute(trx);
           try {
@@ -177,14 +191,22 @@ export class GroupCommitter {
         }
       });
     } catch (error) {
-      for (const job of batch) job.reject(error);
+      for (const job of batch) this.fail(job, error);
       return;
     }
     batch.forEach((job, i) => {
       const o = outcomes[i] as Outcome;
       if (o.ok) job.resolve(o.value);
-      else job.reject(o.error);
+      else this.fail(job, o.error);
     });
     this.hooks?.committed();
+  }
+
+  /** A write that lost a race runs again in a later batch; any other failure is its answer. */
+  private fail(job: Job, error: unknown): void {
+    if (isLostRace(error) && job.lost < MAX_LOST_RACES) {
+      job.lost++;
+      this.queue.push(job);
+    } else job.reject(error);
   }
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createPgPool, pgKysely, redactPgUrl } from './dialects/postgres.js';
 import { openSqliteDatabase, sqliteKysely } from './dialects/sqlite.js';
 import { migratePostgres, migrateSqlite } from './migrate.js';
+import { realignCursorBase } from './pg-cursor.js';
 import { KyselyStore, type Store } from './store.js';
 
 /** `sqlite://path`, a plain path, or `postgres://…`. */
@@ -26,9 +27,12 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
   if (isPostgresUrl(dbUrl)) {
     const poolSize = opts.poolSize ?? 10;
     const pool = createPgPool(dbUrl, poolSize);
+    const db = pgKysely(pool);
     try {
       if (opts.migrate) await migratePostgres(pool);
       else await pool.query('SELECT 1');
+      // Only where writes follow: opening to read (a backup) changes nothing.
+      if (opts.migrate) await realignCursorBase(db);
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw new Error(`PostgreSQL ${redactPgUrl(dbUrl)}: ${(err as Error).message}`, {
@@ -36,7 +40,7 @@ export async function openStore(dbUrl: string, opts: OpenOptions): Promise<Store
       });
     }
     // Kysely ends the pool only if it ever used it (a bare `migrate` does not).
-    return new KyselyStore('postgres', pgKysely(pool), {
+    return new KyselyStore('postgres', db, {
       onClose: async () => {
         if (!pool.ended) await pool.end();
       },

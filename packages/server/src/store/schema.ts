@@ -350,6 +350,12 @@ export interface BusPayloadsTable {
   created_at: string;
 }
 
+/** PostgreSQL only (migration 0039): what cursors add to transaction ids. */
+export interface EventCursorBaseTable {
+  id: number;
+  base: number;
+}
+
 export interface PinnedMessagesTable {
   id: string;
   workspace_id: string;
@@ -520,6 +526,7 @@ export interface DB {
   event_dispatch_state: EventDispatchStateTable;
   event_cursor_floor: EventCursorFloorTable;
   bus_payloads: BusPayloadsTable;
+  event_cursor_base: EventCursorBaseTable;
   audit_log_entries: AuditLogEntriesTable;
   pinned_messages: PinnedMessagesTable;
   mentions: MentionsTable;

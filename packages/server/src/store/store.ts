@@ -1,8 +1,8 @@
 import type { Event } from '@clickclack/protocol';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect, Executor } from './executor.js';
 import { GroupCommitter, type CommitListener } from './group-commit.js';
-import { PG_WRITE_LOCK } from './dialects/postgres.js';
+import { takeCursorLock } from './pg-cursor.js';
 import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
 import { AuthRepo } from './repos/auth.js';
@@ -58,16 +58,16 @@ export class Repos {
     this.users = new UsersRepo(db);
     this.workspaces = new WorkspacesRepo(db, dialect, batch);
     this.channels = new ChannelsRepo(db, batch);
-    this.messages = new MessagesRepo(db, batch);
-    this.auth = new AuthRepo(db);
-    this.events = new EventsRepo(db, batch, appended);
-    this.emailNotify = new EmailNotifyRepo(db);
+    this.messages = new MessagesRepo(db, dialect, batch);
+    this.auth = new AuthRepo(db, dialect);
+    this.events = new EventsRepo(db, dialect, batch, appended);
+    this.emailNotify = new EmailNotifyRepo(db, dialect);
     this.dms = new DmsRepo(db, batch);
     this.audit = new AuditRepo(db);
-    this.subscriptions = new SubscriptionsRepo(db);
+    this.subscriptions = new SubscriptionsRepo(db, dialect);
     this.messaging = new MessagingRepo(db, batch);
     this.search = new SearchRepo(db, dialect);
-    this.uploads = new UploadsRepo(db);
+    this.uploads = new UploadsRepo(db, dialect);
     this.bots = new BotsRepo(db);
     this.webhooks = new WebhooksRepo(db);
     this.slash = new SlashRepo(db);
@@ -80,8 +80,8 @@ export class Repos {
 }
 
 /**
- * The storage boundary services see. `write` runs one transaction (the write lock is taken
- * up front); nothing written inside it is visible or acknowledged before it commits.
+ * The storage boundary services see. `write` runs one transaction; nothing written inside
+ * it is visible or acknowledged before it commits.
  */
 export interface Store {
   readonly dialect: Dialect;
@@ -127,12 +127,12 @@ export interface PoolUse {
 export class KyselyStore implements Store {
   readonly read: Repos;
   /**
-   * Concurrent writes share transactions (store/group-commit.ts): SQLite has one connection,
-   * and on PostgreSQL one batch per node takes the database-wide write lock once. Like
-   * SQLite's BEGIN IMMEDIATE, that lock makes writes (and the event cursors they allocate
-   * from the persisted frontier) commit one after another across every node, so no reader
-   * can see cursor N+1 committed while N is still in flight; taken before any row lock, it
-   * also means two writes can never deadlock on it. Reads use the rest of the pool.
+   * Concurrent writes share transactions (store/group-commit.ts). SQLite has one connection
+   * and BEGIN IMMEDIATE: writes commit one after another. On PostgreSQL one batch per node
+   * runs at a time, beside the batches of the other nodes: event cursors follow transaction
+   * ids and readers stop below the oldest running one (store/pg-cursor.ts), and invariants
+   * that two transactions could break together are kept by row locks, conditional updates
+   * and unique keys, a lost race running the write again. Reads use the rest of the pool.
    */
   private readonly group: GroupCommitter;
   /** Events appended by each write of the running transaction (emptied when a write fails). */
@@ -147,9 +147,7 @@ export class KyselyStore implements Store {
     this.group =
       dialect === 'sqlite'
         ? new GroupCommitter(db)
-        : new GroupCommitter(db, 128, async (trx) => {
-            await sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
-          });
+        : new GroupCommitter(db, 128, takeCursorLock, 'postgres');
     this.group.track({
       started: () => {
         this.appended = [];

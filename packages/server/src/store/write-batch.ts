@@ -1,6 +1,9 @@
 import { type Selectable, sql, type Transaction } from 'kysely';
 import { inList } from './prepared.js';
-import { eventFrontier, newEventRow, type EventRow, type NewEvent } from './repos/events.js';
+import { type EventRow, type NewEvent, newEventRow, nextEventCursor } from './event-rows.js';
+import { WriteConflict } from './errors.js';
+import type { Dialect } from './executor.js';
+import { forUpdate } from './locks.js';
 import type { DB } from './schema.js';
 
 // The rows the repos name too (repos/messages.ts, repos/messaging.ts), spelled from the
@@ -19,9 +22,10 @@ interface ReadPointer {
 /**
  * The rows the posts of one group commit write, gathered in memory and written by a fixed
  * few set-based statements (`flush`) instead of a dozen statements per post: on PostgreSQL
- * every statement is a round trip under the write lock. Counters a post reads and bumps
- * (a channel's or DM's seq, a thread's seq and state, the event cursor frontier) are read
- * once per batch and carried forward here; a post's nonce is looked up among the batch's
+ * every statement is a round trip. Counters a post reads and bumps (a channel's or DM's
+ * seq, a thread's seq and state) are read once per batch, locked on PostgreSQL until COMMIT
+ * so another node's batch waits for them, and carried forward here; event cursors come from
+ * the transaction's allocator (event-rows.ts); a post's nonce is looked up among the batch's
  * own messages as well as in the table.
  *
  * Only posts (store.write with `{ batched: true }`) go through a batch. The group committer
@@ -49,11 +53,13 @@ export class WriteBatch {
   private dmSeqs = new Map<string, { seq: number; dirty: boolean }>();
   private threadSeqs = new Map<string, number>();
   private states = new Map<string, ThreadStateRow | undefined>();
-  private frontier: string | undefined | null = null;
   /** Lookups every post repeats (its channel, the author's role and restriction), by key. */
   private lookups = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly trx: Transaction<DB>) {}
+  constructor(
+    private readonly trx: Transaction<DB>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Forgets pending rows and every counter read (a rollback, or another write ran). */
   reset(): void {
@@ -62,7 +68,6 @@ export class WriteBatch {
     this.dmSeqs.clear();
     this.threadSeqs.clear();
     this.states.clear();
-    this.frontier = null;
     this.lookups.clear();
   }
 
@@ -90,23 +95,22 @@ export class WriteBatch {
 
   async nextChannelSeq(channelId: string): Promise<number> {
     return this.bump(this.channelSeqs, channelId, async () => {
-      const row = await this.trx
-        .selectFrom('channels')
-        .select('last_seq')
-        .where('id', '=', channelId)
-        .executeTakeFirst();
-      if (!row) throw new Error(`channel ${channelId} vanished while posting`);
+      const row = await forUpdate(
+        this.dialect,
+        this.trx.selectFrom('channels').select('last_seq').where('id', '=', channelId),
+      ).executeTakeFirst();
+      if (!row) throw new WriteConflict(`channel ${channelId} was deleted`);
       return row.last_seq;
     });
   }
 
   async nextDmSeq(dmId: string): Promise<number> {
     return this.bump(this.dmSeqs, dmId, async () => {
-      const row = await this.trx
-        .selectFrom('direct_conversations')
-        .select('last_seq')
-        .where('id', '=', dmId)
-        .executeTakeFirstOrThrow();
+      const row = await forUpdate(
+        this.dialect,
+        this.trx.selectFrom('direct_conversations').select('last_seq').where('id', '=', dmId),
+      ).executeTakeFirst();
+      if (!row) throw new WriteConflict(`conversation ${dmId} was deleted`);
       return row.last_seq;
     });
   }
@@ -178,11 +182,9 @@ export class WriteBatch {
     return [...this.follows.values()].filter((f) => f.root === rootId).map((f) => f.user);
   }
 
-  /** An event with its cursor fenced above the frontier, read once per batch. */
+  /** An event with the transaction's next cursor (event-rows.ts). */
   async appendEvent(input: NewEvent): Promise<EventRow> {
-    if (this.frontier === null) this.frontier = await eventFrontier(this.trx);
-    const row = newEventRow(input, this.frontier);
-    this.frontier = row.cursor;
+    const row = newEventRow(input, await nextEventCursor(this.trx, this.dialect));
     this.events.push(row);
     for (const user_id of new Set(input.recipients ?? []))
       this.recipients.push({ event_id: row.id, user_id });

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@clickclack/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError } from '../../services/errors.js';
-import { isUnstorableText } from '../../store/errors.js';
+import { isConstraintConflict, isUnstorableText } from '../../store/errors.js';
 import { UnknownScopeError } from '@clickclack/protocol';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -54,6 +54,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply
         .status(400)
         .send({ error: 'text must not contain NUL characters', code: 'bad_request' });
+    }
+    // A race with concurrent writes that the write still lost after running again.
+    if (isConstraintConflict(err)) {
+      return reply
+        .status(409)
+        .send({ error: 'conflicts with a concurrent change; try again', code: 'conflict' });
     }
     const fe = err as FastifyError;
     if (fe.code === undefined && MALFORMED_MULTIPART.test(fe.message)) {

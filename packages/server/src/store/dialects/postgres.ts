@@ -3,7 +3,11 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema.js';
 
-/** Advisory-lock keys (scoped to one database): migrations, and the write lock. */
+/**
+ * Advisory-lock keys (scoped to one database): migrations, and the write lock, which write
+ * transactions hold shared (store/pg-cursor.ts) and only a realignment of the cursor base
+ * takes exclusively.
+ */
 export const PG_MIGRATE_LOCK = 0x636c6b01;
 export const PG_WRITE_LOCK = 0x636c6b02;
 

@@ -8,8 +8,11 @@ import { migratePostgres, migrationsDir } from '../migrate.js';
 import { isPostgresUrl, sqlitePathFromUrl } from '../open.js';
 import { quoteIdent as q, sqliteDataTables } from './tables.js';
 
-/** Bookkeeping, not data: never copied (the target has its own migrations). */
-const SKIPPED = new Set(['schema_migrations', 'copy_progress']);
+/**
+ * Bookkeeping, not data: never copied (the target has its own migrations;
+ * event_cursor_base is the target's own cursor order on PostgreSQL).
+ */
+const SKIPPED = new Set(['schema_migrations', 'copy_progress', 'event_cursor_base']);
 /** The copy_progress row that describes the whole run (source, finished or not). */
 const RUN_ROW = '*';
 /** Session advisory lock: two copies into one target queue instead of interleaving. */

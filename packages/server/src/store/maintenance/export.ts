@@ -28,6 +28,7 @@ const SKIPPED = new Set([
   'email_notify_state',
   'event_cursor_floor',
   'bus_payloads',
+  'event_cursor_base',
 ]);
 
 export type ExportRow = Record<string, unknown>;

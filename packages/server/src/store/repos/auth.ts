@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
 import type {
   BotTokensTable,
   InvitesTable,
@@ -39,7 +39,10 @@ const sessionWithUser = prepared<{ hash: string }, SessionJoinRow>((db, p) =>
 
 /** Credentials: every secret is looked up by its SHA-256 hash, never stored raw. */
 export class AuthRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async insertMagicLink(row: Insertable<MagicLinksTable>): Promise<void> {
     await this.db.insertInto('auth_magic_links').values(row).execute();
@@ -149,13 +152,28 @@ export class AuthRepo {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /**
+   * Last-used times are best effort: on PostgreSQL a row another transaction holds (another
+   * node's flush, a revocation) is skipped rather than waited for, so a flush sharing a
+   * batch with posts never deadlocks against another node's batch.
+   */
   async touchSessions(ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db
-      .updateTable('sessions')
-      .set({ last_seen_at: at })
-      .where('id', 'in', [...ids])
-      .execute();
+    const q = this.db.updateTable('sessions').set({ last_seen_at: at });
+    await (
+      this.dialect === 'postgres'
+        ? q.where(
+            'id',
+            'in',
+            this.db
+              .selectFrom('sessions')
+              .select('id')
+              .where('id', 'in', [...ids])
+              .forUpdate()
+              .skipLocked(),
+          )
+        : q.where('id', 'in', [...ids])
+    ).execute();
   }
 
   /** Revokes every live session of a user but `keepId`; returns the ids it revoked. */
@@ -229,8 +247,12 @@ export class AuthRepo {
   }
 
   /** One more person joined through it; the first one stays recorded as its acceptor. */
-  async countInviteUse(id: string, userId: string, at: string): Promise<void> {
-    await this.db
+  /**
+   * Counts one use of an invite unless it is used up; false if it is. Concurrent joins
+   * through one link wait for each other's row lock and see the count the other left.
+   */
+  async countInviteUse(id: string, userId: string, at: string): Promise<boolean> {
+    const res = await this.db
       .updateTable('invites')
       .set((eb) => ({
         uses: eb('uses', '+', 1),
@@ -238,7 +260,9 @@ export class AuthRepo {
         accepted_by: eb.fn.coalesce('accepted_by', eb.val(userId)),
       }))
       .where('id', '=', id)
-      .execute();
+      .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses', '<', eb.ref('max_uses'))]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   async revokeInvite(id: string, at: string): Promise<void> {
@@ -337,12 +361,23 @@ export class AuthRepo {
       .executeTakeFirst();
   }
 
+  /** Best effort, like `touchSessions`. */
   async touchBotTokens(ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db
-      .updateTable('bot_tokens')
-      .set({ last_used_at: at })
-      .where('id', 'in', [...ids])
-      .execute();
+    const q = this.db.updateTable('bot_tokens').set({ last_used_at: at });
+    await (
+      this.dialect === 'postgres'
+        ? q.where(
+            'id',
+            'in',
+            this.db
+              .selectFrom('bot_tokens')
+              .select('id')
+              .where('id', 'in', [...ids])
+              .forUpdate()
+              .skipLocked(),
+          )
+        : q.where('id', 'in', [...ids])
+    ).execute();
   }
 }

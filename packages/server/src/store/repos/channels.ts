@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import { channelOpenTo } from '../channel-access.js';
+import { WriteConflict } from '../errors.js';
 import type { Executor } from '../executor.js';
 import type { ChannelsTable } from '../schema.js';
 import { prepared } from '../prepared.js';
@@ -174,7 +175,8 @@ export class ChannelsRepo {
   async nextSeq(channelId: string): Promise<number> {
     if (this.batch) return this.batch.nextChannelSeq(channelId);
     const row = (await bumpSeq(this.db, { channelId })).rows[0];
-    if (!row) throw new Error(`channel ${channelId} vanished while posting`);
+    // Deleted by a concurrent transaction: the write runs again and finds it gone (a 404).
+    if (!row) throw new WriteConflict(`channel ${channelId} was deleted`);
     return row.last_seq;
   }
 

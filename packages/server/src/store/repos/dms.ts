@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../executor.js';
+import { WriteConflict } from '../errors.js';
 import type { DirectConversationsTable } from '../schema.js';
 import type { WriteBatch } from '../write-batch.js';
 
@@ -152,7 +153,9 @@ export class DmsRepo {
       .set({ last_seq: sql`last_seq + 1` })
       .where('id', '=', conversationId)
       .returning('last_seq')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Deleted by a concurrent transaction: the write runs again and finds it gone (a 404).
+    if (!row) throw new WriteConflict(`conversation ${conversationId} was deleted`);
     return row.last_seq;
   }
 

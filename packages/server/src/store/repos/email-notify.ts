@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
+import { forUpdate } from '../locks.js';
 import type {
   EmailNotificationSettingsTable,
   EmailNotificationsTable,
@@ -12,7 +13,10 @@ export type EmailNotifyStateRow = Selectable<EmailNotifyStateTable>;
 
 /** Email when away: per-user settings, the notifier's cursor and key, and its queue. */
 export class EmailNotifyRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   settings(userId: string): Promise<EmailSettingsRow | undefined> {
     return this.db
@@ -41,12 +45,13 @@ export class EmailNotifyRepo {
       .execute();
   }
 
-  state(): Promise<EmailNotifyStateRow | undefined> {
-    return this.db
-      .selectFrom('email_notify_state')
-      .selectAll()
-      .where('id', '=', 1)
-      .executeTakeFirst();
+  /**
+   * The notifier's cursor and key. Read in the write that moves the cursor (`lock`), it stays
+   * locked until that commits, so two nodes never queue the same events side by side.
+   */
+  state(opts: { lock?: boolean } = {}): Promise<EmailNotifyStateRow | undefined> {
+    const q = this.db.selectFrom('email_notify_state').selectAll().where('id', '=', 1);
+    return (opts.lock ? forUpdate(this.dialect, q) : q).executeTakeFirst();
   }
 
   /** Creates the state row unless another node did first. */
@@ -96,8 +101,8 @@ export class EmailNotifyRepo {
   /**
    * Picks up to `users` recipients with a notification due and leases every pending one of
    * theirs until `until`: once one falls due the rest go in the same mail rather than in a
-   * trickle after it. The caller runs this in a write transaction, so on a shared database
-   * one node takes each.
+   * trickle after it. A node leasing side by side waits for this one's row locks, then finds
+   * the rows leased (PostgreSQL checks the conditions again on the locked rows).
    */
   async leaseDue(now: string, users: number, until: string): Promise<EmailNotificationRow[]> {
     const due = await this.db

@@ -1,15 +1,18 @@
 import type { Event } from '@clickclack/protocol';
-import type { Selectable } from 'kysely';
-import { nowIso } from '../../lib/clock.js';
-import { newId, newUlid } from '../../lib/ids.js';
 import { channelOpenTo } from '../channel-access.js';
-import { fenceCursor } from '../cursor.js';
-import type { Executor } from '../executor.js';
+import {
+  type EventRow,
+  type NewEvent,
+  newEventRow,
+  newestCursor,
+  nextEventCursor,
+} from '../event-rows.js';
+import type { Dialect, Executor } from '../executor.js';
+import { readBound } from '../pg-cursor.js';
 import { type Columns, placeholderRow, prepared } from '../prepared.js';
-import type { EventsTable } from '../schema.js';
 import type { WriteBatch } from '../write-batch.js';
 
-export type EventRow = Selectable<EventsTable>;
+export type { EventRow, NewEvent } from '../event-rows.js';
 
 const EVENT_COLUMNS: Columns<EventRow> = {
   id: true,
@@ -27,57 +30,6 @@ const EVENT_COLUMNS: Columns<EventRow> = {
 const insertEvent = prepared<EventRow, never>((db, p) =>
   db.insertInto('events').values(placeholderRow(p, EVENT_COLUMNS)),
 );
-/** The frontier new cursors are fenced above: the newest stored cursor, or the floor a
- * deletion of events left if that is higher. */
-const newestCursor = prepared<Record<never, never>, { cursor: string | null }>((db) =>
-  db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('events')
-        .select((e) => e.fn.max('cursor').as('cursor'))
-        .unionAll(eb.selectFrom('event_cursor_floor').select('cursor'))
-        .as('frontier'),
-    )
-    .select((eb) => eb.fn.max('frontier.cursor').as('cursor')),
-);
-
-export interface NewEvent {
-  type: string;
-  workspace_id: string;
-  channel_id?: string | null;
-  direct_conversation_id?: string | null;
-  seq?: number | null;
-  payload: Record<string, unknown>;
-  /** When set the event is private: only these users may ever read it. */
-  recipients?: readonly string[];
-  /** Users the message's @handle mentions resolved to (message.created, thread.reply_created). */
-  mentioned_user_ids?: readonly string[];
-}
-
-/** The newest stored cursor or the deletion floor, whichever is higher (cursor.ts fences above it). */
-export async function eventFrontier(db: Executor): Promise<string | undefined> {
-  return (await newestCursor(db, {})).rows[0]?.cursor ?? undefined;
-}
-
-/** A new event's row, its cursor fenced above `frontier`. */
-export function newEventRow(input: NewEvent, frontier: string | undefined): EventRow {
-  return {
-    id: newId('event'),
-    cursor: fenceCursor(newUlid(), frontier),
-    workspace_id: input.workspace_id,
-    channel_id: input.channel_id ?? null,
-    direct_conversation_id: input.direct_conversation_id ?? null,
-    type: input.type,
-    seq: input.seq ?? null,
-    payload_json: JSON.stringify(input.payload),
-    is_private: input.recipients ? 1 : 0,
-    created_at: nowIso(),
-    mentioned_user_ids:
-      input.mentioned_user_ids && input.mentioned_user_ids.length > 0
-        ? JSON.stringify(input.mentioned_user_ids)
-        : null,
-  };
-}
 
 export function eventFromRow(row: EventRow): Event {
   return {
@@ -98,6 +50,7 @@ export function eventFromRow(row: EventRow): Event {
 export class EventsRepo {
   constructor(
     private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
     /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
     private readonly batch?: WriteBatch,
     /** In a write transaction: the store announces these once it has committed. */
@@ -105,9 +58,10 @@ export class EventsRepo {
   ) {}
 
   /**
-   * Appends one durable event inside the caller's write transaction. The cursor is fenced
-   * above the newest persisted cursor, so cursor order is commit order even when another
-   * process (an admin command) writes to the same database.
+   * Appends one durable event inside the caller's write transaction. On SQLite, whose write
+   * transactions run one at a time, the cursor is fenced above the newest persisted cursor,
+   * so cursor order is commit order even when another process (an admin command) writes to
+   * the same file. On PostgreSQL it is ordered by transaction id (store/pg-cursor.ts).
    */
   async append(input: NewEvent): Promise<Event> {
     if (this.batch) {
@@ -115,7 +69,7 @@ export class EventsRepo {
       this.appended?.push(queued);
       return queued;
     }
-    const row = newEventRow(input, await eventFrontier(this.db));
+    const row = newEventRow(input, await nextEventCursor(this.db, this.dialect));
     await insertEvent(this.db, row);
     if (input.recipients && input.recipients.length > 0) {
       await this.db
@@ -134,9 +88,11 @@ export class EventsRepo {
    */
   /**
    * Before events are deleted: records the frontier as the floor, so deleting the newest
-   * events (a workspace's) cannot let a later event take a cursor a reader has passed.
+   * events (a workspace's) cannot let a later event take a cursor a reader has passed. On
+   * PostgreSQL a later transaction's cursors sort above every earlier one's anyway.
    */
   async keepFrontier(): Promise<void> {
+    if (this.dialect === 'postgres') return;
     const frontier = (await newestCursor(this.db, {})).rows[0]?.cursor;
     if (!frontier) return;
     await this.db
@@ -212,6 +168,7 @@ export class EventsRepo {
       .selectFrom('events as e')
       .selectAll('e')
       .where('e.workspace_id', '=', workspaceId)
+      .$if(this.dialect === 'postgres', (q) => q.where('e.cursor', '<', readBound))
       .where((eb) =>
         eb.and([
           eb.or([
@@ -256,19 +213,33 @@ export class EventsRepo {
       );
   }
 
-  /** Every event (all workspaces) after a cursor, ascending: the live tailer's read. */
+  /**
+   * Every event (all workspaces) after a cursor, ascending: the live tailer's read, and that
+   * of the integrations with their own cursors. Like every read that a reader pages on by
+   * cursor, on PostgreSQL it stops below `readBound`, so no event can commit later behind it.
+   */
   allAfter(after: string, limit: number): Promise<EventRow[]> {
     return this.db
       .selectFrom('events')
       .selectAll()
       .where('cursor', '>', after)
+      .$if(this.dialect === 'postgres', (q) => q.where('cursor', '<', readBound))
       .orderBy('cursor')
       .limit(limit)
       .execute();
   }
 
+  /** Where a reader starting now begins: no event can commit later below it. */
   async newestCursor(): Promise<string> {
-    return (await newestCursor(this.db, {})).rows[0]?.cursor ?? '';
+    if (this.dialect === 'sqlite') return (await newestCursor(this.db, {})).rows[0]?.cursor ?? '';
+    const row = await this.db
+      .selectFrom('events')
+      .select('cursor')
+      .where('cursor', '<', readBound)
+      .orderBy('cursor', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.cursor ?? '';
   }
 
   /** The newest event's time (/metrics: how long ago the log last grew). */

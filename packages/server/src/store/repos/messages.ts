@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
+import { forUpdate } from '../locks.js';
 import { type Columns, inList, placeholderRow, prepared } from '../prepared.js';
 import type { MessagesTable, ThreadStateTable } from '../schema.js';
 import { patchById } from '../patch.js';
@@ -176,6 +177,7 @@ const existsQueries = perScope((kind) => ({
 export class MessagesRepo {
   constructor(
     private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
     /** Set inside a batched post: its writes are gathered (store/write-batch.ts). */
     private readonly batch?: WriteBatch,
   ) {}
@@ -255,12 +257,22 @@ export class MessagesRepo {
     await upsertThreadState(this.db, row);
   }
 
+  /**
+   * The next reply seq of a thread, inside the caller's write transaction. On PostgreSQL it
+   * first locks the root until commit, so concurrent replies take their seqs (and update the
+   * thread's state) one after another.
+   */
   async nextThreadSeq(rootId: string): Promise<number> {
     if (this.batch) return this.batch.nextThreadSeq(rootId, () => this.storedNextThreadSeq(rootId));
     return this.storedNextThreadSeq(rootId);
   }
 
+  /** Held until COMMIT, so a batch's replies keep the lock while it counts them in memory. */
   private async storedNextThreadSeq(rootId: string): Promise<number> {
+    await forUpdate(
+      this.dialect,
+      this.db.selectFrom('messages').select('id').where('id', '=', rootId),
+    ).execute();
     const row = await this.db
       .selectFrom('messages')
       .select((eb) => eb.fn.max('thread_seq').as('max'))

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
+import { forUpdate } from '../locks.js';
 import type {
   EventDeliveriesTable,
   EventDeliveryAttemptsTable,
@@ -13,7 +14,10 @@ export type AttemptRow = Selectable<EventDeliveryAttemptsTable>;
 
 /** Event subscriptions, their durable delivery queue and the attempt log. */
 export class SubscriptionsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async insert(row: Insertable<EventSubscriptionsTable>): Promise<void> {
     await this.db.insertInto('event_subscriptions').values(row).execute();
@@ -63,20 +67,54 @@ export class SubscriptionsRepo {
     return row !== undefined;
   }
 
-  async dispatchCursor(): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('event_dispatch_state')
-      .select('cursor')
-      .where('id', '=', 1)
-      .executeTakeFirst();
+  /**
+   * The dispatcher's place in the log. Read in the write that moves it (`lock`), it stays
+   * locked until that commits, so two nodes never queue the same events side by side.
+   */
+  async dispatchCursor(opts: { lock?: boolean } = {}): Promise<string | undefined> {
+    const q = this.db.selectFrom('event_dispatch_state').select('cursor').where('id', '=', 1);
+    const row = await (opts.lock ? forUpdate(this.dialect, q) : q).executeTakeFirst();
     return row?.cursor;
   }
 
+  /** Moves the dispatcher's cursor forward only: a node that read the log earlier cannot set it back. */
   async setDispatchCursor(cursor: string): Promise<void> {
     await this.db
       .insertInto('event_dispatch_state')
       .values({ id: 1, cursor })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ cursor }))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ cursor }).where('event_dispatch_state.cursor', '<', cursor),
+      )
+      .execute();
+  }
+
+  /**
+   * `setDispatchCursor` where nothing is queued from the events passed over (no
+   * subscriptions): best effort, so on PostgreSQL a row another transaction holds is left
+   * for the next pass rather than waited for (that wait deadlocked with another node's posts).
+   */
+  async skipDispatchCursor(cursor: string): Promise<void> {
+    if (this.dialect !== 'postgres') return this.setDispatchCursor(cursor);
+    const res = await this.db
+      .updateTable('event_dispatch_state')
+      .set({ cursor })
+      .where(
+        'id',
+        'in',
+        this.db
+          .selectFrom('event_dispatch_state')
+          .select('id')
+          .where('id', '=', 1)
+          .where('cursor', '<', cursor)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) > 0) return;
+    await this.db
+      .insertInto('event_dispatch_state')
+      .values({ id: 1, cursor })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
 
@@ -143,13 +181,14 @@ export class SubscriptionsRepo {
   }
 
   /**
-   * Takes due deliveries for one node until `until`: they stop being due, so no other node
-   * (nor this one) sends them meanwhile. Run inside a write transaction, which serialises
-   * the read and the update against every other writer of the database.
+   * Takes those of `rows` still due at `now` for one node until `until`: they stop being due,
+   * so no other node (nor this one) sends them meanwhile. Returns the ones taken: a node
+   * leasing the same rows side by side waits for this one's row locks, then finds them no
+   * longer due.
    */
-  async lease(rows: readonly DeliveryRow[], until: string): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db
+  async lease(rows: readonly DeliveryRow[], now: string, until: string): Promise<DeliveryRow[]> {
+    if (rows.length === 0) return [];
+    const taken = await this.db
       .updateTable('event_deliveries')
       .set({ next_attempt_at: until })
       .where(
@@ -157,7 +196,12 @@ export class SubscriptionsRepo {
         'in',
         rows.map((r) => r.id),
       )
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .returning('id')
       .execute();
+    const ids = new Set(taken.map((t) => t.id));
+    return rows.filter((r) => ids.has(r.id));
   }
 
   async updateDelivery(id: string, patch: Partial<DeliveryRow>): Promise<void> {

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
-import type { Executor } from '../executor.js';
+import type { Dialect, Executor } from '../executor.js';
+import { LOCK_SCOPE, lockKey } from '../locks.js';
 import { inList, prepared } from '../prepared.js';
 import type { DB, UploadsTable } from '../schema.js';
 import type { MessageRow } from './messages.js';
@@ -33,7 +34,15 @@ const notAnIcon = (eb: ExpressionBuilder<DB & { u: UploadsTable }, 'u'>) =>
 
 /** Upload metadata and which messages attach which uploads. */
 export class UploadsRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
+
+  /** Held until the write commits: one user's uploads to a workspace are checked one by one. */
+  lockQuota(ownerId: string, workspaceId: string): Promise<void> {
+    return lockKey(this.db, this.dialect, LOCK_SCOPE.uploadQuota, `${ownerId} ${workspaceId}`);
+  }
 
   async insert(row: UploadRow): Promise<void> {
     await this.db.insertInto('uploads').values(row).execute();

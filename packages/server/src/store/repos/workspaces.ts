@@ -1,6 +1,7 @@
 import type { WriteBatch } from '../write-batch.js';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Dialect, Executor } from '../executor.js';
+import { WriteConflict } from '../errors.js';
 import type { WorkspaceMembersTable, WorkspacesTable } from '../schema.js';
 import type { UserRow } from './users.js';
 import { prepared } from '../prepared.js';
@@ -203,13 +204,20 @@ export class WorkspacesRepo {
     return rows.map((r) => r.user_id);
   }
 
-  async setRole(workspaceId: string, userId: string, role: Role): Promise<void> {
-    await this.db
+  /**
+   * With `from`, only a member who still has that role changes: one whom a concurrent write
+   * changed first makes this write run again (`WriteConflict`), meeting its checks anew.
+   */
+  async setRole(workspaceId: string, userId: string, role: Role, from?: Role): Promise<void> {
+    const res = await this.db
       .updateTable('workspace_members')
       .set({ role })
       .where('workspace_id', '=', workspaceId)
       .where('user_id', '=', userId)
-      .execute();
+      .$if(from !== undefined, (q) => q.where('role', '=', from as Role))
+      .executeTakeFirst();
+    if (from !== undefined && Number(res.numUpdatedRows) === 0)
+      throw new WriteConflict(`the role of ${userId} changed`);
   }
 
   async update(
