@@ -670,6 +670,41 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     assert.equal(thread.body.thread_state.reply_count, 30);
   });
 
+  test('batches of posts into one channel through three nodes at once: channel seqs unique and gapless', async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const general = (await srv.store.read.channels.byName(ws, 'general'))!.id;
+    const start = (await srv.store.read.channels.byId(general))!.last_seq;
+    const nodes = [srv, await node(), await node()];
+    // Each node gathers its posts into one batch that carries the channel's counter in
+    // memory: the batches of the three nodes must take their seqs one after another.
+    const posts = await Promise.all(
+      nodes.flatMap((n, i) =>
+        Array.from({ length: 15 }, (_, j) =>
+          api<{ message: { channel_seq: number } }>(
+            n,
+            'POST',
+            `/api/channels/${general}/messages`,
+            {
+              token: owner.token,
+              body: { body: `batched ${i}.${j}` },
+            },
+          ),
+        ),
+      ),
+    );
+    assert.deepEqual(
+      [...new Set(posts.map((r) => r.status))],
+      [201],
+      JSON.stringify(posts.find((r) => r.status !== 201)?.body),
+    );
+    assert.deepEqual(
+      posts.map((r) => r.body.message.channel_seq).sort((x, y) => x - y),
+      Array.from({ length: 45 }, (_, i) => start + i + 1),
+    );
+    assert.equal((await srv.store.read.channels.byId(general))!.last_seq, start + 45);
+  });
+
   test('two nodes claiming one bot setup code at once: exactly one gets a token', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const ws = await workspaceId();
