@@ -18,7 +18,7 @@ import type { DmRow } from '../store/repos/dms.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
 import type { Ctx, ServiceDeps } from './context.js';
-import { badRequest, forbidden, notFound } from './errors.js';
+import { badRequest, forbidden } from './errors.js';
 import { rootResponse } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
 import { postMessage } from './post.js';
