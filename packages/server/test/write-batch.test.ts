@@ -72,7 +72,7 @@ async function postTogether(n: number, tag: string): Promise<{ size: number; wri
       ),
     ),
   );
-  assert.ok(posted.every((p) => p.status === 201));
+  assert.ok(posted.every((p) => p.created));
   // They share one commit (a write of the server's own, a usage flush, may join it).
   const commit = commits.find((c) => c.size >= n);
   assert.ok(commit, `the posts shared one commit: ${JSON.stringify(commits)}`);

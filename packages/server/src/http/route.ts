@@ -11,6 +11,7 @@ import type {
 } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { Static } from 'typebox';
+import type { Outcome } from '../services/context.js';
 import { nullStripper } from './null-as-absent.js';
 
 export type App = FastifyInstance<
@@ -80,4 +81,29 @@ export function route<O extends Operation>(
       : {}),
     handler: (req, reply) => handler(req as Req<O>, reply),
   });
+}
+
+/** An operation that answers 201 when its write created something and 200 when not. */
+type CreatedOrNot = Operation & { responses: Record<200 | 201, TSchema> };
+
+/**
+ * Registers a write that may create nothing (a nonce replay, a reaction already there): its
+ * service answers an `Outcome` in domain terms, and this is the one place that turns it into
+ * a status, 201 created or 200 not, both listed in the operation's responses.
+ */
+export function routeOutcome<O extends CreatedOrNot>(
+  app: App,
+  op: O,
+  handler: (req: Req<O>) => Promise<Outcome<Static<O['responses'][201]>>>,
+  opts: RouteOptions = {},
+): void {
+  route(
+    app,
+    op,
+    async (req, reply) => {
+      const { created, response } = await handler(req);
+      return reply.status(created ? 201 : 200).send(response);
+    },
+    opts,
+  );
 }

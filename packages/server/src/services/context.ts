@@ -29,6 +29,16 @@ export interface RealtimePort {
   presentUsers(workspaceId: string): string[];
 }
 
+/**
+ * What a write that may change nothing answers (a nonce replay, a reaction already there):
+ * whether it created something, and its result. Services speak the domain; http/route.ts
+ * `routeOutcome` maps `created` to 201, otherwise 200.
+ */
+export interface Outcome<T> {
+  created: boolean;
+  response: T;
+}
+
 /** What every service needs: the store (which announces committed events itself). */
 export interface ServiceDeps {
   store: Store;

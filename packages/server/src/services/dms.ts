@@ -17,7 +17,7 @@ import { newId, newRouteId } from '../lib/ids.js';
 import type { DmRow } from '../store/repos/dms.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
-import type { Ctx, ServiceDeps } from './context.js';
+import type { Ctx, Outcome, ServiceDeps } from './context.js';
 import { badRequest, forbidden } from './errors.js';
 import { rootResponse } from './messages.js';
 import { loadWindow, parseCursor } from './paging.js';
@@ -191,7 +191,7 @@ export async function createDmMessage(
   ctx: Ctx,
   id: string,
   body: CreateMessageBody,
-): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
+): Promise<Outcome<MessageEventResponse>> {
   return rootResponse(await postMessage(deps, ctx, { kind: 'dm', dmId: id }, body));
 }
 

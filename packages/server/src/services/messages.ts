@@ -5,7 +5,7 @@ import type {
   MessagePage,
   MessagePageQuery,
 } from '@clickclack/protocol';
-import type { Ctx, ServiceDeps } from './context.js';
+import type { Ctx, Outcome, ServiceDeps } from './context.js';
 import { DomainError, badRequest } from './errors.js';
 import { loadWindow, parseCursor } from './paging.js';
 import {
@@ -77,7 +77,7 @@ export async function createChannelMessage(
   channelId: string,
   body: CreateMessageBody,
   override?: PostRequest['override'],
-): Promise<{ status: 200 | 201; response: MessageEventResponse }> {
+): Promise<Outcome<MessageEventResponse>> {
   const posted = await postMessage(
     deps,
     ctx,
@@ -88,13 +88,10 @@ export async function createChannelMessage(
 }
 
 /** A posted root as the API answers it: the message, and its event unless replayed. */
-export function rootResponse(posted: Posted): {
-  status: 200 | 201;
-  response: MessageEventResponse;
-} {
+export function rootResponse(posted: Posted): Outcome<MessageEventResponse> {
   const event = posted.events?.[0];
   return {
-    status: posted.status,
+    created: posted.created,
     response: event ? { message: posted.message, event } : { message: posted.message },
   };
 }

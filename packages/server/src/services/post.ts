@@ -45,9 +45,9 @@ export interface PostRequest {
   override?: { username: string | null; iconUrl: string | null };
 }
 
-/** The outcome: 201 with the events written, or 200 for a replayed nonce (no events). */
+/** The outcome: created with the events written, or a replayed nonce (no events). */
 export interface Posted {
-  status: 200 | 201;
+  created: boolean;
   message: Message;
   /** Roots: `[message.created]`; replies: `[thread.reply_created, thread.state_updated]`. */
   events: Event[] | null;
@@ -191,7 +191,7 @@ export async function postMessage(
 
   if (out.replayed) {
     return {
-      status: 200,
+      created: false,
       message: await presentOne(deps.store.read, out.replayed),
       events: null,
       ...(place.kind === 'reply'
@@ -200,7 +200,7 @@ export async function postMessage(
     };
   }
   return {
-    status: 201,
+    created: true,
     message: presentWritten(out.row, out.users, out.attachments),
     events: out.events,
     ...(out.state ? { threadState: presentThreadState(out.state, out.state.root_message_id) } : {}),

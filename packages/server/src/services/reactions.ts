@@ -4,7 +4,7 @@ import {
   type ReactionsResponse,
 } from '@clickclack/protocol';
 import { nowIso } from '../lib/clock.js';
-import type { Ctx, ServiceDeps } from './context.js';
+import type { Ctx, Outcome, ServiceDeps } from './context.js';
 import { badRequest } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
 import { assertScope, assertUnrestricted, requireReadableMessage } from './policies.js';
@@ -68,15 +68,15 @@ async function react(
   };
 }
 
-/** 201 with an event when added; 200 with a zero event when the user already had it. */
+/** Created, with an event, when added; not created, with a zero event, when already there. */
 export async function addReaction(
   deps: ServiceDeps,
   ctx: Ctx,
   messageId: string,
   emoji: string,
-): Promise<{ status: 200 | 201; response: ReactionsResponse }> {
+): Promise<Outcome<ReactionsResponse>> {
   const r = await react(deps, ctx, messageId, emoji, true);
-  return { status: r.changed ? 201 : 200, response: r.response };
+  return { created: r.changed, response: r.response };
 }
 
 export async function removeReaction(

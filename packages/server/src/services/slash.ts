@@ -19,7 +19,7 @@ import { newSecret } from '../lib/tokens.js';
 import type { SlashRow } from '../store/repos/slash.js';
 import type { Repos } from '../store/store.js';
 import { type Actor, integrationActor } from './actor.js';
-import type { Ctx, ServiceDeps } from './context.js';
+import type { Ctx, Outcome, ServiceDeps } from './context.js';
 import { DomainError, badRequest, notFound } from './errors.js';
 import { createChannelMessage } from './messages.js';
 import {
@@ -182,7 +182,7 @@ export async function invokeSlash(
   ctx: Ctx,
   channelId: string,
   body: InvokeSlashBody,
-): Promise<{ status: 200 | 201; response: InvokeSlashResponse }> {
+): Promise<Outcome<InvokeSlashResponse>> {
   const { actor } = ctx;
   assertScope(actor, 'messages:write');
   const command = normalize(body.command ?? '');
@@ -200,8 +200,9 @@ export async function invokeSlash(
       body: `${command === '/' ? '' : command} ${text}`.trim(),
     });
     const posted = res.response;
+    // Only the fallback creates the caller's own message; a command's answer is not created.
     return {
-      status: 201,
+      created: true,
       response: {
         response_type: 'in_channel',
         text: posted.message.body,
@@ -292,7 +293,7 @@ export async function invokeSlash(
         { body: reply },
       );
       return {
-        status: 200,
+        created: false,
         response: {
           response_type: responseType,
           text: reply,
@@ -304,7 +305,7 @@ export async function invokeSlash(
     }
   }
   return {
-    status: 200,
+    created: false,
     response: { response_type: responseType, text: reply, message: null, event: null, invocation },
   };
 }

@@ -4,7 +4,7 @@ import type {
   ThreadPage,
   ThreadPageQuery,
 } from '@clickclack/protocol';
-import type { Ctx, ServiceDeps } from './context.js';
+import type { Ctx, Outcome, ServiceDeps } from './context.js';
 import { badRequest } from './errors.js';
 import { loadWindow, parseCursor, type Cursor } from './paging.js';
 import { assertScope, requireReadableMessage } from './policies.js';
@@ -55,10 +55,10 @@ export async function createReply(
   ctx: Ctx,
   rootId: string,
   body: CreateReplyBody,
-): Promise<{ status: 200 | 201; response: ReplyResponse }> {
+): Promise<Outcome<ReplyResponse>> {
   const posted = await postMessage(deps, ctx, { kind: 'reply', rootId }, body);
   return {
-    status: posted.status,
+    created: posted.created,
     response: {
       message: posted.message,
       thread_state: posted.threadState ?? presentThreadState(undefined, rootId),

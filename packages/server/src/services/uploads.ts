@@ -10,7 +10,7 @@ import { newId } from '../lib/ids.js';
 import type { UploadRow } from '../store/repos/uploads.js';
 import type { Repos } from '../store/store.js';
 import type { Actor } from './actor.js';
-import type { Ctx, ServiceDeps, UploadQuota } from './context.js';
+import type { Ctx, Outcome, ServiceDeps, UploadQuota } from './context.js';
 import { DomainError, badRequest, conflict, forbidden, notFound } from './errors.js';
 import { messageEventScope, messageRef } from './message-scope.js';
 import { presentUpload } from './present.js';
@@ -137,7 +137,7 @@ export async function createUpload(
   deps: ServiceDeps,
   actor: Actor,
   input: { workspaceId: string; nonce?: string; file: IncomingFile; durationMs?: number },
-): Promise<{ status: 200 | 201; upload: Upload }> {
+): Promise<Outcome<{ upload: Upload }>> {
   const store = deps.uploads;
   if (!store) throw new DomainError('internal', 'uploads are not configured');
   assertScope(actor, 'uploads:write');
@@ -151,7 +151,7 @@ export async function createUpload(
       input.file.stream.resume();
       if (prev.workspace_id !== input.workspaceId)
         throw conflict('upload nonce was already used in another workspace');
-      return { status: 200, upload: presentUpload(prev) };
+      return { created: false, response: { upload: presentUpload(prev) } };
     }
   }
   // A part the multipart parser gave up on (a truncated body) may already be destroyed once
@@ -196,7 +196,7 @@ export async function createUpload(
     await store.blobs.delete(row.storage_path);
     throw err;
   }
-  return { status: 201, upload: presentUpload(row) };
+  return { created: true, response: { upload: presentUpload(row) } };
 }
 
 /** The download path of an upload, as a workspace's `icon_url` names it. */

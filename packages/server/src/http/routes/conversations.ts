@@ -7,7 +7,7 @@ import * as dms from '../../services/dms.js';
 import * as members from '../../services/members.js';
 import * as moderation from '../../services/moderation.js';
 import { suppliedCorrelationId } from '../correlation.js';
-import { route, type App } from '../route.js';
+import { route, routeOutcome, type App } from '../route.js';
 
 const ctx = (req: FastifyRequest): Ctx => ({
   actor: req.actor,
@@ -38,10 +38,9 @@ export function conversationRoutes(app: App, deps: ServiceDeps): void {
     async (req) => dms.listDmMessages(deps, ctx(req), req.params.conversation_id, req.query),
     { presented: true },
   );
-  route(app, OPERATIONS.createDmMessage, async (req, reply) => {
-    const res = await dms.createDmMessage(deps, ctx(req), req.params.conversation_id, req.body);
-    return reply.status(res.status).send(res.response);
-  });
+  routeOutcome(app, OPERATIONS.createDmMessage, async (req) =>
+    dms.createDmMessage(deps, ctx(req), req.params.conversation_id, req.body),
+  );
   route(app, OPERATIONS.markDmRead, async (req) =>
     dms.markDmRead(deps, ctx(req), req.params.conversation_id, req.body),
   );

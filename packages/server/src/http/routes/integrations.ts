@@ -11,7 +11,7 @@ import type { MattermostHookBody as HookBody } from '@clickclack/protocol';
 import { badRequest } from '../../services/errors.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { apiBaseUrl } from '../local-request.js';
-import { route, type App } from '../route.js';
+import { route, routeOutcome, type App } from '../route.js';
 
 /** Bots and integrations management. */
 export function integrationRoutes(app: App, deps: ServiceDeps): void {
@@ -171,15 +171,14 @@ export function integrationRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.rotateSlashCommandSecret, async (req) => ({
     slash_command: await slash.rotateSlash(deps, req.actor, req.params.command_id),
   }));
-  route(app, OPERATIONS.invokeSlashCommand, async (req, reply) => {
-    const res = await slash.invokeSlash(
+  routeOutcome(app, OPERATIONS.invokeSlashCommand, async (req) =>
+    slash.invokeSlash(
       deps,
       { actor: req.actor, correlationId: suppliedCorrelationId(req.raw) },
       req.params.channel_id,
       req.body ?? {},
-    );
-    return reply.status(res.status).send(res.response);
-  });
+    ),
+  );
   route(app, OPERATIONS.auditLog, async (req) =>
     slash.auditLog(deps, req.actor, req.params.workspace_id, req.query.limit),
   );

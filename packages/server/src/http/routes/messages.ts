@@ -4,7 +4,7 @@ import type { Ctx, ServiceDeps } from '../../services/context.js';
 import * as messages from '../../services/messages.js';
 import * as threads from '../../services/threads.js';
 import { suppliedCorrelationId } from '../correlation.js';
-import { route, type App } from '../route.js';
+import { route, routeOutcome, type App } from '../route.js';
 
 const ctx = (req: FastifyRequest): Ctx => ({
   actor: req.actor,
@@ -18,15 +18,9 @@ export function messageRoutes(app: App, deps: ServiceDeps): void {
     async (req) => messages.listChannelMessages(deps, ctx(req), req.params.channel_id, req.query),
     { presented: true },
   );
-  route(app, OPERATIONS.createMessage, async (req, reply) => {
-    const res = await messages.createChannelMessage(
-      deps,
-      ctx(req),
-      req.params.channel_id,
-      req.body,
-    );
-    return reply.status(res.status).send(res.response);
-  });
+  routeOutcome(app, OPERATIONS.createMessage, async (req) =>
+    messages.createChannelMessage(deps, ctx(req), req.params.channel_id, req.body),
+  );
   route(app, OPERATIONS.messageByNonce, async (req) => ({
     message: await messages.messageByNonce(deps, ctx(req), req.query.workspace_id, req.query.nonce),
   }));
@@ -39,8 +33,7 @@ export function messageRoutes(app: App, deps: ServiceDeps): void {
     async (req) => threads.getThread(deps, ctx(req), req.params.message_id, req.query),
     { presented: true },
   );
-  route(app, OPERATIONS.createReply, async (req, reply) => {
-    const res = await threads.createReply(deps, ctx(req), req.params.message_id, req.body);
-    return reply.status(res.status).send(res.response);
-  });
+  routeOutcome(app, OPERATIONS.createReply, async (req) =>
+    threads.createReply(deps, ctx(req), req.params.message_id, req.body),
+  );
 }

@@ -8,7 +8,7 @@ import { listPins, pinMessage, unpinMessage } from '../../services/pins.js';
 import { addReaction, listReactions, removeReaction } from '../../services/reactions.js';
 import { markChannelRead, markChannelUnread } from '../../services/reads.js';
 import { suppliedCorrelationId } from '../correlation.js';
-import { route, type App } from '../route.js';
+import { route, routeOutcome, type App } from '../route.js';
 
 const ctx = (req: FastifyRequest): Ctx => ({
   actor: req.actor,
@@ -23,10 +23,9 @@ export function messagingRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.deleteMessage, async (req) =>
     deleteMessage(deps, ctx(req), req.params.message_id),
   );
-  route(app, OPERATIONS.addReaction, async (req, reply) => {
-    const res = await addReaction(deps, ctx(req), req.params.message_id, req.body.emoji);
-    return reply.status(res.status).send(res.response);
-  });
+  routeOutcome(app, OPERATIONS.addReaction, async (req) =>
+    addReaction(deps, ctx(req), req.params.message_id, req.body.emoji),
+  );
   route(app, OPERATIONS.removeReaction, async (req) =>
     removeReaction(deps, ctx(req), req.params.message_id, req.params.emoji),
   );

@@ -5,7 +5,7 @@ import { badRequest } from '../../services/errors.js';
 import { search } from '../../services/search.js';
 import { attachUpload, createUpload, openUpload, uploadByNonce } from '../../services/uploads.js';
 import { suppliedCorrelationId } from '../correlation.js';
-import { route, type App } from '../route.js';
+import { route, routeOutcome, type App } from '../route.js';
 
 const ctx = (req: FastifyRequest): Ctx => ({
   actor: req.actor,
@@ -29,7 +29,7 @@ export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
   );
 
   // Multipart in: the handler streams the file part (the body is the operation's rawBody).
-  route(app, OPERATIONS.createUpload, async (req, reply) => {
+  routeOutcome(app, OPERATIONS.createUpload, async (req) => {
     if (!req.isMultipart())
       throw badRequest('uploads must be multipart/form-data with one file part');
     const query = req.query;
@@ -59,7 +59,7 @@ export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
       });
     }
     if (!result) throw badRequest('file is required');
-    return reply.status(result.status).send({ upload: result.upload });
+    return result;
   });
 
   // Bytes out (the operation's fileResponses); errors are JSON as everywhere.
