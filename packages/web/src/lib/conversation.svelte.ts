@@ -35,6 +35,8 @@ export class ConversationView {
   unreadFrom = $state<number | null>(null);
   /** Set by "mark unread": what arrives while still open does not mark it read again. */
   holdRead = false;
+  /** Settles once every read pointer sent so far has been answered. */
+  private readsInFlight: Promise<unknown> = Promise.resolve();
   readonly isDm: boolean;
 
   constructor(readonly conv: Conversation) {
@@ -66,8 +68,11 @@ export class ConversationView {
   async markUnread(message: Message): Promise<void> {
     const seq = message.channel_seq;
     if (seq === undefined) return;
-    // Held first, so a page arriving meanwhile cannot mark it read again behind our back.
+    // Held first, so a page arriving meanwhile cannot mark it read again behind our back;
+    // and a read pointer already on its way lands first, or it could overtake this request
+    // and move the pointer forward again (the server only moves it forward for a read).
     this.holdRead = true;
+    await this.readsInFlight;
     await (this.isDm
       ? client.dms.markUnread(this.conv.id, seq)
       : client.channels.markUnread(this.conv.id, seq));
@@ -149,7 +154,7 @@ export class ConversationView {
     const p = this.isDm
       ? client.dms.markRead(this.conv.id, seq)
       : client.channels.markRead(this.conv.id, seq);
-    void p.catch(() => undefined);
+    this.readsInFlight = Promise.all([this.readsInFlight, p.catch(() => undefined)]);
   }
 
   /** A new root message: appended only when the window already shows the newest end. */
