@@ -79,9 +79,18 @@ export default tseslint.config(
     },
   },
   {
-    // The end-to-end tests parse the CLI's --json output (JSON.parse: any) in some 140
-    // places; they keep the floating-promise check, not yet the unsafe-any ones.
-    files: ['test/**/*.ts'],
+    // The end-to-end tests not yet typed: JSON.parse of the CLI's --json output is still any.
+    files: [
+      'test/e2e/backup-export.test.ts',
+      'test/e2e/cli-client.test.ts',
+      'test/e2e/conversations-cli.test.ts',
+      'test/e2e/invites-cli.test.ts',
+      'test/e2e/messaging-cli.test.ts',
+      'test/e2e/realtime-cli.test.ts',
+      'test/e2e/upload-cli.test.ts',
+      'test/e2e/web-daily.test.ts',
+      'test/e2e/workspaces-cli.test.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
