@@ -78,27 +78,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'error',
     },
   },
-  {
-    // The end-to-end tests not yet typed: JSON.parse of the CLI's --json output is still any.
-    files: [
-      'test/e2e/backup-export.test.ts',
-      'test/e2e/cli-client.test.ts',
-      'test/e2e/conversations-cli.test.ts',
-      'test/e2e/invites-cli.test.ts',
-      'test/e2e/messaging-cli.test.ts',
-      'test/e2e/realtime-cli.test.ts',
-      'test/e2e/upload-cli.test.ts',
-      'test/e2e/web-daily.test.ts',
-      'test/e2e/workspaces-cli.test.ts',
-    ],
-    rules: {
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
-  },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(
     'packages/server/src/services/**',
