@@ -1,31 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  MessageResponse,
+  MessageEventResponse,
+  MessagePage,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-
-type Msg = {
-  id: string;
-  channel_seq?: number;
-  body: string;
-  author: { id: string; handle: string; display_name: string; kind: string; avatar_url: string };
-  author_id: string;
-  nonce?: string;
-  thread_state?: { reply_count: number };
-  quoted_message_id?: string;
-  quoted_body_snapshot?: string;
-  quoted_author?: { id: string };
-  kind: string;
-};
-type Page = {
-  messages: Msg[];
-  oldest_seq: number;
-  newest_seq: number;
-  has_older: boolean;
-  has_newer: boolean;
-};
-type Created = {
-  message: Msg;
-  event?: { type: string; seq: number; channel_id: string; payload: Record<string, unknown> };
-};
 
 let srv: TestServer;
 let me: { token: string; userId: string };
@@ -34,7 +15,7 @@ let cid: string;
 before(async () => {
   srv = await startTestServer();
   me = await signIn(srv, 'local@clickclack.chat');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: me.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -58,8 +39,8 @@ before(async () => {
 after(() => srv.close());
 
 const page = (q: string) =>
-  api<Page>(srv, 'GET', `/api/channels/${cid}/messages${q}`, { token: me.token });
-const seqs = (p: Page) => p.messages.map((m) => m.channel_seq);
+  api<MessagePage>(srv, 'GET', `/api/channels/${cid}/messages${q}`, { token: me.token });
+const seqs = (p: MessagePage) => p.messages.map((m) => m.channel_seq);
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 test('post returns the message with its author and one event carrying the seq', async () => {
@@ -72,10 +53,15 @@ test('post returns the message with its author and one event carrying the seq', 
       body: { name: 'posting' },
     },
   );
-  const res = await api<Created>(srv, 'POST', `/api/channels/${ch.body.channel.id}/messages`, {
-    token: me.token,
-    body: { body: '  **hello** world  ', author_runtime: 'ignored' },
-  });
+  const res = await api<MessageEventResponse>(
+    srv,
+    'POST',
+    `/api/channels/${ch.body.channel.id}/messages`,
+    {
+      token: me.token,
+      body: { body: '  **hello** world  ', author_runtime: 'ignored' },
+    },
+  );
   assert.equal(res.status, 201);
   assert.equal(res.body.message.body, '**hello** world');
   assert.equal(res.body.message.channel_seq, 1);
@@ -87,7 +73,7 @@ test('post returns the message with its author and one event carrying the seq', 
   assert.equal(res.body.event?.channel_id, ch.body.channel.id);
   assert.equal(res.body.event?.payload.message_id, res.body.message.id);
   assert.ok(!JSON.stringify(res.body.event).includes('hello'), 'events never carry bodies');
-  const got = await api<{ message: Msg }>(srv, 'GET', `/api/messages/${res.body.message.id}`, {
+  const got = await api<MessageResponse>(srv, 'GET', `/api/messages/${res.body.message.id}`, {
     token: me.token,
   });
   assert.equal(got.body.message.body, '**hello** world');
@@ -150,7 +136,7 @@ test('bad page requests are 400s', async () => {
 });
 
 test('nonce: same content replays (200, no event), different content is a 409', async () => {
-  const first = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const first = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'idempotent', nonce: 'nonce-1' },
   });
@@ -159,7 +145,7 @@ test('nonce: same content replays (200, no event), different content is a 409', 
   const db = sqlOf(srv);
   const count = async () => (await db.get<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
   const events = await count();
-  const replay = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const replay = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'idempotent', nonce: 'nonce-1' },
   });
@@ -174,7 +160,7 @@ test('nonce: same content replays (200, no event), different content is a 409', 
   assert.equal(clash.status, 409);
   await db.close();
 
-  const found = await api<{ message: Msg }>(
+  const found = await api<MessageResponse>(
     srv,
     'GET',
     `/api/messages/by-nonce?workspace_id=${wid}&nonce=nonce-1`,
@@ -206,11 +192,11 @@ test('nonce: same content replays (200, no event), different content is a 409', 
 
 test('quotes must target a live root of the same channel and freeze a snapshot', async () => {
   const long = 'q'.repeat(300);
-  const target = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const target = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: long },
   });
-  const quote = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const quote = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'quoting', quoted_message_id: target.body.message.id },
   });
@@ -263,14 +249,14 @@ test('input errors: empty, oversized, malformed, wrong types', async () => {
 });
 
 test('correlation ids are echoed and stored on the event; unsafe ones are replaced', async () => {
-  const res = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const res = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'traced' },
     headers: { 'x-correlation-id': 'run-42:step.1' },
   });
   assert.equal(res.headers.get('x-correlation-id'), 'run-42:step.1');
   assert.equal(res.body.event?.payload.correlation_id, 'run-42:step.1');
-  const unsafe = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const unsafe = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'traced' },
     headers: { 'x-correlation-id': 'bad id <script>' },
