@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type { Channel, Event } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
 type Ch = Channel;
-type Ev = { type: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
 let owner: U, mod: U, alice: U, bob: U, newbie: U;
@@ -61,7 +60,7 @@ describe('workspace members', () => {
       ).status,
       403,
     );
-    const added = await api<{ member: { role: string; user: { id: string } }; event: Ev }>(
+    const added = await api<{ member: { role: string; user: { id: string } }; event: Event }>(
       srv,
       'POST',
       `/api/workspaces/${wid}/members`,
@@ -144,7 +143,7 @@ describe('workspace members', () => {
     const sock = await TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${wid}`, {
       headers: { authorization: `Bearer ${newbie.token}` },
     });
-    const removed = await api<{ event: Ev }>(
+    const removed = await api<{ event: Event }>(
       srv,
       'DELETE',
       `/api/workspaces/${wid}/members/${newbie.userId}`,
@@ -184,7 +183,7 @@ describe('channels', () => {
         body: { name: 'alices-room' },
       })
     ).body.channel;
-    const upd = await api<{ channel: Ch; event: Ev }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
+    const upd = await api<{ channel: Ch; event: Event }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
       token: alice.token,
       body: { name: 'Project X', topic: 'shipping friday', purpose: 'all things X' },
     });
@@ -281,7 +280,7 @@ describe('channels', () => {
       })
     ).body.channel;
     assert.equal(pub.is_member, true);
-    const joined = await api<{ channel: Ch; event: Ev }>(
+    const joined = await api<{ channel: Ch; event: Event }>(
       srv,
       'POST',
       `/api/channels/${pub.id}/join`,
@@ -289,7 +288,7 @@ describe('channels', () => {
     );
     assert.equal(joined.body.channel.is_member, true);
     assert.equal(joined.body.event.type, 'channel.member_joined');
-    const again = await api<{ event?: Ev }>(srv, 'POST', `/api/channels/${pub.id}/join`, {
+    const again = await api<{ event?: Event }>(srv, 'POST', `/api/channels/${pub.id}/join`, {
       token: bob.token,
       raw: '',
     });
@@ -313,7 +312,7 @@ describe('channels', () => {
       members.body.members.map((m) => m.id).sort(),
       [alice.userId, bob.userId].sort(),
     );
-    const left = await api<{ channel: Ch; event: Ev }>(
+    const left = await api<{ channel: Ch; event: Event }>(
       srv,
       'POST',
       `/api/channels/${pub.id}/leave`,
@@ -342,7 +341,7 @@ describe('channels', () => {
       ).status,
       404,
     );
-    const add = await api<{ event: Ev }>(srv, 'POST', `/api/channels/${priv.id}/members`, {
+    const add = await api<{ event: Event }>(srv, 'POST', `/api/channels/${priv.id}/members`, {
       token: alice.token,
       body: { user_id: bob.userId },
     });

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type { Channel, Event } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { createBot } from '../src/services/bots.js';
 
@@ -8,7 +8,6 @@ import { createBot } from '../src/services/bots.js';
 // channels and the original SDK's channels.update resend fields that have not changed.
 
 type Ch = Channel;
-type Ev = { type: string; channel_id?: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
 let owner: SignedIn, bob: SignedIn;
@@ -17,14 +16,14 @@ let wid: string;
 let general: string;
 
 const patch = (token: string, id: string, body: unknown) =>
-  api<{ channel: Ch; event?: Ev; error?: string }>(srv, 'PATCH', `/api/channels/${id}`, {
+  api<{ channel: Ch; event?: Event; error?: string }>(srv, 'PATCH', `/api/channels/${id}`, {
     token,
     body,
   });
 
 /** The channel.updated events `token` can see after `cursor`. */
-async function updates(token: string, cursor: string): Promise<Ev[]> {
-  const page = await api<{ events: Ev[] }>(
+async function updates(token: string, cursor: string): Promise<Event[]> {
+  const page = await api<{ events: Event[] }>(
     srv,
     'GET',
     `/api/realtime/events?workspace_id=${wid}&after_cursor=${cursor}&limit=500`,

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type { Channel, Message } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
@@ -9,7 +9,6 @@ import { createBot } from '../src/services/bots.js';
 /** Issue 25: compatibility with upstream clients (mentions, profiles, notifications, routes). */
 
 type Ev = Frame & { mentioned_user_ids?: string[] };
-type Msg = { id: string; route_id?: string; channel_seq?: number };
 
 let srv: TestServer;
 let owner: SignedIn, alice: SignedIn, bob: SignedIn, carol: SignedIn;
@@ -25,7 +24,7 @@ const send = <T>(u: SignedIn | string, method: string, path: string, body?: unkn
   api<T>(srv, method, path, { token: typeof u === 'string' ? u : u.token, body });
 
 const post = async (u: SignedIn, channel: string, body: string) => {
-  const res = await send<{ message: Msg; event: Ev }>(
+  const res = await send<{ message: Message; event: Ev }>(
     u,
     'POST',
     `/api/channels/${channel}/messages`,
@@ -164,7 +163,7 @@ describe('mentioned_user_ids', () => {
       const fromLog = (await pulled(carol)).find((e) => e.id === created.id);
       assert.deepEqual(fromLog?.mentioned_user_ids, created.mentioned_user_ids);
 
-      const dmRoot = await send<{ message: Msg }>(owner, 'POST', `/api/dms/${dm.id}/messages`, {
+      const dmRoot = await send<{ message: Message }>(owner, 'POST', `/api/dms/${dm.id}/messages`, {
         body: 'dm root',
       });
       const dmReply = await send<{ events: Ev[] }>(
@@ -301,7 +300,7 @@ describe('routes', () => {
 
   test('Copy link allocates a thread root one immutable M… route id; the resolver finds it', async () => {
     const root = await post(owner, general, 'link me');
-    const first = await send<{ message: Msg }>(
+    const first = await send<{ message: Message }>(
       bob,
       'POST',
       `/api/messages/${root.message.id}/route`,
@@ -310,16 +309,16 @@ describe('routes', () => {
     assert.equal(first.body.message.id, root.message.id);
     const routeId = first.body.message.route_id!;
     assert.match(routeId, /^M[0-9A-Z]{16}$/);
-    const again = await send<{ message: Msg }>(
+    const again = await send<{ message: Message }>(
       owner,
       'POST',
       `/api/messages/${root.message.id}/route`,
     );
     assert.equal(again.body.message.route_id, routeId);
     // Single-message reads show it from then on.
-    const read = await get<{ message: Msg }>(carol, `/api/messages/${root.message.id}`);
+    const read = await get<{ message: Message }>(carol, `/api/messages/${root.message.id}`);
     assert.equal(read.body.message.route_id, routeId);
-    const thread = await get<{ root: Msg }>(carol, `/api/messages/${root.message.id}/thread`);
+    const thread = await get<{ root: Message }>(carol, `/api/messages/${root.message.id}/thread`);
     assert.equal(thread.body.root.route_id, routeId);
 
     const generalRoute = (await get<{ channel: Channel }>(bob, `/api/channels/${general}`)).body
@@ -337,7 +336,7 @@ describe('routes', () => {
       parent_route_id: generalRoute,
       canonical_path: `/app/${wsRoute}/${routeId}`,
     });
-    const reply = await send<{ message: Msg }>(
+    const reply = await send<{ message: Message }>(
       owner,
       'POST',
       `/api/messages/${root.message.id}/thread/replies`,
@@ -390,7 +389,7 @@ describe('routes', () => {
       404,
     );
     const m = (
-      await send<{ message: Msg }>(alice, 'POST', `/api/messages/${inSecret.message.id}/route`)
+      await send<{ message: Message }>(alice, 'POST', `/api/messages/${inSecret.message.id}/route`)
     ).body.message.route_id!;
     assert.equal((await resolve(alice, wsRoute, m)).body.route?.parent_route_id, secretRoute);
     assert.equal((await resolve(bob, wsRoute, m)).status, 404);

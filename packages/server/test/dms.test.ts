@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DirectConversation } from '@clickclack/protocol';
+import type { DirectConversation, Event, Message } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
@@ -8,20 +8,6 @@ import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
 type Dm = DirectConversation;
-type Msg = {
-  id: string;
-  body: string;
-  channel_seq?: number;
-  direct_conversation_id?: string;
-  channel_id?: string;
-};
-type Ev = {
-  type: string;
-  cursor: string;
-  channel_id?: string;
-  seq?: number;
-  payload: Record<string, unknown>;
-};
 
 let srv: TestServer;
 let a: U, b: U, c: U, outsider: U;
@@ -62,7 +48,7 @@ before(async () => {
 after(() => srv.close());
 
 const open = (u: U | string, ids: string[]) =>
-  api<{ conversation: Dm; event?: Ev }>(srv, 'POST', '/api/dms', {
+  api<{ conversation: Dm; event?: Event }>(srv, 'POST', '/api/dms', {
     token: typeof u === 'string' ? u : u.token,
     body: { workspace_id: wid, member_ids: ids },
   });
@@ -115,10 +101,15 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
     `${srv.url}/api/realtime/ws?workspace_id=${wid}&after_cursor=${tail}`,
     { headers: { authorization: `Bearer ${c.token}` } },
   );
-  const sent = await api<{ message: Msg; event: Ev }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
-    token: a.token,
-    body: { body: 'psst', nonce: 'dm-1' },
-  });
+  const sent = await api<{ message: Message; event: Event }>(
+    srv,
+    'POST',
+    `/api/dms/${dm.id}/messages`,
+    {
+      token: a.token,
+      body: { body: 'psst', nonce: 'dm-1' },
+    },
+  );
   assert.equal(sent.status, 201);
   assert.equal(sent.body.message.direct_conversation_id, dm.id);
   assert.equal(sent.body.message.channel_id, undefined);
@@ -126,14 +117,14 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
   assert.equal(sent.body.event.channel_id, undefined);
   assert.equal(sent.body.event.seq, 1);
   assert.equal(sent.body.event.payload.direct_conversation_id, dm.id);
-  const replay = await api<{ message: Msg; event?: Ev }>(
+  const replay = await api<{ message: Message; event?: Event }>(
     srv,
     'POST',
     `/api/dms/${dm.id}/messages`,
     { token: a.token, body: { body: 'psst', nonce: 'dm-1' } },
   );
   assert.equal(replay.status, 200);
-  const reply = await api<{ events: Ev[] }>(
+  const reply = await api<{ events: Event[] }>(
     srv,
     'POST',
     `/api/messages/${sent.body.message.id}/thread/replies`,
@@ -144,7 +135,7 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
     token: c.token,
     body: { emoji: '👀' },
   });
-  const marker = await api<{ event: Ev }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const marker = await api<{ event: Event }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: a.token,
     body: { name: 'dm-marker' },
   });
@@ -155,7 +146,7 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
     'a non-member receives nothing of the DM',
   );
   assert.ok(cSock.frames.some((f) => f.type === 'thread.reply_created'));
-  const pulled = await api<{ events: Ev[] }>(
+  const pulled = await api<{ events: Event[] }>(
     srv,
     'GET',
     `/api/realtime/events?workspace_id=${wid}&after_cursor=${tail}`,
@@ -163,7 +154,7 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
   );
   assert.ok(!JSON.stringify(pulled.body).includes(dm.id));
 
-  const page = await api<{ messages: Msg[] }>(srv, 'GET', `/api/dms/${dm.id}/messages`, {
+  const page = await api<{ messages: Message[] }>(srv, 'GET', `/api/dms/${dm.id}/messages`, {
     token: c.token,
   });
   assert.deepEqual(
@@ -268,7 +259,7 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
   );
 
   const dm = (await open(a, [c.userId])).body.conversation;
-  const root = await api<{ message: Msg }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
+  const root = await api<{ message: Message }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
     token: a.token,
     body: { body: 'before they left' },
   });

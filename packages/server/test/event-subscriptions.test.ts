@@ -1,5 +1,6 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import type { DeliveryAttempt, EventSubscription } from '@clickclack/protocol';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
@@ -52,9 +53,6 @@ class Receiver {
   }
 }
 
-type Sub = { id: string; signing_secret?: string; status: string; consecutive_failures: number };
-type Attempt = { attempt: number; response_status: number; error?: string; event_id: string };
-
 let srv: TestServer;
 let owner: { token: string; userId: string };
 let member: { token: string; userId: string };
@@ -88,16 +86,25 @@ after(async () => {
 });
 
 const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
-  api<{ event_subscription: Sub }>(srv, 'POST', `/api/workspaces/${wid}/event-subscriptions`, {
-    token,
-    body: { event_types: types, callback_url: url },
-  });
+  api<{ event_subscription: EventSubscription }>(
+    srv,
+    'POST',
+    `/api/workspaces/${wid}/event-subscriptions`,
+    {
+      token,
+      body: { event_types: types, callback_url: url },
+    },
+  );
 
 /**
  * A subscription revoked when the test ends, pass or fail: one left active would receive
  * the next test's events and count toward its receiver's hits.
  */
-async function subscribeForTest(t: TestContext, types: string[], url = receiver.url): Promise<Sub> {
+async function subscribeForTest(
+  t: TestContext,
+  types: string[],
+  url = receiver.url,
+): Promise<EventSubscription> {
   const sub = (await subscribe(types, url)).body.event_subscription;
   t.after(async () => {
     await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
@@ -109,8 +116,8 @@ async function subscribeForTest(t: TestContext, types: string[], url = receiver.
 }
 
 /** A subscription of the test workspace as its list shows it now. */
-async function subscriptionNow(id: string): Promise<Sub> {
-  const list = await api<{ event_subscriptions: Sub[] }>(
+async function subscriptionNow(id: string): Promise<EventSubscription> {
+  const list = await api<{ event_subscriptions: EventSubscription[] }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/event-subscriptions`,
@@ -130,11 +137,11 @@ async function listenForTest(t: TestContext, server: Server): Promise<string> {
 }
 
 /** The delivery log, once it holds `n` attempts: the receiver answers before the log commits. */
-function deliveriesWhen(subId: string, n: number): Promise<Attempt[]> {
+function deliveriesWhen(subId: string, n: number): Promise<DeliveryAttempt[]> {
   return poll(
     async () =>
       (
-        await api<{ deliveries: Attempt[] }>(
+        await api<{ deliveries: DeliveryAttempt[] }>(
           srv,
           'GET',
           `/api/event-subscriptions/${subId}/deliveries`,
@@ -154,7 +161,7 @@ test('management: managers only, validated, secrets shown once', async () => {
   const created = await subscribe(['channel.created']);
   assert.equal(created.status, 201);
   assert.match(created.body.event_subscription.signing_secret!, /^ccs_/);
-  const list = await api<{ event_subscriptions: Sub[] }>(
+  const list = await api<{ event_subscriptions: EventSubscription[] }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/event-subscriptions`,
@@ -166,7 +173,7 @@ test('management: managers only, validated, secrets shown once', async () => {
     (s) => s.id === created.body.event_subscription.id,
   )!;
   assert.equal(listed.signing_secret, undefined);
-  const rotated = await api<{ event_subscription: Sub }>(
+  const rotated = await api<{ event_subscription: EventSubscription }>(
     srv,
     'POST',
     `/api/event-subscriptions/${listed.id}/rotate-secret`,
@@ -234,14 +241,14 @@ test('signed delivery, retried through 503s: delivered once with every attempt l
       [1, 503],
     ],
   );
-  const page = await api<{ deliveries: Attempt[]; next_cursor: string | null }>(
+  const page = await api<{ deliveries: DeliveryAttempt[]; next_cursor: string | null }>(
     srv,
     'GET',
     `/api/event-subscriptions/${sub.id}/deliveries?limit=2`,
     { token: owner.token },
   );
   assert.equal(page.body.deliveries.length, 2);
-  const rest = await api<{ deliveries: Attempt[] }>(
+  const rest = await api<{ deliveries: DeliveryAttempt[] }>(
     srv,
     'GET',
     `/api/event-subscriptions/${sub.id}/deliveries?limit=2&before=${page.body.next_cursor}`,
@@ -360,7 +367,7 @@ test('a receiver that does not answer holds only its own workspace share of deli
     })
   ).body.channel.id;
   const sub = (
-    await api<{ event_subscription: Sub }>(
+    await api<{ event_subscription: EventSubscription }>(
       srv,
       'POST',
       `/api/workspaces/${otherWid}/event-subscriptions`,
