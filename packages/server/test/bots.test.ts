@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BotToken, User } from '@clickclack/protocol';
+import type { BotToken, MessageResponse, User } from '@clickclack/protocol';
 import { api, poll, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 
@@ -134,7 +134,7 @@ test('scope matrix: each gated route refuses a token without its scope', async (
   const bare = (await mkBot(owner, { display_name: 'Bare', scopes: ['profile:read'] })).body
     .bot_token!.token!;
   const msg = (
-    await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+    await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
       token: owner.token,
       body: { body: 'hi' },
     })
@@ -328,12 +328,10 @@ test('deleting a bot retires it everywhere; its messages stay, its handle is fre
   });
   const token = made.body.bot_token!.token!;
   const botId = made.body.bot.id;
-  const posted = await api<{ message: { id: string } }>(
-    srv,
-    'POST',
-    `/api/channels/${general}/messages`,
-    { token, body: { body: 'last words' } },
-  );
+  const posted = await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
+    token,
+    body: { body: 'last words' },
+  });
   assert.equal(posted.status, 201);
   const [botSock, watcher] = await Promise.all([socket(token), socket(owner.token)]);
 

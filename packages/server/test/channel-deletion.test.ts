@@ -1,6 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelDeletionCounts, ChannelDeletionPreview } from '@clickclack/protocol';
+import type {
+  ChannelDeletionCounts,
+  ChannelDeletionPreview,
+  ChannelResponse,
+  MessageResponse,
+} from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -45,14 +50,14 @@ const { call, ok } = callersOf(() => srv);
 
 const channel = async (name: string, kind = 'public') =>
   (
-    await ok<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
+    await ok<ChannelResponse>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
       name,
       kind,
     })
   ).channel.id;
 
 const post = async (who: SignedIn, path: string, body: Record<string, unknown>) =>
-  (await ok<{ message: { id: string } }>(who, 'POST', path, body)).message.id;
+  (await ok<MessageResponse>(who, 'POST', path, body)).message.id;
 
 const socket = (who: SignedIn) =>
   TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${wid}`, {
@@ -231,14 +236,9 @@ test('#general, a missing channel, a bot and a workspace’s last channel are re
     name: 'Solo',
   });
   const only = (
-    await ok<{ channel: { id: string } }>(
-      owner,
-      'POST',
-      `/api/workspaces/${ws.workspace.id}/channels`,
-      {
-        name: 'only',
-      },
-    )
+    await ok<ChannelResponse>(owner, 'POST', `/api/workspaces/${ws.workspace.id}/channels`, {
+      name: 'only',
+    })
   ).channel.id;
   const channels = await ok<{ channels: { id: string }[] }>(
     owner,

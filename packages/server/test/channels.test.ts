@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type { Channel, MessageResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 
@@ -16,7 +16,7 @@ before(async () => {
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io', 'Member');
   outsider = await signIn(srv, 'outsider@x.io', 'Outsider');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -107,15 +107,10 @@ test('a private channel is invisible to everyone outside it', async () => {
     memberList.body.channels.map((c) => c.name),
     [...memberList.body.channels.map((c) => c.name)].sort(),
   );
-  const posted = await api<{ message: { id: string } }>(
-    srv,
-    'POST',
-    `/api/channels/${id}/messages`,
-    {
-      token: owner.token,
-      body: { body: 'top secret' },
-    },
-  );
+  const posted = await api<MessageResponse>(srv, 'POST', `/api/channels/${id}/messages`, {
+    token: owner.token,
+    body: { body: 'top secret' },
+  });
   assert.equal(posted.status, 201);
   for (const [method, path, body] of [
     ['GET', `/api/channels/${id}`, undefined],

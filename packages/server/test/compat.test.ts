@@ -1,6 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel, Message } from '@clickclack/protocol';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  Message,
+  MessageResponse,
+} from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
@@ -66,7 +71,7 @@ before(async () => {
   wsRoute = (await get<{ workspace: { route_id: string } }>(owner, `/api/workspaces/${wid}`)).body
     .workspace.route_id;
   secret = (
-    await send<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
+    await send<ChannelResponse>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
       name: 'secret',
       kind: 'private',
     })
@@ -163,7 +168,7 @@ describe('mentioned_user_ids', () => {
       const fromLog = (await pulled(carol)).find((e) => e.id === created.id);
       assert.deepEqual(fromLog?.mentioned_user_ids, created.mentioned_user_ids);
 
-      const dmRoot = await send<{ message: Message }>(owner, 'POST', `/api/dms/${dm.id}/messages`, {
+      const dmRoot = await send<MessageResponse>(owner, 'POST', `/api/dms/${dm.id}/messages`, {
         body: 'dm root',
       });
       const dmReply = await send<{ events: Ev[] }>(
@@ -238,13 +243,13 @@ describe('user.updated', () => {
 describe('channel notification settings', () => {
   const settings = (channel: string) => `/api/channels/${channel}/notification-settings`;
   const listed = async (u: SignedIn, channel: string) =>
-    (await get<{ channels: Channel[] }>(u, `/api/workspaces/${wid}/channels`)).body.channels.find(
+    (await get<ChannelListResponse>(u, `/api/workspaces/${wid}/channels`)).body.channels.find(
       (c) => c.id === channel,
     )!;
 
   test('all by default; mentions-only and muted change the badges the channel list shows', async () => {
     const talk = (
-      await send<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
+      await send<ChannelResponse>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
         name: 'notify-talk',
       })
     ).body.channel.id;
@@ -268,7 +273,7 @@ describe('channel notification settings', () => {
     await send(carol, 'PATCH', settings(talk), { preference: 'muted' });
     c = await listed(carol, talk);
     assert.deepEqual([c.notification_preference, c.unread_count, c.mention_count], ['muted', 0, 0]);
-    const one = (await get<{ channel: Channel }>(carol, `/api/channels/${talk}`)).body.channel;
+    const one = (await get<ChannelResponse>(carol, `/api/channels/${talk}`)).body.channel;
     assert.deepEqual([one.unread_count, one.mention_count], [0, 0]);
     // The preference is carol's alone.
     const b = await listed(bob, talk);
@@ -300,7 +305,7 @@ describe('routes', () => {
 
   test('Copy link allocates a thread root one immutable M… route id; the resolver finds it', async () => {
     const root = await post(owner, general, 'link me');
-    const first = await send<{ message: Message }>(
+    const first = await send<MessageResponse>(
       bob,
       'POST',
       `/api/messages/${root.message.id}/route`,
@@ -309,20 +314,20 @@ describe('routes', () => {
     assert.equal(first.body.message.id, root.message.id);
     const routeId = first.body.message.route_id!;
     assert.match(routeId, /^M[0-9A-Z]{16}$/);
-    const again = await send<{ message: Message }>(
+    const again = await send<MessageResponse>(
       owner,
       'POST',
       `/api/messages/${root.message.id}/route`,
     );
     assert.equal(again.body.message.route_id, routeId);
     // Single-message reads show it from then on.
-    const read = await get<{ message: Message }>(carol, `/api/messages/${root.message.id}`);
+    const read = await get<MessageResponse>(carol, `/api/messages/${root.message.id}`);
     assert.equal(read.body.message.route_id, routeId);
     const thread = await get<{ root: Message }>(carol, `/api/messages/${root.message.id}/thread`);
     assert.equal(thread.body.root.route_id, routeId);
 
-    const generalRoute = (await get<{ channel: Channel }>(bob, `/api/channels/${general}`)).body
-      .channel.route_id;
+    const generalRoute = (await get<ChannelResponse>(bob, `/api/channels/${general}`)).body.channel
+      .route_id;
     const r = await resolve(bob, wsRoute, routeId);
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.route, {
@@ -336,7 +341,7 @@ describe('routes', () => {
       parent_route_id: generalRoute,
       canonical_path: `/app/${wsRoute}/${routeId}`,
     });
-    const reply = await send<{ message: Message }>(
+    const reply = await send<MessageResponse>(
       owner,
       'POST',
       `/api/messages/${root.message.id}/thread/replies`,
@@ -352,7 +357,7 @@ describe('routes', () => {
   });
 
   test('channel and DM routes resolve for those who can read them, legacy ids too', async () => {
-    const ch = (await get<{ channel: Channel }>(bob, `/api/channels/${general}`)).body.channel;
+    const ch = (await get<ChannelResponse>(bob, `/api/channels/${general}`)).body.channel;
     const r = await resolve(bob, wsRoute, ch.route_id);
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.route, {
@@ -373,8 +378,8 @@ describe('routes', () => {
   });
 
   test('what you cannot read is a 404, like what does not exist', async () => {
-    const secretRoute = (await get<{ channel: Channel }>(alice, `/api/channels/${secret}`)).body
-      .channel.route_id;
+    const secretRoute = (await get<ChannelResponse>(alice, `/api/channels/${secret}`)).body.channel
+      .route_id;
     assert.equal((await resolve(alice, wsRoute, secretRoute)).status, 200);
     const hiddenChannel = await resolve(bob, wsRoute, secretRoute);
     assert.equal(hiddenChannel.status, 404);
@@ -389,7 +394,7 @@ describe('routes', () => {
       404,
     );
     const m = (
-      await send<{ message: Message }>(alice, 'POST', `/api/messages/${inSecret.message.id}/route`)
+      await send<MessageResponse>(alice, 'POST', `/api/messages/${inSecret.message.id}/route`)
     ).body.message.route_id!;
     assert.equal((await resolve(alice, wsRoute, m)).body.route?.parent_route_id, secretRoute);
     assert.equal((await resolve(bob, wsRoute, m)).status, 404);

@@ -1,7 +1,7 @@
 // `clickclack copy`: a SQLite database filled through the real HTTP server, copied by the
 // built CLI into fresh PostgreSQL databases, then served from PostgreSQL by `clickclack serve`.
 import assert from 'node:assert/strict';
-import type { Event } from '@clickclack/protocol';
+import type { ChannelResponse, DmResponse, Event } from '@clickclack/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +108,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
         )
       ).body;
     secret = (
-      await api<{ channel: { id: string } }>(src, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(src, 'POST', `/api/workspaces/${wid}/channels`, {
         token: t.owner.token,
         body: { name: 'secret-plans', kind: 'private' },
       })
@@ -138,7 +138,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       token: alice.token,
       body: { message_id: rootId },
     });
-    const dm = await api<{ conversation: { id: string } }>(src, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(src, 'POST', '/api/dms', {
       token: alice.token,
       body: { workspace_id: wid, member_ids: [bob.userId] },
     });

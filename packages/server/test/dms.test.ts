@@ -1,6 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DirectConversation, Event, Message } from '@clickclack/protocol';
+import type {
+  DirectConversation,
+  Event,
+  Message,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
@@ -18,9 +24,8 @@ let writer: string;
 before(async () => {
   srv = await startTestServer();
   a = await signIn(srv, 'local@clickclack.chat');
-  wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
-  ).body.workspaces[0]!.id;
+  wid = (await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', { token: a.token })).body
+    .workspaces[0]!.id;
   [b, c, outsider] = (await Promise.all(
     ['b', 'c', 'outsider'].map((n) => signIn(srv, `${n}@x.io`, n.toUpperCase())),
   )) as [U, U, U];
@@ -259,7 +264,7 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
   );
 
   const dm = (await open(a, [c.userId])).body.conversation;
-  const root = await api<{ message: Message }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
+  const root = await api<MessageResponse>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
     token: a.token,
     body: { body: 'before they left' },
   });

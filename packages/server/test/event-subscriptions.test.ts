@@ -1,6 +1,11 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DeliveryAttempt, EventSubscription } from '@clickclack/protocol';
+import type {
+  ChannelResponse,
+  DeliveryAttempt,
+  EventSubscription,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
@@ -66,7 +71,7 @@ before(async () => {
   srv = await startTestServer({ integrations });
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -264,15 +269,10 @@ test('private channel events go only to subscriptions whose creator can see them
   const sub = await subscribeForTest(t, ['message.created']);
   receiver.secret = sub.signing_secret!;
   receiver.hits.length = 0;
-  const mine = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: member.token,
-      body: { name: 'members-only', kind: 'private' },
-    },
-  );
+  const mine = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: member.token,
+    body: { name: 'members-only', kind: 'private' },
+  });
   const hidden = await api<{ event: { id: string } }>(
     srv,
     'POST',
@@ -361,7 +361,7 @@ test('a receiver that does not answer holds only its own workspace share of deli
   });
   const otherWid = other.body.workspace.id;
   const otherChannel = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${otherWid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${otherWid}/channels`, {
       token: owner.token,
       body: { name: 'elsewhere' },
     })

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { WorkspaceListResponse } from '@clickclack/protocol';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { OPERATIONS, type Operation } from '@clickclack/protocol';
@@ -390,7 +391,7 @@ describe('request timeouts', () => {
     slow = await startTestServer({ timeouts: { headersMs: 1000, requestMs: 2000 } });
     user = await signIn(slow, 'local@clickclack.chat');
     space = (
-      await api<{ workspaces: { id: string }[] }>(slow, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(slow, 'GET', '/api/workspaces', {
         token: user.token,
       })
     ).body.workspaces[0]!.id;

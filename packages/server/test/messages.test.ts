@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
-  MessageResponse,
+  ChannelResponse,
   MessageEventResponse,
   MessagePage,
+  MessageResponse,
   WorkspaceListResponse,
 } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
@@ -19,15 +20,10 @@ before(async () => {
     token: me.token,
   });
   wid = ws.body.workspaces[0]!.id;
-  const ch = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: me.token,
-      body: { name: 'paging' },
-    },
-  );
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: me.token,
+    body: { name: 'paging' },
+  });
   cid = ch.body.channel.id;
   for (let i = 1; i <= 25; i++) {
     await api(srv, 'POST', `/api/channels/${cid}/messages`, {
@@ -44,15 +40,10 @@ const seqs = (p: MessagePage) => p.messages.map((m) => m.channel_seq);
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 test('post returns the message with its author and one event carrying the seq', async () => {
-  const ch = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: me.token,
-      body: { name: 'posting' },
-    },
-  );
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: me.token,
+    body: { name: 'posting' },
+  });
   const res = await api<MessageEventResponse>(
     srv,
     'POST',
@@ -204,15 +195,10 @@ test('quotes must target a live root of the same channel and freeze a snapshot',
   assert.equal(quote.body.message.quoted_message_id, target.body.message.id);
   assert.equal(quote.body.message.quoted_body_snapshot, 'q'.repeat(280));
   assert.equal(quote.body.message.quoted_author?.id, me.userId);
-  const other = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: me.token,
-      body: { name: 'elsewhere' },
-    },
-  );
+  const other = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: me.token,
+    body: { name: 'elsewhere' },
+  });
   for (const id of ['msg_nope', target.body.message.id]) {
     const chan = id === 'msg_nope' ? cid : other.body.channel.id;
     const bad = await api(srv, 'POST', `/api/channels/${chan}/messages`, {

@@ -1,6 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event, Message } from '@clickclack/protocol';
+import type {
+  ChannelResponse,
+  Event,
+  Message,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
@@ -18,7 +24,7 @@ let reader: string;
 before(async () => {
   srv = await startTestServer();
   owner = await signIn(srv, 'local@clickclack.chat');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -38,7 +44,7 @@ before(async () => {
   await db.run("UPDATE workspace_members SET role = 'moderator' WHERE user_id = ?", mod.userId);
   await db.close();
   cid = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: owner.token,
       body: { name: 'talk' },
     })
@@ -143,7 +149,7 @@ describe('edit and delete', () => {
         token: who.token,
       });
       assert.equal(again.body.event.id, '');
-      const read = await api<{ message: Message }>(srv, 'GET', `/api/messages/${m.message.id}`, {
+      const read = await api<MessageResponse>(srv, 'GET', `/api/messages/${m.message.id}`, {
         token: bob.token,
       });
       assert.equal(read.body.message.body, '');
@@ -165,7 +171,7 @@ describe('edit and delete', () => {
 
   test('thread counters stay exact when replies are deleted', async () => {
     const root = await post(alice, 'thread root');
-    const r1 = await api<{ message: Message }>(
+    const r1 = await api<MessageResponse>(
       srv,
       'POST',
       `/api/messages/${root.message.id}/thread/replies`,
@@ -227,7 +233,7 @@ describe('reactions', () => {
       token: alice.token,
       body: { emoji: ':tada:' },
     });
-    const got = await api<{ message: Message }>(srv, 'GET', `/api/messages/${m.message.id}`, {
+    const got = await api<MessageResponse>(srv, 'GET', `/api/messages/${m.message.id}`, {
       token: bob.token,
     });
     assert.deepEqual(got.body.message.reactions, [
@@ -325,7 +331,7 @@ describe('pins', () => {
       409,
     );
     const other = (
-      await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: owner.token,
         body: { name: 'pins-elsewhere' },
       })
@@ -402,7 +408,7 @@ describe('mentions, read state and follows', () => {
 
   test('mentions: private events, /api/me/mentions, unread and mention counts, reading resets', async () => {
     const ch = (
-      await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: owner.token,
         body: { name: 'mentions' },
       })
@@ -502,7 +508,7 @@ describe('mentions, read state and follows', () => {
     );
     const root = await post(alice, 'follow me');
     const reply = (body: string, u: U) =>
-      api<{ message: Message }>(srv, 'POST', `/api/messages/${root.message.id}/thread/replies`, {
+      api<MessageResponse>(srv, 'POST', `/api/messages/${root.message.id}/thread/replies`, {
         token: u.token,
         body: { body },
       });

@@ -2,6 +2,7 @@
 // CLICKCLACK_TEST_PG_URL is set): migrations, the CLI on a postgres:// URL, and event cursors
 // that stay gap-free for a tailing reader while several nodes write at once.
 import assert from 'node:assert/strict';
+import type { ChannelResponse, MessageResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -373,7 +374,7 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
   test('messages posted through three HTTP nodes reach a tailing reader without gaps', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const wid = (
-      await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
         token: owner.token,
       })
     ).body.workspaces[0]!.id;
@@ -588,12 +589,10 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     const ws = await workspaceId();
     const [a, b] = [await store(), await store()];
     const c1 = (await srv.store.read.channels.byName(ws, 'general'))!.id;
-    const other = await api<{ channel: { id: string } }>(
-      srv,
-      'POST',
-      `/api/workspaces/${ws}/channels`,
-      { token: (await signIn(srv, 'local@clickclack.chat')).token, body: { name: 'deadlock' } },
-    );
+    const other = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${ws}/channels`, {
+      token: (await signIn(srv, 'local@clickclack.chat')).token,
+      body: { name: 'deadlock' },
+    });
     assert.equal(other.status, 201, JSON.stringify(other.body));
     const c2 = other.body.channel.id;
     const seqOf = async (id: string) => (await srv.store.read.channels.byId(id))!.last_seq;
@@ -631,12 +630,10 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     const owner = await signIn(srv, 'local@clickclack.chat');
     const ws = await workspaceId();
     const general = (await srv.store.read.channels.byName(ws, 'general'))!.id;
-    const root = await api<{ message: { id: string } }>(
-      srv,
-      'POST',
-      `/api/channels/${general}/messages`,
-      { token: owner.token, body: { body: 'thread root' } },
-    );
+    const root = await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
+      token: owner.token,
+      body: { body: 'thread root' },
+    });
     assert.equal(root.status, 201);
     const nodes = [srv, await node(), await node()];
     const replies = await Promise.all(
@@ -770,12 +767,10 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const ws = created.body.workspace.id;
-    const channel = await api<{ channel: { id: string } }>(
-      srv,
-      'POST',
-      `/api/workspaces/${ws}/channels`,
-      { token: owner.token, body: { name: 'race' } },
-    );
+    const channel = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${ws}/channels`, {
+      token: owner.token,
+      body: { name: 'race' },
+    });
     assert.equal(channel.status, 201, JSON.stringify(channel.body));
     const general = channel.body.channel.id;
     const nodes = [await node(), await node()];
@@ -851,7 +846,7 @@ describe('text PostgreSQL cannot store', { skip: SKIP }, () => {
     try {
       const owner = await signIn(srv, 'local@clickclack.chat');
       const wid = (
-        await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+        await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
           token: owner.token,
         })
       ).body.workspaces[0]!.id;

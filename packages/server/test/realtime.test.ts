@@ -1,7 +1,12 @@
 import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event } from '@clickclack/protocol';
+import type {
+  ChannelResponse,
+  DmResponse,
+  Event,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import {
@@ -33,7 +38,7 @@ before(async () => {
   });
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io', 'Member');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -46,15 +51,10 @@ before(async () => {
     { token: owner.token },
   );
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
-  const sec = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: owner.token,
-      body: { name: 'secret', kind: 'private' },
-    },
-  );
+  const sec = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+    body: { name: 'secret', kind: 'private' },
+  });
   secret = sec.body.channel.id;
 });
 after(() => srv.close());
@@ -212,7 +212,7 @@ describe('websocket', () => {
     try {
       const a = await signIn(small, 'local@clickclack.chat');
       const w = (
-        await api<{ workspaces: { id: string }[] }>(small, 'GET', '/api/workspaces', {
+        await api<WorkspaceListResponse>(small, 'GET', '/api/workspaces', {
           token: a.token,
         })
       ).body.workspaces[0]!.id;
@@ -295,7 +295,7 @@ describe('websocket', () => {
     const other = await startTestServer();
     const a = await signIn(other, 'local@clickclack.chat');
     const w = (
-      await api<{ workspaces: { id: string }[] }>(other, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(other, 'GET', '/api/workspaces', {
         token: a.token,
       })
     ).body.workspaces[0]!.id;
@@ -445,7 +445,7 @@ describe('guests', () => {
     const guest = await signIn(srv, 'rt-guest@x.io', 'Guest');
     const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: owner.token,
       body: { workspace_id: wid, member_ids: [guest.userId] },
     });
@@ -600,7 +600,7 @@ describe('pull and ephemeral', () => {
     const otherWid = other.body.workspace.id;
     const inv = await mintInvite(srv.deps, { workspaceId: otherWid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: owner.token,
       body: { workspace_id: otherWid, member_ids: [member.userId] },
     });

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  ChannelResponse,
   Message,
   MessageResponse,
   ReplyResponse,
@@ -26,12 +27,10 @@ before(async () => {
   const wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
-  const ch = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    { token: a.token, body: { name: 'threads' } },
-  );
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: a.token,
+    body: { name: 'threads' },
+  });
   cid = ch.body.channel.id;
   const root = await api<MessageResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: a.token,

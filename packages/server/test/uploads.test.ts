@@ -1,5 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelResponse,
+  DmResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
@@ -26,9 +32,8 @@ let general: string;
 before(async () => {
   srv = await startTestServer({ uploadMaxBytes: 64 * 1024 });
   a = await signIn(srv, 'local@clickclack.chat');
-  wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
-  ).body.workspaces[0]!.id;
+  wid = (await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', { token: a.token })).body
+    .workspaces[0]!.id;
   b = await signIn(srv, 'b@x.io', 'B');
   outsider = await signIn(srv, 'o@x.io', 'O');
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
@@ -135,7 +140,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
   ).body.upload;
   assert.equal(html.content_type, 'application/octet-stream');
   const m2 = (
-    await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+    await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
       token: a.token,
       body: { body: 'file' },
     })
@@ -169,7 +174,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
   assert.equal(page.body.messages.find((m) => m.id === m2.id)?.attachments?.[0]?.id, html.id);
 
   const secret = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: a.token,
       body: { name: 'vault', kind: 'private' },
     })
@@ -207,13 +212,13 @@ test('a guest cannot download or read what is attached in a DM or a channel othe
     body: { body: 'for the team', upload_id: png.id },
   });
   assert.equal(sent.status, 201);
-  const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+  const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
     token: a.token,
     body: { workspace_id: wid, member_ids: [guest.userId] },
   });
   assert.equal(dm.status, 201);
   const secret = (await upload(a.token, PNG, 'just-us.png', 'image/png')).body.upload;
-  const inDm = await api<{ message: { id: string } }>(
+  const inDm = await api<MessageResponse>(
     srv,
     'POST',
     `/api/dms/${dm.body.conversation.id}/messages`,

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ChannelResponse, DmResponse, MessageResponse } from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -88,7 +89,7 @@ async function crew(tag: string) {
   });
   await ok(owner, 'POST', `/api/workspaces/${id}/members`, { user_id: member.userId });
   const general = (
-    await ok<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${id}/channels`, {
+    await ok<ChannelResponse>(owner, 'POST', `/api/workspaces/${id}/channels`, {
       name: 'general',
     })
   ).channel.id;
@@ -367,19 +368,19 @@ test('deleting a workspace removes everything in it, tells its members and close
     `?workspace_id=${id}`,
   );
   const root = (
-    await ok<{ message: { id: string } }>(member, 'POST', `/api/channels/${general}/messages`, {
+    await ok<MessageResponse>(member, 'POST', `/api/channels/${general}/messages`, {
       body: 'doomed words',
       upload_id: up.body.upload.id,
     })
   ).message.id;
   await ok(mod, 'POST', `/api/messages/${root}/thread/replies`, { body: 'doomed reply' });
-  const dm = await ok<{ conversation: { id: string } }>(owner, 'POST', '/api/dms', {
+  const dm = await ok<DmResponse>(owner, 'POST', '/api/dms', {
     workspace_id: id,
     member_ids: [member.userId],
   });
   await ok(owner, 'POST', `/api/dms/${dm.conversation.id}/messages`, { body: 'doomed dm' });
   const gone = (
-    await ok<{ message: { id: string } }>(owner, 'POST', `/api/channels/${general}/messages`, {
+    await ok<MessageResponse>(owner, 'POST', `/api/channels/${general}/messages`, {
       body: 'x',
     })
   ).message.id;
