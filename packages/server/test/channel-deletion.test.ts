@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
-  ChannelDeletionCounts,
   ChannelDeletionPreview,
   ChannelResponse,
+  DeleteChannelResponse,
   MessageResponse,
 } from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
@@ -22,13 +22,7 @@ import {
 import { TestSocket, type Frame } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
-type Counts = ChannelDeletionCounts;
 type Preview = ChannelDeletionPreview;
-type Deleted = {
-  deleted_channel: { id: string; name: string };
-  counts: Counts;
-  event: Frame & { channel_id?: string };
-};
 
 let srv: TestServer;
 let owner: SignedIn, ann: SignedIn, ben: SignedIn;
@@ -117,7 +111,7 @@ test('the owner deletes a channel with its messages, threads, reactions, pins an
   assert.equal(refused.body.error, 'workspace owner permission required');
 
   const [annSock, benSock] = await Promise.all([socket(ann), socket(ben)]);
-  const res = await call<Deleted>(owner, 'DELETE', `/api/channels/${doomed}`);
+  const res = await call<DeleteChannelResponse>(owner, 'DELETE', `/api/channels/${doomed}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.deleted_channel.id, doomed);
   assert.deepEqual(res.body.counts, { messages: 2, thread_replies: 1, files: 1 });

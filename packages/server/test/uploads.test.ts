@@ -4,6 +4,7 @@ import type {
   ChannelResponse,
   DmResponse,
   MessageResponse,
+  Upload,
   WorkspaceListResponse,
 } from '@clickclack/protocol';
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,15 +15,6 @@ import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/upload
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 
 type U = { token: string; userId: string };
-type Up = {
-  id: string;
-  filename: string;
-  content_type: string;
-  byte_size: number;
-  width: number;
-  height: number;
-  nonce?: string;
-};
 
 let srv: TestServer;
 let a: U, b: U, outsider: U;
@@ -53,7 +45,7 @@ async function upload(
   type: string,
   query = `?workspace_id=${wid}`,
 ) {
-  return uploadFile<{ upload: Up; error?: string }>(srv, token, bytes, filename, type, query);
+  return uploadFile<{ upload: Upload; error?: string }>(srv, token, bytes, filename, type, query);
 }
 const download = (token: string, id: string) =>
   fetch(`${srv.url}/api/uploads/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -93,7 +85,7 @@ test('uploads: sniffed type, image size, safe names, limits and nonces', async (
   assert.equal(n1.status, 201);
   assert.equal(n2.status, 200);
   assert.equal(n2.body.upload.id, n1.body.upload.id);
-  const found = await api<{ upload: Up }>(
+  const found = await api<{ upload: Upload }>(
     srv,
     'GET',
     `/api/uploads/by-nonce?workspace_id=${wid}&nonce=up-1`,
@@ -115,7 +107,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
     'unattached uploads are the owner’s alone',
   );
   assert.equal((await download(a.token, png.id)).status, 200);
-  const msg = await api<{ message: { id: string; attachments?: Up[] } }>(
+  const msg = await api<{ message: { id: string; attachments?: Upload[] } }>(
     srv,
     'POST',
     `/api/channels/${general}/messages`,
@@ -165,7 +157,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
     got.headers.get('content-disposition'),
     `attachment; filename="_vil.html"; filename*=UTF-8''%C3%A9vil.html`,
   );
-  const page = await api<{ messages: { id: string; attachments?: Up[] }[] }>(
+  const page = await api<{ messages: { id: string; attachments?: Upload[] }[] }>(
     srv,
     'GET',
     `/api/channels/${general}/messages`,
