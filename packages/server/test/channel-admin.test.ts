@@ -1,6 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel, Event, WorkspaceListResponse } from '@clickclack/protocol';
+import type {
+  Channel,
+  ChannelListResponse,
+  ChannelResponse,
+  Event,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
@@ -22,7 +28,7 @@ before(async () => {
     })
   ).body.workspaces[0]!.id;
   general = (
-    await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
       token: owner.token,
     })
   ).body.channels[0]!.id;
@@ -178,7 +184,7 @@ describe('workspace members', () => {
 describe('channels', () => {
   test('rename, topic, purpose, archive; #general stays; permissions', async () => {
     const ch = (
-      await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: alice.token,
         body: { name: 'alices-room' },
       })
@@ -228,7 +234,7 @@ describe('channels', () => {
       ).status,
       409,
     );
-    const archived = await api<{ channel: Ch }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
+    const archived = await api<ChannelResponse>(srv, 'PATCH', `/api/channels/${ch.id}`, {
       token: alice.token,
       body: { archived: true },
     });
@@ -242,7 +248,7 @@ describe('channels', () => {
       ).status,
       403,
     );
-    const un = await api<{ channel: Ch }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
+    const un = await api<ChannelResponse>(srv, 'PATCH', `/api/channels/${ch.id}`, {
       token: alice.token,
       body: { archived: false },
     });
@@ -274,7 +280,7 @@ describe('channels', () => {
 
   test('join and leave public channels; directory; private membership by invitation', async () => {
     const pub = (
-      await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: alice.token,
         body: { name: 'open-room' },
       })
@@ -322,7 +328,7 @@ describe('channels', () => {
     assert.equal(left.body.channel.is_member, false);
 
     const priv = (
-      await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: alice.token,
         body: { name: 'inner-circle', kind: 'private' },
       })

@@ -2,9 +2,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
   ChannelDeletionPreview,
+  ChannelListResponse,
   ChannelResponse,
   DeleteChannelResponse,
   MessageResponse,
+  WorkspaceResponse,
 } from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,11 +132,7 @@ test('the owner deletes a channel with its messages, threads, reactions, pins an
   assert.equal((await call(ann, 'GET', `/api/channels/${doomed}`)).status, 404);
   for (const id of [root, reply])
     assert.equal((await call(ann, 'GET', `/api/messages/${id}`)).status, 404);
-  const listed = await ok<{ channels: { id: string }[] }>(
-    ann,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-  );
+  const listed = await ok<ChannelListResponse>(ann, 'GET', `/api/workspaces/${wid}/channels`);
   assert.ok(!listed.channels.some((c) => c.id === doomed));
   const found = await ok<{ results: { id: string }[] }>(
     ann,
@@ -226,7 +224,7 @@ test('#general, a missing channel, a bot and a workspace’s last channel are re
   await ok(owner, 'DELETE', `/api/channels/${target}`);
 
   // A workspace made over the API has no #general: its one channel stays.
-  const ws = await ok<{ workspace: { id: string } }>(owner, 'POST', '/api/workspaces', {
+  const ws = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Solo',
   });
   const only = (
@@ -234,7 +232,7 @@ test('#general, a missing channel, a bot and a workspace’s last channel are re
       name: 'only',
     })
   ).channel.id;
-  const channels = await ok<{ channels: { id: string }[] }>(
+  const channels = await ok<ChannelListResponse>(
     owner,
     'GET',
     `/api/workspaces/${ws.workspace.id}/channels`,

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel, Event } from '@clickclack/protocol';
+import type { Channel, ChannelListResponse, ChannelResponse, Event } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { createBot } from '../src/services/bots.js';
 
@@ -44,7 +44,7 @@ async function tail(token: string): Promise<string> {
 }
 
 async function newChannel(name: string): Promise<Ch> {
-  const res = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const res = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name },
   });
@@ -54,7 +54,7 @@ async function newChannel(name: string): Promise<Ch> {
 
 const visibleTo = async (token: string, id: string): Promise<boolean> =>
   (
-    await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, { token })
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, { token })
   ).body.channels.some((c) => c.id === id);
 
 before(async () => {
@@ -122,7 +122,7 @@ describe('PATCH /api/channels/{id}', () => {
     assert.equal(again.body.event, undefined);
     assert.equal(again.body.channel.external_ref, link.external_ref);
     const listed = (
-      await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
         token: bob.token,
       })
     ).body.channels.find((c) => c.id === ch.id)!;
@@ -188,7 +188,7 @@ describe('PATCH /api/channels/{id}', () => {
     assert.equal((await patch(bob.token, ch.id, { kind: 'private' })).status, 403);
     // The owner manages bob's channel but is not in it: made private, nobody but bob could
     // reach it, so the owner joins first.
-    const bobs = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    const bobs = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: bob.token,
       body: { name: 'bobs-corner' },
     });

@@ -1,6 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel, MessageResponse, WorkspaceListResponse } from '@clickclack/protocol';
+import type {
+  Channel,
+  ChannelListResponse,
+  ChannelResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 
@@ -63,7 +69,7 @@ test('channel create: slug names, extras stored, one event, conflicts named clea
   for (const word of ['unique', 'channel', 'workspace', 'name'])
     assert.ok(String(dup.body.error).includes(word));
 
-  const got = await api<{ channel: Ch }>(srv, 'GET', `/api/channels/${ch.id}`, {
+  const got = await api<ChannelResponse>(srv, 'GET', `/api/channels/${ch.id}`, {
     token: owner.token,
   });
   assert.equal(got.status, 200);
@@ -89,17 +95,17 @@ test('channel create: slug names, extras stored, one event, conflicts named clea
 });
 
 test('a private channel is invisible to everyone outside it', async () => {
-  const res = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const res = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name: 'secret-plans', kind: 'private' },
   });
   assert.equal(res.status, 201);
   const id = res.body.channel.id;
-  const ownerList = await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+  const ownerList = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
   });
   assert.ok(ownerList.body.channels.some((c) => c.id === id && c.kind === 'private'));
-  const memberList = await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+  const memberList = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
     token: member.token,
   });
   assert.ok(!memberList.body.channels.some((c) => c.id === id));
@@ -131,7 +137,7 @@ test('a private channel is invisible to everyone outside it', async () => {
 });
 
 test('unread counts follow the read pointer; your own posts are read', async () => {
-  const ch = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name: 'counts' },
   });
@@ -141,12 +147,12 @@ test('unread counts follow the read pointer; your own posts are read', async () 
       token: owner.token,
       body: { body: `m${i}` },
     });
-  const asOwner = await api<{ channel: Ch }>(srv, 'GET', `/api/channels/${id}`, {
+  const asOwner = await api<ChannelResponse>(srv, 'GET', `/api/channels/${id}`, {
     token: owner.token,
   });
   assert.equal(asOwner.body.channel.last_seq, 3);
   assert.equal(asOwner.body.channel.unread_count, 0);
-  const asMember = await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+  const asMember = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
     token: member.token,
   });
   const c = asMember.body.channels.find((x) => x.id === id)!;

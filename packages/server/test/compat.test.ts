@@ -5,6 +5,7 @@ import type {
   ChannelResponse,
   Message,
   MessageResponse,
+  WorkspaceResponse,
 } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
@@ -188,7 +189,7 @@ describe('mentioned_user_ids', () => {
 describe('user.updated', () => {
   test('a profile change reaches every member of every workspace the user is in, once', async () => {
     const other = (
-      await send<{ workspace: { id: string } }>(owner, 'POST', '/api/workspaces', {
+      await send<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
         name: 'Other',
       })
     ).body.workspace.id;

@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
   DirectConversation,
+  DmListResponse,
+  DmResponse,
   Event,
   Message,
   MessageResponse,
@@ -192,7 +194,7 @@ test('list, unread, read pointers, close and reopen', async () => {
   const dm = (await open(b, [c.userId])).body.conversation;
   for (const t of ['one', 'two'])
     await api(srv, 'POST', `/api/dms/${dm.id}/messages`, { token: b.token, body: { body: t } });
-  let list = await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+  let list = await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
     token: c.token,
   });
   const mine = list.body.conversations.find((d) => d.id === dm.id)!;
@@ -200,7 +202,7 @@ test('list, unread, read pointers, close and reopen', async () => {
   assert.equal((mine as Dm & { mention_count: number }).mention_count, 2);
   assert.equal(
     (
-      await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+      await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
         token: b.token,
       })
     ).body.conversations.find((d) => d.id === dm.id)!.unread_count,
@@ -214,25 +216,25 @@ test('list, unread, read pointers, close and reopen', async () => {
   );
   assert.equal(read.body.receipt.last_read_seq, 1);
   assert.equal(
-    (await api<{ conversation: Dm }>(srv, 'GET', `/api/dms/${dm.id}`, { token: c.token })).body
-      .conversation.unread_count,
+    (await api<DmResponse>(srv, 'GET', `/api/dms/${dm.id}`, { token: c.token })).body.conversation
+      .unread_count,
     1,
   );
   assert.deepEqual((await api(srv, 'DELETE', `/api/dms/${dm.id}`, { token: c.token })).body, {
     ok: true,
   });
-  list = await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+  list = await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
     token: c.token,
   });
   assert.ok(!list.body.conversations.some((d) => d.id === dm.id));
   // A new message reopens it for everyone.
   await api(srv, 'POST', `/api/dms/${dm.id}/messages`, { token: b.token, body: { body: 'three' } });
-  list = await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+  list = await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
     token: c.token,
   });
   assert.ok(list.body.conversations.some((d) => d.id === dm.id));
   await api(srv, 'DELETE', `/api/dms/${dm.id}`, { token: c.token });
-  const reopened = await api<{ conversation: Dm }>(srv, 'POST', `/api/dms/${dm.id}/open`, {
+  const reopened = await api<DmResponse>(srv, 'POST', `/api/dms/${dm.id}/open`, {
     token: c.token,
     raw: '',
   });
@@ -286,8 +288,8 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
   });
   assert.equal(reply.status, 409);
   assert.equal(
-    (await api<{ conversation: Dm }>(srv, 'GET', `/api/dms/${dm.id}`, { token: a.token })).body
-      .conversation.can_send,
+    (await api<DmResponse>(srv, 'GET', `/api/dms/${dm.id}`, { token: a.token })).body.conversation
+      .can_send,
     false,
   );
 });

@@ -1,10 +1,13 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  ChannelListResponse,
   ChannelResponse,
   DeliveryAttempt,
   EventSubscription,
+  EventSubscriptionResponse,
   WorkspaceListResponse,
+  WorkspaceResponse,
 } from '@clickclack/protocol';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,12 +80,9 @@ before(async () => {
   wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
+  const chs = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+  });
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
 });
 after(async () => {
@@ -91,15 +91,10 @@ after(async () => {
 });
 
 const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
-  api<{ event_subscription: EventSubscription }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/event-subscriptions`,
-    {
-      token,
-      body: { event_types: types, callback_url: url },
-    },
-  );
+  api<EventSubscriptionResponse>(srv, 'POST', `/api/workspaces/${wid}/event-subscriptions`, {
+    token,
+    body: { event_types: types, callback_url: url },
+  });
 
 /**
  * A subscription revoked when the test ends, pass or fail: one left active would receive
@@ -178,7 +173,7 @@ test('management: managers only, validated, secrets shown once', async () => {
     (s) => s.id === created.body.event_subscription.id,
   )!;
   assert.equal(listed.signing_secret, undefined);
-  const rotated = await api<{ event_subscription: EventSubscription }>(
+  const rotated = await api<EventSubscriptionResponse>(
     srv,
     'POST',
     `/api/event-subscriptions/${listed.id}/rotate-secret`,
@@ -355,7 +350,7 @@ test('a receiver that does not answer holds only its own workspace share of deli
   });
   await subscribeForTest(t, ['message.created'], await listenForTest(t, mute));
   // A second workspace, subscribed to the answering receiver.
-  const other = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+  const other = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: owner.token,
     body: { name: 'Elsewhere' },
   });
@@ -367,7 +362,7 @@ test('a receiver that does not answer holds only its own workspace share of deli
     })
   ).body.channel.id;
   const sub = (
-    await api<{ event_subscription: EventSubscription }>(
+    await api<EventSubscriptionResponse>(
       srv,
       'POST',
       `/api/workspaces/${otherWid}/event-subscriptions`,

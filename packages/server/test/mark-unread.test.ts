@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import type {
   ChannelListResponse,
   ChannelResponse,
-  DirectConversation,
+  DmListResponse,
   DmResponse,
   ReceiptResponse,
 } from '@clickclack/protocol';
 import { callersOf, startTestServer, team, type TestServer } from './helpers.js';
 
-type Dm = DirectConversation;
 type Receipt = ReceiptResponse;
 
 let srv: TestServer;
@@ -94,7 +93,7 @@ test('mark unread moves the read pointer back to just before a message, and reco
   await ok(una, 'POST', `/api/dms/${dmId}/read`, { seq: dmSeqs[2] });
   const dmOf = async (who: typeof una) =>
     (
-      await ok<{ conversations: Dm[] }>(who, 'GET', `/api/dms?workspace_id=${t.workspaceId}`)
+      await ok<DmListResponse>(who, 'GET', `/api/dms?workspace_id=${t.workspaceId}`)
     ).conversations.find((d) => d.id === dmId)!;
   assert.equal((await dmOf(una)).unread_count, 0);
   const dmBack = await ok<Receipt>(una, 'POST', `/api/dms/${dmId}/unread`, { seq: dmSeqs[0] });

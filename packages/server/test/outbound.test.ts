@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WorkspaceListResponse } from '@clickclack/protocol';
+import type { EventSubscriptionResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { createServer } from 'node:http';
 import {
   DEFAULT_OUTBOUND,
@@ -78,7 +78,7 @@ test('with the loopback setting off, a subscription to 127.0.0.1 is logged as re
       token: owner.token,
     });
     const wid = ws.body.workspaces[0]!.id;
-    const sub = await api<{ event_subscription: { id: string } }>(
+    const sub = await api<EventSubscriptionResponse>(
       srv,
       'POST',
       `/api/workspaces/${wid}/event-subscriptions`,

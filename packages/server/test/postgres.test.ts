@@ -2,7 +2,13 @@
 // CLICKCLACK_TEST_PG_URL is set): migrations, the CLI on a postgres:// URL, and event cursors
 // that stay gap-free for a tailing reader while several nodes write at once.
 import assert from 'node:assert/strict';
-import type { ChannelResponse, MessageResponse, WorkspaceListResponse } from '@clickclack/protocol';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -379,12 +385,9 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
       })
     ).body.workspaces[0]!.id;
     const general = (
-      await api<{ channels: { id: string; name: string }[] }>(
-        srv,
-        'GET',
-        `/api/workspaces/${wid}/channels`,
-        { token: owner.token },
-      )
+      await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+        token: owner.token,
+      })
     ).body.channels.find((c) => c.name === 'general')!.id;
     // Two more nodes: their own store (pool) and HTTP server on the same database.
     const nodes: { url: string; close: () => Promise<void> }[] = [
@@ -761,7 +764,7 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
 
   test('posting through two nodes while a third deletes the workspace: every post is a 201 or a 404, none outlives it', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
-    const created = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    const created = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
       token: owner.token,
       body: { name: 'Doomed Race' },
     });
@@ -851,7 +854,7 @@ describe('text PostgreSQL cannot store', { skip: SKIP }, () => {
         })
       ).body.workspaces[0]!.id;
       const cid = (
-        await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+        await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
           token: owner.token,
         })
       ).body.channels[0]!.id;

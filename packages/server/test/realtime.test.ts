@@ -2,10 +2,12 @@ import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  ChannelListResponse,
   ChannelResponse,
   DmResponse,
   Event,
   WorkspaceListResponse,
+  WorkspaceResponse,
 } from '@clickclack/protocol';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
@@ -44,12 +46,9 @@ before(async () => {
   wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
+  const chs = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+  });
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
   const sec = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
@@ -217,7 +216,7 @@ describe('websocket', () => {
         })
       ).body.workspaces[0]!.id;
       const c = (
-        await api<{ channels: { id: string }[] }>(small, 'GET', `/api/workspaces/${w}/channels`, {
+        await api<ChannelListResponse>(small, 'GET', `/api/workspaces/${w}/channels`, {
           token: a.token,
         })
       ).body.channels[0]!.id;
@@ -593,7 +592,7 @@ describe('pull and ephemeral', () => {
   });
 
   test('an ephemeral event names only a conversation of its own workspace', async () => {
-    const other = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    const other = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
       token: owner.token,
       body: { name: 'Elsewhere' },
     });

@@ -1,6 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MagicConsumeResponse, MessageResponse, SessionInfo } from '@clickclack/protocol';
+import type {
+  MagicConsumeResponse,
+  MessageResponse,
+  SessionInfo,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
 import { createMagicLink } from '../src/services/auth.js';
 import { createBot } from '../src/services/bots.js';
@@ -245,7 +250,7 @@ describe('a workspace owner deactivates a member over HTTP', () => {
     );
 
     // Grace also belongs to a workspace of her own: that is not this owner's to close.
-    const own = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    const own = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
       token: grace.token,
       body: { name: 'Grace Labs' },
     });

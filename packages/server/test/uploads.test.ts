@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  ChannelListResponse,
   ChannelResponse,
   DmResponse,
   MessageResponse,
@@ -31,7 +32,7 @@ before(async () => {
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
   general = (
-    await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
       token: a.token,
     })
   ).body.channels[0]!.id;

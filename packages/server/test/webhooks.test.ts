@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Message } from '@clickclack/protocol';
+import type { Message, MessageResponse } from '@clickclack/protocol';
 import { api, startTestServer, team, type TestServer } from './helpers.js';
 
 type U = { token: string; userId: string };
@@ -22,7 +22,7 @@ const hook = (path: string, init: RequestInit) =>
   fetch(`${srv.url}${path}`, { method: 'POST', ...init });
 
 test('bearer Mattermost hook posts as the caller; other fields are ignored', async () => {
-  const res = await api<{ message: Message }>(srv, 'POST', `/api/hooks/mattermost/${general}`, {
+  const res = await api<MessageResponse>(srv, 'POST', `/api/hooks/mattermost/${general}`, {
     token: member.token,
     body: { text: ' deploy ✅ ', username: 'ignored', attachments: [] },
   });

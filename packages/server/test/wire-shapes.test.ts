@@ -1,6 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelResponse, DmResponse, MessageResponse } from '@clickclack/protocol';
+import type {
+  ChannelResponse,
+  DmResponse,
+  MessageResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import fastJson from 'fast-json-stringify';
 import { OPERATIONS } from '@clickclack/protocol';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
@@ -38,7 +43,7 @@ before(async () => {
   srv = await startTestServer();
   a = await signIn(srv, 'shapes-a@example.com', 'Shapes A');
   b = await signIn(srv, 'shapes-b@example.com', 'Shapes B');
-  const ws = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+  const ws = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: a.token,
     body: { name: 'Shapes' },
   });

@@ -4,10 +4,11 @@ import type {
   ChannelResponse,
   DmResponse,
   MessageResponse,
-  Workspace,
   WorkspaceDeletionCounts,
   WorkspaceDeletionPreview,
   WorkspaceEventResponse,
+  WorkspaceListResponse,
+  WorkspaceResponse,
 } from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +83,7 @@ async function crew(tag: string) {
   const owner = await signIn(srv, `${tag}-owner@ws.io`, `${tag} Owner`);
   const mod = await signIn(srv, `${tag}-mod@ws.io`, `${tag} Mod`);
   const member = await signIn(srv, `${tag}-member@ws.io`, `${tag} Member`);
-  const { workspace } = await ok<{ workspace: Workspace }>(owner, 'POST', '/api/workspaces', {
+  const { workspace } = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: `${tag} Team`,
   });
   const id = workspace.id;
@@ -148,7 +149,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
     ],
   ] as const)
     await refused(mod, 'PATCH', `/api/workspaces/${id}`, body, 400, error);
-  const taken = await ok<{ workspace: Workspace }>(owner, 'POST', '/api/workspaces', {
+  const taken = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Taken Slug',
   });
   await refused(
@@ -176,7 +177,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
     slug: 'renamed-team',
     by: mod.userId,
   });
-  const seen = await ok<{ workspace: Workspace }>(member, 'GET', `/api/workspaces/${id}`);
+  const seen = await ok<WorkspaceResponse>(member, 'GET', `/api/workspaces/${id}`);
   assert.deepEqual([seen.workspace.name, seen.workspace.slug], ['Renamed Team', 'renamed-team']);
   assert.deepEqual(await eventTypes(member, id), [...before, 'workspace.updated']);
 
@@ -195,7 +196,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
 
 test('a workspace icon is an image upload of that workspace, shown to every member and kept', async () => {
   const { owner, mod, member, id } = await crew('icon');
-  const other = await ok<{ workspace: Workspace }>(owner, 'POST', '/api/workspaces', {
+  const other = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Icon Other',
   });
   const upload = async (who: SignedIn, workspaceId: string, type = 'image/png', name = 'i.png') => {
@@ -360,7 +361,7 @@ test('the member directory counts every role of the workspace on its unfiltered 
 
 test('deleting a workspace removes everything in it, tells its members and closes their sockets', async () => {
   const { owner, mod, member, id, general } = await crew('doom');
-  const other = await ok<{ workspace: Workspace }>(owner, 'POST', '/api/workspaces', {
+  const other = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Doom Survivor',
   });
   await ok(owner, 'POST', `/api/workspaces/${other.workspace.id}/members`, {
@@ -490,9 +491,7 @@ test('deleting a workspace removes everything in it, tells its members and close
   // Nothing of it is left: not over HTTP, not in the database, not on disk.
   assert.equal((await call(owner, 'GET', `/api/workspaces/${id}`)).status, 404);
   assert.deepEqual(
-    (await ok<{ workspaces: Workspace[] }>(member, 'GET', '/api/workspaces')).workspaces.map(
-      (w) => w.id,
-    ),
+    (await ok<WorkspaceListResponse>(member, 'GET', '/api/workspaces')).workspaces.map((w) => w.id),
     [other.workspace.id],
   );
   for (const path of [
@@ -529,7 +528,7 @@ test('deleting a workspace removes everything in it, tells its members and close
   assert.equal(byId.get(shared.bot.id)?.deleted_at, null);
   assert.equal((await call(lone, 'GET', '/api/me')).status, 401);
   // The slug is free again.
-  const again = await ok<{ workspace: Workspace }>(mod, 'POST', '/api/workspaces', {
+  const again = await ok<WorkspaceResponse>(mod, 'POST', '/api/workspaces', {
     name: 'doom Team',
   });
   assert.equal(again.workspace.slug, 'doom-team');

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Workspace } from '@clickclack/protocol';
+import type { Workspace, WorkspaceListResponse, WorkspaceResponse } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 
@@ -24,7 +24,7 @@ const eventCount = async (): Promise<number> => {
 };
 
 test('a user sees only the workspaces they belong to, with their role', async () => {
-  const mine = await api<{ workspaces: Workspace[] }>(srv, 'GET', '/api/workspaces', {
+  const mine = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   assert.equal(mine.status, 200);
@@ -34,7 +34,7 @@ test('a user sees only the workspaces they belong to, with their role', async ()
   assert.equal(ws!.name, 'ClickClack');
   assert.equal(ws!.role, 'owner');
   assert.match(ws!.route_id, /^T[0-9A-Z]{16}$/);
-  const theirs = await api<{ workspaces: Workspace[] }>(srv, 'GET', '/api/workspaces', {
+  const theirs = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: outsider.token,
   });
   assert.deepEqual(theirs.body.workspaces, []);
@@ -64,14 +64,9 @@ test('creating a workspace makes the caller owner and writes one event', async (
   assert.equal(res.body.workspace.role, 'owner');
   assert.equal(res.body.event.type, 'workspace.created');
   assert.equal(await eventCount(), before + 1);
-  const get = await api<{ workspace: Workspace }>(
-    srv,
-    'GET',
-    `/api/workspaces/${res.body.workspace.id}`,
-    {
-      token: outsider.token,
-    },
-  );
+  const get = await api<WorkspaceResponse>(srv, 'GET', `/api/workspaces/${res.body.workspace.id}`, {
+    token: outsider.token,
+  });
   assert.equal(get.body.workspace.role, 'owner');
   // New workspaces start without channels.
   const ch = await api<{ channels: Json[] }>(
@@ -106,7 +101,7 @@ test('creating a workspace makes the caller owner and writes one event', async (
 });
 
 test('member directory pages with a cursor, filters by q and role', async () => {
-  const ws = await api<{ workspace: Workspace }>(srv, 'POST', '/api/workspaces', {
+  const ws = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: owner.token,
     body: { name: 'Directory' },
   });
@@ -172,7 +167,7 @@ test('member directory pages with a cursor, filters by q and role', async () => 
 });
 
 test('an invite lets a signed-in user join once, and only with a valid token', async () => {
-  const ws = await api<{ workspace: Workspace }>(srv, 'POST', '/api/workspaces', {
+  const ws = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: owner.token,
     body: { name: 'Invites' },
   });
@@ -193,7 +188,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
   assert.equal(res.body.workspace.role, 'member');
   assert.equal(res.body.event.type, 'member.joined');
   assert.equal(await eventCount(), before + 1);
-  const listed = await api<{ workspaces: Workspace[] }>(srv, 'GET', '/api/workspaces', {
+  const listed = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: joiner.token,
   });
   assert.ok(listed.body.workspaces.some((w) => w.id === wid));

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import type { DmResponse, MessageResponse, WorkspaceListResponse } from '@clickclack/protocol';
+import type {
+  ChannelListResponse,
+  DmResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { after, before, test } from 'node:test';
 import { mintInvite } from '../src/services/invites.js';
 import { postMessage, type PostPlace } from '../src/services/post.js';
@@ -22,12 +27,9 @@ before(async () => {
   const wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
+  const chs = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+  });
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
   const d = await api<DmResponse>(srv, 'POST', '/api/dms', {
     token: owner.token,
