@@ -12,7 +12,6 @@ import { TestSocket } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Ch = Channel;
 
 let srv: TestServer;
 let owner: U, mod: U, alice: U, bob: U, newbie: U;
@@ -189,10 +188,15 @@ describe('channels', () => {
         body: { name: 'alices-room' },
       })
     ).body.channel;
-    const upd = await api<{ channel: Ch; event: Event }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
-      token: alice.token,
-      body: { name: 'Project X', topic: 'shipping friday', purpose: 'all things X' },
-    });
+    const upd = await api<{ channel: Channel; event: Event }>(
+      srv,
+      'PATCH',
+      `/api/channels/${ch.id}`,
+      {
+        token: alice.token,
+        body: { name: 'Project X', topic: 'shipping friday', purpose: 'all things X' },
+      },
+    );
     assert.equal(upd.status, 200);
     assert.equal(upd.body.channel.name, 'project-x');
     assert.equal(upd.body.channel.topic, 'shipping friday');
@@ -286,7 +290,7 @@ describe('channels', () => {
       })
     ).body.channel;
     assert.equal(pub.is_member, true);
-    const joined = await api<{ channel: Ch; event: Event }>(
+    const joined = await api<{ channel: Channel; event: Event }>(
       srv,
       'POST',
       `/api/channels/${pub.id}/join`,
@@ -299,7 +303,7 @@ describe('channels', () => {
       raw: '',
     });
     assert.equal(again.body.event, undefined);
-    const dir = await api<{ channels: { channel: Ch; member_count: number }[] }>(
+    const dir = await api<{ channels: { channel: Channel; member_count: number }[] }>(
       srv,
       'GET',
       `/api/workspaces/${wid}/channel-directory`,
@@ -318,7 +322,7 @@ describe('channels', () => {
       members.body.members.map((m) => m.id).sort(),
       [alice.userId, bob.userId].sort(),
     );
-    const left = await api<{ channel: Ch; event: Event }>(
+    const left = await api<{ channel: Channel; event: Event }>(
       srv,
       'POST',
       `/api/channels/${pub.id}/leave`,
@@ -365,7 +369,7 @@ describe('channels', () => {
       ).status,
       400,
     );
-    const dir2 = await api<{ channels: { channel: Ch }[] }>(
+    const dir2 = await api<{ channels: { channel: Channel }[] }>(
       srv,
       'GET',
       `/api/workspaces/${wid}/channel-directory`,

@@ -7,8 +7,6 @@ import { createBot } from '../src/services/bots.js';
 // PATCH /api/channels/{id} as real clients send it: the OpenClaw plugin's discussion
 // channels and the original SDK's channels.update resend fields that have not changed.
 
-type Ch = Channel;
-
 let srv: TestServer;
 let owner: SignedIn, bob: SignedIn;
 let bot: string;
@@ -16,7 +14,7 @@ let wid: string;
 let general: string;
 
 const patch = (token: string, id: string, body: unknown) =>
-  api<{ channel: Ch; event?: Event; error?: string }>(srv, 'PATCH', `/api/channels/${id}`, {
+  api<{ channel: Channel; event?: Event; error?: string }>(srv, 'PATCH', `/api/channels/${id}`, {
     token,
     body,
   });
@@ -43,7 +41,7 @@ async function tail(token: string): Promise<string> {
   return page.body.tail_cursor;
 }
 
-async function newChannel(name: string): Promise<Ch> {
+async function newChannel(name: string): Promise<Channel> {
   const res = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name },

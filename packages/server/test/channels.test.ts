@@ -10,8 +10,6 @@ import type {
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 
-type Ch = Channel;
-
 let srv: TestServer;
 let owner: { token: string; userId: string };
 let member: { token: string; userId: string };
@@ -32,23 +30,21 @@ before(async () => {
 after(() => srv.close());
 
 test('channel create: slug names, extras stored, one event, conflicts named clearly', async () => {
-  const res = await api<{ channel: Ch & Record<string, unknown>; event: Record<string, unknown> }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: member.token,
-      body: {
-        name: '#Random Stuff',
-        display_title: 'Random stuff',
-        external_managed: true,
-        external_ref: 'gh:1',
-        external_url: 'https://example.com/1',
-        sidebar_section: 'Projects',
-        author_model: 'ignored',
-      },
+  const res = await api<{
+    channel: Channel & Record<string, unknown>;
+    event: Record<string, unknown>;
+  }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: member.token,
+    body: {
+      name: '#Random Stuff',
+      display_title: 'Random stuff',
+      external_managed: true,
+      external_ref: 'gh:1',
+      external_url: 'https://example.com/1',
+      sidebar_section: 'Projects',
+      author_model: 'ignored',
     },
-  );
+  });
   assert.equal(res.status, 201);
   const ch = res.body.channel;
   assert.equal(ch.name, 'random-stuff');

@@ -15,7 +15,6 @@ import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Dm = DirectConversation;
 
 let srv: TestServer;
 let a: U, b: U, c: U, outsider: U;
@@ -55,7 +54,7 @@ before(async () => {
 after(() => srv.close());
 
 const open = (u: U | string, ids: string[]) =>
-  api<{ conversation: Dm; event?: Event }>(srv, 'POST', '/api/dms', {
+  api<{ conversation: DirectConversation; event?: Event }>(srv, 'POST', '/api/dms', {
     token: typeof u === 'string' ? u : u.token,
     body: { workspace_id: wid, member_ids: ids },
   });
@@ -199,7 +198,7 @@ test('list, unread, read pointers, close and reopen', async () => {
   });
   const mine = list.body.conversations.find((d) => d.id === dm.id)!;
   assert.equal(mine.unread_count, 2);
-  assert.equal((mine as Dm & { mention_count: number }).mention_count, 2);
+  assert.equal((mine as DirectConversation & { mention_count: number }).mention_count, 2);
   assert.equal(
     (
       await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
