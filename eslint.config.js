@@ -78,18 +78,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'error',
     },
   },
-  {
-    // The end-to-end tests parse the CLI's --json output (JSON.parse: any) in some 140
-    // places; they keep the floating-promise check, not yet the unsafe-any ones.
-    files: ['test/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
-  },
   // Layer boundaries (docs/architecture.md): imports point only down the stack.
   layer(
     'packages/server/src/services/**',

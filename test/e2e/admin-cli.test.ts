@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { BotToken, User } from '@clickclack/protocol';
 import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
 
 let srv: RunningServer;
@@ -126,7 +127,7 @@ test('bot create: outputs, hashed token, scopes, workspace binding and errors', 
       '--scopes',
       'bot:read',
     ]),
-  );
+  ) as { bot: User; bot_token: BotToken; token: string };
   assert.deepEqual(Object.keys(json), ['bot', 'bot_token', 'token']);
   assert.equal(json.bot.kind, 'bot');
   assert.equal(json.bot.handle, 'ci-bot');

@@ -134,7 +134,7 @@ test('export: sorted tables and columns, secrets redacted, stdout or an atomic f
   const file = join(out, 'export.json');
   writeFileSync(file, 'previous');
   await cliOk(['export', '--data', srv.dataDir, '--out', file]);
-  assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))), tables);
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object), tables);
   const link = join(out, 'sneaky.json');
   symlinkSync(join(srv.dataDir, 'clickclack.db'), link);
   for (const dest of [

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ClaimSetupCodeResponse, CreateBotResponse } from '@clickclack/protocol';
 import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
 
 let srv: RunningServer;
@@ -37,9 +38,9 @@ test('bots list/create and tokens list/create/revoke', async () => {
       ],
       as(),
     ),
-  );
-  const botId = created.bot.id as string;
-  const first = created.bot_token.token as string;
+  ) as Required<CreateBotResponse>;
+  const botId = created.bot.id;
+  const first = created.bot_token.token!;
   assert.match(first, /^ccb_/);
   assert.equal(
     (await http<{ user: { id: string } }>(srv.url, 'GET', '/api/me', { token: first })).body.user
@@ -66,8 +67,8 @@ test('bots list/create and tokens list/create/revoke', async () => {
 test('bots setup-code, then bots claim trades the code for a token without signing in', async () => {
   const created = JSON.parse(
     await cliOk(['bots', 'create', 'Field Agent', '--handle', 'field', '--json'], as()),
-  );
-  const botId = created.bot.id as string;
+  ) as Required<CreateBotResponse>;
+  const botId = created.bot.id;
   const code = await cliOk(
     [
       'bots',
@@ -93,7 +94,7 @@ test('bots setup-code, then bots claim trades the code for a token without signi
   // The agent: nothing but the server and the code.
   const claimed = JSON.parse(
     await cliOk(['bots', 'claim', code.toLowerCase(), '--server', srv.url, '--json']),
-  );
+  ) as ClaimSetupCodeResponse;
   assert.match(claimed.token, /^ccb_/);
   assert.equal(claimed.bot.id, botId);
   assert.deepEqual(claimed.defaults, { channel: 'general' });
@@ -115,8 +116,8 @@ test('bots setup-code, then bots claim trades the code for a token without signi
 test('bots delete retires a bot only with --yes; its token stops working', async () => {
   const created = JSON.parse(
     await cliOk(['bots', 'create', 'Old Bot', '--handle', 'old-bot', '--json'], as()),
-  );
-  const botId = created.bot.id as string;
+  ) as Required<CreateBotResponse>;
+  const botId = created.bot.id;
   const unconfirmed = await runCli(['bots', 'delete', botId], as());
   assert.equal(unconfirmed.code, 1);
   assert.match(unconfirmed.stderr, new RegExp(`refusing to delete bot ${botId} without --yes`));

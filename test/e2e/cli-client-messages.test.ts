@@ -4,6 +4,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {
+  Channel,
+  Event,
+  Message,
+  ReplyResponse,
+  ThreadPage,
+  User,
+  Workspace,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
 
 let srv: RunningServer;
@@ -31,15 +41,19 @@ after(() => srv.cleanup());
 function as(env: Record<string, string> = {}) {
   return { env: { CLICKCLACK_SERVER: srv.url, CLICKCLACK_TOKEN: token, ...env } };
 }
-const json = async (args: string[], opts = as()) => JSON.parse(await cliOk(args, opts));
+const json = async <T>(args: string[], opts = as()) => JSON.parse(await cliOk(args, opts)) as T;
+/** `clickclack status --json`. */
+type Status = { channel: Channel; server: string; user: User; workspace: Workspace };
+/** `clickclack messages list --json`. */
+type MessagePageJson = { channel: Channel; messages: Message[] };
 
 describe('who and where', () => {
   test('whoami in every mode', async () => {
     assert.equal(await cliOk(['whoami'], as()), `${owner}\tAda`);
     assert.equal(await cliOk(['whoami', '--plain'], as()), owner);
     const out = await cliOk(['whoami', '--json'], as());
-    assert.deepEqual(Object.keys(JSON.parse(out)), ['user']);
-    assert.equal(JSON.parse(out).user.display_name, 'Ada');
+    assert.deepEqual(Object.keys(JSON.parse(out) as object), ['user']);
+    assert.equal((JSON.parse(out) as { user: User }).user.display_name, 'Ada');
     assert.equal(await cliOk(['whoami', '--json', '--plain'], as()), out, '--json wins');
   });
 
@@ -55,7 +69,7 @@ describe('who and where', () => {
     const r = await runCli(['status', '--plain'], as());
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '', '--plain prints nothing for status');
-    const j = await json(['status', '--json']);
+    const j = await json<Status>(['status', '--json']);
     assert.deepEqual(Object.keys(j), ['channel', 'server', 'user', 'workspace']);
     assert.equal(j.channel.name, 'general');
     assert.equal(j.workspace.id, wsId);
@@ -67,7 +81,7 @@ describe('who and where', () => {
     const r = await runCli(['status'], opts);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /\nworkspace\t\nchannel\t\n$/);
-    const j = await json(['status', '--json'], opts);
+    const j = await json<Status>(['status', '--json'], opts);
     assert.equal(j.workspace.id, '');
     assert.equal(j.channel.id, '');
     const named = await runCli(['status', '--workspace', 'missing'], opts);
@@ -84,14 +98,21 @@ describe('who and where', () => {
       rows,
       'lists ignore --plain',
     );
-    assert.equal((await json(['workspaces', 'list', '--json'])).workspaces[0].slug, 'clickclack');
+    assert.equal(
+      (await json<WorkspaceListResponse>(['workspaces', 'list', '--json'])).workspaces[0]!.slug,
+      'clickclack',
+    );
     for (const w of [wsId, 'clickclack', 'CLICKCLACK']) {
       assert.match(
         await cliOk(['channels', 'list', '--workspace', w], as()),
         /^chn_\w+\tgeneral\tpublic$/m,
       );
     }
-    const cj = await json(['--json', 'channels', 'list']);
+    const cj = await json<{ channels: Channel[]; workspace: Workspace }>([
+      '--json',
+      'channels',
+      'list',
+    ]);
     assert.deepEqual(Object.keys(cj), ['channels', 'workspace']);
     assert.equal(cj.workspace.id, wsId);
   });
@@ -107,7 +128,12 @@ describe('posting and reading', () => {
     assert.match(viaBody, /^msg_\w+$/);
     const dir = mkdtempSync(join(tmpdir(), 'cc-body-'));
     writeFileSync(join(dir, 'msg.md'), '# from a file\n');
-    const viaFile = await json(['send', '--file', join(dir, 'msg.md'), '--json']);
+    const viaFile = await json<{ message: Message; event: Event }>([
+      'send',
+      '--file',
+      join(dir, 'msg.md'),
+      '--json',
+    ]);
     assert.deepEqual(Object.keys(viaFile), ['message', 'event']);
     assert.equal(viaFile.message.body, '# from a file');
     assert.equal(viaFile.event.type, 'message.created');
@@ -143,10 +169,18 @@ describe('posting and reading', () => {
     );
     const after = await cliOk(['messages', 'list', '--after-seq', seq!], as());
     assert.equal(after.split('\n').length, 3);
-    const page = await json(['messages', 'list', '--json', '--after-seq', seq!, '--limit', '1']);
+    const page = await json<MessagePageJson>([
+      'messages',
+      'list',
+      '--json',
+      '--after-seq',
+      seq!,
+      '--limit',
+      '1',
+    ]);
     assert.deepEqual(Object.keys(page), ['channel', 'messages']);
     assert.equal(page.messages.length, 1);
-    const quoted = await json([
+    const quoted = await json<MessagePageJson>([
       'messages',
       'list',
       '--json',
@@ -154,7 +188,7 @@ describe('posting and reading', () => {
       String(Number(seq) - 1),
       '--limit=1',
     ]);
-    assert.equal(quoted.messages[0].quoted_message_id, viaBody);
+    assert.equal(quoted.messages[0]!.quoted_message_id, viaBody);
     // Go's encoder escapes <, > and & inside strings; the parsed value is the same.
     const raw = await cliOk(
       ['messages', 'list', '--json', '--after-seq', String(Number(seq) - 1), '--limit=1'],
@@ -169,12 +203,20 @@ describe('posting and reading', () => {
     assert.match(r1, new RegExp(`^replied msg_\\w+ to ${root}$`));
     const r2 = await cliOk(['reply', root, '--body', 'second reply', '--plain'], as());
     assert.match(r2, /^msg_\w+$/);
-    const r3 = await json(['thread', 'reply', root, '--json', '--reply-to', r2, 'third']);
+    const r3 = await json<ReplyResponse>([
+      'thread',
+      'reply',
+      root,
+      '--json',
+      '--reply-to',
+      r2,
+      'third',
+    ]);
     assert.deepEqual(Object.keys(r3), ['message', 'thread_state', 'events']);
     assert.equal(r3.thread_state.reply_count, 3);
     assert.equal(r3.message.quoted_message_id, r2);
     assert.deepEqual(
-      r3.events.map((e: { type: string }) => e.type),
+      r3.events!.map((e) => e.type),
       ['thread.reply_created', 'thread.state_updated'],
     );
     const open = (await cliOk(['threads', 'open', root], as())).split('\n');
@@ -184,21 +226,43 @@ describe('posting and reading', () => {
       ['Ada\tfirst reply', 'Ada\tsecond reply', 'Ada\tthird'],
     );
     assert.equal(await cliOk(['thread', 'open', root, '--plain'], as()), open.join('\n'));
-    const full = await json(['threads', 'open', root, '--json']);
+    const full = await json<ThreadPage>(['threads', 'open', root, '--json']);
     assert.deepEqual(Object.keys(full).slice(0, 3), ['root', 'replies', 'thread_state']);
-    const latest = await json(['threads', 'open', root, '--latest', '--limit', '1', '--json']);
+    const latest = await json<ThreadPage>([
+      'threads',
+      'open',
+      root,
+      '--latest',
+      '--limit',
+      '1',
+      '--json',
+    ]);
     assert.deepEqual(
-      latest.replies.map((r: { body: string }) => r.body),
+      latest.replies.map((r) => r.body),
       ['third'],
     );
-    const oldest = await json(['threads', 'open', root, '--latest=false', '--limit=1', '--json']);
+    const oldest = await json<ThreadPage>([
+      'threads',
+      'open',
+      root,
+      '--latest=false',
+      '--limit=1',
+      '--json',
+    ]);
     assert.deepEqual(
-      oldest.replies.map((r: { body: string }) => r.body),
+      oldest.replies.map((r) => r.body),
       ['first reply'],
     );
-    const afterFirst = await json(['threads', 'open', root, '--after-seq', '1', '--json']);
+    const afterFirst = await json<ThreadPage>([
+      'threads',
+      'open',
+      root,
+      '--after-seq',
+      '1',
+      '--json',
+    ]);
     assert.deepEqual(
-      afterFirst.replies.map((r: { body: string }) => r.body),
+      afterFirst.replies.map((r) => r.body),
       ['second reply', 'third'],
     );
     const bad = await runCli(
@@ -226,7 +290,7 @@ describe('posting and reading', () => {
       /to #ideas$/,
     );
     assert.match(await cliOk(['send', '--channel', ideas, 'by id'], as()), /to #ideas$/);
-    const j = await json(['status', '--json', '--channel', ideas]);
+    const j = await json<Status>(['status', '--json', '--channel', ideas]);
     assert.equal(j.workspace.id, other.body.workspace.id, 'status reports the channel’s workspace');
     const wrongWs = await runCli(['send', '--channel', ideas, '--workspace', wsId, 'x'], as());
     assert.equal(wrongWs.stderr, `clickclack: channel "${ideas}" not found\n`);

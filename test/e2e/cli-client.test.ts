@@ -1,6 +1,7 @@
 // Client CLI: login/logout, the stored config and how it is scoped to one server URL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Session, User } from '@clickclack/protocol';
 import {
   chmodSync,
   existsSync,
@@ -81,7 +82,7 @@ describe('login and logout', () => {
     const env = configHome();
     const json = await login(env, '--server', srv.url, '--json', '--no-store');
     assert.ok(json.endsWith('}') && json.startsWith('{\n  "session": {'));
-    const parsed = JSON.parse(json);
+    const parsed = JSON.parse(json) as { session: Session; token: string; user: User };
     assert.deepEqual(Object.keys(parsed), ['session', 'token', 'user']);
     assert.match(parsed.token, /^sst_/);
     assert.equal(parsed.user.id, owner);
@@ -142,7 +143,7 @@ describe('login and logout', () => {
     symlinkSync(real, cfgFile(env));
     await login(env, '--server', srv.url);
     assert.ok(lstatSync(cfgFile(env)).isSymbolicLink(), 'the link itself is kept');
-    assert.match(JSON.parse(readFileSync(real, 'utf8')).token, /^sst_/);
+    assert.match((JSON.parse(readFileSync(real, 'utf8')) as { token: string }).token, /^sst_/);
     assert.equal(statSync(real).mode & 0o777, 0o640);
     const dir = configHome();
     mkdirSync(cfgFile(dir), { recursive: true });

@@ -1,6 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  Channel,
+  DeleteChannelResponse,
+  Workspace,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
+
+/** `clickclack channels list --json`. */
+type ChannelList = { channels: Channel[]; workspace: Workspace };
 
 let srv: RunningServer;
 let ada: string;
@@ -21,7 +30,9 @@ before(async () => {
   ]);
   ada = await sessionFor(srv, 'ada@example.com');
   bob = await sessionFor(srv, 'bob@example.com', 'Bob');
-  const wid = JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))).workspaces[0].id;
+  const wid = (
+    JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))) as WorkspaceListResponse
+  ).workspaces[0]!.id;
   const invite = await http<{ token: string }>(srv.url, 'POST', `/api/workspaces/${wid}/invites`, {
     token: ada,
     body: {},
@@ -61,8 +72,8 @@ test('channels create/join/members/leave/archive', async () => {
   const hidden = await runCli(['channels', 'join', secret], as(bob));
   assert.equal(hidden.code, 1);
   assert.equal(await cliOk(['channels', 'archive', 'launch'], as(ada)), 'archived #launch');
-  const json = JSON.parse(await cliOk(['channels', 'list', '--json'], as(ada)));
-  const launch = json.channels.find((c: { name: string }) => c.name === 'launch');
+  const json = JSON.parse(await cliOk(['channels', 'list', '--json'], as(ada))) as ChannelList;
+  const launch = json.channels.find((c) => c.name === 'launch')!;
   assert.ok(launch.archived_at);
   assert.equal(launch.topic, 'T-minus 3');
   const usage = await runCli(['channels', 'join'], as(bob));
@@ -100,11 +111,11 @@ test('channels delete: only a --channel named on the command line, with --yes, b
 
   const json = JSON.parse(
     await cliOk(['channels', 'delete', '--channel', 'scratch', '--yes', '--json'], as(ada)),
-  );
+  ) as DeleteChannelResponse;
   assert.equal(json.deleted_channel.id, id);
   assert.deepEqual(json.counts, { messages: 1, thread_replies: 0, files: 0 });
-  const list = JSON.parse(await cliOk(['channels', 'list', '--json'], as(bob)));
-  assert.ok(!list.channels.some((c: { id: string }) => c.id === id));
+  const list = JSON.parse(await cliOk(['channels', 'list', '--json'], as(bob))) as ChannelList;
+  assert.ok(!list.channels.some((c) => c.id === id));
 
   await cliOk(['channels', 'create', 'scratch2'], as(ada));
   assert.equal(

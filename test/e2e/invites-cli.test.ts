@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Invite, InviteListResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { cliOk, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
 
 let srv: RunningServer;
@@ -8,24 +9,18 @@ let wid: string;
 const data = () => ['--data', srv.dataDir];
 const as = (token: string) => ({ env: { CLICKCLACK_SERVER: srv.url, CLICKCLACK_TOKEN: token } });
 
-interface InviteJson {
-  id: string;
-  max_uses: number;
-  uses: number;
-  expires_at: string;
-  revoked_at?: string;
-}
-
 before(async () => {
   srv = await startServer();
   await cliOk(['admin', 'bootstrap', ...data(), '--name', 'Ada', '--email', 'ada@x.io']);
   ada = await sessionFor(srv, 'ada@x.io');
-  wid = JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))).workspaces[0].id;
+  wid = (
+    JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))) as WorkspaceListResponse
+  ).workspaces[0]!.id;
 });
 after(() => srv.cleanup());
 
-const list = async (): Promise<InviteJson[]> =>
-  JSON.parse(await cliOk(['invites', 'list', '--json'], as(ada))).invites;
+const list = async (): Promise<Invite[]> =>
+  (JSON.parse(await cliOk(['invites', 'list', '--json'], as(ada))) as InviteListResponse).invites;
 
 test('a manager creates, lists and revokes links; others join with them', async () => {
   const human = await cliOk(['invites', 'create', '--uses', '3', '--expires-in', '2d'], as(ada));
@@ -34,7 +29,7 @@ test('a manager creates, lists and revokes links; others join with them', async 
   assert.match(line!, /^inv_\S+: 3 use\(s\) to clickclack, expires \d{4}-/);
   const [made] = await list();
   assert.equal(made!.max_uses, 3);
-  const hours = (Date.parse(made!.expires_at) - Date.now()) / 3_600_000;
+  const hours = (Date.parse(made!.expires_at!) - Date.now()) / 3_600_000;
   assert.ok(hours > 47.9 && hours <= 48, `expires in ${hours} h`);
 
   // Someone signed in but in no workspace joins with the link (the whole URL or the token).
@@ -94,7 +89,7 @@ test('admin invite create: uses, expiry and the link with a public URL', async (
   assert.equal(r.stderr, `invite link: https://chat.example.com/app/?invite=${token}\n`);
   const [made] = await list();
   assert.equal(made!.max_uses, 0);
-  const minutes = (Date.parse(made!.expires_at) - Date.now()) / 60_000;
+  const minutes = (Date.parse(made!.expires_at!) - Date.now()) / 60_000;
   assert.ok(minutes > 59 && minutes <= 60);
   const bad = await mint('--expires-in', '10s');
   assert.equal(bad.code, 1);

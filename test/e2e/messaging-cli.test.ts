@@ -1,5 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  Message,
+  ReactionsResponse,
+  SearchResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import {
   cliOk,
   joinWorkspace,
@@ -32,12 +38,16 @@ after(() => srv.cleanup());
 test('messages edit/delete, react add/remove, pins list/add/remove, unread', async () => {
   const id = await cliOk(['send', 'original text', '--plain'], as());
   assert.equal(await cliOk(['messages', 'edit', id, 'better', 'text'], as()), `edited ${id}`);
-  const edited = JSON.parse(await cliOk(['messages', 'list', '--json', '--limit', '1'], as()));
-  assert.equal(edited.messages[0].body, 'better text');
-  assert.ok(edited.messages[0].edited_at);
+  const edited = JSON.parse(await cliOk(['messages', 'list', '--json', '--limit', '1'], as())) as {
+    messages: Message[];
+  };
+  assert.equal(edited.messages[0]!.body, 'better text');
+  assert.ok(edited.messages[0]!.edited_at);
 
   assert.equal(await cliOk(['react', 'add', id, '🎉'], as()), `reaction added on ${id}`);
-  const reacted = JSON.parse(await cliOk(['react', 'add', id, ':tada:', '--json'], as()));
+  const reacted = JSON.parse(
+    await cliOk(['react', 'add', id, ':tada:', '--json'], as()),
+  ) as ReactionsResponse;
   assert.equal(reacted.reactions.length, 2);
   const plain = await runCli(['react', 'add', id, '👍', '--plain'], as());
   assert.equal(plain.code, 1);
@@ -57,7 +67,8 @@ test('messages edit/delete, react add/remove, pins list/add/remove, unread', asy
   await joinWorkspace(
     srv,
     bob,
-    JSON.parse(await cliOk(['workspaces', 'list', '--json'], as())).workspaces[0].id,
+    (JSON.parse(await cliOk(['workspaces', 'list', '--json'], as())) as WorkspaceListResponse)
+      .workspaces[0]!.id,
   );
   await cliOk(['send', '--token', bob, 'hello @nobody'], as());
   const unread = await cliOk(['unread'], as());
@@ -67,7 +78,8 @@ test('messages edit/delete, react add/remove, pins list/add/remove, unread', asy
   const found = await cliOk(['search', 'better'], as());
   assert.equal(found, `${id}\t#general\tAda\tbetter text`);
   assert.equal(
-    JSON.parse(await cliOk(['search', 'nothing-like-this', '--json'], as())).results.length,
+    (JSON.parse(await cliOk(['search', 'nothing-like-this', '--json'], as())) as SearchResponse)
+      .results.length,
     0,
   );
   assert.equal(await cliOk(['messages', 'delete', id], as()), `deleted ${id}`);

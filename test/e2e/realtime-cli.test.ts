@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { EventPage } from '@clickclack/protocol';
 import { ClickClackClient, type Event } from '@clickclack/sdk';
 import WebSocket from 'ws';
 import { BIN, cliOk, http, sessionFor, startServer, type RunningServer } from './helpers.js';
@@ -105,9 +106,9 @@ test('events watch --json streams events written over HTTP and by another proces
       '--after-cursor',
       posted.body.event.cursor,
     ]),
-  );
-  assert.equal(page.events[0].type, 'member.joined');
-  assert.equal(page.tail_cursor, page.events[page.events.length - 1].cursor);
+  ) as EventPage;
+  assert.equal(page.events[0]!.type, 'member.joined');
+  assert.equal(page.tail_cursor, page.events[page.events.length - 1]!.cursor);
   const human = await cliOk([
     'events',
     'list',

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Message, Upload } from '@clickclack/protocol';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,12 +35,14 @@ test('upload a file, post it to a channel, attach it to a message, download it',
   assert.match(plain, /^upl_\w+$/);
   const posted = JSON.parse(
     await cliOk(['upload', file, '--channel', 'general', '--body', 'the notes', '--json'], as()),
-  );
+  ) as { upload: Upload; message_id: string };
   assert.equal(posted.upload.content_type, 'text/plain');
   assert.equal(posted.upload.byte_size, Buffer.byteLength(content));
-  const list = JSON.parse(await cliOk(['messages', 'list', '--json', '--limit', '1'], as()));
-  assert.equal(list.messages[0].id, posted.message_id);
-  assert.equal(list.messages[0].attachments[0].id, posted.upload.id);
+  const list = JSON.parse(await cliOk(['messages', 'list', '--json', '--limit', '1'], as())) as {
+    messages: Message[];
+  };
+  assert.equal(list.messages[0]!.id, posted.message_id);
+  assert.equal(list.messages[0]!.attachments![0]!.id, posted.upload.id);
   const res = await fetch(`${srv.url}/api/uploads/${posted.upload.id}`, {
     headers: { authorization: `Bearer ${token}` },
   });

@@ -191,7 +191,7 @@ test(
       await answer.getByText('🚀').waitFor();
       assert.equal(await box.inputValue(), '');
       assert.equal(integration.calls.length, 1);
-      assert.equal(JSON.parse(integration.calls[0]!).text, 'main');
+      assert.equal((JSON.parse(integration.calls[0]!) as { text: string }).text, 'main');
       // Nothing was posted: Bob sees no trace of it.
       await bob
         .getByRole('navigation', { name: 'Sidebar' })

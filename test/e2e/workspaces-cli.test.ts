@@ -1,5 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  Workspace,
+  WorkspaceDeletionCounts,
+  WorkspaceEventResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cliOk, http, runCli, sessionFor, startServer, type RunningServer } from './helpers.js';
@@ -32,7 +38,9 @@ before(async () => {
   srv = await startServer();
   owner = await cliOk(['admin', 'bootstrap', ...data(), '--name', 'Ada', '--email', 'ada@x.io']);
   const ada = await sessionFor(srv, 'ada@x.io');
-  wid = JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))).workspaces[0].id;
+  wid = (
+    JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))) as WorkspaceListResponse
+  ).workspaces[0]!.id;
 });
 after(() => srv.cleanup());
 
@@ -113,9 +121,9 @@ test('workspaces update, transfer and delete', async () => {
       ['workspaces', 'update', '--workspace', scratch, '--slug', 'Pad!', '--json'],
       as(ada),
     ),
-  );
+  ) as WorkspaceEventResponse;
   assert.equal(slugged.workspace.slug, 'pad');
-  assert.equal(slugged.event.type, 'workspace.updated');
+  assert.equal(slugged.event!.type, 'workspace.updated');
   const byMember = await runCli(
     ['workspaces', 'update', '--workspace', 'pad', '--name', 'X'],
     as(dan),
@@ -147,8 +155,10 @@ test('workspaces update, transfer and delete', async () => {
     await cliOk(['workspaces', 'transfer', '@dan', '--workspace', 'pad', '--yes'], as(ada)),
     '@dan now owns pad; you are a moderator',
   );
-  const roles = JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))).workspaces;
-  assert.equal(roles.find((w: { id: string }) => w.id === scratch).role, 'moderator');
+  const roles = (
+    JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))) as WorkspaceListResponse
+  ).workspaces;
+  assert.equal(roles.find((w) => w.id === scratch)!.role, 'moderator');
 
   await cliOk(['send', '--workspace', 'pad', '--channel', 'general', 'last words'], as(dan));
   const notOwner = await runCli(['workspaces', 'delete', '--workspace', 'pad', '--yes'], as(ada));
@@ -165,12 +175,14 @@ test('workspaces update, transfer and delete', async () => {
   );
   const json = JSON.parse(
     await cliOk(['workspaces', 'delete', '--workspace', 'pad', '--yes', '--json'], as(dan)),
-  );
+  ) as { counts: WorkspaceDeletionCounts; deleted_workspace: Workspace };
   assert.equal(json.deleted_workspace.id, scratch);
   assert.deepEqual(json.counts, { members: 2, channels: 1, messages: 1, files: 0 });
-  const left = JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))).workspaces;
+  const left = (
+    JSON.parse(await cliOk(['workspaces', 'list', '--json'], as(ada))) as WorkspaceListResponse
+  ).workspaces;
   assert.deepEqual(
-    left.map((w: { id: string }) => w.id),
+    left.map((w) => w.id),
     [wid],
   );
   const gone = await runCli(['workspaces', 'delete', '--workspace', 'pad', '--yes'], as(dan));

@@ -4,6 +4,7 @@
 // socket or a long-poll within seconds got there through the announcement.
 // Across nodes on PostgreSQL (the announcement relayed over the bus): multinode.test.ts.
 import assert from 'node:assert/strict';
+import type { Event } from '@clickclack/protocol';
 import { after, before, test } from 'node:test';
 import { api, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
@@ -12,8 +13,6 @@ import { createChannelMessage } from '../src/services/messages.js';
 const HOUR = 3_600_000;
 /** Far below the tail check, far above a commit on a loaded machine. */
 const PROMPT_MS = 5000;
-
-type Ev = { cursor: string; type: string };
 
 let srv: TestServer;
 let owner: { token: string; userId: string };
@@ -32,7 +31,7 @@ const openSocket = () =>
   });
 
 const post = (body: string) =>
-  api<{ message: { id: string }; event: Ev }>(srv, 'POST', `/api/channels/${general}/messages`, {
+  api<{ message: { id: string }; event: Event }>(srv, 'POST', `/api/channels/${general}/messages`, {
     token: owner.token,
     body: { body },
   });
@@ -53,7 +52,7 @@ test('a long-poll (wait=) is answered by the commit', async () => {
     { token: owner.token },
   );
   const started = Date.now();
-  const waiting = api<{ events: Ev[] }>(
+  const waiting = api<{ events: Event[] }>(
     srv,
     'GET',
     `/api/realtime/events?workspace_id=${wid}&after_cursor=${tail.body.tail_cursor}&wait=10`,

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { WorkspaceListResponse } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { createBot } from '../src/services/bots.js';
 
@@ -11,7 +12,7 @@ before(async () => {
   srv = await startTestServer();
   owner = await signIn(srv, 'local@clickclack.chat');
   wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
       token: owner.token,
     })
   ).body.workspaces[0]!.id;

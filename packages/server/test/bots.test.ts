@@ -1,17 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { BotToken, MessageResponse, User } from '@clickclack/protocol';
 import { api, poll, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 
 type U = { token: string; userId: string };
-type Tok = {
-  id: string;
-  token?: string;
-  scopes: string[];
-  revoked_at?: string;
-  last_used_at?: string;
-};
-type Bot = { id: string; kind: string; owner_user_id?: string };
 
 let srv: TestServer;
 let owner: U, member: U;
@@ -42,7 +35,7 @@ async function systemFrame(sock: TestSocket, type: string): Promise<Frame> {
 }
 
 const mkBot = (u: U, body: Record<string, unknown>) =>
-  api<{ bot: Bot; bot_token?: Tok }>(srv, 'POST', `/api/workspaces/${wid}/bots`, {
+  api<{ bot: User; bot_token?: BotToken }>(srv, 'POST', `/api/workspaces/${wid}/bots`, {
     token: u.token,
     body,
   });
@@ -64,7 +57,7 @@ test('create service and user-owned bots; token manager rules; redacted lists', 
     403,
   );
   assert.equal((await mkBot(owner, { display_name: 'Bad', scopes: ['root'] })).status, 400);
-  const list = await api<{ bots: { bot: Bot; tokens: Tok[] }[] }>(
+  const list = await api<{ bots: { bot: User; tokens: BotToken[] }[] }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/bots`,
@@ -91,7 +84,7 @@ test('create service and user-owned bots; token manager rules; redacted lists', 
     ).status,
     403,
   );
-  const minted = await api<{ bot_token: Tok }>(
+  const minted = await api<{ bot_token: BotToken }>(
     srv,
     'POST',
     `/api/workspaces/${wid}/bots/${mine.body.bot.id}/tokens`,
@@ -99,14 +92,14 @@ test('create service and user-owned bots; token manager rules; redacted lists', 
   );
   assert.equal(minted.status, 201);
   assert.ok(minted.body.bot_token.token);
-  const legacy = await api<{ bot_tokens: Tok[] }>(
+  const legacy = await api<{ bot_tokens: BotToken[] }>(
     srv,
     'GET',
     `/api/bots/${mine.body.bot.id}/tokens`,
     { token: member.token },
   );
   assert.equal(legacy.body.bot_tokens.length, 2);
-  const legacyMint = await api<{ bot_token: Tok }>(
+  const legacyMint = await api<{ bot_token: BotToken }>(
     srv,
     'POST',
     `/api/bots/${service.body.bot.id}/tokens`,
@@ -117,7 +110,7 @@ test('create service and user-owned bots; token manager rules; redacted lists', 
     (await api(srv, 'GET', `/api/bots/usr_nope/tokens`, { token: owner.token })).status,
     404,
   );
-  const owned = await api<{ bots: { bot: Bot; active_token_count: number }[] }>(
+  const owned = await api<{ bots: { bot: User; active_token_count: number }[] }>(
     srv,
     'GET',
     '/api/me/bots',
@@ -141,7 +134,7 @@ test('scope matrix: each gated route refuses a token without its scope', async (
   const bare = (await mkBot(owner, { display_name: 'Bare', scopes: ['profile:read'] })).body
     .bot_token!.token!;
   const msg = (
-    await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+    await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
       token: owner.token,
       body: { body: 'hi' },
     })
@@ -196,10 +189,15 @@ test('revoking a token closes its sockets at once; last_used_at is recorded in b
     headers: { authorization: `Bearer ${token.token}` },
   });
   assert.equal((await api(srv, 'GET', '/api/me', { token: token.token })).status, 200);
-  const revoked = await api<{ bot_token: Tok }>(srv, 'POST', `/api/bot-tokens/${token.id}/revoke`, {
-    token: owner.token,
-    raw: '',
-  });
+  const revoked = await api<{ bot_token: BotToken }>(
+    srv,
+    'POST',
+    `/api/bot-tokens/${token.id}/revoke`,
+    {
+      token: owner.token,
+      raw: '',
+    },
+  );
   assert.ok(revoked.body.bot_token.revoked_at);
   await sock.until(() => sock.closed !== undefined);
   assert.equal(sock.closed?.code, 1008);
@@ -311,7 +309,7 @@ test('initial_token:false creates the bot with its first token already revoked',
   const quiet = await mkBot(owner, { display_name: 'Tokenless', initial_token: false });
   assert.equal(quiet.status, 201);
   assert.equal(quiet.body.bot_token, undefined);
-  const tokens = await api<{ bot_tokens: Tok[] }>(
+  const tokens = await api<{ bot_tokens: BotToken[] }>(
     srv,
     'GET',
     `/api/bots/${quiet.body.bot.id}/tokens`,
@@ -330,12 +328,10 @@ test('deleting a bot retires it everywhere; its messages stay, its handle is fre
   });
   const token = made.body.bot_token!.token!;
   const botId = made.body.bot.id;
-  const posted = await api<{ message: { id: string } }>(
-    srv,
-    'POST',
-    `/api/channels/${general}/messages`,
-    { token, body: { body: 'last words' } },
-  );
+  const posted = await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
+    token,
+    body: { body: 'last words' },
+  });
   assert.equal(posted.status, 201);
   const [botSock, watcher] = await Promise.all([socket(token), socket(owner.token)]);
 
@@ -379,7 +375,7 @@ test('deleting a bot retires it everywhere; its messages stay, its handle is fre
   assert.equal(msg.body.message.author.former_handle, 'retiree');
   assert.equal(msg.body.message.author.deleted_at, deleted_at);
   assert.equal((await mkBot(owner, { display_name: 'Heir', handle: 'retiree' })).status, 201);
-  const list = await api<{ bots: { bot: Bot }[] }>(srv, 'GET', `/api/workspaces/${wid}/bots`, {
+  const list = await api<{ bots: { bot: User }[] }>(srv, 'GET', `/api/workspaces/${wid}/bots`, {
     token: owner.token,
   });
   assert.ok(!list.body.bots.some((b) => b.bot.id === botId));

@@ -1,13 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type {
+  Channel,
+  ChannelListResponse,
+  ChannelResponse,
+  Event,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Ch = Channel;
-type Ev = { type: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
 let owner: U, mod: U, alice: U, bob: U, newbie: U;
@@ -18,12 +22,12 @@ before(async () => {
   srv = await startTestServer();
   owner = await signIn(srv, 'local@clickclack.chat');
   wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
       token: owner.token,
     })
   ).body.workspaces[0]!.id;
   general = (
-    await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
       token: owner.token,
     })
   ).body.channels[0]!.id;
@@ -61,7 +65,7 @@ describe('workspace members', () => {
       ).status,
       403,
     );
-    const added = await api<{ member: { role: string; user: { id: string } }; event: Ev }>(
+    const added = await api<{ member: { role: string; user: { id: string } }; event: Event }>(
       srv,
       'POST',
       `/api/workspaces/${wid}/members`,
@@ -144,7 +148,7 @@ describe('workspace members', () => {
     const sock = await TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${wid}`, {
       headers: { authorization: `Bearer ${newbie.token}` },
     });
-    const removed = await api<{ event: Ev }>(
+    const removed = await api<{ event: Event }>(
       srv,
       'DELETE',
       `/api/workspaces/${wid}/members/${newbie.userId}`,
@@ -179,15 +183,20 @@ describe('workspace members', () => {
 describe('channels', () => {
   test('rename, topic, purpose, archive; #general stays; permissions', async () => {
     const ch = (
-      await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: alice.token,
         body: { name: 'alices-room' },
       })
     ).body.channel;
-    const upd = await api<{ channel: Ch; event: Ev }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
-      token: alice.token,
-      body: { name: 'Project X', topic: 'shipping friday', purpose: 'all things X' },
-    });
+    const upd = await api<{ channel: Channel; event: Event }>(
+      srv,
+      'PATCH',
+      `/api/channels/${ch.id}`,
+      {
+        token: alice.token,
+        body: { name: 'Project X', topic: 'shipping friday', purpose: 'all things X' },
+      },
+    );
     assert.equal(upd.status, 200);
     assert.equal(upd.body.channel.name, 'project-x');
     assert.equal(upd.body.channel.topic, 'shipping friday');
@@ -229,7 +238,7 @@ describe('channels', () => {
       ).status,
       409,
     );
-    const archived = await api<{ channel: Ch }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
+    const archived = await api<ChannelResponse>(srv, 'PATCH', `/api/channels/${ch.id}`, {
       token: alice.token,
       body: { archived: true },
     });
@@ -243,7 +252,7 @@ describe('channels', () => {
       ).status,
       403,
     );
-    const un = await api<{ channel: Ch }>(srv, 'PATCH', `/api/channels/${ch.id}`, {
+    const un = await api<ChannelResponse>(srv, 'PATCH', `/api/channels/${ch.id}`, {
       token: alice.token,
       body: { archived: false },
     });
@@ -275,13 +284,13 @@ describe('channels', () => {
 
   test('join and leave public channels; directory; private membership by invitation', async () => {
     const pub = (
-      await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: alice.token,
         body: { name: 'open-room' },
       })
     ).body.channel;
     assert.equal(pub.is_member, true);
-    const joined = await api<{ channel: Ch; event: Ev }>(
+    const joined = await api<{ channel: Channel; event: Event }>(
       srv,
       'POST',
       `/api/channels/${pub.id}/join`,
@@ -289,12 +298,12 @@ describe('channels', () => {
     );
     assert.equal(joined.body.channel.is_member, true);
     assert.equal(joined.body.event.type, 'channel.member_joined');
-    const again = await api<{ event?: Ev }>(srv, 'POST', `/api/channels/${pub.id}/join`, {
+    const again = await api<{ event?: Event }>(srv, 'POST', `/api/channels/${pub.id}/join`, {
       token: bob.token,
       raw: '',
     });
     assert.equal(again.body.event, undefined);
-    const dir = await api<{ channels: { channel: Ch; member_count: number }[] }>(
+    const dir = await api<{ channels: { channel: Channel; member_count: number }[] }>(
       srv,
       'GET',
       `/api/workspaces/${wid}/channel-directory`,
@@ -313,7 +322,7 @@ describe('channels', () => {
       members.body.members.map((m) => m.id).sort(),
       [alice.userId, bob.userId].sort(),
     );
-    const left = await api<{ channel: Ch; event: Ev }>(
+    const left = await api<{ channel: Channel; event: Event }>(
       srv,
       'POST',
       `/api/channels/${pub.id}/leave`,
@@ -323,7 +332,7 @@ describe('channels', () => {
     assert.equal(left.body.channel.is_member, false);
 
     const priv = (
-      await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: alice.token,
         body: { name: 'inner-circle', kind: 'private' },
       })
@@ -342,7 +351,7 @@ describe('channels', () => {
       ).status,
       404,
     );
-    const add = await api<{ event: Ev }>(srv, 'POST', `/api/channels/${priv.id}/members`, {
+    const add = await api<{ event: Event }>(srv, 'POST', `/api/channels/${priv.id}/members`, {
       token: alice.token,
       body: { user_id: bob.userId },
     });
@@ -360,7 +369,7 @@ describe('channels', () => {
       ).status,
       400,
     );
-    const dir2 = await api<{ channels: { channel: Ch }[] }>(
+    const dir2 = await api<{ channels: { channel: Channel }[] }>(
       srv,
       'GET',
       `/api/workspaces/${wid}/channel-directory`,

@@ -1,6 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelDeletionCounts, ChannelDeletionPreview } from '@clickclack/protocol';
+import type {
+  ChannelDeletionPreview,
+  ChannelListResponse,
+  ChannelResponse,
+  DeleteChannelResponse,
+  MessageResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -17,13 +24,7 @@ import {
 import { TestSocket, type Frame } from './ws-client.js';
 import { createBot } from '../src/services/bots.js';
 
-type Counts = ChannelDeletionCounts;
 type Preview = ChannelDeletionPreview;
-type Deleted = {
-  deleted_channel: { id: string; name: string };
-  counts: Counts;
-  event: Frame & { channel_id?: string };
-};
 
 let srv: TestServer;
 let owner: SignedIn, ann: SignedIn, ben: SignedIn;
@@ -45,14 +46,14 @@ const { call, ok } = callersOf(() => srv);
 
 const channel = async (name: string, kind = 'public') =>
   (
-    await ok<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
+    await ok<ChannelResponse>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
       name,
       kind,
     })
   ).channel.id;
 
 const post = async (who: SignedIn, path: string, body: Record<string, unknown>) =>
-  (await ok<{ message: { id: string } }>(who, 'POST', path, body)).message.id;
+  (await ok<MessageResponse>(who, 'POST', path, body)).message.id;
 
 const socket = (who: SignedIn) =>
   TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${wid}`, {
@@ -112,7 +113,7 @@ test('the owner deletes a channel with its messages, threads, reactions, pins an
   assert.equal(refused.body.error, 'workspace owner permission required');
 
   const [annSock, benSock] = await Promise.all([socket(ann), socket(ben)]);
-  const res = await call<Deleted>(owner, 'DELETE', `/api/channels/${doomed}`);
+  const res = await call<DeleteChannelResponse>(owner, 'DELETE', `/api/channels/${doomed}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.deleted_channel.id, doomed);
   assert.deepEqual(res.body.counts, { messages: 2, thread_replies: 1, files: 1 });
@@ -131,11 +132,7 @@ test('the owner deletes a channel with its messages, threads, reactions, pins an
   assert.equal((await call(ann, 'GET', `/api/channels/${doomed}`)).status, 404);
   for (const id of [root, reply])
     assert.equal((await call(ann, 'GET', `/api/messages/${id}`)).status, 404);
-  const listed = await ok<{ channels: { id: string }[] }>(
-    ann,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-  );
+  const listed = await ok<ChannelListResponse>(ann, 'GET', `/api/workspaces/${wid}/channels`);
   assert.ok(!listed.channels.some((c) => c.id === doomed));
   const found = await ok<{ results: { id: string }[] }>(
     ann,
@@ -227,20 +224,15 @@ test('#general, a missing channel, a bot and a workspace’s last channel are re
   await ok(owner, 'DELETE', `/api/channels/${target}`);
 
   // A workspace made over the API has no #general: its one channel stays.
-  const ws = await ok<{ workspace: { id: string } }>(owner, 'POST', '/api/workspaces', {
+  const ws = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Solo',
   });
   const only = (
-    await ok<{ channel: { id: string } }>(
-      owner,
-      'POST',
-      `/api/workspaces/${ws.workspace.id}/channels`,
-      {
-        name: 'only',
-      },
-    )
+    await ok<ChannelResponse>(owner, 'POST', `/api/workspaces/${ws.workspace.id}/channels`, {
+      name: 'only',
+    })
   ).channel.id;
-  const channels = await ok<{ channels: { id: string }[] }>(
+  const channels = await ok<ChannelListResponse>(
     owner,
     'GET',
     `/api/workspaces/${ws.workspace.id}/channels`,

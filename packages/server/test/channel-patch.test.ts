@@ -1,14 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type { Channel, ChannelListResponse, ChannelResponse, Event } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { createBot } from '../src/services/bots.js';
 
 // PATCH /api/channels/{id} as real clients send it: the OpenClaw plugin's discussion
 // channels and the original SDK's channels.update resend fields that have not changed.
-
-type Ch = Channel;
-type Ev = { type: string; channel_id?: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
 let owner: SignedIn, bob: SignedIn;
@@ -17,14 +14,14 @@ let wid: string;
 let general: string;
 
 const patch = (token: string, id: string, body: unknown) =>
-  api<{ channel: Ch; event?: Ev; error?: string }>(srv, 'PATCH', `/api/channels/${id}`, {
+  api<{ channel: Channel; event?: Event; error?: string }>(srv, 'PATCH', `/api/channels/${id}`, {
     token,
     body,
   });
 
 /** The channel.updated events `token` can see after `cursor`. */
-async function updates(token: string, cursor: string): Promise<Ev[]> {
-  const page = await api<{ events: Ev[] }>(
+async function updates(token: string, cursor: string): Promise<Event[]> {
+  const page = await api<{ events: Event[] }>(
     srv,
     'GET',
     `/api/realtime/events?workspace_id=${wid}&after_cursor=${cursor}&limit=500`,
@@ -44,8 +41,8 @@ async function tail(token: string): Promise<string> {
   return page.body.tail_cursor;
 }
 
-async function newChannel(name: string): Promise<Ch> {
-  const res = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+async function newChannel(name: string): Promise<Channel> {
+  const res = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name },
   });
@@ -55,7 +52,7 @@ async function newChannel(name: string): Promise<Ch> {
 
 const visibleTo = async (token: string, id: string): Promise<boolean> =>
   (
-    await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, { token })
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, { token })
   ).body.channels.some((c) => c.id === id);
 
 before(async () => {
@@ -123,7 +120,7 @@ describe('PATCH /api/channels/{id}', () => {
     assert.equal(again.body.event, undefined);
     assert.equal(again.body.channel.external_ref, link.external_ref);
     const listed = (
-      await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
         token: bob.token,
       })
     ).body.channels.find((c) => c.id === ch.id)!;
@@ -189,7 +186,7 @@ describe('PATCH /api/channels/{id}', () => {
     assert.equal((await patch(bob.token, ch.id, { kind: 'private' })).status, 403);
     // The owner manages bob's channel but is not in it: made private, nobody but bob could
     // reach it, so the owner joins first.
-    const bobs = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    const bobs = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: bob.token,
       body: { name: 'bobs-corner' },
     });

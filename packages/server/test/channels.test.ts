@@ -1,10 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type {
+  Channel,
+  ChannelListResponse,
+  ChannelResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
-
-type Ch = Channel;
 
 let srv: TestServer;
 let owner: { token: string; userId: string };
@@ -16,7 +20,7 @@ before(async () => {
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io', 'Member');
   outsider = await signIn(srv, 'outsider@x.io', 'Outsider');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -26,23 +30,21 @@ before(async () => {
 after(() => srv.close());
 
 test('channel create: slug names, extras stored, one event, conflicts named clearly', async () => {
-  const res = await api<{ channel: Ch & Record<string, unknown>; event: Record<string, unknown> }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: member.token,
-      body: {
-        name: '#Random Stuff',
-        display_title: 'Random stuff',
-        external_managed: true,
-        external_ref: 'gh:1',
-        external_url: 'https://example.com/1',
-        sidebar_section: 'Projects',
-        author_model: 'ignored',
-      },
+  const res = await api<{
+    channel: Channel & Record<string, unknown>;
+    event: Record<string, unknown>;
+  }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: member.token,
+    body: {
+      name: '#Random Stuff',
+      display_title: 'Random stuff',
+      external_managed: true,
+      external_ref: 'gh:1',
+      external_url: 'https://example.com/1',
+      sidebar_section: 'Projects',
+      author_model: 'ignored',
     },
-  );
+  });
   assert.equal(res.status, 201);
   const ch = res.body.channel;
   assert.equal(ch.name, 'random-stuff');
@@ -63,7 +65,7 @@ test('channel create: slug names, extras stored, one event, conflicts named clea
   for (const word of ['unique', 'channel', 'workspace', 'name'])
     assert.ok(String(dup.body.error).includes(word));
 
-  const got = await api<{ channel: Ch }>(srv, 'GET', `/api/channels/${ch.id}`, {
+  const got = await api<ChannelResponse>(srv, 'GET', `/api/channels/${ch.id}`, {
     token: owner.token,
   });
   assert.equal(got.status, 200);
@@ -89,17 +91,17 @@ test('channel create: slug names, extras stored, one event, conflicts named clea
 });
 
 test('a private channel is invisible to everyone outside it', async () => {
-  const res = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const res = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name: 'secret-plans', kind: 'private' },
   });
   assert.equal(res.status, 201);
   const id = res.body.channel.id;
-  const ownerList = await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+  const ownerList = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
   });
   assert.ok(ownerList.body.channels.some((c) => c.id === id && c.kind === 'private'));
-  const memberList = await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+  const memberList = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
     token: member.token,
   });
   assert.ok(!memberList.body.channels.some((c) => c.id === id));
@@ -107,15 +109,10 @@ test('a private channel is invisible to everyone outside it', async () => {
     memberList.body.channels.map((c) => c.name),
     [...memberList.body.channels.map((c) => c.name)].sort(),
   );
-  const posted = await api<{ message: { id: string } }>(
-    srv,
-    'POST',
-    `/api/channels/${id}/messages`,
-    {
-      token: owner.token,
-      body: { body: 'top secret' },
-    },
-  );
+  const posted = await api<MessageResponse>(srv, 'POST', `/api/channels/${id}/messages`, {
+    token: owner.token,
+    body: { body: 'top secret' },
+  });
   assert.equal(posted.status, 201);
   for (const [method, path, body] of [
     ['GET', `/api/channels/${id}`, undefined],
@@ -136,7 +133,7 @@ test('a private channel is invisible to everyone outside it', async () => {
 });
 
 test('unread counts follow the read pointer; your own posts are read', async () => {
-  const ch = await api<{ channel: Ch }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: owner.token,
     body: { name: 'counts' },
   });
@@ -146,12 +143,12 @@ test('unread counts follow the read pointer; your own posts are read', async () 
       token: owner.token,
       body: { body: `m${i}` },
     });
-  const asOwner = await api<{ channel: Ch }>(srv, 'GET', `/api/channels/${id}`, {
+  const asOwner = await api<ChannelResponse>(srv, 'GET', `/api/channels/${id}`, {
     token: owner.token,
   });
   assert.equal(asOwner.body.channel.last_seq, 3);
   assert.equal(asOwner.body.channel.unread_count, 0);
-  const asMember = await api<{ channels: Ch[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+  const asMember = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
     token: member.token,
   });
   const c = asMember.body.channels.find((x) => x.id === id)!;

@@ -1,6 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel } from '@clickclack/protocol';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  Message,
+  MessageResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
@@ -9,7 +15,6 @@ import { createBot } from '../src/services/bots.js';
 /** Issue 25: compatibility with upstream clients (mentions, profiles, notifications, routes). */
 
 type Ev = Frame & { mentioned_user_ids?: string[] };
-type Msg = { id: string; route_id?: string; channel_seq?: number };
 
 let srv: TestServer;
 let owner: SignedIn, alice: SignedIn, bob: SignedIn, carol: SignedIn;
@@ -25,7 +30,7 @@ const send = <T>(u: SignedIn | string, method: string, path: string, body?: unkn
   api<T>(srv, method, path, { token: typeof u === 'string' ? u : u.token, body });
 
 const post = async (u: SignedIn, channel: string, body: string) => {
-  const res = await send<{ message: Msg; event: Ev }>(
+  const res = await send<{ message: Message; event: Ev }>(
     u,
     'POST',
     `/api/channels/${channel}/messages`,
@@ -67,7 +72,7 @@ before(async () => {
   wsRoute = (await get<{ workspace: { route_id: string } }>(owner, `/api/workspaces/${wid}`)).body
     .workspace.route_id;
   secret = (
-    await send<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
+    await send<ChannelResponse>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
       name: 'secret',
       kind: 'private',
     })
@@ -164,7 +169,7 @@ describe('mentioned_user_ids', () => {
       const fromLog = (await pulled(carol)).find((e) => e.id === created.id);
       assert.deepEqual(fromLog?.mentioned_user_ids, created.mentioned_user_ids);
 
-      const dmRoot = await send<{ message: Msg }>(owner, 'POST', `/api/dms/${dm.id}/messages`, {
+      const dmRoot = await send<MessageResponse>(owner, 'POST', `/api/dms/${dm.id}/messages`, {
         body: 'dm root',
       });
       const dmReply = await send<{ events: Ev[] }>(
@@ -184,7 +189,7 @@ describe('mentioned_user_ids', () => {
 describe('user.updated', () => {
   test('a profile change reaches every member of every workspace the user is in, once', async () => {
     const other = (
-      await send<{ workspace: { id: string } }>(owner, 'POST', '/api/workspaces', {
+      await send<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
         name: 'Other',
       })
     ).body.workspace.id;
@@ -239,13 +244,13 @@ describe('user.updated', () => {
 describe('channel notification settings', () => {
   const settings = (channel: string) => `/api/channels/${channel}/notification-settings`;
   const listed = async (u: SignedIn, channel: string) =>
-    (await get<{ channels: Channel[] }>(u, `/api/workspaces/${wid}/channels`)).body.channels.find(
+    (await get<ChannelListResponse>(u, `/api/workspaces/${wid}/channels`)).body.channels.find(
       (c) => c.id === channel,
     )!;
 
   test('all by default; mentions-only and muted change the badges the channel list shows', async () => {
     const talk = (
-      await send<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
+      await send<ChannelResponse>(owner, 'POST', `/api/workspaces/${wid}/channels`, {
         name: 'notify-talk',
       })
     ).body.channel.id;
@@ -269,7 +274,7 @@ describe('channel notification settings', () => {
     await send(carol, 'PATCH', settings(talk), { preference: 'muted' });
     c = await listed(carol, talk);
     assert.deepEqual([c.notification_preference, c.unread_count, c.mention_count], ['muted', 0, 0]);
-    const one = (await get<{ channel: Channel }>(carol, `/api/channels/${talk}`)).body.channel;
+    const one = (await get<ChannelResponse>(carol, `/api/channels/${talk}`)).body.channel;
     assert.deepEqual([one.unread_count, one.mention_count], [0, 0]);
     // The preference is carol's alone.
     const b = await listed(bob, talk);
@@ -301,7 +306,7 @@ describe('routes', () => {
 
   test('Copy link allocates a thread root one immutable M… route id; the resolver finds it', async () => {
     const root = await post(owner, general, 'link me');
-    const first = await send<{ message: Msg }>(
+    const first = await send<MessageResponse>(
       bob,
       'POST',
       `/api/messages/${root.message.id}/route`,
@@ -310,20 +315,20 @@ describe('routes', () => {
     assert.equal(first.body.message.id, root.message.id);
     const routeId = first.body.message.route_id!;
     assert.match(routeId, /^M[0-9A-Z]{16}$/);
-    const again = await send<{ message: Msg }>(
+    const again = await send<MessageResponse>(
       owner,
       'POST',
       `/api/messages/${root.message.id}/route`,
     );
     assert.equal(again.body.message.route_id, routeId);
     // Single-message reads show it from then on.
-    const read = await get<{ message: Msg }>(carol, `/api/messages/${root.message.id}`);
+    const read = await get<MessageResponse>(carol, `/api/messages/${root.message.id}`);
     assert.equal(read.body.message.route_id, routeId);
-    const thread = await get<{ root: Msg }>(carol, `/api/messages/${root.message.id}/thread`);
+    const thread = await get<{ root: Message }>(carol, `/api/messages/${root.message.id}/thread`);
     assert.equal(thread.body.root.route_id, routeId);
 
-    const generalRoute = (await get<{ channel: Channel }>(bob, `/api/channels/${general}`)).body
-      .channel.route_id;
+    const generalRoute = (await get<ChannelResponse>(bob, `/api/channels/${general}`)).body.channel
+      .route_id;
     const r = await resolve(bob, wsRoute, routeId);
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.route, {
@@ -337,7 +342,7 @@ describe('routes', () => {
       parent_route_id: generalRoute,
       canonical_path: `/app/${wsRoute}/${routeId}`,
     });
-    const reply = await send<{ message: Msg }>(
+    const reply = await send<MessageResponse>(
       owner,
       'POST',
       `/api/messages/${root.message.id}/thread/replies`,
@@ -353,7 +358,7 @@ describe('routes', () => {
   });
 
   test('channel and DM routes resolve for those who can read them, legacy ids too', async () => {
-    const ch = (await get<{ channel: Channel }>(bob, `/api/channels/${general}`)).body.channel;
+    const ch = (await get<ChannelResponse>(bob, `/api/channels/${general}`)).body.channel;
     const r = await resolve(bob, wsRoute, ch.route_id);
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.route, {
@@ -374,8 +379,8 @@ describe('routes', () => {
   });
 
   test('what you cannot read is a 404, like what does not exist', async () => {
-    const secretRoute = (await get<{ channel: Channel }>(alice, `/api/channels/${secret}`)).body
-      .channel.route_id;
+    const secretRoute = (await get<ChannelResponse>(alice, `/api/channels/${secret}`)).body.channel
+      .route_id;
     assert.equal((await resolve(alice, wsRoute, secretRoute)).status, 200);
     const hiddenChannel = await resolve(bob, wsRoute, secretRoute);
     assert.equal(hiddenChannel.status, 404);
@@ -390,7 +395,7 @@ describe('routes', () => {
       404,
     );
     const m = (
-      await send<{ message: Msg }>(alice, 'POST', `/api/messages/${inSecret.message.id}/route`)
+      await send<MessageResponse>(alice, 'POST', `/api/messages/${inSecret.message.id}/route`)
     ).body.message.route_id!;
     assert.equal((await resolve(alice, wsRoute, m)).body.route?.parent_route_id, secretRoute);
     assert.equal((await resolve(bob, wsRoute, m)).status, 404);

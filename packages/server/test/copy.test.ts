@@ -1,6 +1,7 @@
 // `clickclack copy`: a SQLite database filled through the real HTTP server, copied by the
 // built CLI into fresh PostgreSQL databases, then served from PostgreSQL by `clickclack serve`.
 import assert from 'node:assert/strict';
+import type { ChannelResponse, DmResponse, Event } from '@clickclack/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,6 @@ async function pgCounts(url: string, tables: string[]): Promise<Record<string, n
 }
 
 type Msg = { id: string; body: string; channel_seq: number | null; reactions?: unknown[] };
-type Ev = { cursor: string; type: string };
 
 describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
   let src: TestServer;
@@ -97,13 +97,18 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
     const wid = t.workspaceId;
     const post = async (token: string, channel: string, body: string) =>
       (
-        await api<{ message: Msg; event: Ev }>(src, 'POST', `/api/channels/${channel}/messages`, {
-          token,
-          body: { body },
-        })
+        await api<{ message: Msg; event: Event }>(
+          src,
+          'POST',
+          `/api/channels/${channel}/messages`,
+          {
+            token,
+            body: { body },
+          },
+        )
       ).body;
     secret = (
-      await api<{ channel: { id: string } }>(src, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(src, 'POST', `/api/workspaces/${wid}/channels`, {
         token: t.owner.token,
         body: { name: 'secret-plans', kind: 'private' },
       })
@@ -133,7 +138,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       token: alice.token,
       body: { message_id: rootId },
     });
-    const dm = await api<{ conversation: { id: string } }>(src, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(src, 'POST', '/api/dms', {
       token: alice.token,
       body: { workspace_id: wid, member_ids: [bob.userId] },
     });
@@ -180,7 +185,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
     for (let i = 0; i < 5; i++) await post(bob.token, t.generalId, `after the cursor ${i}`);
     await post(t.owner.token, secret, 'private after the cursor');
     eventsAfter = (
-      await api<{ events: Ev[] }>(
+      await api<{ events: Event[] }>(
         src,
         'GET',
         `/api/realtime/events?workspace_id=${wid}&after_cursor=${oldCursor}&limit=500`,
@@ -312,7 +317,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       );
       assert.equal(zeppelin.results.length, 0, 'private channel hidden from non-members');
       // A client resuming from its old cursor gets exactly the events after it.
-      const events = await get<{ events: Ev[] }>(
+      const events = await get<{ events: Event[] }>(
         `/api/realtime/events?workspace_id=${t.workspaceId}&after_cursor=${oldCursor}&limit=500`,
         t.owner.token,
       );
@@ -327,7 +332,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
         body: JSON.stringify({ body: 'first message on postgres' }),
       });
       assert.equal(sent.status, 201);
-      const posted = (await sent.json()) as { event: Ev; message: Msg };
+      const posted = (await sent.json()) as { event: Event; message: Msg };
       assert.ok(posted.event.cursor > eventsAfter[eventsAfter.length - 1]!);
       const maxSeq = Math.max(...general.messages.map((m) => m.channel_seq ?? 0));
       assert.equal(posted.message.channel_seq, maxSeq + 1);

@@ -1,27 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DirectConversation } from '@clickclack/protocol';
+import type {
+  DirectConversation,
+  DmListResponse,
+  DmResponse,
+  Event,
+  Message,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Dm = DirectConversation;
-type Msg = {
-  id: string;
-  body: string;
-  channel_seq?: number;
-  direct_conversation_id?: string;
-  channel_id?: string;
-};
-type Ev = {
-  type: string;
-  cursor: string;
-  channel_id?: string;
-  seq?: number;
-  payload: Record<string, unknown>;
-};
 
 let srv: TestServer;
 let a: U, b: U, c: U, outsider: U;
@@ -32,9 +25,8 @@ let writer: string;
 before(async () => {
   srv = await startTestServer();
   a = await signIn(srv, 'local@clickclack.chat');
-  wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
-  ).body.workspaces[0]!.id;
+  wid = (await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', { token: a.token })).body
+    .workspaces[0]!.id;
   [b, c, outsider] = (await Promise.all(
     ['b', 'c', 'outsider'].map((n) => signIn(srv, `${n}@x.io`, n.toUpperCase())),
   )) as [U, U, U];
@@ -62,7 +54,7 @@ before(async () => {
 after(() => srv.close());
 
 const open = (u: U | string, ids: string[]) =>
-  api<{ conversation: Dm; event?: Ev }>(srv, 'POST', '/api/dms', {
+  api<{ conversation: DirectConversation; event?: Event }>(srv, 'POST', '/api/dms', {
     token: typeof u === 'string' ? u : u.token,
     body: { workspace_id: wid, member_ids: ids },
   });
@@ -115,10 +107,15 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
     `${srv.url}/api/realtime/ws?workspace_id=${wid}&after_cursor=${tail}`,
     { headers: { authorization: `Bearer ${c.token}` } },
   );
-  const sent = await api<{ message: Msg; event: Ev }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
-    token: a.token,
-    body: { body: 'psst', nonce: 'dm-1' },
-  });
+  const sent = await api<{ message: Message; event: Event }>(
+    srv,
+    'POST',
+    `/api/dms/${dm.id}/messages`,
+    {
+      token: a.token,
+      body: { body: 'psst', nonce: 'dm-1' },
+    },
+  );
   assert.equal(sent.status, 201);
   assert.equal(sent.body.message.direct_conversation_id, dm.id);
   assert.equal(sent.body.message.channel_id, undefined);
@@ -126,14 +123,14 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
   assert.equal(sent.body.event.channel_id, undefined);
   assert.equal(sent.body.event.seq, 1);
   assert.equal(sent.body.event.payload.direct_conversation_id, dm.id);
-  const replay = await api<{ message: Msg; event?: Ev }>(
+  const replay = await api<{ message: Message; event?: Event }>(
     srv,
     'POST',
     `/api/dms/${dm.id}/messages`,
     { token: a.token, body: { body: 'psst', nonce: 'dm-1' } },
   );
   assert.equal(replay.status, 200);
-  const reply = await api<{ events: Ev[] }>(
+  const reply = await api<{ events: Event[] }>(
     srv,
     'POST',
     `/api/messages/${sent.body.message.id}/thread/replies`,
@@ -144,7 +141,7 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
     token: c.token,
     body: { emoji: '👀' },
   });
-  const marker = await api<{ event: Ev }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+  const marker = await api<{ event: Event }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
     token: a.token,
     body: { name: 'dm-marker' },
   });
@@ -155,7 +152,7 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
     'a non-member receives nothing of the DM',
   );
   assert.ok(cSock.frames.some((f) => f.type === 'thread.reply_created'));
-  const pulled = await api<{ events: Ev[] }>(
+  const pulled = await api<{ events: Event[] }>(
     srv,
     'GET',
     `/api/realtime/events?workspace_id=${wid}&after_cursor=${tail}`,
@@ -163,7 +160,7 @@ test('DM messages: pages, events only for members, nothing visible to anyone els
   );
   assert.ok(!JSON.stringify(pulled.body).includes(dm.id));
 
-  const page = await api<{ messages: Msg[] }>(srv, 'GET', `/api/dms/${dm.id}/messages`, {
+  const page = await api<{ messages: Message[] }>(srv, 'GET', `/api/dms/${dm.id}/messages`, {
     token: c.token,
   });
   assert.deepEqual(
@@ -196,15 +193,15 @@ test('list, unread, read pointers, close and reopen', async () => {
   const dm = (await open(b, [c.userId])).body.conversation;
   for (const t of ['one', 'two'])
     await api(srv, 'POST', `/api/dms/${dm.id}/messages`, { token: b.token, body: { body: t } });
-  let list = await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+  let list = await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
     token: c.token,
   });
   const mine = list.body.conversations.find((d) => d.id === dm.id)!;
   assert.equal(mine.unread_count, 2);
-  assert.equal((mine as Dm & { mention_count: number }).mention_count, 2);
+  assert.equal((mine as DirectConversation & { mention_count: number }).mention_count, 2);
   assert.equal(
     (
-      await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+      await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
         token: b.token,
       })
     ).body.conversations.find((d) => d.id === dm.id)!.unread_count,
@@ -218,25 +215,25 @@ test('list, unread, read pointers, close and reopen', async () => {
   );
   assert.equal(read.body.receipt.last_read_seq, 1);
   assert.equal(
-    (await api<{ conversation: Dm }>(srv, 'GET', `/api/dms/${dm.id}`, { token: c.token })).body
-      .conversation.unread_count,
+    (await api<DmResponse>(srv, 'GET', `/api/dms/${dm.id}`, { token: c.token })).body.conversation
+      .unread_count,
     1,
   );
   assert.deepEqual((await api(srv, 'DELETE', `/api/dms/${dm.id}`, { token: c.token })).body, {
     ok: true,
   });
-  list = await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+  list = await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
     token: c.token,
   });
   assert.ok(!list.body.conversations.some((d) => d.id === dm.id));
   // A new message reopens it for everyone.
   await api(srv, 'POST', `/api/dms/${dm.id}/messages`, { token: b.token, body: { body: 'three' } });
-  list = await api<{ conversations: Dm[] }>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
+  list = await api<DmListResponse>(srv, 'GET', `/api/dms?workspace_id=${wid}`, {
     token: c.token,
   });
   assert.ok(list.body.conversations.some((d) => d.id === dm.id));
   await api(srv, 'DELETE', `/api/dms/${dm.id}`, { token: c.token });
-  const reopened = await api<{ conversation: Dm }>(srv, 'POST', `/api/dms/${dm.id}/open`, {
+  const reopened = await api<DmResponse>(srv, 'POST', `/api/dms/${dm.id}/open`, {
     token: c.token,
     raw: '',
   });
@@ -268,7 +265,7 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
   );
 
   const dm = (await open(a, [c.userId])).body.conversation;
-  const root = await api<{ message: Msg }>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
+  const root = await api<MessageResponse>(srv, 'POST', `/api/dms/${dm.id}/messages`, {
     token: a.token,
     body: { body: 'before they left' },
   });
@@ -290,8 +287,8 @@ test('bots need dms scopes; a DM whose peers all left cannot be posted to', asyn
   });
   assert.equal(reply.status, 409);
   assert.equal(
-    (await api<{ conversation: Dm }>(srv, 'GET', `/api/dms/${dm.id}`, { token: a.token })).body
-      .conversation.can_send,
+    (await api<DmResponse>(srv, 'GET', `/api/dms/${dm.id}`, { token: a.token })).body.conversation
+      .can_send,
     false,
   );
 });

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { DmResponse } from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
 import { buildApp } from '../src/app.js';
 import { smtpMailer } from '../src/lib/mailer.js';
@@ -80,7 +81,7 @@ describe('email when away (real SMTP receiver)', () => {
   });
 
   test('a DM and a mention within the delay arrive as one email', async () => {
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: t.owner.token,
       body: { workspace_id: t.workspaceId, member_ids: [grace.userId] },
     });
@@ -119,7 +120,7 @@ describe('email when away (real SMTP receiver)', () => {
     await post(t.owner.token, '@ada in a channel you muted');
     // After the delay of the ones above: these are unread and unmuted.
     await new Promise((r) => setTimeout(r, DELAY_MS));
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: t.owner.token,
       body: { workspace_id: t.workspaceId, member_ids: [ada.userId] },
     });

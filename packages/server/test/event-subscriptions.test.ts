@@ -1,5 +1,14 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  DeliveryAttempt,
+  EventSubscription,
+  EventSubscriptionResponse,
+  WorkspaceListResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
@@ -52,9 +61,6 @@ class Receiver {
   }
 }
 
-type Sub = { id: string; signing_secret?: string; status: string; consecutive_failures: number };
-type Attempt = { attempt: number; response_status: number; error?: string; event_id: string };
-
 let srv: TestServer;
 let owner: { token: string; userId: string };
 let member: { token: string; userId: string };
@@ -68,18 +74,15 @@ before(async () => {
   srv = await startTestServer({ integrations });
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
+  const chs = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+  });
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
 });
 after(async () => {
@@ -88,7 +91,7 @@ after(async () => {
 });
 
 const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
-  api<{ event_subscription: Sub }>(srv, 'POST', `/api/workspaces/${wid}/event-subscriptions`, {
+  api<EventSubscriptionResponse>(srv, 'POST', `/api/workspaces/${wid}/event-subscriptions`, {
     token,
     body: { event_types: types, callback_url: url },
   });
@@ -97,7 +100,11 @@ const subscribe = (types: string[], url = receiver.url, token = owner.token) =>
  * A subscription revoked when the test ends, pass or fail: one left active would receive
  * the next test's events and count toward its receiver's hits.
  */
-async function subscribeForTest(t: TestContext, types: string[], url = receiver.url): Promise<Sub> {
+async function subscribeForTest(
+  t: TestContext,
+  types: string[],
+  url = receiver.url,
+): Promise<EventSubscription> {
   const sub = (await subscribe(types, url)).body.event_subscription;
   t.after(async () => {
     await api(srv, 'POST', `/api/event-subscriptions/${sub.id}/revoke`, {
@@ -109,8 +116,8 @@ async function subscribeForTest(t: TestContext, types: string[], url = receiver.
 }
 
 /** A subscription of the test workspace as its list shows it now. */
-async function subscriptionNow(id: string): Promise<Sub> {
-  const list = await api<{ event_subscriptions: Sub[] }>(
+async function subscriptionNow(id: string): Promise<EventSubscription> {
+  const list = await api<{ event_subscriptions: EventSubscription[] }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/event-subscriptions`,
@@ -130,11 +137,11 @@ async function listenForTest(t: TestContext, server: Server): Promise<string> {
 }
 
 /** The delivery log, once it holds `n` attempts: the receiver answers before the log commits. */
-function deliveriesWhen(subId: string, n: number): Promise<Attempt[]> {
+function deliveriesWhen(subId: string, n: number): Promise<DeliveryAttempt[]> {
   return poll(
     async () =>
       (
-        await api<{ deliveries: Attempt[] }>(
+        await api<{ deliveries: DeliveryAttempt[] }>(
           srv,
           'GET',
           `/api/event-subscriptions/${subId}/deliveries`,
@@ -154,7 +161,7 @@ test('management: managers only, validated, secrets shown once', async () => {
   const created = await subscribe(['channel.created']);
   assert.equal(created.status, 201);
   assert.match(created.body.event_subscription.signing_secret!, /^ccs_/);
-  const list = await api<{ event_subscriptions: Sub[] }>(
+  const list = await api<{ event_subscriptions: EventSubscription[] }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/event-subscriptions`,
@@ -166,7 +173,7 @@ test('management: managers only, validated, secrets shown once', async () => {
     (s) => s.id === created.body.event_subscription.id,
   )!;
   assert.equal(listed.signing_secret, undefined);
-  const rotated = await api<{ event_subscription: Sub }>(
+  const rotated = await api<EventSubscriptionResponse>(
     srv,
     'POST',
     `/api/event-subscriptions/${listed.id}/rotate-secret`,
@@ -234,14 +241,14 @@ test('signed delivery, retried through 503s: delivered once with every attempt l
       [1, 503],
     ],
   );
-  const page = await api<{ deliveries: Attempt[]; next_cursor: string | null }>(
+  const page = await api<{ deliveries: DeliveryAttempt[]; next_cursor: string | null }>(
     srv,
     'GET',
     `/api/event-subscriptions/${sub.id}/deliveries?limit=2`,
     { token: owner.token },
   );
   assert.equal(page.body.deliveries.length, 2);
-  const rest = await api<{ deliveries: Attempt[] }>(
+  const rest = await api<{ deliveries: DeliveryAttempt[] }>(
     srv,
     'GET',
     `/api/event-subscriptions/${sub.id}/deliveries?limit=2&before=${page.body.next_cursor}`,
@@ -257,15 +264,10 @@ test('private channel events go only to subscriptions whose creator can see them
   const sub = await subscribeForTest(t, ['message.created']);
   receiver.secret = sub.signing_secret!;
   receiver.hits.length = 0;
-  const mine = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: member.token,
-      body: { name: 'members-only', kind: 'private' },
-    },
-  );
+  const mine = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: member.token,
+    body: { name: 'members-only', kind: 'private' },
+  });
   const hidden = await api<{ event: { id: string } }>(
     srv,
     'POST',
@@ -348,19 +350,19 @@ test('a receiver that does not answer holds only its own workspace share of deli
   });
   await subscribeForTest(t, ['message.created'], await listenForTest(t, mute));
   // A second workspace, subscribed to the answering receiver.
-  const other = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+  const other = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: owner.token,
     body: { name: 'Elsewhere' },
   });
   const otherWid = other.body.workspace.id;
   const otherChannel = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${otherWid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${otherWid}/channels`, {
       token: owner.token,
       body: { name: 'elsewhere' },
     })
   ).body.channel.id;
   const sub = (
-    await api<{ event_subscription: Sub }>(
+    await api<EventSubscriptionResponse>(
       srv,
       'POST',
       `/api/workspaces/${otherWid}/event-subscriptions`,

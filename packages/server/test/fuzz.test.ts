@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MessageResponse } from '@clickclack/protocol';
 import { request } from 'node:http';
 import fc from 'fast-check';
 import { api, signIn, startTestServer, team, type TestServer } from './helpers.js';
@@ -473,7 +474,7 @@ test(
         const me = await api(srv, 'GET', '/api/me', { token: t.owner.token });
         const token =
           me.status === 200 ? t.owner.token : (await signIn(srv, 'local@clickclack.chat')).token;
-        const msg = await api<{ message: { id: string } }>(
+        const msg = await api<MessageResponse>(
           srv,
           'POST',
           `/api/channels/${t.generalId}/messages`,

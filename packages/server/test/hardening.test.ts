@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { EventSubscriptionResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { OPERATIONS, type Operation } from '@clickclack/protocol';
@@ -81,7 +82,7 @@ const statusOf = async (method: string, path: string, token: string, body?: unkn
 
 describe('leaks and permission gaps', () => {
   test('a delivery log is read by its creator and managers only: members 403, outsiders 404', async () => {
-    const sub = await api<{ event_subscription: { id: string } }>(
+    const sub = await api<EventSubscriptionResponse>(
       srv,
       'POST',
       `/api/workspaces/${wid}/event-subscriptions`,
@@ -117,7 +118,7 @@ describe('leaks and permission gaps', () => {
       body: { app_slug: 'ci', bot_user_id: botId, config: { api_key: 'k-123' } },
     });
     assert.equal(app.status, 201);
-    const sub = await api<{ event_subscription: { id: string } }>(
+    const sub = await api<EventSubscriptionResponse>(
       srv,
       'POST',
       `/api/workspaces/${wid}/event-subscriptions`,
@@ -390,7 +391,7 @@ describe('request timeouts', () => {
     slow = await startTestServer({ timeouts: { headersMs: 1000, requestMs: 2000 } });
     user = await signIn(slow, 'local@clickclack.chat');
     space = (
-      await api<{ workspaces: { id: string }[] }>(slow, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(slow, 'GET', '/api/workspaces', {
         token: user.token,
       })
     ).body.workspaces[0]!.id;

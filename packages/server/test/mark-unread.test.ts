@@ -1,9 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Channel, DirectConversation, ReceiptResponse } from '@clickclack/protocol';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  DmListResponse,
+  DmResponse,
+  ReceiptResponse,
+} from '@clickclack/protocol';
 import { callersOf, startTestServer, team, type TestServer } from './helpers.js';
 
-type Dm = DirectConversation;
 type Receipt = ReceiptResponse;
 
 let srv: TestServer;
@@ -34,7 +39,7 @@ test('mark unread moves the read pointer back to just before a message, and reco
   await ok(una, 'POST', `/api/channels/${t.generalId}/read`, { seq: seqs[2] });
   const general = async () =>
     (
-      await ok<{ channels: Channel[] }>(una, 'GET', `/api/workspaces/${t.workspaceId}/channels`)
+      await ok<ChannelListResponse>(una, 'GET', `/api/workspaces/${t.workspaceId}/channels`)
     ).channels.find((c) => c.id === t.generalId)!;
   assert.equal((await general()).unread_count, 0);
 
@@ -60,7 +65,7 @@ test('mark unread moves the read pointer back to just before a message, and reco
   const bad = await call(una, 'POST', `/api/channels/${t.generalId}/unread`, { seq: 0 });
   assert.equal(bad.status, 400);
   assert.ok(typeof bad.body.error === 'string');
-  const secret = await ok<{ channel: { id: string } }>(
+  const secret = await ok<ChannelResponse>(
     vic,
     'POST',
     `/api/workspaces/${t.workspaceId}/channels`,
@@ -70,7 +75,7 @@ test('mark unread moves the read pointer back to just before a message, and reco
   assert.equal(hidden.status, 404);
 
   // DMs: the same, for the caller only.
-  const dm = await ok<{ conversation: { id: string } }>(vic, 'POST', '/api/dms', {
+  const dm = await ok<DmResponse>(vic, 'POST', '/api/dms', {
     workspace_id: t.workspaceId,
     member_ids: [una.userId],
   });
@@ -88,7 +93,7 @@ test('mark unread moves the read pointer back to just before a message, and reco
   await ok(una, 'POST', `/api/dms/${dmId}/read`, { seq: dmSeqs[2] });
   const dmOf = async (who: typeof una) =>
     (
-      await ok<{ conversations: Dm[] }>(who, 'GET', `/api/dms?workspace_id=${t.workspaceId}`)
+      await ok<DmListResponse>(who, 'GET', `/api/dms?workspace_id=${t.workspaceId}`)
     ).conversations.find((d) => d.id === dmId)!;
   assert.equal((await dmOf(una)).unread_count, 0);
   const dmBack = await ok<Receipt>(una, 'POST', `/api/dms/${dmId}/unread`, { seq: dmSeqs[0] });

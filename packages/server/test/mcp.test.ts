@@ -2,6 +2,7 @@
 // by the official MCP SDK's client: the conversation tools end to end, as two users.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { DmResponse, Message, MessageResponse } from '@clickclack/protocol';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -47,19 +48,12 @@ async function ok<T = Record<string, never>>(
   return res.structuredContent as T;
 }
 
-interface Msg {
-  id: string;
-  body: string;
-  channel_seq?: number;
-  quoted_message_id?: string;
-}
-
 test('a DM: opened, posted, counted unread for the other member, read, marked read', async () => {
   const bobId = t.members[0]!.userId;
-  const { conversation } = await ok<{ conversation: { id: string } }>(ada, 'open_dm', {
+  const { conversation } = await ok<DmResponse>(ada, 'open_dm', {
     user_ids: [bobId],
   });
-  const { message } = await ok<{ message: Msg }>(ada, 'post_message', {
+  const { message } = await ok<MessageResponse>(ada, 'post_message', {
     conversation_id: conversation.id,
     body: 'a word in private',
   });
@@ -71,7 +65,9 @@ test('a DM: opened, posted, counted unread for the other member, read, marked re
     unread.conversations.map((d) => [d.id, d.unread_count]),
     [[conversation.id, 1]],
   );
-  const page = await ok<{ messages: Msg[] }>(bob, 'read_dm', { conversation_id: conversation.id });
+  const page = await ok<{ messages: Message[] }>(bob, 'read_dm', {
+    conversation_id: conversation.id,
+  });
   assert.deepEqual(
     page.messages.map((m) => m.id),
     [message.id],
@@ -92,7 +88,7 @@ test('a DM: opened, posted, counted unread for the other member, read, marked re
 });
 
 test('a thread: replies, a quote, a reaction, an edit and a delete, followed by its resource and by wait_for_events', async () => {
-  const { message: root } = await ok<{ message: Msg }>(ada, 'post_message', {
+  const { message: root } = await ok<MessageResponse>(ada, 'post_message', {
     channel_id: t.generalId,
     body: 'thread about pelicans',
   });
@@ -104,11 +100,11 @@ test('a thread: replies, a quote, a reaction, an edit and a delete, followed by 
   await bob.subscribeResource({ uri });
   const start = await ok<{ next_cursor: string }>(bob, 'wait_for_events', { timeout_seconds: 0 });
 
-  const { message: reply } = await ok<{ message: Msg }>(bob, 'reply_in_thread', {
+  const { message: reply } = await ok<MessageResponse>(bob, 'reply_in_thread', {
     message_id: root.id,
     body: 'pelicans can fly',
   });
-  const { message: quote } = await ok<{ message: Msg }>(ada, 'quote_message', {
+  const { message: quote } = await ok<MessageResponse>(ada, 'quote_message', {
     message_id: reply.id,
     body: 'indeed',
   });
@@ -118,14 +114,14 @@ test('a thread: replies, a quote, a reaction, an edit and a delete, followed by 
     emoji: '👍',
   });
   assert.deepEqual(reacted.reactions, [{ emoji: '👍', count: 1, reacted_by_me: true }]);
-  const edited = await ok<{ message: Msg }>(bob, 'edit_message', {
+  const edited = await ok<MessageResponse>(bob, 'edit_message', {
     message_id: reply.id,
     body: 'pelicans can really fly',
   });
   assert.equal(edited.message.body, 'pelicans can really fly');
   await ok(ada, 'delete_message', { message_id: quote.id });
 
-  const thread = await ok<{ root: Msg; replies: (Msg & { deleted_at?: string })[] }>(
+  const thread = await ok<{ root: Message; replies: (Message & { deleted_at?: string })[] }>(
     bob,
     'read_thread',
     { message_id: root.id },
@@ -137,7 +133,7 @@ test('a thread: replies, a quote, a reaction, an edit and a delete, followed by 
   );
 
   // Without a position a thread opens at its newest replies, as a channel does.
-  const newest = await ok<{ replies: Msg[]; has_older: boolean }>(bob, 'read_thread', {
+  const newest = await ok<{ replies: Message[]; has_older: boolean }>(bob, 'read_thread', {
     message_id: root.id,
     limit: 1,
   });
@@ -183,7 +179,7 @@ test('search, mentions and whoami', async () => {
   await api(srv, 'PATCH', '/api/me', { token: t.members[0]!.token, body: { handle: 'bob' } });
   const me = await ok<{ user: { id: string; handle: string } }>(bob, 'whoami');
   assert.equal(me.user.id, t.members[0]!.userId);
-  const { message } = await ok<{ message: Msg }>(ada, 'post_message', {
+  const { message } = await ok<MessageResponse>(ada, 'post_message', {
     channel_id: t.generalId,
     body: `@${me.user.handle} the flamingo report is ready`,
   });
@@ -192,10 +188,10 @@ test('search, mentions and whoami', async () => {
     found.results.map((r) => r.id),
     [message.id],
   );
-  const mentions = await ok<{ mentions: { message: Msg }[] }>(bob, 'list_mentions');
+  const mentions = await ok<{ mentions: { message: Message }[] }>(bob, 'list_mentions');
   assert.equal(mentions.mentions[0]?.message.id, message.id);
   // The same message through REST: the tools return the API's own shapes.
-  const rest = await api<{ message: Msg }>(srv, 'GET', `/api/messages/${message.id}`, {
+  const rest = await api<MessageResponse>(srv, 'GET', `/api/messages/${message.id}`, {
     token: t.members[0]!.token,
   });
   assert.equal(rest.body.message.body, message.body);

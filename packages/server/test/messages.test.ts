@@ -1,31 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelResponse,
+  MessageEventResponse,
+  MessagePage,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-
-type Msg = {
-  id: string;
-  channel_seq?: number;
-  body: string;
-  author: { id: string; handle: string; display_name: string; kind: string; avatar_url: string };
-  author_id: string;
-  nonce?: string;
-  thread_state?: { reply_count: number };
-  quoted_message_id?: string;
-  quoted_body_snapshot?: string;
-  quoted_author?: { id: string };
-  kind: string;
-};
-type Page = {
-  messages: Msg[];
-  oldest_seq: number;
-  newest_seq: number;
-  has_older: boolean;
-  has_newer: boolean;
-};
-type Created = {
-  message: Msg;
-  event?: { type: string; seq: number; channel_id: string; payload: Record<string, unknown> };
-};
 
 let srv: TestServer;
 let me: { token: string; userId: string };
@@ -34,19 +16,14 @@ let cid: string;
 before(async () => {
   srv = await startTestServer();
   me = await signIn(srv, 'local@clickclack.chat');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: me.token,
   });
   wid = ws.body.workspaces[0]!.id;
-  const ch = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: me.token,
-      body: { name: 'paging' },
-    },
-  );
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: me.token,
+    body: { name: 'paging' },
+  });
   cid = ch.body.channel.id;
   for (let i = 1; i <= 25; i++) {
     await api(srv, 'POST', `/api/channels/${cid}/messages`, {
@@ -58,24 +35,24 @@ before(async () => {
 after(() => srv.close());
 
 const page = (q: string) =>
-  api<Page>(srv, 'GET', `/api/channels/${cid}/messages${q}`, { token: me.token });
-const seqs = (p: Page) => p.messages.map((m) => m.channel_seq);
+  api<MessagePage>(srv, 'GET', `/api/channels/${cid}/messages${q}`, { token: me.token });
+const seqs = (p: MessagePage) => p.messages.map((m) => m.channel_seq);
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 test('post returns the message with its author and one event carrying the seq', async () => {
-  const ch = await api<{ channel: { id: string } }>(
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: me.token,
+    body: { name: 'posting' },
+  });
+  const res = await api<MessageEventResponse>(
     srv,
     'POST',
-    `/api/workspaces/${wid}/channels`,
+    `/api/channels/${ch.body.channel.id}/messages`,
     {
       token: me.token,
-      body: { name: 'posting' },
+      body: { body: '  **hello** world  ', author_runtime: 'ignored' },
     },
   );
-  const res = await api<Created>(srv, 'POST', `/api/channels/${ch.body.channel.id}/messages`, {
-    token: me.token,
-    body: { body: '  **hello** world  ', author_runtime: 'ignored' },
-  });
   assert.equal(res.status, 201);
   assert.equal(res.body.message.body, '**hello** world');
   assert.equal(res.body.message.channel_seq, 1);
@@ -87,7 +64,7 @@ test('post returns the message with its author and one event carrying the seq', 
   assert.equal(res.body.event?.channel_id, ch.body.channel.id);
   assert.equal(res.body.event?.payload.message_id, res.body.message.id);
   assert.ok(!JSON.stringify(res.body.event).includes('hello'), 'events never carry bodies');
-  const got = await api<{ message: Msg }>(srv, 'GET', `/api/messages/${res.body.message.id}`, {
+  const got = await api<MessageResponse>(srv, 'GET', `/api/messages/${res.body.message.id}`, {
     token: me.token,
   });
   assert.equal(got.body.message.body, '**hello** world');
@@ -150,7 +127,7 @@ test('bad page requests are 400s', async () => {
 });
 
 test('nonce: same content replays (200, no event), different content is a 409', async () => {
-  const first = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const first = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'idempotent', nonce: 'nonce-1' },
   });
@@ -159,7 +136,7 @@ test('nonce: same content replays (200, no event), different content is a 409', 
   const db = sqlOf(srv);
   const count = async () => (await db.get<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
   const events = await count();
-  const replay = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const replay = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'idempotent', nonce: 'nonce-1' },
   });
@@ -174,7 +151,7 @@ test('nonce: same content replays (200, no event), different content is a 409', 
   assert.equal(clash.status, 409);
   await db.close();
 
-  const found = await api<{ message: Msg }>(
+  const found = await api<MessageResponse>(
     srv,
     'GET',
     `/api/messages/by-nonce?workspace_id=${wid}&nonce=nonce-1`,
@@ -206,11 +183,11 @@ test('nonce: same content replays (200, no event), different content is a 409', 
 
 test('quotes must target a live root of the same channel and freeze a snapshot', async () => {
   const long = 'q'.repeat(300);
-  const target = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const target = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: long },
   });
-  const quote = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const quote = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'quoting', quoted_message_id: target.body.message.id },
   });
@@ -218,15 +195,10 @@ test('quotes must target a live root of the same channel and freeze a snapshot',
   assert.equal(quote.body.message.quoted_message_id, target.body.message.id);
   assert.equal(quote.body.message.quoted_body_snapshot, 'q'.repeat(280));
   assert.equal(quote.body.message.quoted_author?.id, me.userId);
-  const other = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: me.token,
-      body: { name: 'elsewhere' },
-    },
-  );
+  const other = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: me.token,
+    body: { name: 'elsewhere' },
+  });
   for (const id of ['msg_nope', target.body.message.id]) {
     const chan = id === 'msg_nope' ? cid : other.body.channel.id;
     const bad = await api(srv, 'POST', `/api/channels/${chan}/messages`, {
@@ -263,14 +235,14 @@ test('input errors: empty, oversized, malformed, wrong types', async () => {
 });
 
 test('correlation ids are echoed and stored on the event; unsafe ones are replaced', async () => {
-  const res = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const res = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'traced' },
     headers: { 'x-correlation-id': 'run-42:step.1' },
   });
   assert.equal(res.headers.get('x-correlation-id'), 'run-42:step.1');
   assert.equal(res.body.event?.payload.correlation_id, 'run-42:step.1');
-  const unsafe = await api<Created>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const unsafe = await api<MessageEventResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: me.token,
     body: { body: 'traced' },
     headers: { 'x-correlation-id': 'bad id <script>' },

@@ -1,26 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelResponse,
+  Event,
+  Message,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
 import { parseMentions } from '../src/services/mentions.js';
 
-type Ev = {
-  id: string;
-  cursor: string;
-  type: string;
-  seq?: number;
-  payload: Record<string, unknown>;
-};
-type Msg = {
-  id: string;
-  body: string;
-  edited_at?: string;
-  deleted_at?: string;
-  reactions?: { emoji: string; count: number; reacted_by_me: boolean }[];
-  thread_state?: { reply_count: number; last_reply_author_ids: string[] };
-};
 type U = { token: string; userId: string };
 
 let srv: TestServer;
@@ -32,7 +24,7 @@ let reader: string;
 before(async () => {
   srv = await startTestServer();
   owner = await signIn(srv, 'local@clickclack.chat');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
@@ -52,7 +44,7 @@ before(async () => {
   await db.run("UPDATE workspace_members SET role = 'moderator' WHERE user_id = ?", mod.userId);
   await db.close();
   cid = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: owner.token,
       body: { name: 'talk' },
     })
@@ -70,16 +62,21 @@ after(() => srv.close());
 
 const post = async (u: U, body: string, channel = cid) =>
   (
-    await api<{ message: Msg; event: Ev }>(srv, 'POST', `/api/channels/${channel}/messages`, {
-      token: u.token,
-      body: { body },
-    })
+    await api<{ message: Message; event: Event }>(
+      srv,
+      'POST',
+      `/api/channels/${channel}/messages`,
+      {
+        token: u.token,
+        body: { body },
+      },
+    )
   ).body;
 
 describe('edit and delete', () => {
   test('only the author edits; edits set edited_at and emit message.updated', async () => {
     const m = await post(alice, 'first draft');
-    const edit = await api<{ message: Msg; event: Ev }>(
+    const edit = await api<{ message: Message; event: Event }>(
       srv,
       'PATCH',
       `/api/messages/${m.message.id}`,
@@ -138,7 +135,7 @@ describe('edit and delete', () => {
         (await api(srv, 'DELETE', `/api/messages/${m.message.id}`, { token: bob.token })).status,
         403,
       );
-      const del = await api<{ message: Msg; event: Ev }>(
+      const del = await api<{ message: Message; event: Event }>(
         srv,
         'DELETE',
         `/api/messages/${m.message.id}`,
@@ -148,11 +145,11 @@ describe('edit and delete', () => {
       assert.equal(del.body.message.body, '');
       assert.ok(del.body.message.deleted_at);
       assert.equal(del.body.event.type, 'message.deleted');
-      const again = await api<{ event: Ev }>(srv, 'DELETE', `/api/messages/${m.message.id}`, {
+      const again = await api<{ event: Event }>(srv, 'DELETE', `/api/messages/${m.message.id}`, {
         token: who.token,
       });
       assert.equal(again.body.event.id, '');
-      const read = await api<{ message: Msg }>(srv, 'GET', `/api/messages/${m.message.id}`, {
+      const read = await api<MessageResponse>(srv, 'GET', `/api/messages/${m.message.id}`, {
         token: bob.token,
       });
       assert.equal(read.body.message.body, '');
@@ -174,7 +171,7 @@ describe('edit and delete', () => {
 
   test('thread counters stay exact when replies are deleted', async () => {
     const root = await post(alice, 'thread root');
-    const r1 = await api<{ message: Msg }>(
+    const r1 = await api<MessageResponse>(
       srv,
       'POST',
       `/api/messages/${root.message.id}/thread/replies`,
@@ -185,7 +182,7 @@ describe('edit and delete', () => {
       body: { body: 'two' },
     });
     await api(srv, 'DELETE', `/api/messages/${r1.body.message.id}`, { token: bob.token });
-    const page = await api<{ messages: Msg[] }>(
+    const page = await api<{ messages: Message[] }>(
       srv,
       'GET',
       `/api/channels/${cid}/messages?limit=5`,
@@ -201,7 +198,7 @@ describe('reactions', () => {
   test('add, no-op, remove, validation, and summaries in reads', async () => {
     const m = await post(alice, 'react to me');
     const add = await api<{
-      event: Ev;
+      event: Event;
       reactions: { emoji: string; count: number; reacted_by_me: boolean }[];
     }>(srv, 'POST', `/api/messages/${m.message.id}/reactions`, {
       token: bob.token,
@@ -217,10 +214,15 @@ describe('reactions', () => {
       count: 1,
     });
     assert.deepEqual(add.body.reactions, [{ emoji: '👍', count: 1, reacted_by_me: true }]);
-    const dup = await api<{ event: Ev }>(srv, 'POST', `/api/messages/${m.message.id}/reactions`, {
-      token: bob.token,
-      body: { emoji: '👍' },
-    });
+    const dup = await api<{ event: Event }>(
+      srv,
+      'POST',
+      `/api/messages/${m.message.id}/reactions`,
+      {
+        token: bob.token,
+        body: { emoji: '👍' },
+      },
+    );
     assert.equal(dup.status, 200);
     assert.equal(dup.body.event.id, '');
     await api(srv, 'POST', `/api/messages/${m.message.id}/reactions`, {
@@ -231,14 +233,14 @@ describe('reactions', () => {
       token: alice.token,
       body: { emoji: ':tada:' },
     });
-    const got = await api<{ message: Msg }>(srv, 'GET', `/api/messages/${m.message.id}`, {
+    const got = await api<MessageResponse>(srv, 'GET', `/api/messages/${m.message.id}`, {
       token: bob.token,
     });
     assert.deepEqual(got.body.message.reactions, [
       { emoji: '👍', count: 2, reacted_by_me: true },
       { emoji: ':tada:', count: 1, reacted_by_me: false },
     ]);
-    const page = await api<{ messages: Msg[] }>(
+    const page = await api<{ messages: Message[] }>(
       srv,
       'GET',
       `/api/channels/${cid}/messages?limit=3`,
@@ -255,7 +257,7 @@ describe('reactions', () => {
       { token: owner.token },
     );
     assert.deepEqual(list.body.reactions[0]!.user_ids, [bob.userId, alice.userId]);
-    const rm = await api<{ event: Ev; reactions: unknown[] }>(
+    const rm = await api<{ event: Event; reactions: unknown[] }>(
       srv,
       'DELETE',
       `/api/messages/${m.message.id}/reactions/${encodeURIComponent('👍')}`,
@@ -263,7 +265,7 @@ describe('reactions', () => {
     );
     assert.equal(rm.body.event.type, 'reaction.removed');
     assert.equal(rm.body.event.payload.count, 1);
-    const rmAgain = await api<{ event: Ev }>(
+    const rmAgain = await api<{ event: Event }>(
       srv,
       'DELETE',
       `/api/messages/${m.message.id}/reactions/${encodeURIComponent('👍')}`,
@@ -299,7 +301,7 @@ describe('pins', () => {
   test('pin, list newest first, conflicts and unpin', async () => {
     const a = await post(alice, 'pin a');
     const b = await post(bob, 'pin b');
-    const pa = await api<{ pinned_message: { id: string }; event: Ev }>(
+    const pa = await api<{ pinned_message: { id: string }; event: Event }>(
       srv,
       'POST',
       `/api/channels/${cid}/pins`,
@@ -312,7 +314,7 @@ describe('pins', () => {
       token: alice.token,
       body: { message_id: b.message.id },
     });
-    const list = await api<{ messages: Msg[] }>(srv, 'GET', `/api/channels/${cid}/pins`, {
+    const list = await api<{ messages: Message[] }>(srv, 'GET', `/api/channels/${cid}/pins`, {
       token: owner.token,
     });
     assert.deepEqual(
@@ -329,7 +331,7 @@ describe('pins', () => {
       409,
     );
     const other = (
-      await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: owner.token,
         body: { name: 'pins-elsewhere' },
       })
@@ -352,7 +354,7 @@ describe('pins', () => {
       ).status,
       400,
     );
-    const un = await api<{ event: Ev }>(
+    const un = await api<{ event: Event }>(
       srv,
       'DELETE',
       `/api/channels/${cid}/pins/${a.message.id}`,
@@ -369,7 +371,7 @@ describe('pins', () => {
     );
     await api(srv, 'DELETE', `/api/messages/${b.message.id}`, { token: bob.token });
     // Deleting a pinned message unpins it, and says so before saying it is deleted.
-    const after = await api<{ events: (Ev & { payload: Record<string, unknown> })[] }>(
+    const after = await api<{ events: (Event & { payload: Record<string, unknown> })[] }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${un.body.event.cursor}`,
@@ -384,7 +386,7 @@ describe('pins', () => {
     );
     assert.deepEqual(
       (
-        await api<{ messages: Msg[] }>(srv, 'GET', `/api/channels/${cid}/pins`, {
+        await api<{ messages: Message[] }>(srv, 'GET', `/api/channels/${cid}/pins`, {
           token: owner.token,
         })
       ).body.messages,
@@ -406,7 +408,7 @@ describe('mentions, read state and follows', () => {
 
   test('mentions: private events, /api/me/mentions, unread and mention counts, reading resets', async () => {
     const ch = (
-      await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+      await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
         token: owner.token,
         body: { name: 'mentions' },
       })
@@ -443,7 +445,7 @@ describe('mentions, read state and follows', () => {
     const c = listed.body.channels.find((x) => x.id === ch)!;
     assert.equal(c.unread_count, 3);
     assert.equal(c.mention_count, 1);
-    const mine = await api<{ mentions: { message: Msg; kind: string }[] }>(
+    const mine = await api<{ mentions: { message: Message; kind: string }[] }>(
       srv,
       'GET',
       '/api/me/mentions',
@@ -506,7 +508,7 @@ describe('mentions, read state and follows', () => {
     );
     const root = await post(alice, 'follow me');
     const reply = (body: string, u: U) =>
-      api<{ message: Msg }>(srv, 'POST', `/api/messages/${root.message.id}/thread/replies`, {
+      api<MessageResponse>(srv, 'POST', `/api/messages/${root.message.id}/thread/replies`, {
         token: u.token,
         body: { body },
       });

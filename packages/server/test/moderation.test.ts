@@ -1,22 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Event, MemberModeration } from '@clickclack/protocol';
 import { PNG, api, signIn, startTestServer, team, uploadFile, type TestServer } from './helpers.js';
 import { createBot } from '../src/services/bots.js';
 
 type U = { token: string; userId: string };
-type Moderated = {
-  workspace_id: string;
-  user: { id: string; display_name: string };
-  role: string;
-  posts_remaining: number;
-  post_limit: number;
-  timeout_until?: string;
-  blocked_at?: string;
-  moderation_note?: string;
-  moderation_by?: string;
-  moderation_at?: string;
-};
-type Ev = { type: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
 let owner: U, mod: U, alice: U, bob: U;
@@ -41,14 +29,14 @@ before(async () => {
 after(() => srv.close());
 
 const moderate = (by: U, target: U, body: Record<string, unknown>) =>
-  api<{ member: Moderated; event: Ev & { cursor: string }; error?: string }>(
+  api<{ member: MemberModeration; event: Event & { cursor: string }; error?: string }>(
     srv,
     'PATCH',
     `/api/workspaces/${wid}/moderation/members/${target.userId}`,
     { token: by.token, body },
   );
 const roster = (by: U) =>
-  api<{ members: Moderated[]; error?: string }>(
+  api<{ members: MemberModeration[]; error?: string }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/moderation/members`,
@@ -232,7 +220,7 @@ test('a blocked moderator moderates nobody; the event reaches the target and act
   const cursor = blockedMod.body.event.cursor;
   const seen = async (who: U) =>
     (
-      await api<{ events: (Ev & { id: string })[] }>(
+      await api<{ events: (Event & { id: string })[] }>(
         srv,
         'GET',
         `/api/realtime/events?workspace_id=${wid}&after_cursor=${cursor}`,

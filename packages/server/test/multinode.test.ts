@@ -2,6 +2,12 @@
 // through LISTEN/NOTIFY. Every node runs with a 60 s tail check, so an event that arrives
 // within the test's time came through a notification, not through the periodic re-read.
 import assert from 'node:assert/strict';
+import type {
+  ChannelListResponse,
+  EventSubscriptionResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -127,11 +133,10 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
       body: JSON.stringify({ token: magic }),
     });
     token = ((await res.json()) as { token: string }).token;
-    workspaceId = (
-      await api<{ workspaces: { id: string }[] }>(nodes[0]!.url, 'GET', '/api/workspaces', token)
-    ).workspaces[0]!.id;
+    workspaceId = (await api<WorkspaceListResponse>(nodes[0]!.url, 'GET', '/api/workspaces', token))
+      .workspaces[0]!.id;
     channelId = (
-      await api<{ channels: { id: string; name: string }[] }>(
+      await api<ChannelListResponse>(
         nodes[0]!.url,
         'GET',
         `/api/workspaces/${workspaceId}/channels`,
@@ -146,15 +151,9 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
   });
 
   const post = (node: Node, body: string) =>
-    api<{ message: { id: string } }>(
-      node.url,
-      'POST',
-      `/api/channels/${channelId}/messages`,
-      token,
-      {
-        body,
-      },
-    ).then((r) => r.message.id);
+    api<MessageResponse>(node.url, 'POST', `/api/channels/${channelId}/messages`, token, {
+      body,
+    }).then((r) => r.message.id);
 
   /**
    * A callback receiver subscribed (through `node`) to message.created; `onHit` answers each
@@ -171,7 +170,7 @@ describe('several nodes on one PostgreSQL database', { skip: SKIP }, () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const { port } = receiver.address() as AddressInfo;
-    const sub = await api<{ event_subscription: { id: string } }>(
+    const sub = await api<EventSubscriptionResponse>(
       node.url,
       'POST',
       `/api/workspaces/${workspaceId}/event-subscriptions`,

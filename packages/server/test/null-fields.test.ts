@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ErrorBody } from '@clickclack/protocol';
+import type { DmResponse, ErrorBody } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { OPERATIONS } from '@clickclack/protocol';
@@ -37,7 +37,7 @@ after(() => srv.close());
 
 describe('null in an optional field means absent', () => {
   test('typing indicators with direct_conversation_id: null reach the channel (Hermes)', async () => {
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: owner.token,
       body: { workspace_id: wid, member_ids: [bob.userId] },
     });

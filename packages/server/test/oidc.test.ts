@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { WorkspaceListResponse } from '@clickclack/protocol';
 import { resolveServerConfig } from '../src/config/resolve.js';
 import { oidcSettings } from '../src/config/oidc.js';
 import { api, freePort, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
@@ -158,7 +159,7 @@ describe('single sign-on (OIDC)', () => {
     assert.equal(res.status, 302);
     assert.equal(res.headers.get('location'), `${srv.url}/app/${ws.slug}`);
     const token = sessionOf(res);
-    const list = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    const list = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
       token,
     });
     assert.deepEqual(
@@ -175,7 +176,7 @@ describe('single sign-on (OIDC)', () => {
   test("a workspace's self-join domain also lets someone new in; they then join it", async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const ws = (
-      await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
         token: owner.token,
       })
     ).body.workspaces[0]!;
@@ -184,12 +185,9 @@ describe('single sign-on (OIDC)', () => {
       body: { domains: ['joinable.test'] },
     });
     const token = sessionOf(await roundTrip('joiner'));
-    const offered = await api<{ workspaces: { id: string }[] }>(
-      srv,
-      'GET',
-      '/api/me/joinable-workspaces',
-      { token },
-    );
+    const offered = await api<WorkspaceListResponse>(srv, 'GET', '/api/me/joinable-workspaces', {
+      token,
+    });
     assert.deepEqual(
       offered.body.workspaces.map((w) => w.id),
       [ws.id],

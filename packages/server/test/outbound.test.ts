@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { EventSubscriptionResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { createServer } from 'node:http';
 import {
   DEFAULT_OUTBOUND,
@@ -73,11 +74,11 @@ test('with the loopback setting off, a subscription to 127.0.0.1 is logged as re
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const a = receiver.address();
     const owner = await signIn(srv, 'local@clickclack.chat');
-    const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
       token: owner.token,
     });
     const wid = ws.body.workspaces[0]!.id;
-    const sub = await api<{ event_subscription: { id: string } }>(
+    const sub = await api<EventSubscriptionResponse>(
       srv,
       'POST',
       `/api/workspaces/${wid}/event-subscriptions`,

@@ -2,6 +2,13 @@
 // CLICKCLACK_TEST_PG_URL is set): migrations, the CLI on a postgres:// URL, and event cursors
 // that stay gap-free for a tailing reader while several nodes write at once.
 import assert from 'node:assert/strict';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -373,17 +380,14 @@ describe('event cursors across nodes', { skip: SKIP }, () => {
   test('messages posted through three HTTP nodes reach a tailing reader without gaps', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const wid = (
-      await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
         token: owner.token,
       })
     ).body.workspaces[0]!.id;
     const general = (
-      await api<{ channels: { id: string; name: string }[] }>(
-        srv,
-        'GET',
-        `/api/workspaces/${wid}/channels`,
-        { token: owner.token },
-      )
+      await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+        token: owner.token,
+      })
     ).body.channels.find((c) => c.name === 'general')!.id;
     // Two more nodes: their own store (pool) and HTTP server on the same database.
     const nodes: { url: string; close: () => Promise<void> }[] = [
@@ -588,12 +592,10 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     const ws = await workspaceId();
     const [a, b] = [await store(), await store()];
     const c1 = (await srv.store.read.channels.byName(ws, 'general'))!.id;
-    const other = await api<{ channel: { id: string } }>(
-      srv,
-      'POST',
-      `/api/workspaces/${ws}/channels`,
-      { token: (await signIn(srv, 'local@clickclack.chat')).token, body: { name: 'deadlock' } },
-    );
+    const other = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${ws}/channels`, {
+      token: (await signIn(srv, 'local@clickclack.chat')).token,
+      body: { name: 'deadlock' },
+    });
     assert.equal(other.status, 201, JSON.stringify(other.body));
     const c2 = other.body.channel.id;
     const seqOf = async (id: string) => (await srv.store.read.channels.byId(id))!.last_seq;
@@ -631,12 +633,10 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     const owner = await signIn(srv, 'local@clickclack.chat');
     const ws = await workspaceId();
     const general = (await srv.store.read.channels.byName(ws, 'general'))!.id;
-    const root = await api<{ message: { id: string } }>(
-      srv,
-      'POST',
-      `/api/channels/${general}/messages`,
-      { token: owner.token, body: { body: 'thread root' } },
-    );
+    const root = await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
+      token: owner.token,
+      body: { body: 'thread root' },
+    });
     assert.equal(root.status, 201);
     const nodes = [srv, await node(), await node()];
     const replies = await Promise.all(
@@ -764,18 +764,16 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
 
   test('posting through two nodes while a third deletes the workspace: every post is a 201 or a 404, none outlives it', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
-    const created = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    const created = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
       token: owner.token,
       body: { name: 'Doomed Race' },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const ws = created.body.workspace.id;
-    const channel = await api<{ channel: { id: string } }>(
-      srv,
-      'POST',
-      `/api/workspaces/${ws}/channels`,
-      { token: owner.token, body: { name: 'race' } },
-    );
+    const channel = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${ws}/channels`, {
+      token: owner.token,
+      body: { name: 'race' },
+    });
     assert.equal(channel.status, 201, JSON.stringify(channel.body));
     const general = channel.body.channel.id;
     const nodes = [await node(), await node()];
@@ -851,12 +849,12 @@ describe('text PostgreSQL cannot store', { skip: SKIP }, () => {
     try {
       const owner = await signIn(srv, 'local@clickclack.chat');
       const wid = (
-        await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+        await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
           token: owner.token,
         })
       ).body.workspaces[0]!.id;
       const cid = (
-        await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+        await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
           token: owner.token,
         })
       ).body.channels[0]!.id;

@@ -1,6 +1,14 @@
 import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  DmResponse,
+  Event,
+  WorkspaceListResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import {
@@ -12,12 +20,10 @@ import {
   startTestServer,
   type TestServer,
 } from './helpers.js';
-import { TestSocket } from './ws-client.js';
+import { TestSocket, type Frame } from './ws-client.js';
 import { mintInvite } from '../src/services/invites.js';
 import { openStore } from '../src/store/open.js';
 import { createChannelMessage } from '../src/services/messages.js';
-
-type Ev = { cursor: string; type: string; channel_id?: string; payload: Record<string, unknown> };
 
 let srv: TestServer;
 let owner: { token: string; userId: string };
@@ -34,34 +40,26 @@ before(async () => {
   });
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io', 'Member');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
+  const chs = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+  });
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
-  const sec = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    {
-      token: owner.token,
-      body: { name: 'secret', kind: 'private' },
-    },
-  );
+  const sec = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+    body: { name: 'secret', kind: 'private' },
+  });
   secret = sec.body.channel.id;
 });
 after(() => srv.close());
 
 const post = (token: string, channel: string, body: string) =>
-  api<{ message: { id: string }; event: Ev }>(srv, 'POST', `/api/channels/${channel}/messages`, {
+  api<{ message: { id: string }; event: Event }>(srv, 'POST', `/api/channels/${channel}/messages`, {
     token,
     body: { body },
   });
@@ -103,7 +101,7 @@ describe('websocket', () => {
       cursors.every((c) => c > first.body.event.cursor),
       'nothing at or before after_cursor',
     );
-    const pulled = await api<{ events: Ev[] }>(
+    const pulled = await api<{ events: Event[] }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${first.body.event.cursor}&limit=500`,
@@ -131,7 +129,7 @@ describe('websocket', () => {
     );
     assert.ok(ownerSock.frames.some((f) => f.cursor === hidden.body.event.cursor));
     assert.ok(!memberSock.frames.some((f) => f.channel_id === secret));
-    const pull = await api<{ events: Ev[] }>(
+    const pull = await api<{ events: Event[] }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${from}`,
@@ -213,16 +211,16 @@ describe('websocket', () => {
     try {
       const a = await signIn(small, 'local@clickclack.chat');
       const w = (
-        await api<{ workspaces: { id: string }[] }>(small, 'GET', '/api/workspaces', {
+        await api<WorkspaceListResponse>(small, 'GET', '/api/workspaces', {
           token: a.token,
         })
       ).body.workspaces[0]!.id;
       const c = (
-        await api<{ channels: { id: string }[] }>(small, 'GET', `/api/workspaces/${w}/channels`, {
+        await api<ChannelListResponse>(small, 'GET', `/api/workspaces/${w}/channels`, {
           token: a.token,
         })
       ).body.channels[0]!.id;
-      const first = await api<{ event: Ev }>(small, 'POST', `/api/channels/${c}/messages`, {
+      const first = await api<{ event: Event }>(small, 'POST', `/api/channels/${c}/messages`, {
         token: a.token,
         body: { body: 'm0' },
       });
@@ -296,7 +294,7 @@ describe('websocket', () => {
     const other = await startTestServer();
     const a = await signIn(other, 'local@clickclack.chat');
     const w = (
-      await api<{ workspaces: { id: string }[] }>(other, 'GET', '/api/workspaces', {
+      await api<WorkspaceListResponse>(other, 'GET', '/api/workspaces', {
         token: a.token,
       })
     ).body.workspaces[0]!.id;
@@ -446,7 +444,7 @@ describe('guests', () => {
     const guest = await signIn(srv, 'rt-guest@x.io', 'Guest');
     const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: guest.token });
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: owner.token,
       body: { workspace_id: wid, member_ids: [guest.userId] },
     });
@@ -485,13 +483,13 @@ describe('guests', () => {
     const joiner = await signIn(srv, 'rt-joiner@x.io', 'Joiner');
     const inv2 = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv2.token}/accept`, { token: joiner.token });
-    const joined = (f: Ev) => f.type === 'member.joined' && f.payload.user_id === joiner.userId;
+    const joined = (f: Frame) => f.type === 'member.joined' && f.payload.user_id === joiner.userId;
     await live.until(() => live.frames.some(joined), 5000, 'member.joined');
     await watcher.until(() => watcher.frames.some(joined), 5000, 'member.joined');
     // The member beside the guest did receive the channel's events.
     assert.ok(watcher.frames.some((f) => f.type === 'message.created' && f.channel_id === general));
     assert.ok(watcher.frames.some((f) => f.type === 'typing.started'));
-    const leaks = (frames: Ev[]) =>
+    const leaks = (frames: Frame[]) =>
       frames.filter(
         (f) =>
           f.channel_id !== undefined ||
@@ -512,7 +510,7 @@ describe('guests', () => {
       [],
       'replayed',
     );
-    const pulled = await api<{ events: Ev[] }>(
+    const pulled = await api<{ events: Event[] }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${from}`,
@@ -545,7 +543,7 @@ describe('pull and ephemeral', () => {
   test('pages carry has_more and tail_cursor; wait long-polls until an event arrives', async () => {
     const start = await tail(member.token);
     for (let i = 0; i < 3; i++) await post(owner.token, general, `page ${i}`);
-    const p1 = await api<{ events: Ev[]; has_more: boolean; tail_cursor: string }>(
+    const p1 = await api<{ events: Event[]; has_more: boolean; tail_cursor: string }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${start}&limit=2&include_tail=true`,
@@ -553,7 +551,7 @@ describe('pull and ephemeral', () => {
     );
     assert.equal(p1.body.events.length, 2);
     assert.equal(p1.body.has_more, true);
-    const p2 = await api<{ events: Ev[]; has_more: boolean; tail_cursor: string }>(
+    const p2 = await api<{ events: Event[]; has_more: boolean; tail_cursor: string }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${p1.body.events[1]!.cursor}&limit=2`,
@@ -563,7 +561,7 @@ describe('pull and ephemeral', () => {
     assert.equal(p2.body.has_more, false);
     assert.equal(p2.body.tail_cursor, p2.body.events[0]!.cursor);
     const end = p2.body.events[0]!.cursor;
-    const empty = await api<{ events: Ev[] }>(
+    const empty = await api<{ events: Event[] }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${end}`,
@@ -573,7 +571,7 @@ describe('pull and ephemeral', () => {
     );
     assert.deepEqual(empty.body.events, []);
     const started = Date.now();
-    const waiting = api<{ events: Ev[] }>(
+    const waiting = api<{ events: Event[] }>(
       srv,
       'GET',
       `/api/realtime/events?workspace_id=${wid}&after_cursor=${end}&wait=10`,
@@ -594,14 +592,14 @@ describe('pull and ephemeral', () => {
   });
 
   test('an ephemeral event names only a conversation of its own workspace', async () => {
-    const other = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    const other = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
       token: owner.token,
       body: { name: 'Elsewhere' },
     });
     const otherWid = other.body.workspace.id;
     const inv = await mintInvite(srv.deps, { workspaceId: otherWid, createdBy: owner.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-    const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: owner.token,
       body: { workspace_id: otherWid, member_ids: [member.userId] },
     });
@@ -624,15 +622,20 @@ describe('pull and ephemeral', () => {
     const from = await tail(member.token);
     const memberSock = await TestSocket.open(wsUrl(from), bearer(member.token));
     const ownerSock = await TestSocket.open(wsUrl(from), bearer(owner.token));
-    const res = await api<{ event: Ev & { id: string } }>(srv, 'POST', '/api/realtime/ephemeral', {
-      token: owner.token,
-      body: {
-        workspace_id: wid,
-        channel_id: general,
-        type: 'typing.started',
-        payload: { user_id: 'usr_spoofed' },
+    const res = await api<{ event: Event & { id: string } }>(
+      srv,
+      'POST',
+      '/api/realtime/ephemeral',
+      {
+        token: owner.token,
+        body: {
+          workspace_id: wid,
+          channel_id: general,
+          type: 'typing.started',
+          payload: { user_id: 'usr_spoofed' },
+        },
       },
-    });
+    );
     assert.equal(res.status, 202);
     assert.match(res.body.event.id, /^eph_\d{14}\.\d{9}$/);
     assert.equal(res.body.event.cursor, '');

@@ -1,7 +1,14 @@
 import { parseWriteLimits } from '../src/config/write-limits.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SearchResponse } from '@clickclack/protocol';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  DmResponse,
+  MessageResponse,
+  SearchResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 import { createBot } from '../src/services/bots.js';
@@ -21,33 +28,32 @@ before(async () => {
   // One user posts over a thousand messages to fill a haystack.
   srv = await startTestServer({ writeLimits: parseWriteLimits('messages=5000/1m') });
   a = await signIn(srv, 'local@clickclack.chat');
-  wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
-  ).body.workspaces[0]!.id;
+  wid = (await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', { token: a.token })).body
+    .workspaces[0]!.id;
   b = await signIn(srv, 'b@x.io', 'B');
   outsider = await signIn(srv, 'o@x.io', 'O');
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
   general = (
-    await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
       token: a.token,
     })
   ).body.channels[0]!.id;
   secret = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: a.token,
       body: { name: 'secret', kind: 'private' },
     })
   ).body.channel.id;
   dm = (
-    await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+    await api<DmResponse>(srv, 'POST', '/api/dms', {
       token: a.token,
       body: { workspace_id: wid, member_ids: [b.userId] },
     })
   ).body.conversation.id;
   const post = async (key: string, path: string, body: string, token = a.token) => {
     ids[key] = (
-      await api<{ message: { id: string } }>(srv, 'POST', path, { token, body: { body } })
+      await api<MessageResponse>(srv, 'POST', path, { token, body: { body } })
     ).body.message.id;
   };
   await post(
@@ -64,12 +70,10 @@ before(async () => {
   await post('hidden', `/api/channels/${secret}/messages`, 'Secret rocket plans');
   await post('dm', `/api/dms/${dm}/messages`, 'a private rocket chat');
   ids.reply = (
-    await api<{ message: { id: string } }>(
-      srv,
-      'POST',
-      `/api/messages/${ids.deploy}/thread/replies`,
-      { token: b.token, body: { body: 'rocket reply in thread' } },
-    )
+    await api<MessageResponse>(srv, 'POST', `/api/messages/${ids.deploy}/thread/replies`, {
+      token: b.token,
+      body: { body: 'rocket reply in thread' },
+    })
   ).body.message.id;
 });
 after(() => srv.close());
@@ -129,7 +133,7 @@ test('results only from channels and DMs the caller can read', async () => {
 
 test('edits re-index, deletes drop out, filters and paging', async () => {
   const m = (
-    await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+    await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
       token: a.token,
       body: { body: 'kumquat season' },
     })
@@ -209,7 +213,7 @@ test('hostile input never reaches FTS syntax: 200 or a clean 400, never 500', as
 
 test('relevance ranks the newest 1,000 visible matches and pages them without repeats; newest reaches all', async () => {
   const channel = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: a.token,
       body: { name: 'haystack' },
     })
@@ -285,7 +289,7 @@ const accented = async (): Promise<Record<string, string>> => {
     ['bruleePlain', 'no creme brulee left'],
   ] as const)
     made[key] = (
-      await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+      await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
         token: a.token,
         body: { body },
       })

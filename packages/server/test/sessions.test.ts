@@ -1,6 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MagicConsumeResponse, SessionInfo } from '@clickclack/protocol';
+import type {
+  MagicConsumeResponse,
+  MessageResponse,
+  SessionInfo,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
 import { createMagicLink } from '../src/services/auth.js';
 import { createBot } from '../src/services/bots.js';
@@ -132,12 +137,10 @@ describe('deactivating a human account', () => {
     const ada = t.members[0]!;
     const user = (await srv.store.read.users.byId(ada.userId))!;
     await setPassword(srv.deps, user, 'correct horse battery');
-    const sent = await api<{ message: { id: string } }>(
-      srv,
-      'POST',
-      `/api/channels/${t.generalId}/messages`,
-      { token: ada.token, body: { body: 'kept after I leave' } },
-    );
+    const sent = await api<MessageResponse>(srv, 'POST', `/api/channels/${t.generalId}/messages`, {
+      token: ada.token,
+      body: { body: 'kept after I leave' },
+    });
     assert.equal(sent.status, 201);
     const sock = await TestSocket.open(`${srv.url}/api/realtime/ws?workspace_id=${t.workspaceId}`, {
       headers: { authorization: `Bearer ${ada.token}` },
@@ -247,7 +250,7 @@ describe('a workspace owner deactivates a member over HTTP', () => {
     );
 
     // Grace also belongs to a workspace of her own: that is not this owner's to close.
-    const own = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+    const own = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
       token: grace.token,
       body: { name: 'Grace Labs' },
     });

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ClaimSetupCodeResponse } from '@clickclack/protocol';
 import { createHash } from 'node:crypto';
 import { api, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
 
@@ -15,12 +16,6 @@ type SetupCode = {
   created_at: string;
   expires_at: string;
   claimed_at: string | null;
-};
-type Claim = {
-  token: string;
-  bot: { id: string; kind: string; display_name: string };
-  workspace: { id: string; name: string; role?: string };
-  defaults: Record<string, unknown>;
 };
 
 let srv: TestServer;
@@ -53,7 +48,7 @@ const issue = (botId: string, by: string, body: Record<string, unknown> = {}, s 
   });
 
 const claim = (code: string, s = srv) =>
-  api<Claim>(s, 'POST', '/api/bot-setup-codes/claim', { body: { code } });
+  api<ClaimSetupCodeResponse>(s, 'POST', '/api/bot-setup-codes/claim', { body: { code } });
 
 const GONE = { error: 'setup code not found', code: 'not_found' };
 

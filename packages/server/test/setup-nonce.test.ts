@@ -4,12 +4,10 @@
 // same nonce with other input is a 409.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AppInstallationResponse, BotToken, CreateBotResponse } from '@clickclack/protocol';
 import { api, startTestServer, team, type Res, type TestServer } from './helpers.js';
 
 type U = { token: string; userId: string };
-type Tok = { id: string; token?: string; name: string; scopes: string[]; revoked_at?: string };
-type Created = { bot: { id: string; display_name: string }; bot_token?: Tok };
-type Install = { app_installation: { id: string; bot_user_id: string; config: object } };
 
 let srv: TestServer;
 let owner: U, second: U;
@@ -32,26 +30,23 @@ let n = 0;
 const nonce = () => `nonce-${process.pid}-${++n}-0123456789abcdef`;
 
 const createBot = (body: Record<string, unknown>, by = owner) =>
-  api<Created>(srv, 'POST', `/api/workspaces/${wid}/bots`, { token: by.token, body });
+  api<CreateBotResponse>(srv, 'POST', `/api/workspaces/${wid}/bots`, { token: by.token, body });
 const createToken = (botId: string, body: Record<string, unknown>) =>
-  api<{ bot_token: Tok }>(srv, 'POST', `/api/workspaces/${wid}/bots/${botId}/tokens`, {
+  api<{ bot_token: BotToken }>(srv, 'POST', `/api/workspaces/${wid}/bots/${botId}/tokens`, {
     token: owner.token,
     body,
   });
 const install = (body: Record<string, unknown>) =>
-  api<Install>(srv, 'POST', `/api/workspaces/${wid}/app-installations`, {
+  api<AppInstallationResponse>(srv, 'POST', `/api/workspaces/${wid}/app-installations`, {
     token: owner.token,
     body,
   });
 const me = (token: string) => api(srv, 'GET', '/api/me', { token });
 
-async function botsNamed(name: string): Promise<{ bot: { id: string }; tokens: Tok[] }[]> {
-  const list = await api<{ bots: { bot: { id: string; display_name: string }; tokens: Tok[] }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/bots`,
-    { token: owner.token },
-  );
+async function botsNamed(name: string): Promise<{ bot: { id: string }; tokens: BotToken[] }[]> {
+  const list = await api<{
+    bots: { bot: { id: string; display_name: string }; tokens: BotToken[] }[];
+  }>(srv, 'GET', `/api/workspaces/${wid}/bots`, { token: owner.token });
   return list.body.bots.filter((b) => b.bot.display_name === name);
 }
 
@@ -148,7 +143,7 @@ test('token create: a replay rotates the same row; other input or a revoked toke
   assert.equal((await createToken(bot.bot.id, { ...body, name: 'cd' })).status, 409);
   const otherBot = ok(await createBot({ display_name: 'Token host 2' }));
   assert.equal((await createToken(otherBot.bot.id, body)).status, 409);
-  const tokens = await api<{ bot_tokens: Tok[] }>(
+  const tokens = await api<{ bot_tokens: BotToken[] }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/bots/${bot.bot.id}/tokens`,

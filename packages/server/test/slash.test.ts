@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ChannelListResponse, WorkspaceListResponse } from '@clickclack/protocol';
 import { createServer, type Server } from 'node:http';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
@@ -39,14 +40,14 @@ before(async () => {
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'member@x.io', 'Member');
   wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+    await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
       token: owner.token,
     })
   ).body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
   general = (
-    await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
       token: owner.token,
     })
   ).body.channels[0]!.id;

@@ -1,36 +1,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelResponse,
+  Message,
+  MessageResponse,
+  ReplyResponse,
+  ThreadPage,
+  ThreadState,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
-
-type Msg = {
-  id: string;
-  thread_seq?: number;
-  parent_message_id?: string;
-  thread_root_id: string;
-  body: string;
-  channel_id?: string;
-};
-type State = {
-  root_message_id: string;
-  reply_count: number;
-  last_reply_at?: string;
-  last_reply_author_ids: string[];
-};
-type Reply = {
-  message: Msg;
-  thread_state: State;
-  events: { type: string; channel_id?: string; seq?: number }[] | null;
-};
-type Thread = {
-  root: Msg & { thread_state?: State };
-  replies: Msg[];
-  thread_state: State;
-  oldest_seq: number;
-  newest_seq: number;
-  has_older: boolean;
-  has_newer: boolean;
-};
 
 let srv: TestServer;
 let a: { token: string; userId: string };
@@ -41,20 +21,18 @@ before(async () => {
   srv = await startTestServer();
   a = await signIn(srv, 'local@clickclack.chat');
   b = await signIn(srv, 'b@x.io', 'B');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: a.token,
   });
   const wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
-  const ch = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    { token: a.token, body: { name: 'threads' } },
-  );
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: a.token,
+    body: { name: 'threads' },
+  });
   cid = ch.body.channel.id;
-  const root = await api<{ message: Msg }>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const root = await api<MessageResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: a.token,
     body: { body: 'root' },
   });
@@ -63,7 +41,7 @@ before(async () => {
 after(() => srv.close());
 
 const reply = (token: string, body: Record<string, unknown>, id = rootId) =>
-  api<Reply>(srv, 'POST', `/api/messages/${id}/thread/replies`, { token, body });
+  api<ReplyResponse>(srv, 'POST', `/api/messages/${id}/thread/replies`, { token, body });
 
 test('replies: exact counters, recent repliers, events, and never in the channel timeline', async () => {
   const r1 = await reply(a.token, { body: 'first' });
@@ -81,11 +59,8 @@ test('replies: exact counters, recent repliers, events, and never in the channel
   const r3 = await reply(a.token, { body: 'third' });
   assert.equal(r3.body.thread_state.reply_count, 3);
   assert.deepEqual(r3.body.thread_state.last_reply_author_ids, [a.userId, b.userId]);
-  assert.equal(
-    r3.body.thread_state.last_reply_at,
-    (r3.body.message as Msg & { created_at: string }).created_at,
-  );
-  const page = await api<{ messages: (Msg & { thread_state: State })[] }>(
+  assert.equal(r3.body.thread_state.last_reply_at, r3.body.message.created_at);
+  const page = await api<{ messages: (Message & { thread_state: ThreadState })[] }>(
     srv,
     'GET',
     `/api/channels/${cid}/messages`,
@@ -99,14 +74,14 @@ test('replies: exact counters, recent repliers, events, and never in the channel
 });
 
 test('thread pages: earliest by default, latest=true, cursors, and their errors', async () => {
-  const ch = await api<{ message: Msg }>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const ch = await api<MessageResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: a.token,
     body: { body: 'busy' },
   });
   const id = ch.body.message.id;
   for (let i = 1; i <= 12; i++) await reply(i % 2 ? a.token : b.token, { body: `r${i}` }, id);
   const get = (q: string) =>
-    api<Thread>(srv, 'GET', `/api/messages/${id}/thread${q}`, { token: b.token });
+    api<ThreadPage>(srv, 'GET', `/api/messages/${id}/thread${q}`, { token: b.token });
   const first = await get('?limit=5');
   assert.equal(first.status, 200);
   assert.equal(first.body.root.id, id);
@@ -157,7 +132,7 @@ test('thread pages: earliest by default, latest=true, cursors, and their errors'
 });
 
 test('reply nonce replays return events: null; quotes stay inside the thread', async () => {
-  const ch = await api<{ message: Msg }>(srv, 'POST', `/api/channels/${cid}/messages`, {
+  const ch = await api<MessageResponse>(srv, 'POST', `/api/channels/${cid}/messages`, {
     token: a.token,
     body: { body: 'nonce root' },
   });

@@ -1,5 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelListResponse,
+  ChannelResponse,
+  DmResponse,
+  MessageResponse,
+  Upload,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
@@ -8,15 +16,6 @@ import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/upload
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 
 type U = { token: string; userId: string };
-type Up = {
-  id: string;
-  filename: string;
-  content_type: string;
-  byte_size: number;
-  width: number;
-  height: number;
-  nonce?: string;
-};
 
 let srv: TestServer;
 let a: U, b: U, outsider: U;
@@ -26,15 +25,14 @@ let general: string;
 before(async () => {
   srv = await startTestServer({ uploadMaxBytes: 64 * 1024 });
   a = await signIn(srv, 'local@clickclack.chat');
-  wid = (
-    await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', { token: a.token })
-  ).body.workspaces[0]!.id;
+  wid = (await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', { token: a.token })).body
+    .workspaces[0]!.id;
   b = await signIn(srv, 'b@x.io', 'B');
   outsider = await signIn(srv, 'o@x.io', 'O');
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: b.token });
   general = (
-    await api<{ channels: { id: string }[] }>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
       token: a.token,
     })
   ).body.channels[0]!.id;
@@ -48,7 +46,7 @@ async function upload(
   type: string,
   query = `?workspace_id=${wid}`,
 ) {
-  return uploadFile<{ upload: Up; error?: string }>(srv, token, bytes, filename, type, query);
+  return uploadFile<{ upload: Upload; error?: string }>(srv, token, bytes, filename, type, query);
 }
 const download = (token: string, id: string) =>
   fetch(`${srv.url}/api/uploads/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -88,7 +86,7 @@ test('uploads: sniffed type, image size, safe names, limits and nonces', async (
   assert.equal(n1.status, 201);
   assert.equal(n2.status, 200);
   assert.equal(n2.body.upload.id, n1.body.upload.id);
-  const found = await api<{ upload: Up }>(
+  const found = await api<{ upload: Upload }>(
     srv,
     'GET',
     `/api/uploads/by-nonce?workspace_id=${wid}&nonce=up-1`,
@@ -110,7 +108,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
     'unattached uploads are the owner’s alone',
   );
   assert.equal((await download(a.token, png.id)).status, 200);
-  const msg = await api<{ message: { id: string; attachments?: Up[] } }>(
+  const msg = await api<{ message: { id: string; attachments?: Upload[] } }>(
     srv,
     'POST',
     `/api/channels/${general}/messages`,
@@ -135,7 +133,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
   ).body.upload;
   assert.equal(html.content_type, 'application/octet-stream');
   const m2 = (
-    await api<{ message: { id: string } }>(srv, 'POST', `/api/channels/${general}/messages`, {
+    await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
       token: a.token,
       body: { body: 'file' },
     })
@@ -160,7 +158,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
     got.headers.get('content-disposition'),
     `attachment; filename="_vil.html"; filename*=UTF-8''%C3%A9vil.html`,
   );
-  const page = await api<{ messages: { id: string; attachments?: Up[] }[] }>(
+  const page = await api<{ messages: { id: string; attachments?: Upload[] }[] }>(
     srv,
     'GET',
     `/api/channels/${general}/messages`,
@@ -169,7 +167,7 @@ test('attachments: visibility follows the message, downloads are safe', async ()
   assert.equal(page.body.messages.find((m) => m.id === m2.id)?.attachments?.[0]?.id, html.id);
 
   const secret = (
-    await api<{ channel: { id: string } }>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
       token: a.token,
       body: { name: 'vault', kind: 'private' },
     })
@@ -207,13 +205,13 @@ test('a guest cannot download or read what is attached in a DM or a channel othe
     body: { body: 'for the team', upload_id: png.id },
   });
   assert.equal(sent.status, 201);
-  const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+  const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
     token: a.token,
     body: { workspace_id: wid, member_ids: [guest.userId] },
   });
   assert.equal(dm.status, 201);
   const secret = (await upload(a.token, PNG, 'just-us.png', 'image/png')).body.upload;
-  const inDm = await api<{ message: { id: string } }>(
+  const inDm = await api<MessageResponse>(
     srv,
     'POST',
     `/api/dms/${dm.body.conversation.id}/messages`,

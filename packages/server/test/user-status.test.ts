@@ -1,14 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MemberListResponse, UserStatus } from '@clickclack/protocol';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
 import { createBot } from '../src/services/bots.js';
 import { api, sqlOf, startTestServer, team, type Team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 
 /** Issue 32: a person's status (emoji, text, when it clears itself), seen by their workspace. */
-
-type Status = { emoji: string; text: string; expires_at?: string };
-type Member = { user: { id: string; status?: Status } };
 
 let srv: TestServer;
 let t: Team;
@@ -18,8 +16,8 @@ let bob: ClickClackClient;
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 /** `userId`'s status as bob sees it in the member directory. */
-async function seenByBob(userId: string): Promise<Status | undefined> {
-  const res = await api<{ members: Member[] }>(
+async function seenByBob(userId: string): Promise<UserStatus | undefined> {
+  const res = await api<MemberListResponse>(
     srv,
     'GET',
     `/api/workspaces/${t.workspaceId}/members`,
@@ -58,7 +56,7 @@ describe('user status', () => {
           sock.frames.some(
             (f) =>
               f.type === 'user.updated' &&
-              (f.payload.user as { status?: Status }).status?.text === 'On holiday',
+              (f.payload.user as { status?: UserStatus }).status?.text === 'On holiday',
           ),
         5000,
         'user.updated with the status',

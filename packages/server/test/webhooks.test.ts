@@ -1,14 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Message, MessageResponse } from '@clickclack/protocol';
 import { api, startTestServer, team, type TestServer } from './helpers.js';
 
 type U = { token: string; userId: string };
-type Msg = {
-  id: string;
-  body: string;
-  author: { kind: string; display_name: string };
-  display_override?: { username: string; icon_url: string };
-};
 
 let srv: TestServer;
 let owner: U, member: U;
@@ -27,7 +22,7 @@ const hook = (path: string, init: RequestInit) =>
   fetch(`${srv.url}${path}`, { method: 'POST', ...init });
 
 test('bearer Mattermost hook posts as the caller; other fields are ignored', async () => {
-  const res = await api<{ message: Msg }>(srv, 'POST', `/api/hooks/mattermost/${general}`, {
+  const res = await api<MessageResponse>(srv, 'POST', `/api/hooks/mattermost/${general}`, {
     token: member.token,
     body: { text: ' deploy ✅ ', username: 'ignored', attachments: [] },
   });
@@ -84,7 +79,7 @@ test('secret-URL webhooks: JSON and form payloads, overrides, revoke, rate limit
     }),
   });
   assert.equal(json.status, 201);
-  const jm = ((await json.json()) as { message: Msg }).message;
+  const jm = ((await json.json()) as { message: Message }).message;
   assert.equal(jm.author.kind, 'bot');
   assert.equal(jm.author.display_name, 'CI');
   assert.deepEqual(jm.display_override, {
@@ -96,7 +91,7 @@ test('secret-URL webhooks: JSON and form payloads, overrides, revoke, rate limit
     body: `payload=${encodeURIComponent(JSON.stringify({ text: 'from a form' }))}`,
   });
   assert.equal(form.status, 201);
-  const page = await api<{ messages: Msg[] }>(
+  const page = await api<{ messages: Message[] }>(
     srv,
     'GET',
     `/api/channels/${general}/messages?limit=1`,

@@ -1,5 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelResponse,
+  DmResponse,
+  MessageResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import fastJson from 'fast-json-stringify';
 import { OPERATIONS } from '@clickclack/protocol';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
@@ -25,7 +31,7 @@ async function raw(path: string, token: string): Promise<string> {
 }
 
 const post = async (path: string, token: string, body: unknown) => {
-  const res = await api<{ message: { id: string } }>(srv, 'POST', path, {
+  const res = await api<MessageResponse>(srv, 'POST', path, {
     token,
     body,
   });
@@ -37,18 +43,16 @@ before(async () => {
   srv = await startTestServer();
   a = await signIn(srv, 'shapes-a@example.com', 'Shapes A');
   b = await signIn(srv, 'shapes-b@example.com', 'Shapes B');
-  const ws = await api<{ workspace: { id: string } }>(srv, 'POST', '/api/workspaces', {
+  const ws = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: a.token,
     body: { name: 'Shapes' },
   });
   wid = ws.body.workspace.id;
   await post(`/api/workspaces/${wid}/members`, a.token, { user_id: b.userId });
-  const ch = await api<{ channel: { id: string } }>(
-    srv,
-    'POST',
-    `/api/workspaces/${wid}/channels`,
-    { token: a.token, body: { name: 'shapes' } },
-  );
+  const ch = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${wid}/channels`, {
+    token: a.token,
+    body: { name: 'shapes' },
+  });
   cid = ch.body.channel.id;
   await post(`/api/channels/${cid}/join`, b.token, {});
 
@@ -88,7 +92,7 @@ before(async () => {
     turn_id: 'turn-1',
   });
 
-  const dm = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+  const dm = await api<DmResponse>(srv, 'POST', '/api/dms', {
     token: a.token,
     body: { workspace_id: wid, member_ids: [b.userId] },
   });

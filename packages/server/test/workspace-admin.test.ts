@@ -1,5 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type {
+  ChannelResponse,
+  DmResponse,
+  MessageResponse,
+  WorkspaceDeletionCounts,
+  WorkspaceDeletionPreview,
+  WorkspaceEventResponse,
+  WorkspaceListResponse,
+  WorkspaceResponse,
+} from '@clickclack/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,11 +28,6 @@ import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 import { createBot } from '../src/services/bots.js';
 import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads.js';
 import { ulid } from 'ulid';
-
-type Ws = { id: string; name: string; slug: string; icon_url: string; role: string };
-type Updated = { workspace: Ws; event?: Frame };
-type Counts = { members: number; channels: number; messages: number; files: number };
-type Preview = { workspace: Ws; counts: Counts; blocker: string | null };
 
 let srv: TestServer;
 /** The orphan sweep as `serve` runs it, over the test server's upload directory. */
@@ -78,7 +83,7 @@ async function crew(tag: string) {
   const owner = await signIn(srv, `${tag}-owner@ws.io`, `${tag} Owner`);
   const mod = await signIn(srv, `${tag}-mod@ws.io`, `${tag} Mod`);
   const member = await signIn(srv, `${tag}-member@ws.io`, `${tag} Member`);
-  const { workspace } = await ok<{ workspace: Ws }>(owner, 'POST', '/api/workspaces', {
+  const { workspace } = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: `${tag} Team`,
   });
   const id = workspace.id;
@@ -88,7 +93,7 @@ async function crew(tag: string) {
   });
   await ok(owner, 'POST', `/api/workspaces/${id}/members`, { user_id: member.userId });
   const general = (
-    await ok<{ channel: { id: string } }>(owner, 'POST', `/api/workspaces/${id}/channels`, {
+    await ok<ChannelResponse>(owner, 'POST', `/api/workspaces/${id}/channels`, {
       name: 'general',
     })
   ).channel.id;
@@ -144,7 +149,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
     ],
   ] as const)
     await refused(mod, 'PATCH', `/api/workspaces/${id}`, body, 400, error);
-  const taken = await ok<{ workspace: Ws }>(owner, 'POST', '/api/workspaces', {
+  const taken = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Taken Slug',
   });
   await refused(
@@ -158,7 +163,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
   assert.equal(taken.workspace.slug, 'taken-slug');
 
   const before = await eventTypes(member, id);
-  const renamed = await ok<Updated>(mod, 'PATCH', `/api/workspaces/${id}`, {
+  const renamed = await ok<WorkspaceEventResponse>(mod, 'PATCH', `/api/workspaces/${id}`, {
     name: '  Renamed Team ',
     slug: 'Renamed Team!',
   });
@@ -172,7 +177,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
     slug: 'renamed-team',
     by: mod.userId,
   });
-  const seen = await ok<{ workspace: Ws }>(member, 'GET', `/api/workspaces/${id}`);
+  const seen = await ok<WorkspaceResponse>(member, 'GET', `/api/workspaces/${id}`);
   assert.deepEqual([seen.workspace.name, seen.workspace.slug], ['Renamed Team', 'renamed-team']);
   assert.deepEqual(await eventTypes(member, id), [...before, 'workspace.updated']);
 
@@ -181,7 +186,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
     { name: 'Renamed Team', slug: 'renamed-team' },
     { name: 'Renamed Team', icon_url: null },
   ]) {
-    const same = await call<Updated>(owner, 'PATCH', `/api/workspaces/${id}`, body);
+    const same = await call<WorkspaceEventResponse>(owner, 'PATCH', `/api/workspaces/${id}`, body);
     assert.equal(same.status, 200);
     assert.equal(same.body.event, undefined);
     assert.equal(same.body.workspace.role, 'owner');
@@ -191,7 +196,7 @@ test('owners and moderators rename a workspace; a PATCH that changes nothing wri
 
 test('a workspace icon is an image upload of that workspace, shown to every member and kept', async () => {
   const { owner, mod, member, id } = await crew('icon');
-  const other = await ok<{ workspace: Ws }>(owner, 'POST', '/api/workspaces', {
+  const other = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Icon Other',
   });
   const upload = async (who: SignedIn, workspaceId: string, type = 'image/png', name = 'i.png') => {
@@ -226,7 +231,7 @@ test('a workspace icon is an image upload of that workspace, shown to every memb
       error,
     );
 
-  const set = await ok<Updated>(mod, 'PATCH', `/api/workspaces/${id}`, {
+  const set = await ok<WorkspaceEventResponse>(mod, 'PATCH', `/api/workspaces/${id}`, {
     icon_url: `/api/uploads/${icon}`,
   });
   assert.equal(set.workspace.icon_url, `/api/uploads/${icon}`);
@@ -238,7 +243,9 @@ test('a workspace icon is an image upload of that workspace, shown to every memb
   assert.equal(got.status, 200, 'every member sees the icon, and the orphan sweep left it');
   assert.deepEqual(Buffer.from(await got.arrayBuffer()), PNG);
 
-  const cleared = await ok<Updated>(owner, 'PATCH', `/api/workspaces/${id}`, { icon_url: '' });
+  const cleared = await ok<WorkspaceEventResponse>(owner, 'PATCH', `/api/workspaces/${id}`, {
+    icon_url: '',
+  });
   assert.equal(cleared.workspace.icon_url, '');
   await sweep();
   const gone = await fetch(`${srv.url}/api/uploads/${icon}`, {
@@ -283,7 +290,9 @@ test('the owner hands the workspace to another human member and becomes a modera
     blocked: false,
   });
 
-  const res = await ok<Updated>(owner, 'POST', path, { user_id: ` ${member.userId} ` });
+  const res = await ok<WorkspaceEventResponse>(owner, 'POST', path, {
+    user_id: ` ${member.userId} `,
+  });
   assert.equal(res.workspace.role, 'moderator');
   assert.equal(res.event?.type, 'workspace.ownership_transferred');
   assert.deepEqual(res.event?.payload, {
@@ -352,7 +361,7 @@ test('the member directory counts every role of the workspace on its unfiltered 
 
 test('deleting a workspace removes everything in it, tells its members and closes their sockets', async () => {
   const { owner, mod, member, id, general } = await crew('doom');
-  const other = await ok<{ workspace: Ws }>(owner, 'POST', '/api/workspaces', {
+  const other = await ok<WorkspaceResponse>(owner, 'POST', '/api/workspaces', {
     name: 'Doom Survivor',
   });
   await ok(owner, 'POST', `/api/workspaces/${other.workspace.id}/members`, {
@@ -367,19 +376,19 @@ test('deleting a workspace removes everything in it, tells its members and close
     `?workspace_id=${id}`,
   );
   const root = (
-    await ok<{ message: { id: string } }>(member, 'POST', `/api/channels/${general}/messages`, {
+    await ok<MessageResponse>(member, 'POST', `/api/channels/${general}/messages`, {
       body: 'doomed words',
       upload_id: up.body.upload.id,
     })
   ).message.id;
   await ok(mod, 'POST', `/api/messages/${root}/thread/replies`, { body: 'doomed reply' });
-  const dm = await ok<{ conversation: { id: string } }>(owner, 'POST', '/api/dms', {
+  const dm = await ok<DmResponse>(owner, 'POST', '/api/dms', {
     workspace_id: id,
     member_ids: [member.userId],
   });
   await ok(owner, 'POST', `/api/dms/${dm.conversation.id}/messages`, { body: 'doomed dm' });
   const gone = (
-    await ok<{ message: { id: string } }>(owner, 'POST', `/api/channels/${general}/messages`, {
+    await ok<MessageResponse>(owner, 'POST', `/api/channels/${general}/messages`, {
       body: 'x',
     })
   ).message.id;
@@ -401,15 +410,27 @@ test('deleting a workspace removes everything in it, tells its members and close
   ))!;
   assert.ok(existsSync(join(srv.dataDir, 'uploads', blob.storage_path)));
 
-  const expected: Counts = { members: 5, channels: 1, messages: 3, files: 1 };
-  const mine = await ok<Preview>(owner, 'GET', `/api/workspaces/${id}/deletion-preview`);
+  const expected: WorkspaceDeletionCounts = { members: 5, channels: 1, messages: 3, files: 1 };
+  const mine = await ok<WorkspaceDeletionPreview>(
+    owner,
+    'GET',
+    `/api/workspaces/${id}/deletion-preview`,
+  );
   assert.deepEqual([mine.counts, mine.blocker, mine.workspace.id], [expected, null, id]);
-  const theirs = await ok<Preview>(mod, 'GET', `/api/workspaces/${id}/deletion-preview`);
+  const theirs = await ok<WorkspaceDeletionPreview>(
+    mod,
+    'GET',
+    `/api/workspaces/${id}/deletion-preview`,
+  );
   assert.deepEqual(
     [theirs.counts, theirs.blocker],
     [expected, 'workspace owner permission required'],
   );
-  const bots = await ok<Preview>(lone, 'GET', `/api/workspaces/${id}/deletion-preview`);
+  const bots = await ok<WorkspaceDeletionPreview>(
+    lone,
+    'GET',
+    `/api/workspaces/${id}/deletion-preview`,
+  );
   assert.equal(bots.blocker, 'bots cannot delete workspaces');
   await refused(
     mod,
@@ -470,7 +491,7 @@ test('deleting a workspace removes everything in it, tells its members and close
   // Nothing of it is left: not over HTTP, not in the database, not on disk.
   assert.equal((await call(owner, 'GET', `/api/workspaces/${id}`)).status, 404);
   assert.deepEqual(
-    (await ok<{ workspaces: Ws[] }>(member, 'GET', '/api/workspaces')).workspaces.map((w) => w.id),
+    (await ok<WorkspaceListResponse>(member, 'GET', '/api/workspaces')).workspaces.map((w) => w.id),
     [other.workspace.id],
   );
   for (const path of [
@@ -507,7 +528,9 @@ test('deleting a workspace removes everything in it, tells its members and close
   assert.equal(byId.get(shared.bot.id)?.deleted_at, null);
   assert.equal((await call(lone, 'GET', '/api/me')).status, 401);
   // The slug is free again.
-  const again = await ok<{ workspace: Ws }>(mod, 'POST', '/api/workspaces', { name: 'doom Team' });
+  const again = await ok<WorkspaceResponse>(mod, 'POST', '/api/workspaces', {
+    name: 'doom Team',
+  });
   assert.equal(again.workspace.slug, 'doom-team');
 });
 

@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Workspace, WorkspaceListResponse, WorkspaceResponse } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { mintInvite } from '../src/services/invites.js';
 
 type Json = Record<string, unknown>;
-type Ws = { id: string; slug: string; name: string; role: string; route_id: string };
 
 let srv: TestServer;
 let owner: { token: string; userId: string };
@@ -24,7 +24,7 @@ const eventCount = async (): Promise<number> => {
 };
 
 test('a user sees only the workspaces they belong to, with their role', async () => {
-  const mine = await api<{ workspaces: Ws[] }>(srv, 'GET', '/api/workspaces', {
+  const mine = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   assert.equal(mine.status, 200);
@@ -34,7 +34,7 @@ test('a user sees only the workspaces they belong to, with their role', async ()
   assert.equal(ws!.name, 'ClickClack');
   assert.equal(ws!.role, 'owner');
   assert.match(ws!.route_id, /^T[0-9A-Z]{16}$/);
-  const theirs = await api<{ workspaces: Ws[] }>(srv, 'GET', '/api/workspaces', {
+  const theirs = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: outsider.token,
   });
   assert.deepEqual(theirs.body.workspaces, []);
@@ -54,7 +54,7 @@ test('a user sees only the workspaces they belong to, with their role', async ()
 
 test('creating a workspace makes the caller owner and writes one event', async () => {
   const before = await eventCount();
-  const res = await api<{ workspace: Ws; event: Json }>(srv, 'POST', '/api/workspaces', {
+  const res = await api<{ workspace: Workspace; event: Json }>(srv, 'POST', '/api/workspaces', {
     token: outsider.token,
     body: { name: '  Acme Corp!  ', extra_field: 'ignored' },
   });
@@ -64,7 +64,7 @@ test('creating a workspace makes the caller owner and writes one event', async (
   assert.equal(res.body.workspace.role, 'owner');
   assert.equal(res.body.event.type, 'workspace.created');
   assert.equal(await eventCount(), before + 1);
-  const get = await api<{ workspace: Ws }>(srv, 'GET', `/api/workspaces/${res.body.workspace.id}`, {
+  const get = await api<WorkspaceResponse>(srv, 'GET', `/api/workspaces/${res.body.workspace.id}`, {
     token: outsider.token,
   });
   assert.equal(get.body.workspace.role, 'owner');
@@ -101,7 +101,7 @@ test('creating a workspace makes the caller owner and writes one event', async (
 });
 
 test('member directory pages with a cursor, filters by q and role', async () => {
-  const ws = await api<{ workspace: Ws }>(srv, 'POST', '/api/workspaces', {
+  const ws = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: owner.token,
     body: { name: 'Directory' },
   });
@@ -167,7 +167,7 @@ test('member directory pages with a cursor, filters by q and role', async () => 
 });
 
 test('an invite lets a signed-in user join once, and only with a valid token', async () => {
-  const ws = await api<{ workspace: Ws }>(srv, 'POST', '/api/workspaces', {
+  const ws = await api<WorkspaceResponse>(srv, 'POST', '/api/workspaces', {
     token: owner.token,
     body: { name: 'Invites' },
   });
@@ -176,7 +176,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
   assert.match(inv.token, /^tok_/);
   const joiner = await signIn(srv, 'joiner@x.io');
   const before = await eventCount();
-  const res = await api<{ workspace: Ws; event: Json }>(
+  const res = await api<{ workspace: Workspace; event: Json }>(
     srv,
     'POST',
     `/api/invites/${inv.token}/accept`,
@@ -188,7 +188,7 @@ test('an invite lets a signed-in user join once, and only with a valid token', a
   assert.equal(res.body.workspace.role, 'member');
   assert.equal(res.body.event.type, 'member.joined');
   assert.equal(await eventCount(), before + 1);
-  const listed = await api<{ workspaces: Ws[] }>(srv, 'GET', '/api/workspaces', {
+  const listed = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: joiner.token,
   });
   assert.ok(listed.body.workspaces.some((w) => w.id === wid));

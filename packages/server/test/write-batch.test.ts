@@ -1,4 +1,10 @@
 import assert from 'node:assert/strict';
+import type {
+  ChannelListResponse,
+  DmResponse,
+  MessageResponse,
+  WorkspaceListResponse,
+} from '@clickclack/protocol';
 import { after, before, test } from 'node:test';
 import { mintInvite } from '../src/services/invites.js';
 import { postMessage, type PostPlace } from '../src/services/post.js';
@@ -15,30 +21,25 @@ before(async () => {
   srv = await startTestServer();
   owner = await signIn(srv, 'local@clickclack.chat');
   member = await signIn(srv, 'batch@x.io', 'Batch');
-  const ws = await api<{ workspaces: { id: string }[] }>(srv, 'GET', '/api/workspaces', {
+  const ws = await api<WorkspaceListResponse>(srv, 'GET', '/api/workspaces', {
     token: owner.token,
   });
   const wid = ws.body.workspaces[0]!.id;
   const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: owner.userId });
   await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: member.token });
-  const chs = await api<{ channels: { id: string; name: string }[] }>(
-    srv,
-    'GET',
-    `/api/workspaces/${wid}/channels`,
-    { token: owner.token },
-  );
+  const chs = await api<ChannelListResponse>(srv, 'GET', `/api/workspaces/${wid}/channels`, {
+    token: owner.token,
+  });
   general = chs.body.channels.find((c) => c.name === 'general')!.id;
-  const d = await api<{ conversation: { id: string } }>(srv, 'POST', '/api/dms', {
+  const d = await api<DmResponse>(srv, 'POST', '/api/dms', {
     token: owner.token,
     body: { workspace_id: wid, member_ids: [member.userId] },
   });
   dm = d.body.conversation.id;
-  const r = await api<{ message: { id: string } }>(
-    srv,
-    'POST',
-    `/api/channels/${general}/messages`,
-    { token: owner.token, body: { body: 'thread root' } },
-  );
+  const r = await api<MessageResponse>(srv, 'POST', `/api/channels/${general}/messages`, {
+    token: owner.token,
+    body: { body: 'thread root' },
+  });
   root = r.body.message.id;
   await api(srv, 'PATCH', '/api/me', { token: owner.token, body: { handle: 'batchowner' } });
 });
