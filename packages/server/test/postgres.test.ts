@@ -670,6 +670,36 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
     assert.equal(thread.body.thread_state.reply_count, 30);
   });
 
+  test('a last-used flush skips a session row another transaction holds instead of waiting for it', async () => {
+    await signIn(srv, 'local@clickclack.chat');
+    const [row] = await query<{ id: string }>(srv.dbUrl, 'SELECT id FROM sessions LIMIT 1');
+    const id = row!.id;
+    const holder = createPgPool(srv.dbUrl, 1);
+    const client = await holder.connect();
+    const s = await store();
+    const seen = async () =>
+      (
+        await query<{ last_seen_at: string | null }>(
+          srv.dbUrl,
+          'SELECT last_seen_at FROM sessions WHERE id = $1',
+          [id],
+        )
+      )[0]!.last_seen_at;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT id FROM sessions WHERE id = $1 FOR UPDATE', [id]);
+      // Answers while the row is held (a wait would hang here until the test times out).
+      await s.write((tx) => tx.auth.touchSessions([id], '2001-01-01T00:00:00.000Z'));
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+      await holder.end();
+    }
+    assert.notEqual(await seen(), '2001-01-01T00:00:00.000Z', 'the held row was skipped');
+    await s.write((tx) => tx.auth.touchSessions([id], '2002-02-02T00:00:00.000Z'));
+    assert.equal(await seen(), '2002-02-02T00:00:00.000Z', 'a free row is touched');
+  });
+
   test('batches of posts into one channel through three nodes at once: channel seqs unique and gapless', async () => {
     const owner = await signIn(srv, 'local@clickclack.chat');
     const ws = await workspaceId();

@@ -159,21 +159,11 @@ export class AuthRepo {
    */
   async touchSessions(ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
-    const q = this.db.updateTable('sessions').set({ last_seen_at: at });
-    await (
-      this.dialect === 'postgres'
-        ? q.where(
-            'id',
-            'in',
-            this.db
-              .selectFrom('sessions')
-              .select('id')
-              .where('id', 'in', [...ids])
-              .forUpdate()
-              .skipLocked(),
-          )
-        : q.where('id', 'in', [...ids])
-    ).execute();
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: at })
+      .where('id', 'in', this.unheld('sessions', ids))
+      .execute();
   }
 
   /** Revokes every live session of a user but `keepId`; returns the ids it revoked. */
@@ -364,20 +354,21 @@ export class AuthRepo {
   /** Best effort, like `touchSessions`. */
   async touchBotTokens(ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
-    const q = this.db.updateTable('bot_tokens').set({ last_used_at: at });
-    await (
-      this.dialect === 'postgres'
-        ? q.where(
-            'id',
-            'in',
-            this.db
-              .selectFrom('bot_tokens')
-              .select('id')
-              .where('id', 'in', [...ids])
-              .forUpdate()
-              .skipLocked(),
-          )
-        : q.where('id', 'in', [...ids])
-    ).execute();
+    await this.db
+      .updateTable('bot_tokens')
+      .set({ last_used_at: at })
+      .where('id', 'in', this.unheld('bot_tokens', ids))
+      .execute();
+  }
+
+  /** `ids`, less (on PostgreSQL) the rows another transaction holds: skipped, not awaited. */
+  private unheld(table: 'sessions' | 'bot_tokens', ids: readonly string[]) {
+    if (this.dialect !== 'postgres') return [...ids];
+    return this.db
+      .selectFrom(table)
+      .select('id')
+      .where('id', 'in', [...ids])
+      .forUpdate()
+      .skipLocked();
   }
 }
