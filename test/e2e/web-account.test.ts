@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { article, composer, sidebar, skip, startWebWorld, type WebWorld } from './web-harness.js';
 
@@ -8,6 +8,10 @@ let w: WebWorld;
 before(async () => {
   if (skip) return;
   w = await startWebWorld();
+});
+afterEach(async () => {
+  if (skip) return;
+  await w.closePages();
 });
 after(async () => {
   if (skip) return;

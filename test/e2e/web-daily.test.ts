@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -17,6 +17,10 @@ before(async () => {
   if (skip) return;
   mkdirSync(SHOTS, { recursive: true });
   w = await startWebWorld(['--allow-loopback-callbacks']);
+});
+afterEach(async () => {
+  if (skip) return;
+  await w.closePages();
 });
 after(async () => {
   if (skip) return;

@@ -2,7 +2,13 @@
 // (owner) and Bob (member) in one workspace, and fresh browser profiles signed in by magic link.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import {
   cliOk,
   http,
@@ -40,6 +46,12 @@ export interface WebWorld {
     body: string,
   ): Promise<{ id: string; channel_seq: number }>;
   channel(name: string, opts?: { kind?: string; members?: string[] }): Promise<Channel>;
+  /**
+   * Closes the pages `signedIn` opened. Run after each test: pages left open keep their
+   * sockets and react to later tests' events, which only loads the machine and mixes
+   * one test's page errors into another's.
+   */
+  closePages(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +108,7 @@ export async function startWebWorld(serveArgs: string[] = []): Promise<WebWorld>
     ],
   });
   const pageErrors: string[] = [];
+  const contexts = new Set<BrowserContext>();
   return {
     srv,
     browser,
@@ -106,7 +119,9 @@ export async function startWebWorld(serveArgs: string[] = []): Promise<WebWorld>
     pageErrors,
     async signedIn(email, opts = {}) {
       const { path, ...context } = opts;
-      const page = await (await browser.newContext(context)).newPage();
+      const ctx = await browser.newContext(context);
+      contexts.add(ctx);
+      const page = await ctx.newPage();
       // A script error in the app is a failure even when the page still looks fine.
       page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
       // Failed requests explain a failing test; the signed-out /api/me probe is expected.
@@ -147,6 +162,11 @@ export async function startWebWorld(serveArgs: string[] = []): Promise<WebWorld>
           body: {},
         });
       return created.body.channel;
+    },
+    async closePages() {
+      const open = [...contexts];
+      contexts.clear();
+      await Promise.all(open.map((c) => c.close()));
     },
     async close() {
       await browser.close();

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -37,6 +37,10 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   w = await startWebWorld();
   ({ srv, browser, adaToken, bobToken, workspaceId, generalId, pageErrors } = w);
+});
+afterEach(async () => {
+  if (skip) return;
+  await w.closePages();
 });
 after(async () => {
   if (skip) return;
