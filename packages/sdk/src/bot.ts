@@ -1,6 +1,6 @@
 import type { Message } from '@clickclack/protocol';
 import { ClickClackClient, type ClickClackClientOptions } from './client.js';
-import type { RealtimeEvent } from './resources/events.js';
+import type { RealtimeEvent } from './resources/realtime.js';
 import type { WebSocketLike } from './realtime/socket.js';
 
 export type BotEventHandler = (

@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
 import { DeletedBot, SetupNonce } from './bots.js';
+import { ok, type Operation } from './operation.js';
+import { WorkspaceParams } from './params.js';
 
 export const AppInstallation = Type.Object({
   id: Type.String(),
@@ -52,3 +54,34 @@ export const RevokeAppResponse = Type.Object({
   deleted_bot: Type.Optional(DeletedBot),
 });
 export type RevokeAppResponse = Static<typeof RevokeAppResponse>;
+
+/** App installations: an app acting through a bot, with its commands and subscriptions. */
+export const APPS_OPERATIONS = {
+  installApp: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/app-installations',
+    summary: 'Install an app that acts through a bot (managers)',
+    auth: true,
+    params: WorkspaceParams,
+    body: InstallAppBody,
+    responses: ok(201, AppInstallationResponse),
+  },
+  listApps: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/app-installations',
+    summary: 'Active app installations',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, AppInstallationListResponse),
+  },
+  revokeApp: {
+    method: 'POST',
+    path: '/api/app-installations/:installation_id/revoke',
+    summary:
+      'Uninstall an app; its slash commands and subscriptions (and optionally bot tokens) go too',
+    auth: true,
+    params: AppParams,
+    body: RevokeAppBody,
+    responses: ok(200, RevokeAppResponse),
+  },
+} satisfies Record<string, Operation>;

@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { MagicLink, Session } from '../entities/auth.js';
-import { Me, User } from '../entities/user.js';
+import { MagicLink, Session, SessionInfo } from '../entities/auth.js';
+import { User } from '../entities/user.js';
+import { OkResponse } from './ok-response.js';
+import { ok, type Operation } from './operation.js';
 
 export const MagicRequestBody = Type.Object({
   email: Type.String({ maxLength: 320 }),
@@ -54,24 +56,97 @@ export const AuthMethodsResponse = Type.Object({
 });
 export type AuthMethodsResponse = Static<typeof AuthMethodsResponse>;
 
-export const OkResponse = Type.Object({ ok: Type.Boolean() });
-export type OkResponse = Static<typeof OkResponse>;
+export const SessionParams = Type.Object({ session_id: Type.String({ maxLength: 100 }) });
+export type SessionParams = Static<typeof SessionParams>;
 
-export const MeResponse = Type.Object({ user: Me });
-export type MeResponse = Static<typeof MeResponse>;
+export const SessionListResponse = Type.Object({ sessions: Type.Array(SessionInfo) });
+export type SessionListResponse = Static<typeof SessionListResponse>;
 
-export const UpdateMeBody = Type.Object({
-  display_name: Type.Optional(Type.String({ maxLength: 1000 })),
-  handle: Type.Optional(Type.String({ maxLength: 100 })),
-  avatar_url: Type.Optional(Type.String({ maxLength: 2000 })),
+/** `invite`: the token of the invite link the sign-in came through (joins its workspace). */
+export const OidcStartQuery = Type.Object({
+  invite: Type.Optional(Type.String({ maxLength: 200 })),
 });
-export type UpdateMeBody = Static<typeof UpdateMeBody>;
+export type OidcStartQuery = Static<typeof OidcStartQuery>;
 
-/** `PUT /api/me/status`: an empty emoji and text clear the status. */
-export const SetStatusBody = Type.Object({
-  emoji: Type.Optional(Type.String({ maxLength: 64 })),
-  text: Type.Optional(Type.String({ maxLength: 1000 })),
-  /** When it clears itself (in the future, within a year); absent or null: never. */
-  expires_at: Type.Optional(Type.String({ maxLength: 40 })),
-});
-export type SetStatusBody = Static<typeof SetStatusBody>;
+const redirect = { 302: Type.Null({ description: 'a redirect (Location)' }) };
+
+/** Signing in and out (magic link, password, single sign-on) and the caller's sessions. */
+export const AUTH_OPERATIONS = {
+  magicRequest: {
+    method: 'POST',
+    path: '/api/auth/magic/request',
+    summary:
+      'Email a sign-in link and code (serve --smtp-url; 202 for any address), else mint one (dev bootstrap, loopback only)',
+    auth: false,
+    body: MagicRequestBody,
+    responses: { 201: MagicRequestResponse, 202: MagicRequestAccepted },
+  },
+  magicConsume: {
+    method: 'POST',
+    path: '/api/auth/magic/consume',
+    summary: 'Exchange a magic link, or an email and its mailed code, for a session',
+    auth: false,
+    body: MagicConsumeBody,
+    responses: ok(200, MagicConsumeResponse),
+  },
+  passwordLogin: {
+    method: 'POST',
+    path: '/api/auth/password/login',
+    summary: 'Exchange an email or handle and a password for a session (serve --password-auth)',
+    auth: false,
+    body: PasswordLoginBody,
+    responses: ok(200, MagicConsumeResponse),
+  },
+  changePassword: {
+    method: 'POST',
+    path: '/api/auth/password/change',
+    summary: "Change the caller's password; signs out their other sessions",
+    auth: true,
+    body: ChangePasswordBody,
+    responses: ok(200, OkResponse),
+  },
+  authMethods: {
+    method: 'GET',
+    path: '/api/auth/methods',
+    summary: 'Sign-in methods this server offers',
+    auth: false,
+    responses: ok(200, AuthMethodsResponse),
+  },
+  logout: {
+    method: 'POST',
+    path: '/api/auth/logout',
+    summary: 'Revoke the current session',
+    auth: false,
+    responses: ok(200, OkResponse),
+  },
+  listSessions: {
+    method: 'GET',
+    path: '/api/auth/sessions',
+    summary: "The caller's live sessions (device, created, last seen)",
+    auth: true,
+    responses: ok(200, SessionListResponse),
+  },
+  revokeSessionById: {
+    method: 'DELETE',
+    path: '/api/auth/sessions/:session_id',
+    summary: "Sign one of the caller's sessions out (its sockets close)",
+    auth: true,
+    params: SessionParams,
+    responses: ok(200, OkResponse),
+  },
+  oidcStart: {
+    method: 'GET',
+    path: '/api/auth/oidc/start',
+    summary: 'Sign in with the OpenID provider (serve --oidc-issuer): redirects there',
+    auth: false,
+    query: OidcStartQuery,
+    responses: redirect,
+  },
+  oidcCallback: {
+    method: 'GET',
+    path: '/api/auth/oidc/callback',
+    summary: "The OpenID provider's redirect back: opens a session, then redirects to the app",
+    auth: false,
+    responses: redirect,
+  },
+} satisfies Record<string, Operation>;

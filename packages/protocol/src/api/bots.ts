@@ -3,6 +3,8 @@ import { BotToken } from '../entities/auth.js';
 import { Timestamp } from '../entities/common.js';
 import { User } from '../entities/user.js';
 import { Workspace } from '../entities/workspace.js';
+import { ok, type Operation } from './operation.js';
+import { WorkspaceParams } from './params.js';
 
 /**
  * Retry key (16-128 characters): a repeat by the same caller with the same input returns the
@@ -149,3 +151,123 @@ export const ClaimSetupCodeResponse = Type.Object({
   ...SetupContract.properties,
 });
 export type ClaimSetupCodeResponse = Static<typeof ClaimSetupCodeResponse>;
+
+/** Bots: creation, tokens, setup codes, command menus, removal and retirement. */
+export const BOTS_OPERATIONS = {
+  createBot: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/bots',
+    summary: 'Create a service bot (managers) or your own bot, with a first token',
+    auth: true,
+    params: WorkspaceParams,
+    body: CreateBotBody,
+    responses: ok(201, CreateBotResponse),
+  },
+  listBots: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/bots',
+    summary: 'Bots of a workspace with their (redacted) tokens',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, BotListResponse),
+  },
+  listBotTokens: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/tokens',
+    summary: "A bot's tokens, newest first (redacted)",
+    auth: true,
+    params: BotParams,
+    responses: ok(200, BotTokenListResponse),
+  },
+  createBotToken: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/tokens',
+    summary: 'Mint another token (the raw ccb_ value is shown once)',
+    auth: true,
+    params: BotParams,
+    body: CreateTokenBody,
+    responses: ok(201, BotTokenResponse),
+  },
+  listBotTokensLegacy: {
+    method: 'GET',
+    path: '/api/bots/:bot_user_id/tokens',
+    summary: "A bot's tokens (bots installed in exactly one workspace)",
+    auth: true,
+    params: LegacyBotParams,
+    responses: ok(200, BotTokenListResponse),
+  },
+  createBotTokenLegacy: {
+    method: 'POST',
+    path: '/api/bots/:bot_user_id/tokens',
+    summary: 'Mint a token (bots installed in exactly one workspace)',
+    auth: true,
+    params: LegacyBotParams,
+    body: CreateTokenBody,
+    responses: ok(201, BotTokenResponse),
+  },
+  revokeBotToken: {
+    method: 'POST',
+    path: '/api/bot-tokens/:token_id/revoke',
+    summary: 'Revoke a token now (its sockets close)',
+    auth: true,
+    params: TokenParams,
+    responses: ok(200, BotTokenResponse),
+  },
+  removeBotMembership: {
+    method: 'DELETE',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/membership',
+    summary: 'Remove a bot from a workspace and revoke its tokens there (204)',
+    auth: true,
+    params: BotParams,
+    responses: ok(204, Type.Null()),
+  },
+  deleteBot: {
+    method: 'DELETE',
+    path: '/api/bots/:bot_user_id',
+    summary:
+      'Retire a bot everywhere: tokens, memberships, commands and integrations go, its handle is freed, its messages stay',
+    auth: true,
+    params: LegacyBotParams,
+    responses: ok(200, DeleteBotResponse),
+  },
+  myBots: {
+    method: 'GET',
+    path: '/api/me/bots',
+    summary: 'Bots you own',
+    auth: true,
+    responses: ok(200, OwnedBotsResponse),
+  },
+  setBotCommands: {
+    method: 'PUT',
+    path: '/api/bots/self/commands',
+    summary: "Replace the calling bot's command menu (bot tokens with commands:write)",
+    auth: true,
+    body: SetCommandsBody,
+    responses: ok(200, BotCommandsResponse),
+  },
+  createBotSetupCode: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/bots/:bot_user_id/setup-codes',
+    summary: 'Issue a one-time setup code an agent exchanges for a token (token managers)',
+    auth: true,
+    params: BotParams,
+    body: CreateSetupCodeBody,
+    responses: ok(201, SetupCodeResponse),
+  },
+  claimBotSetupCode: {
+    method: 'POST',
+    path: '/api/bot-setup-codes/claim',
+    summary: 'Exchange a setup code for a new bot token (once; 10 attempts/min per IP)',
+    auth: false,
+    body: ClaimSetupCodeBody,
+    responses: ok(200, ClaimSetupCodeResponse),
+  },
+  listBotCommands: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/bot-commands',
+    summary: 'Command menus of the bots in a workspace',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, BotCommandsResponse),
+  },
+} satisfies Record<string, Operation>;

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
+import { ok, type Operation } from './operation.js';
+import { WorkspaceParams } from './params.js';
 
 export const EventSubscription = Type.Object({
   id: Type.String(),
@@ -66,3 +68,49 @@ export const DeliveriesResponse = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 });
 export type DeliveriesResponse = Static<typeof DeliveriesResponse>;
+
+/** Signed deliveries of durable events to callback URLs (managers), and their attempts. */
+export const EVENT_SUBSCRIPTIONS_OPERATIONS = {
+  createEventSubscription: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/event-subscriptions',
+    summary: 'Subscribe a callback URL to durable events (managers only)',
+    auth: true,
+    params: WorkspaceParams,
+    body: CreateEventSubscriptionBody,
+    responses: ok(201, EventSubscriptionResponse),
+  },
+  listEventSubscriptions: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/event-subscriptions',
+    summary: 'Active event subscriptions (secrets redacted)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, EventSubscriptionListResponse),
+  },
+  revokeEventSubscription: {
+    method: 'POST',
+    path: '/api/event-subscriptions/:subscription_id/revoke',
+    summary: 'Stop an event subscription',
+    auth: true,
+    params: SubscriptionParams,
+    responses: ok(200, EventSubscriptionResponse),
+  },
+  rotateEventSubscriptionSecret: {
+    method: 'POST',
+    path: '/api/event-subscriptions/:subscription_id/rotate-secret',
+    summary: 'Issue a new signing secret',
+    auth: true,
+    params: SubscriptionParams,
+    responses: ok(200, EventSubscriptionResponse),
+  },
+  listDeliveries: {
+    method: 'GET',
+    path: '/api/event-subscriptions/:subscription_id/deliveries',
+    summary: 'Delivery attempts, newest first',
+    auth: true,
+    params: SubscriptionParams,
+    query: DeliveriesQuery,
+    responses: ok(200, DeliveriesResponse),
+  },
+} satisfies Record<string, Operation>;

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Event, EventPayload } from '../entities/event.js';
+import { ok, type Operation } from './operation.js';
+import { WorkspaceParams } from './params.js';
 
 export const EventListQuery = Type.Object({
   workspace_id: Type.String({ maxLength: 100 }),
@@ -58,3 +60,38 @@ export type EventTypesResponse = Static<typeof EventTypesResponse>;
 
 export const PresenceResponse = Type.Object({ user_ids: Type.Array(Type.String()) });
 export type PresenceResponse = Static<typeof PresenceResponse>;
+
+/** The event log over HTTP (the WebSocket is not in this table), ephemeral events, presence. */
+export const REALTIME_OPERATIONS = {
+  listEvents: {
+    method: 'GET',
+    path: '/api/realtime/events',
+    summary: 'Page of visible durable events after a cursor (optionally long-polling)',
+    auth: true,
+    query: EventListQuery,
+    responses: ok(200, EventPage),
+  },
+  publishEphemeral: {
+    method: 'POST',
+    path: '/api/realtime/ephemeral',
+    summary: 'Send a typing/presence/progress event to connected sockets (not stored)',
+    auth: true,
+    body: EphemeralBody,
+    responses: ok(202, EphemeralResponse),
+  },
+  eventTypes: {
+    method: 'GET',
+    path: '/api/event-types',
+    summary: 'Durable event type names',
+    auth: true,
+    responses: ok(200, EventTypesResponse),
+  },
+  presence: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/presence',
+    summary: 'Users with an open realtime connection',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, PresenceResponse),
+  },
+} satisfies Record<string, Operation>;

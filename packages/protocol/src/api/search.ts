@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
 import { User } from '../entities/user.js';
+import { ok, type Operation } from './operation.js';
 
 export const SearchQuery = Type.Object({
   workspace_id: Type.String({ maxLength: 100 }),
@@ -47,3 +48,14 @@ export const SearchResponse = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 });
 export type SearchResponse = Static<typeof SearchResponse>;
+
+export const SEARCH_OPERATIONS = {
+  search: {
+    method: 'GET',
+    path: '/api/search',
+    summary: 'Full-text search over messages you can read',
+    auth: true,
+    query: SearchQuery,
+    responses: ok(200, SearchResponse),
+  },
+} satisfies Record<string, Operation>;

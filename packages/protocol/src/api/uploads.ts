@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Upload } from '../entities/message.js';
+import { OkResponse } from './ok-response.js';
+import { ok, type Operation } from './operation.js';
+import { MessageParams } from './params.js';
 
 export const UploadQuery = Type.Object({
   workspace_id: Type.Optional(Type.String({ maxLength: 100 })),
@@ -32,3 +35,42 @@ export type UploadByNonceQuery = Static<typeof UploadByNonceQuery>;
 
 export const AttachBody = Type.Object({ upload_id: Type.String({ maxLength: 100 }) });
 export type AttachBody = Static<typeof AttachBody>;
+
+/** Files: upload (streamed multipart), download (ranges), find by nonce, attach to a message. */
+export const UPLOADS_OPERATIONS = {
+  createUpload: {
+    method: 'POST',
+    path: '/api/uploads',
+    summary: 'Upload one file (201; 200 for a repeated nonce: the first upload)',
+    auth: true,
+    query: UploadQuery,
+    rawBody: { 'multipart/form-data': UploadForm },
+    responses: { 200: UploadResponse, 201: UploadResponse },
+  },
+  downloadUpload: {
+    method: 'GET',
+    path: '/api/uploads/:upload_id',
+    summary: 'Download an upload you can see (one `Range` per request)',
+    auth: true,
+    params: UploadParams,
+    responses: {},
+    fileResponses: { 200: 'The file', 206: 'The requested byte range of the file' },
+  },
+  uploadByNonce: {
+    method: 'GET',
+    path: '/api/uploads/by-nonce',
+    summary: "The caller's upload with this nonce",
+    auth: true,
+    query: UploadByNonceQuery,
+    responses: ok(200, UploadResponse),
+  },
+  attachUpload: {
+    method: 'POST',
+    path: '/api/messages/:message_id/attachments',
+    summary: 'Attach an upload to your message',
+    auth: true,
+    params: MessageParams,
+    body: AttachBody,
+    responses: ok(200, OkResponse),
+  },
+} satisfies Record<string, Operation>;

@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
+import { MessageEventResponse } from './messages.js';
+import { ok, type Operation } from './operation.js';
+import { ChannelParams, WorkspaceParams } from './params.js';
 
 /** Mattermost's incoming-webhook body; fields other than these are accepted and ignored. */
 export const MattermostHookBody = Type.Object({
@@ -49,3 +52,53 @@ export type IncomingWebhookListResponse = Static<typeof IncomingWebhookListRespo
 
 export const WebhookParams = Type.Object({ webhook_id: Type.String({ maxLength: 100 }) });
 export type WebhookParams = Static<typeof WebhookParams>;
+
+/** Incoming webhooks: the bearer Mattermost hook and secret-URL hooks with their management. */
+export const WEBHOOKS_OPERATIONS = {
+  mattermostHook: {
+    method: 'POST',
+    path: '/api/hooks/mattermost/:channel_id',
+    summary: 'Post Mattermost-shaped JSON ({text}) as the caller',
+    auth: true,
+    params: ChannelParams,
+    body: MattermostHookBody,
+    responses: ok(201, MessageEventResponse),
+  },
+  postToIncomingWebhook: {
+    method: 'POST',
+    path: '/hooks/:key',
+    summary: "Post through an incoming webhook's secret URL (JSON, or a form with `payload`)",
+    auth: false,
+    params: HookKeyParams,
+    rawBody: {
+      'application/json': MattermostHookBody,
+      'application/x-www-form-urlencoded': HookForm,
+    },
+    responses: ok(201, MessageEventResponse),
+  },
+  createIncomingWebhook: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/incoming-webhooks',
+    summary: 'Create a secret-URL incoming webhook for a channel (managers; URL shown once)',
+    auth: true,
+    params: WorkspaceParams,
+    body: CreateIncomingWebhookBody,
+    responses: ok(201, IncomingWebhookResponse),
+  },
+  listIncomingWebhooks: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/incoming-webhooks',
+    summary: 'Active incoming webhooks (URLs redacted)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, IncomingWebhookListResponse),
+  },
+  revokeIncomingWebhook: {
+    method: 'POST',
+    path: '/api/incoming-webhooks/:webhook_id/revoke',
+    summary: 'Revoke an incoming webhook',
+    auth: true,
+    params: WebhookParams,
+    responses: ok(200, IncomingWebhookResponse),
+  },
+} satisfies Record<string, Operation>;

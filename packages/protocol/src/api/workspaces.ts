@@ -1,9 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Event } from '../entities/event.js';
-import { Invite, Workspace, WorkspaceMember } from '../entities/workspace.js';
-
-export const WorkspaceParams = Type.Object({ workspace_id: Type.String({ maxLength: 100 }) });
-export type WorkspaceParams = Static<typeof WorkspaceParams>;
+import { Workspace } from '../entities/workspace.js';
+import { ok, type Operation } from './operation.js';
+import { WorkspaceParams } from './params.js';
 
 export const WorkspaceListResponse = Type.Object({ workspaces: Type.Array(Workspace) });
 export type WorkspaceListResponse = Static<typeof WorkspaceListResponse>;
@@ -19,42 +18,6 @@ export type WorkspaceResponse = Static<typeof WorkspaceResponse>;
 
 export const CreateWorkspaceResponse = Type.Object({ workspace: Workspace, event: Event });
 export type CreateWorkspaceResponse = Static<typeof CreateWorkspaceResponse>;
-
-export const MemberListQuery = Type.Object({
-  limit: Type.Optional(Type.String({ maxLength: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 1000 })),
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  role: Type.Optional(Type.String({ maxLength: 20 })),
-});
-export type MemberListQuery = Static<typeof MemberListQuery>;
-
-export const MemberListResponse = Type.Object({
-  members: Type.Array(WorkspaceMember),
-  next_cursor: Type.Optional(Type.String()),
-  has_more: Type.Boolean(),
-  total_count: Type.Optional(Type.Integer()),
-  /** First page only, and only when `q` and `role` are empty: every role of the directory. */
-  total_by_role: Type.Optional(
-    Type.Object({
-      owner: Type.Integer(),
-      moderator: Type.Integer(),
-      member: Type.Integer(),
-      bot: Type.Integer(),
-      guest: Type.Integer(),
-    }),
-  ),
-});
-export type MemberListResponse = Static<typeof MemberListResponse>;
-
-export const InviteParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
-export type InviteParams = Static<typeof InviteParams>;
-
-export const AcceptInviteResponse = Type.Object({
-  invite: Invite,
-  workspace: Workspace,
-  event: Type.Optional(Event),
-});
-export type AcceptInviteResponse = Static<typeof AcceptInviteResponse>;
 
 /** JSON `null` counts as absent; at least one field must be given. */
 export const UpdateWorkspaceBody = Type.Object({
@@ -93,3 +56,64 @@ export const WorkspaceDeletionPreview = Type.Object({
   blocker: Type.Union([Type.String(), Type.Null()]),
 });
 export type WorkspaceDeletionPreview = Static<typeof WorkspaceDeletionPreview>;
+
+/** Workspaces themselves: create, list, rename, hand over, delete. */
+export const WORKSPACES_OPERATIONS = {
+  listWorkspaces: {
+    method: 'GET',
+    path: '/api/workspaces',
+    summary: 'Workspaces the caller belongs to',
+    auth: true,
+    responses: ok(200, WorkspaceListResponse),
+  },
+  createWorkspace: {
+    method: 'POST',
+    path: '/api/workspaces',
+    summary: 'Create a workspace',
+    auth: true,
+    body: CreateWorkspaceBody,
+    responses: ok(201, CreateWorkspaceResponse),
+  },
+  getWorkspace: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id',
+    summary: 'One workspace',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, WorkspaceResponse),
+  },
+  updateWorkspace: {
+    method: 'PATCH',
+    path: '/api/workspaces/:workspace_id',
+    summary: 'Rename a workspace, change its slug or icon (owners and moderators)',
+    auth: true,
+    params: WorkspaceParams,
+    body: UpdateWorkspaceBody,
+    responses: ok(200, WorkspaceEventResponse),
+  },
+  transferWorkspaceOwnership: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/transfer-ownership',
+    summary: 'Make another human member the owner; the caller becomes a moderator (owner)',
+    auth: true,
+    params: WorkspaceParams,
+    body: TransferOwnershipBody,
+    responses: ok(200, WorkspaceEventResponse),
+  },
+  workspaceDeletionPreview: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/deletion-preview',
+    summary: 'What deleting a workspace would remove, and what stops the caller deleting it',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, WorkspaceDeletionPreview),
+  },
+  deleteWorkspace: {
+    method: 'DELETE',
+    path: '/api/workspaces/:workspace_id',
+    summary: 'Permanently delete a workspace with everything in it (owner; 204)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(204, Type.Null()),
+  },
+} satisfies Record<string, Operation>;

@@ -53,3 +53,22 @@ export const Event = Type.Object({
   mentioned_user_ids: Type.Optional(Type.Array(Type.String())),
 });
 export type Event = Static<typeof Event>;
+
+/** What clients get where nothing was written: every field empty (upstream's zero event). */
+export const ZeroEvent = Type.Object({
+  id: Type.Literal(''),
+  cursor: Type.Literal(''),
+  type: Type.Literal(''),
+  workspace_id: Type.Literal(''),
+  created_at: Type.Literal(''),
+  payload: Type.Null(),
+});
+export type ZeroEvent = Static<typeof ZeroEvent>;
+export const ZERO_EVENT: ZeroEvent = {
+  id: '',
+  cursor: '',
+  type: '',
+  workspace_id: '',
+  created_at: '',
+  payload: null,
+};

@@ -1,6 +1,6 @@
 import type { Event } from '@clickclack/protocol';
 import type { Http } from '../http.js';
-import type { EventsResource } from '../resources/events.js';
+import type { EventsResource } from '../resources/realtime.js';
 import {
   bearerProtocols,
   realtimeUrl,

@@ -1,19 +1,19 @@
 import type {
-  CreateReplyBody,
   FollowResponse,
   Message,
   MessageMutationResponse,
   MessageResponse,
   ReactionListResponse,
   ReactionsResponse,
-  ReplyResponse,
-  ThreadPage,
-  ThreadPageQuery,
   UpdateMessageBody,
 } from '@clickclack/protocol';
 import { isClickClackError } from '../errors.js';
-import { type Http, type QueryOf, op } from '../http.js';
+import { type Http, op } from '../http.js';
 
+/**
+ * One message by id: read, find by nonce, edit, delete, and the calls made on a message (its
+ * reactions, following its thread, its Copy-link route).
+ */
 export class MessagesResource {
   constructor(private readonly http: Http) {}
 
@@ -90,25 +90,5 @@ export class MessagesResource {
     return this.http.call(
       op(following ? 'followThread' : 'unfollowThread', { message_id: rootId }),
     );
-  }
-}
-
-export class ThreadsResource {
-  constructor(private readonly http: Http) {}
-
-  /** One page of a thread: `limit`, `latest`, or one of `before_seq`/`after_seq`/`around_seq`. */
-  get(rootId: string, query: QueryOf<ThreadPageQuery> = {}): Promise<ThreadPage> {
-    return this.http.call(op('getThread', { message_id: rootId }), { query });
-  }
-
-  async reply(rootId: string, input: CreateReplyBody): Promise<Message> {
-    return (await this.replyWithEvent(rootId, input)).message;
-  }
-
-  /** `reply`, answering `{message, thread_state, events}`. */
-  replyWithEvent(rootId: string, input: CreateReplyBody): Promise<ReplyResponse> {
-    return this.http.call(op('createReply', { message_id: rootId }), {
-      body: input,
-    });
   }
 }

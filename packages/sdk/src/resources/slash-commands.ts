@@ -1,5 +1,4 @@
 import type {
-  AuditLogResponse,
   CreateSlashCommandBody,
   InvokeSlashResponse,
   SlashCommand,
@@ -51,17 +50,5 @@ export class SlashCommandsResource {
     return this.http.call(op('invokeSlashCommand', { channel_id: channelId }), {
       body: { command, text },
     });
-  }
-}
-
-export class AuditLogResource {
-  constructor(private readonly http: Http) {}
-
-  async list(workspaceId: string, limit = 100): Promise<AuditLogResponse['audit_log_entries']> {
-    return (
-      await this.http.call<AuditLogResponse>(op('auditLog', { workspace_id: workspaceId }), {
-        query: { limit },
-      })
-    ).audit_log_entries;
   }
 }

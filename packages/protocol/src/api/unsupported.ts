@@ -1,9 +1,10 @@
+import { Type } from 'typebox';
 import { ErrorBody } from '../errors.js';
-import { ChannelParams } from './channels.js';
-import * as K from './compat.js';
-import { MessageParams, MessageResponse } from './messages.js';
 import { ok, type Operation } from './operation.js';
-import { WorkspaceParams } from './workspaces.js';
+import { WorkspaceParams } from './params.js';
+
+/** Path parameters of the upstream routes this server answers 501 (see UNSUPPORTED_OPERATIONS). */
+export const ConnectedAccountParams = Type.Object({ account_id: Type.String({ maxLength: 100 }) });
 
 /** Upstream routes outside this server's scope: kept here so they show in OpenAPI, 501. */
 const unsupported = (method: Operation['method'], path: string, auth: boolean, what: string) => ({
@@ -12,45 +13,12 @@ const unsupported = (method: Operation['method'], path: string, auth: boolean, w
   summary: `Not supported by this server (${what}): always 501`,
   auth,
   ...(path.includes(':workspace_id') ? { params: WorkspaceParams } : {}),
-  ...(path.includes(':account_id') ? { params: K.ConnectedAccountParams } : {}),
+  ...(path.includes(':account_id') ? { params: ConnectedAccountParams } : {}),
   responses: ok(501, ErrorBody),
 });
 
-/** Upstream compatibility: notification settings, public routes, unsupported upstream routes. */
-export const COMPAT_OPERATIONS = {
-  getChannelNotificationSettings: {
-    method: 'GET',
-    path: '/api/channels/:channel_id/notification-settings',
-    summary: "The caller's notification preference for a channel (all, mentions, muted)",
-    auth: true,
-    params: ChannelParams,
-    responses: ok(200, K.NotificationSettingsResponse),
-  },
-  updateChannelNotificationSettings: {
-    method: 'PATCH',
-    path: '/api/channels/:channel_id/notification-settings',
-    summary: 'Set your notification preference for a channel; it governs its unread badges',
-    auth: true,
-    params: ChannelParams,
-    body: K.NotificationSettingsBody,
-    responses: ok(200, K.NotificationSettingsResponse),
-  },
-  resolveRoute: {
-    method: 'GET',
-    path: '/api/routes/:workspace_route_id/:target_route_id',
-    summary: 'Resolve public route ids (T…/C…/D…/M…) from an app URL to what they name',
-    auth: true,
-    params: K.RouteParams,
-    responses: ok(200, K.RouteResponse),
-  },
-  ensureMessageRoute: {
-    method: 'POST',
-    path: '/api/messages/:message_id/route',
-    summary: "Allocate (once) a thread root's public M… route id, for Copy link",
-    auth: true,
-    params: MessageParams,
-    responses: ok(200, MessageResponse),
-  },
+/** Upstream's topics, connected accounts and GitHub sign-in: no feature of this server. */
+export const UNSUPPORTED_OPERATIONS = {
   listTopics: unsupported('GET', '/api/workspaces/:workspace_id/topics', true, 'topics'),
   createTopic: unsupported('POST', '/api/workspaces/:workspace_id/topics', true, 'topics'),
   listConnectedAccounts: unsupported(
@@ -87,7 +55,7 @@ export const COMPAT_OPERATIONS = {
   ),
 } satisfies Record<string, Operation>;
 
-/** The upstream features `COMPAT_OPERATIONS` answers 501 for, by operation. */
+/** The upstream feature each of `UNSUPPORTED_OPERATIONS` belongs to (the 501's message). */
 export const UNSUPPORTED_FEATURES = {
   listTopics: 'topics',
   createTopic: 'topics',
@@ -98,4 +66,4 @@ export const UNSUPPORTED_FEATURES = {
   finishGitHubOAuth: 'GitHub sign-in',
   startDesktopGitHubOAuth: 'GitHub sign-in',
   consumeDesktopGitHubOAuth: 'GitHub sign-in',
-} as const satisfies Partial<Record<keyof typeof COMPAT_OPERATIONS, string>>;
+} as const satisfies Record<keyof typeof UNSUPPORTED_OPERATIONS, string>;

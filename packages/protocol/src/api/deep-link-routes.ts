@@ -1,15 +1,9 @@
 import { Type, type Static } from 'typebox';
-import { NotificationPreference } from '../entities/channel.js';
+import { MessageResponse } from './messages.js';
+import { ok, type Operation } from './operation.js';
+import { MessageParams } from './params.js';
 
-/** `GET/PATCH /api/channels/{id}/notification-settings`, as upstream: one `preference`. */
-export const NotificationSettingsBody = Type.Object({
-  /** `all`, `mentions` or `muted`; anything else is a 400 naming the three. */
-  preference: Type.String({ maxLength: 20 }),
-});
-export type NotificationSettingsBody = Static<typeof NotificationSettingsBody>;
-
-export const NotificationSettingsResponse = Type.Object({ preference: NotificationPreference });
-export type NotificationSettingsResponse = Static<typeof NotificationSettingsResponse>;
+// The `routes` feature. Not `routes.ts`: that name is the generated route list.
 
 /**
  * Public route ids in app URLs: `T…` workspace, `C…` channel, `D…` DM, `M…` thread root.
@@ -45,5 +39,22 @@ export type RouteTarget = Static<typeof RouteTarget>;
 export const RouteResponse = Type.Object({ route: RouteTarget });
 export type RouteResponse = Static<typeof RouteResponse>;
 
-/** Path parameters of the upstream routes this server answers 501 (see COMPAT_OPERATIONS). */
-export const ConnectedAccountParams = Type.Object({ account_id: Type.String({ maxLength: 100 }) });
+/** Deep links: what an app URL's route ids name, and a thread root's own id for Copy link. */
+export const ROUTES_OPERATIONS = {
+  resolveRoute: {
+    method: 'GET',
+    path: '/api/routes/:workspace_route_id/:target_route_id',
+    summary: 'Resolve public route ids (T…/C…/D…/M…) from an app URL to what they name',
+    auth: true,
+    params: RouteParams,
+    responses: ok(200, RouteResponse),
+  },
+  ensureMessageRoute: {
+    method: 'POST',
+    path: '/api/messages/:message_id/route',
+    summary: "Allocate (once) a thread root's public M… route id, for Copy link",
+    auth: true,
+    params: MessageParams,
+    responses: ok(200, MessageResponse),
+  },
+} satisfies Record<string, Operation>;

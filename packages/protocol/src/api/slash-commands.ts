@@ -2,6 +2,8 @@ import { Type, type Static } from 'typebox';
 import { Timestamp } from '../entities/common.js';
 import { Event } from '../entities/event.js';
 import { Message } from '../entities/message.js';
+import { ok, type Operation } from './operation.js';
+import { ChannelParams, WorkspaceParams } from './params.js';
 
 export const SlashCommand = Type.Object({
   id: Type.String(),
@@ -59,16 +61,48 @@ export const InvokeSlashResponse = Type.Object({
 });
 export type InvokeSlashResponse = Static<typeof InvokeSlashResponse>;
 
-export const AuditLogQuery = Type.Object({ limit: Type.Optional(Type.String({ maxLength: 10 })) });
-export const AuditLogEntry = Type.Object({
-  id: Type.String(),
-  workspace_id: Type.String(),
-  actor_user_id: Type.Optional(Type.String()),
-  action: Type.String(),
-  target_type: Type.String(),
-  target_id: Type.String(),
-  metadata: Type.Record(Type.String(), Type.Unknown()),
-  created_at: Timestamp,
-});
-export const AuditLogResponse = Type.Object({ audit_log_entries: Type.Array(AuditLogEntry) });
-export type AuditLogResponse = Static<typeof AuditLogResponse>;
+/** Slash commands: registration with a signed callback (managers), and invocation. */
+export const SLASH_COMMANDS_OPERATIONS = {
+  createSlashCommand: {
+    method: 'POST',
+    path: '/api/workspaces/:workspace_id/slash-commands',
+    summary: 'Register a slash command answered by a signed callback (managers)',
+    auth: true,
+    params: WorkspaceParams,
+    body: CreateSlashCommandBody,
+    responses: ok(201, SlashCommandResponse),
+  },
+  listSlashCommands: {
+    method: 'GET',
+    path: '/api/workspaces/:workspace_id/slash-commands',
+    summary: 'Active slash commands (secrets redacted)',
+    auth: true,
+    params: WorkspaceParams,
+    responses: ok(200, SlashCommandListResponse),
+  },
+  revokeSlashCommand: {
+    method: 'POST',
+    path: '/api/slash-commands/:command_id/revoke',
+    summary: 'Revoke a slash command',
+    auth: true,
+    params: SlashCommandParams,
+    responses: ok(200, SlashCommandResponse),
+  },
+  rotateSlashCommandSecret: {
+    method: 'POST',
+    path: '/api/slash-commands/:command_id/rotate-secret',
+    summary: 'Issue a new signing secret',
+    auth: true,
+    params: SlashCommandParams,
+    responses: ok(200, SlashCommandResponse),
+  },
+  invokeSlashCommand: {
+    method: 'POST',
+    path: '/api/hooks/slash/:channel_id',
+    summary: 'Run a slash command in a channel (form fields command, text)',
+    auth: true,
+    params: ChannelParams,
+    body: InvokeSlashBody,
+    responses: { 200: InvokeSlashResponse, 201: InvokeSlashResponse },
+  },
+} satisfies Record<string, Operation>;
