@@ -23,7 +23,7 @@ export * from './api/messages.js';
 export * from './api/threads.js';
 export * from './api/reactions.js';
 export * from './api/pins.js';
-export * from './api/deep-link-routes.js';
+export * from './api/deep-links.js';
 export * from './api/uploads.js';
 export * from './api/search.js';
 export * from './api/realtime.js';

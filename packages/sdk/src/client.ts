@@ -19,7 +19,7 @@ import { InvitesResource } from './resources/invites.js';
 import { MessagesResource } from './resources/messages.js';
 import { ThreadsResource } from './resources/threads.js';
 import { UploadsResource } from './resources/uploads.js';
-import { RoutesResource } from './resources/routes.js';
+import { RoutesResource } from './resources/deep-links.js';
 import { WebhooksResource } from './resources/webhooks.js';
 import { WorkspacesResource } from './resources/workspaces.js';
 import { RealtimeConnection, type RealtimeOptions } from './realtime/connection.js';

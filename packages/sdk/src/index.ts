@@ -17,7 +17,7 @@ export * from './resources/messages.js';
 export * from './resources/threads.js';
 export * from './resources/uploads.js';
 export * from './resources/workspaces.js';
-export * from './resources/routes.js';
+export * from './resources/deep-links.js';
 export * from './realtime/connection.js';
 export * from './realtime/socket.js';
 export type * from '@clickclack/protocol';

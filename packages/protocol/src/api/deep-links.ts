@@ -3,8 +3,6 @@ import { MessageResponse } from './messages.js';
 import { ok, type Operation } from './operation.js';
 import { MessageParams } from './params.js';
 
-// The `routes` feature. Not `routes.ts`: that name is the generated route list.
-
 /**
  * Public route ids in app URLs: `T…` workspace, `C…` channel, `D…` DM, `M…` thread root.
  * Upstream's legacy forms (`wsp_…`, `chn_…`, `dm_…`, `msg_…`) resolve too.
@@ -40,7 +38,7 @@ export const RouteResponse = Type.Object({ route: RouteTarget });
 export type RouteResponse = Static<typeof RouteResponse>;
 
 /** Deep links: what an app URL's route ids name, and a thread root's own id for Copy link. */
-export const ROUTES_OPERATIONS = {
+export const DEEP_LINKS_OPERATIONS = {
   resolveRoute: {
     method: 'GET',
     path: '/api/routes/:workspace_route_id/:target_route_id',
