@@ -1,9 +1,9 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply } from 'fastify';
-import * as auth from '../../services/auth.js';
+import * as auth from '../../services/auth/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { deactivateMember } from '../../services/deactivation.js';
-import * as email from '../../services/email-notifications.js';
+import { deactivateMember } from '../../services/members/deactivation.js';
+import * as email from '../../services/account/email-notifications.js';
 import { presentUser } from '../../services/present.js';
 import { DomainError } from '../../services/errors.js';
 import { route, type App } from '../route.js';

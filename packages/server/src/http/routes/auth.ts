@@ -1,11 +1,11 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import * as auth from '../../services/auth.js';
+import * as auth from '../../services/auth/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { badRequest, DomainError, forbidden } from '../../services/errors.js';
-import * as passwords from '../../services/passwords.js';
-import * as users from '../../services/users.js';
-import { setMyStatus } from '../../services/user-status.js';
+import * as passwords from '../../services/auth/passwords.js';
+import * as users from '../../services/account/users.js';
+import { setMyStatus } from '../../services/account/status.js';
 import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
 import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
 import { route, type App } from '../route.js';

@@ -4,8 +4,8 @@ import { DomainError } from '../../services/errors.js';
 import {
   getChannelNotificationSettings,
   updateChannelNotificationSettings,
-} from '../../services/notification-settings.js';
-import { ensureMessageRoute, resolveRoute } from '../../services/routes.js';
+} from '../../services/channels/notification-settings.js';
+import { ensureMessageRoute, resolveRoute } from '../../services/routes/routes.js';
 import { route, type App } from '../route.js';
 
 /** Upstream compatibility: notification settings, public routes, unsupported upstream routes. */

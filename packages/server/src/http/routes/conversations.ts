@@ -1,11 +1,11 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
-import * as admin from '../../services/channel-admin.js';
-import * as deletion from '../../services/channel-deletion.js';
-import * as dms from '../../services/dms.js';
-import * as members from '../../services/members.js';
-import * as moderation from '../../services/moderation.js';
+import * as admin from '../../services/channels/admin.js';
+import * as deletion from '../../services/channels/deletion.js';
+import * as dms from '../../services/dms/dms.js';
+import * as members from '../../services/members/members.js';
+import * as moderation from '../../services/members/moderation.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, routeOutcome, type App } from '../route.js';
 

@@ -1,8 +1,8 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
-import * as messages from '../../services/messages.js';
-import * as threads from '../../services/threads.js';
+import * as messages from '../../services/messages/messages.js';
+import * as threads from '../../services/threads/threads.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, routeOutcome, type App } from '../route.js';
 

@@ -1,12 +1,12 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
-import { setFollow } from '../../services/follows.js';
-import { listMentions } from '../../services/mentions.js';
-import { deleteMessage, updateMessage } from '../../services/message-edits.js';
-import { listPins, pinMessage, unpinMessage } from '../../services/pins.js';
-import { addReaction, listReactions, removeReaction } from '../../services/reactions.js';
-import { markChannelRead, markChannelUnread } from '../../services/reads.js';
+import { setFollow } from '../../services/threads/follows.js';
+import { listMentions } from '../../services/messages/mentions.js';
+import { deleteMessage, updateMessage } from '../../services/messages/edits.js';
+import { listPins, pinMessage, unpinMessage } from '../../services/pins/pins.js';
+import { addReaction, listReactions, removeReaction } from '../../services/reactions/reactions.js';
+import { markChannelRead, markChannelUnread } from '../../services/channels/reads.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, routeOutcome, type App } from '../route.js';
 

@@ -2,8 +2,13 @@ import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx, ServiceDeps } from '../../services/context.js';
 import { badRequest } from '../../services/errors.js';
-import { search } from '../../services/search.js';
-import { attachUpload, createUpload, openUpload, uploadByNonce } from '../../services/uploads.js';
+import { search } from '../../services/search/search.js';
+import {
+  attachUpload,
+  createUpload,
+  openUpload,
+  uploadByNonce,
+} from '../../services/uploads/uploads.js';
 import { suppliedCorrelationId } from '../correlation.js';
 import { route, routeOutcome, type App } from '../route.js';
 

@@ -1,8 +1,8 @@
 import { OPERATIONS } from '@clickclack/protocol';
-import * as channels from '../../services/channels.js';
+import * as channels from '../../services/channels/channels.js';
 import type { ServiceDeps } from '../../services/context.js';
-import * as admin from '../../services/workspace-admin.js';
-import * as workspaces from '../../services/workspaces.js';
+import * as admin from '../../services/workspaces/admin.js';
+import * as workspaces from '../../services/workspaces/workspaces.js';
 import { route, type App } from '../route.js';
 
 export function workspaceRoutes(app: App, deps: ServiceDeps): void {
