@@ -40,7 +40,7 @@ interface MemberAddFlags {
 }
 
 /**
- * `admin member add`: the HTTP add-member rules (services/members.ts), acted out by
+ * `admin member add`: the HTTP add-member rules (services/members/members.ts), acted out by
  * `--created-by`, except that a user who already belongs is reported, not refused.
  */
 async function addMemberDirectly(deps: ServiceDeps, opts: MemberAddFlags) {

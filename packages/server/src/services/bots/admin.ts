@@ -17,7 +17,7 @@ import { createBot, insertBotToken, presentBotToken, replayBotToken } from './bo
 import type { ServiceDeps } from '../context.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { assertHuman, assertScope, requireMember } from '../policies.js';
-import { announceBotRemoval } from '../realtime/realtime.js';
+import { announceBotRemoval } from './announce.js';
 import { presentUser } from '../present.js';
 import { setupNonce } from '../setup-nonce.js';
 

@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../context.js';
 import { requireTokenManager } from './admin.js';
 import { notFound } from '../errors.js';
 import { assertHuman, assertUnrestricted } from '../policies.js';
-import { announceBotRemoval } from '../realtime/realtime.js';
+import { announceBotRemoval } from './announce.js';
 
 /** A bot retired inside a transaction: what to announce once it commits. */
 export interface Retirement {

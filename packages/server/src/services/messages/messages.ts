@@ -70,7 +70,7 @@ export async function messageByNonce(
   return presentOne(db, row, ctx.actor.user.id);
 }
 
-/** Posts a root message to a channel (services/post.ts is the one write path). */
+/** Posts a root message to a channel (messages/post.ts is the one write path). */
 export async function createChannelMessage(
   deps: ServiceDeps,
   ctx: Ctx,

@@ -1,5 +1,4 @@
 import type {
-  AuditLogResponse,
   CreateSlashCommandBody,
   InvokeSlashBody,
   InvokeSlashResponse,
@@ -13,7 +12,6 @@ import {
   OutboundError,
   postCallback,
 } from '../../lib/outbound.js';
-import { redactMetadata } from '../../lib/redact.js';
 import { signedHeaders } from '../../lib/signing.js';
 import { newSecret } from '../../lib/tokens.js';
 import type { SlashRow } from '../../store/repos/slash.js';
@@ -307,31 +305,5 @@ export async function invokeSlash(
   return {
     created: false,
     response: { response_type: responseType, text: reply, message: null, event: null, invocation },
-  };
-}
-
-export async function auditLog(
-  deps: ServiceDeps,
-  actor: Actor,
-  workspaceId: string,
-  rawLimit: string | undefined,
-): Promise<AuditLogResponse> {
-  assertHuman(actor, 'bot tokens cannot read the audit log');
-  await requireMember(deps.store.read, actor, workspaceId);
-  const n = Number(rawLimit ?? 100);
-  const limit = Number.isInteger(n) && n >= 1 ? Math.min(n, 500) : 100;
-  const rows = await deps.store.read.audit.list(workspaceId, limit);
-  return {
-    audit_log_entries: rows.map((r) => ({
-      id: r.id,
-      workspace_id: r.workspace_id,
-      ...(r.actor_user_id ? { actor_user_id: r.actor_user_id } : {}),
-      action: r.action,
-      target_type: r.target_type,
-      target_id: r.target_id,
-      // Rows written before redaction was applied at record time are redacted here.
-      metadata: redactMetadata(JSON.parse(r.metadata_json) as Record<string, unknown>),
-      created_at: r.created_at,
-    })),
   };
 }

@@ -49,7 +49,7 @@ export async function getThread(
   return { root: rootOut, replies, thread_state: presentThreadState(state, root.id), ...seqs };
 }
 
-/** Posts a reply in a thread (services/post.ts is the one write path). */
+/** Posts a reply in a thread (messages/post.ts is the one write path). */
 export async function createReply(
   deps: ServiceDeps,
   ctx: Ctx,

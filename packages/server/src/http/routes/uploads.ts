@@ -1,21 +1,13 @@
 import { OPERATIONS } from '@clickclack/protocol';
-import type { FastifyRequest } from 'fastify';
-import type { Ctx, ServiceDeps } from '../../services/context.js';
+import type { ServiceDeps } from '../../services/context.js';
 import { badRequest } from '../../services/errors.js';
-import { search } from '../../services/search/search.js';
 import {
   attachUpload,
   createUpload,
   openUpload,
   uploadByNonce,
 } from '../../services/uploads/uploads.js';
-import { suppliedCorrelationId } from '../correlation.js';
-import { route, routeOutcome, type App } from '../route.js';
-
-const ctx = (req: FastifyRequest): Ctx => ({
-  actor: req.actor,
-  correlationId: suppliedCorrelationId(req.raw),
-});
+import { ctx, route, routeOutcome, type App } from '../route.js';
 
 /** RFC 6266/5987 filename parameter that no header injection can break. */
 function disposition(kind: 'inline' | 'attachment', filename: string): string {
@@ -23,9 +15,7 @@ function disposition(kind: 'inline' | 'attachment', filename: string): string {
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-/** Search and uploads. */
-export function searchUploadRoutes(app: App, deps: ServiceDeps): void {
-  route(app, OPERATIONS.search, async (req) => search(deps, req.actor, req.query));
+export function uploadRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.uploadByNonce, async (req) => ({
     upload: await uploadByNonce(deps, req.actor, req.query.workspace_id, req.query.nonce),
   }));
