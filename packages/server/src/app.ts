@@ -5,7 +5,7 @@ import {
   DEFAULT_UPLOAD_MAX_BYTES,
   DEFAULT_UPLOAD_QUOTA,
   sweepOrphanUploads,
-} from './services/uploads.js';
+} from './services/uploads/uploads.js';
 import type { UploadQuota } from './services/context.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
@@ -23,16 +23,16 @@ import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
-import { LastUsed } from './services/last-used.js';
-import { newSignInLimits } from './services/auth.js';
+import { LastUsed } from './services/auth/last-used.js';
+import { newSignInLimits } from './services/auth/auth.js';
 import type { Mailer } from './lib/mailer.js';
 import { EMAIL_NOTIFY_DEFAULTS, EmailNotifier } from './integrations/email-notifier.js';
-import { newPasswordGuard } from './services/passwords.js';
-import { REDEMPTION_FAILURES_PER_MINUTE } from './services/auth.js';
-import { newInviteAttempts } from './services/invites.js';
-import { newOidcLogin } from './services/oidc.js';
+import { newPasswordGuard } from './services/auth/passwords.js';
+import { REDEMPTION_FAILURES_PER_MINUTE } from './services/auth/auth.js';
+import { newInviteAttempts } from './services/invites/invites.js';
+import { newOidcLogin } from './services/auth/oidc.js';
 import { oidcSettings, type OidcSettings } from './config/oidc.js';
-import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bot-setup-codes.js';
+import { SETUP_CODE_CLAIMS_PER_MINUTE } from './services/bots/setup-codes.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './lib/json-depth.js';
 import { WindowLimiter } from './lib/rate-limit.js';
 import {

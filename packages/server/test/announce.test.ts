@@ -8,7 +8,7 @@ import type { Event } from '@clickclack/protocol';
 import { after, before, test } from 'node:test';
 import { api, startTestServer, team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { createChannelMessage } from '../src/services/messages.js';
+import { createChannelMessage } from '../src/services/messages/messages.js';
 
 const HOUR = 3_600_000;
 /** Far below the tail check, far above a commit on a loaded machine. */

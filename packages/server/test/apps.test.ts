@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkspaceListResponse } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 let srv: TestServer;
 let owner: { token: string; userId: string };

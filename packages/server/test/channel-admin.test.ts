@@ -9,7 +9,7 @@ import type {
 } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 type U = { token: string; userId: string };
 

@@ -22,7 +22,7 @@ import {
   type TestServer,
 } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 type Preview = ChannelDeletionPreview;
 

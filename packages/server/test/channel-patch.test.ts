@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Channel, ChannelListResponse, ChannelResponse, Event } from '@clickclack/protocol';
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 // PATCH /api/channels/{id} as real clients send it: the OpenClaw plugin's discussion
 // channels and the original SDK's channels.update resend fields that have not changed.

@@ -8,7 +8,7 @@ import type {
   WorkspaceListResponse,
 } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { mintInvite } from '../src/services/invites.js';
+import { mintInvite } from '../src/services/invites/invites.js';
 
 let srv: TestServer;
 let owner: { token: string; userId: string };

@@ -10,7 +10,7 @@ import type {
 import { api, startTestServer, team, type SignedIn, type TestServer } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 /** Issue 25: compatibility with upstream clients (mentions, profiles, notifications, routes). */
 

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { DEV_USER } from '../src/cli/server/serve.js';
-import { ensureBootstrap } from '../src/services/users.js';
+import { ensureBootstrap } from '../src/services/account/users.js';
 import { openStore } from '../src/store/open.js';
 import {
   TEST_PG_URL,

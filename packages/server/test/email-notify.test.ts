@@ -4,7 +4,7 @@ import type { DmResponse } from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
 import { buildApp } from '../src/app.js';
 import { smtpMailer } from '../src/lib/mailer.js';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 import { openStore } from '../src/store/open.js';
 import { api, poll, startTestServer, team, type Team, type TestServer } from './helpers.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from './smtp-receiver.js';

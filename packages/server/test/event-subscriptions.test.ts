@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, poll, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
-import { mintInvite } from '../src/services/invites.js';
+import { mintInvite } from '../src/services/invites/invites.js';
 
 /** A real HTTP receiver on loopback that verifies signatures and can be told to fail. */
 class Receiver {

@@ -14,9 +14,9 @@ import {
   type SignedIn,
   type TestServer,
 } from './helpers.js';
-import { createMagicLink } from '../src/services/auth.js';
-import { createBot } from '../src/services/bots.js';
-import { INVITE_ATTEMPTS_PER_MINUTE, mintInvite } from '../src/services/invites.js';
+import { createMagicLink } from '../src/services/auth/auth.js';
+import { createBot } from '../src/services/bots/bots.js';
+import { INVITE_ATTEMPTS_PER_MINUTE, mintInvite } from '../src/services/invites/invites.js';
 import { TestSocket } from './ws-client.js';
 
 /**

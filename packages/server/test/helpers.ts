@@ -6,7 +6,7 @@ import pg from 'pg';
 import { buildApp, type AppOptions } from '../src/app.js';
 import type { ServiceDeps, UploadQuota } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
-import { ensureBootstrap } from '../src/services/users.js';
+import { ensureBootstrap } from '../src/services/account/users.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
 import type { UserRow } from '../src/store/repos/users.js';
@@ -14,7 +14,7 @@ import { createServer, request } from 'node:http';
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { createPgPool } from '../src/store/dialects/postgres.js';
-import { createMagicLink, consumeMagicLink } from '../src/services/auth.js';
+import { createMagicLink, consumeMagicLink } from '../src/services/auth/auth.js';
 import { smtpMailer } from '../src/lib/mailer.js';
 
 /**

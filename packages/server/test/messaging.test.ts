@@ -9,9 +9,9 @@ import type {
 } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
-import { mintInvite } from '../src/services/invites.js';
-import { createBot } from '../src/services/bots.js';
-import { parseMentions } from '../src/services/mentions.js';
+import { mintInvite } from '../src/services/invites/invites.js';
+import { createBot } from '../src/services/bots/bots.js';
+import { parseMentions } from '../src/services/messages/mentions.js';
 
 type U = { token: string; userId: string };
 

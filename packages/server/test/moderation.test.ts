@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event, MemberModeration } from '@clickclack/protocol';
 import { PNG, api, signIn, startTestServer, team, uploadFile, type TestServer } from './helpers.js';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 type U = { token: string; userId: string };
 

@@ -5,7 +5,7 @@ import { api, startTestServer, team, type SignedIn, type TestServer } from './he
 import { TestSocket } from './ws-client.js';
 import { OPERATIONS } from '@clickclack/protocol';
 import { Type } from 'typebox';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 import { nullStripper } from '../src/http/null-as-absent.js';
 
 // Clients (the Hermes plugin, SDKs generated from the OpenAPI document) send `null` for an

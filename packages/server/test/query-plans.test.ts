@@ -10,8 +10,8 @@ import {
   uploadFile,
   type TestServer,
 } from './helpers.js';
-import { setPassword } from '../src/services/passwords.js';
-import { sweepOrphanUploads } from '../src/services/uploads.js';
+import { setPassword } from '../src/services/auth/passwords.js';
+import { sweepOrphanUploads } from '../src/services/uploads/uploads.js';
 
 // Tables that grow with use. A statement the server runs while serving requests must reach
 // them through an index: a scan costs nothing in a test and seconds at a million messages

@@ -21,9 +21,9 @@ import {
   type TestServer,
 } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
-import { mintInvite } from '../src/services/invites.js';
+import { mintInvite } from '../src/services/invites/invites.js';
 import { openStore } from '../src/store/open.js';
-import { createChannelMessage } from '../src/services/messages.js';
+import { createChannelMessage } from '../src/services/messages/messages.js';
 
 let srv: TestServer;
 let owner: { token: string; userId: string };

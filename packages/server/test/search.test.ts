@@ -10,8 +10,8 @@ import type {
   WorkspaceListResponse,
 } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-import { mintInvite } from '../src/services/invites.js';
-import { createBot } from '../src/services/bots.js';
+import { mintInvite } from '../src/services/invites/invites.js';
+import { createBot } from '../src/services/bots/bots.js';
 
 type U = { token: string; userId: string };
 type Page = SearchResponse;

@@ -7,9 +7,9 @@ import type {
   WorkspaceResponse,
 } from '@clickclack/protocol';
 import { ClickClackClient } from '@clickclack/sdk';
-import { createMagicLink } from '../src/services/auth.js';
-import { createBot } from '../src/services/bots.js';
-import { setPassword } from '../src/services/passwords.js';
+import { createMagicLink } from '../src/services/auth/auth.js';
+import { createBot } from '../src/services/bots/bots.js';
+import { setPassword } from '../src/services/auth/passwords.js';
 import { api, poll, startTestServer, team, type Team, type TestServer } from './helpers.js';
 import { cliOk, runCli } from './processes.js';
 import { TestSocket } from './ws-client.js';

@@ -4,8 +4,8 @@ import type { ChannelListResponse, WorkspaceListResponse } from '@clickclack/pro
 import { createServer, type Server } from 'node:http';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 import { verifySignature } from '../src/lib/signing.js';
-import { createBot } from '../src/services/bots.js';
-import { mintInvite } from '../src/services/invites.js';
+import { createBot } from '../src/services/bots/bots.js';
+import { mintInvite } from '../src/services/invites/invites.js';
 
 type U = { token: string; userId: string };
 

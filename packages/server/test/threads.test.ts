@@ -10,7 +10,7 @@ import type {
   WorkspaceListResponse,
 } from '@clickclack/protocol';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
-import { mintInvite } from '../src/services/invites.js';
+import { mintInvite } from '../src/services/invites/invites.js';
 
 let srv: TestServer;
 let a: { token: string; userId: string };

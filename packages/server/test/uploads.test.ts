@@ -11,8 +11,8 @@ import type {
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
-import { mintInvite } from '../src/services/invites.js';
-import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads.js';
+import { mintInvite } from '../src/services/invites/invites.js';
+import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads/uploads.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 
 type U = { token: string; userId: string };

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MemberListResponse, UserStatus } from '@clickclack/protocol';
 import { ClickClackClient, ClickClackError } from '@clickclack/sdk';
-import { createBot } from '../src/services/bots.js';
+import { createBot } from '../src/services/bots/bots.js';
 import { api, sqlOf, startTestServer, team, type Team, type TestServer } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 

@@ -25,8 +25,8 @@ import {
 } from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
-import { createBot } from '../src/services/bots.js';
-import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads.js';
+import { createBot } from '../src/services/bots/bots.js';
+import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads/uploads.js';
 import { ulid } from 'ulid';
 
 let srv: TestServer;

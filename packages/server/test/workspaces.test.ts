@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Workspace, WorkspaceListResponse, WorkspaceResponse } from '@clickclack/protocol';
 import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
-import { mintInvite } from '../src/services/invites.js';
+import { mintInvite } from '../src/services/invites/invites.js';
 
 type Json = Record<string, unknown>;
 

@@ -6,8 +6,8 @@ import type {
   WorkspaceListResponse,
 } from '@clickclack/protocol';
 import { after, before, test } from 'node:test';
-import { mintInvite } from '../src/services/invites.js';
-import { postMessage, type PostPlace } from '../src/services/post.js';
+import { mintInvite } from '../src/services/invites/invites.js';
+import { postMessage, type PostPlace } from '../src/services/messages/post.js';
 import { api, signIn, startTestServer, type TestServer } from './helpers.js';
 
 let srv: TestServer;

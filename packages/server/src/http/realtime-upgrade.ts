@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Actor } from '../services/actor.js';
-import { actorForToken } from '../services/auth.js';
+import { actorForToken } from '../services/auth/auth.js';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
 import { assertScope, requireMember } from '../services/policies.js';

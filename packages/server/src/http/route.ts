@@ -11,7 +11,8 @@ import type {
 } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { Static } from 'typebox';
-import type { Outcome } from '../services/context.js';
+import type { Ctx, Outcome } from '../services/context.js';
+import { suppliedCorrelationId } from './correlation.js';
 import { nullStripper } from './null-as-absent.js';
 
 export type App = FastifyInstance<
@@ -29,6 +30,12 @@ export type Req<O extends Operation> = FastifyRequest & {
   query: Part<O, 'query'>;
   body: Part<O, 'body'>;
 };
+
+/** A service call's context: the caller and the correlation id it supplied. */
+export const ctx = (req: FastifyRequest): Ctx => ({
+  actor: req.actor,
+  correlationId: suppliedCorrelationId(req.raw),
+});
 
 export interface RouteOptions {
   /**

@@ -3,7 +3,7 @@ import { isoPlus, nowIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Mail, Mailer } from '../lib/mailer.js';
 import { newSecret } from '../lib/tokens.js';
-import { emailSettingsOf, unsubscribeToken } from '../services/email-notifications.js';
+import { emailSettingsOf, unsubscribeToken } from '../services/account/email-notifications.js';
 import { canReadChannel, canReadDm } from '../services/policies.js';
 import type { EmailNotificationRow } from '../store/repos/email-notify.js';
 import type { MessageRow } from '../store/repos/messages.js';

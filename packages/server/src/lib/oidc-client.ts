@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 /**
  * The OpenID Connect relying party (`openid-client`): discovery, the authorization URL with
  * PKCE (S256), `state` and `nonce`, and the code exchange that checks all three. Which
- * person that makes, and whether they may come in, is services/oidc.ts.
+ * person that makes, and whether they may come in, is services/auth/oidc.ts.
  */
 export interface OidcClientSettings {
   issuer: string;

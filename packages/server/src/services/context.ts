@@ -58,7 +58,7 @@ export interface ServiceDeps {
   passwordGuard?: PasswordGuard;
   /** Failed magic-link and invite redemptions per client IP; HTTP only. */
   redemptionFailures?: WindowLimiter;
-  /** Uses of raw invite tokens per client IP (services/invites.ts); HTTP only. */
+  /** Uses of raw invite tokens per client IP (services/invites/invites.ts); HTTP only. */
   inviteAttempts?: WindowLimiter;
   /** Single sign-on (`serve --oidc-issuer`); absent when not configured. HTTP only. */
   oidc?: OidcLogin;
@@ -82,14 +82,14 @@ export interface UploadQuota {
   bytes: number;
 }
 
-/** Whether password login is on, and its guessing budgets (services/passwords.ts). */
+/** Whether password login is on, and its guessing budgets (services/auth/passwords.ts). */
 export interface PasswordGuard {
   loginEnabled: boolean;
   perIp: WindowLimiter;
   failures: FailureBackoff;
 }
 
-/** Single sign-on's provider and rules (services/oidc.ts). */
+/** Single sign-on's provider and rules (services/auth/oidc.ts). */
 export interface OidcLogin {
   client: OidcClient;
   /** The button's label: "Sign in with <name>". */

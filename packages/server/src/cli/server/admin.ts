@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createBot } from '../../services/bots.js';
-import { createMagicLink } from '../../services/auth.js';
-import { ensureBootstrap, insertHuman } from '../../services/users.js';
-import { mintInvite } from '../../services/invites.js';
+import { createBot } from '../../services/bots/bots.js';
+import { createMagicLink } from '../../services/auth/auth.js';
+import { ensureBootstrap, insertHuman } from '../../services/account/users.js';
+import { mintInvite } from '../../services/invites/invites.js';
 import { durationSeconds } from '../duration.js';
 import { INVITE_MAX_TTL_SECONDS } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
@@ -10,9 +10,9 @@ import { canonicalPublicUrl, inviteLinkUrl, magicLinkUrl } from '../../lib/publi
 import type { ServiceDeps } from '../../services/context.js';
 import type { Actor } from '../../services/actor.js';
 import { DomainError } from '../../services/errors.js';
-import { joinGeneral } from '../../services/channels.js';
-import { addMember } from '../../services/members.js';
-import { deactivateUser, reactivateUser } from '../../services/deactivation.js';
+import { joinGeneral } from '../../services/channels/channels.js';
+import { addMember } from '../../services/members/members.js';
+import { deactivateUser, reactivateUser } from '../../services/members/deactivation.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
 import { registerEventsPrune } from './prune.js';
@@ -40,7 +40,7 @@ interface MemberAddFlags {
 }
 
 /**
- * `admin member add`: the HTTP add-member rules (services/members.ts), acted out by
+ * `admin member add`: the HTTP add-member rules (services/members/members.ts), acted out by
  * `--created-by`, except that a user who already belongs is reported, not refused.
  */
 async function addMemberDirectly(deps: ServiceDeps, opts: MemberAddFlags) {

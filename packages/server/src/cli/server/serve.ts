@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.js';
 import { listenTarget, resolveServerConfig, type ServeFlags } from '../../config/resolve.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { ensureBootstrap } from '../../services/users.js';
+import { ensureBootstrap } from '../../services/account/users.js';
 import { isPostgresUrl, openStore } from '../../store/open.js';
 import { PgNotifyBus } from '../../realtime/pg-bus.js';
 import { logLine } from '../log.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { humanByIdentifier, setPassword } from '../../services/passwords.js';
+import { humanByIdentifier, setPassword } from '../../services/auth/passwords.js';
 import { CliError } from '../log.js';
 import { withDeps, type DbFlags } from './open.js';
 

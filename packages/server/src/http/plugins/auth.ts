@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../services/actor.js';
-import { actorForToken, devActor } from '../../services/auth.js';
+import { actorForToken, devActor } from '../../services/auth/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { forbidden, unauthenticated } from '../../services/errors.js';
 import { isLocalDevRequest, isSameOrigin, type RequestLike } from '../local-request.js';

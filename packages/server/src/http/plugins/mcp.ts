@@ -5,7 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createMcpServer } from '../../mcp/server.js';
-import { actorForToken } from '../../services/auth.js';
+import { actorForToken } from '../../services/auth/auth.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { DomainError } from '../../services/errors.js';
 import { hashSecret, safeEqual } from '../../lib/tokens.js';

@@ -15,7 +15,7 @@ const LIMITED_ROUTES: Record<string, WriteLimitName> = {
   [key(OPERATIONS.createReply)]: 'messages',
   [key(OPERATIONS.createDmMessage)]: 'messages',
   [key(OPERATIONS.addReaction)]: 'reactions',
-  // Multipart, so wired by hand (routes/search-uploads.ts) rather than from the route table.
+  // Multipart, so wired by hand (routes/uploads.ts) rather than from the route table.
   'POST /api/uploads': 'uploads',
   [key(OPERATIONS.publishEphemeral)]: 'ephemeral',
   [key(OPERATIONS.createWorkspace)]: 'workspaces',

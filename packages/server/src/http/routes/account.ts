@@ -1,10 +1,9 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply } from 'fastify';
-import * as auth from '../../services/auth.js';
+import * as email from '../../services/account/email-notifications.js';
+import { setMyStatus } from '../../services/account/status.js';
+import * as users from '../../services/account/users.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { deactivateMember } from '../../services/deactivation.js';
-import * as email from '../../services/email-notifications.js';
-import { presentUser } from '../../services/present.js';
 import { DomainError } from '../../services/errors.js';
 import { route, type App } from '../route.js';
 
@@ -23,18 +22,12 @@ const page = (reply: FastifyReply, status: number, title: string, body: string) 
 const INVALID = 'This unsubscribe link is not valid.';
 
 export function accountRoutes(app: App, deps: ServiceDeps): void {
-  route(app, OPERATIONS.listSessions, async (req) => ({
-    sessions: await auth.listSessions(deps, req.actor),
+  route(app, OPERATIONS.getMe, async (req) => ({ user: await users.getMe(deps, req.actor) }));
+  route(app, OPERATIONS.updateMe, async (req) => ({
+    user: await users.updateMe(deps, req.actor, req.body),
   }));
-  route(app, OPERATIONS.revokeSessionById, async (req) => {
-    await auth.revokeSessionById(deps, req.actor, req.params.session_id);
-    return { ok: true };
-  });
-
-  route(app, OPERATIONS.deactivateMember, async (req) => ({
-    user: presentUser(
-      await deactivateMember(deps, req.actor, req.params.workspace_id, req.params.user_id),
-    ),
+  route(app, OPERATIONS.setMyStatus, async (req) => ({
+    user: await setMyStatus(deps, req.actor, req.body),
   }));
 
   route(app, OPERATIONS.getEmailNotifications, async (req) => ({

@@ -1,47 +1,20 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import * as auth from '../../services/auth.js';
+import * as auth from '../../services/auth/auth.js';
+import * as oidc from '../../services/auth/oidc.js';
+import * as passwords from '../../services/auth/passwords.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { badRequest, DomainError, forbidden } from '../../services/errors.js';
-import * as passwords from '../../services/passwords.js';
-import * as users from '../../services/users.js';
-import { setMyStatus } from '../../services/user-status.js';
+import { isLocalDevRequest } from '../local-request.js';
 import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
-import { isLocalDevRequest, isSameOrigin } from '../local-request.js';
 import { route, type App } from '../route.js';
+import { assertLoginRequest, secureCookie, setSessionCookie } from '../sign-in.js';
 
-/** Login-type endpoints accept only same-origin JSON requests. */
-export function assertLoginRequest(req: FastifyRequest, publicUrl: string | undefined): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
-    throw new DomainError('unsupported_media_type', 'content-type must be application/json');
-  }
-  if (!isSameOrigin(req, publicUrl)) throw forbidden('cross-site login requests are not allowed');
-}
+/** Holds a sign-in's `state` in the browser that started it, for its callback only. */
+const OIDC_STATE_COOKIE = 'cc_oidc_state';
+const OIDC_COOKIE_PATH = OPERATIONS.oidcCallback.path;
 
-/** A configured public URL decides (a TLS proxy in front speaks https for us); else the request. */
-export function secureCookie(req: FastifyRequest, deps: ServiceDeps): boolean {
-  if (deps.publicUrl) return deps.publicUrl.startsWith('https:');
-  if (req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https') return true;
-  return !(deps.devBootstrap && isLocalDevRequest(req));
-}
-
-export function setSessionCookie(
-  reply: FastifyReply,
-  req: FastifyRequest,
-  token: string,
-  expires: string,
-  deps: ServiceDeps,
-) {
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
-    expires: new Date(expires),
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: secureCookie(req, deps),
-  });
-}
-
+/** Sign-in (magic link or code, password, single sign-on), sign-out and sessions. */
 export function authRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.magicRequest, async (req, reply) => {
     if (deps.mailer) {
@@ -122,11 +95,71 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     return reply.send({ ok: true });
   });
 
-  route(app, OPERATIONS.getMe, async (req) => ({ user: await users.getMe(deps, req.actor) }));
-  route(app, OPERATIONS.updateMe, async (req) => ({
-    user: await users.updateMe(deps, req.actor, req.body),
+  route(app, OPERATIONS.listSessions, async (req) => ({
+    sessions: await auth.listSessions(deps, req.actor),
   }));
-  route(app, OPERATIONS.setMyStatus, async (req) => ({
-    user: await setMyStatus(deps, req.actor, req.body),
-  }));
+  route(app, OPERATIONS.revokeSessionById, async (req) => {
+    await auth.revokeSessionById(deps, req.actor, req.params.session_id);
+    return { ok: true };
+  });
+
+  route(app, OPERATIONS.oidcStart, async (req, reply) => {
+    const started = await inBrowser(req, reply, deps, () =>
+      oidc.startOidc(deps, req.ip, req.query.invite),
+    );
+    if (!started) return reply;
+    const { url, state } = started;
+    // Lax: the provider's redirect back is a top-level GET, which carries it.
+    reply.setCookie(OIDC_STATE_COOKIE, state, {
+      path: OIDC_COOKIE_PATH,
+      maxAge: oidc.OIDC_LOGIN_TTL_MS / 1000,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookie(req, deps),
+    });
+    return reply.redirect(url, 302);
+  });
+  route(app, OPERATIONS.oidcCallback, async (req, reply) => {
+    const state = req.cookies[OIDC_STATE_COOKIE];
+    reply.clearCookie(OIDC_STATE_COOKIE, { path: OIDC_COOKIE_PATH });
+    const res = await inBrowser(req, reply, deps, () =>
+      oidc.finishOidc(deps, rawQuery(req), state),
+    );
+    if (!res) return reply;
+    setSessionCookie(reply, req, res.session.token, res.session.session.expires_at, deps);
+    const slug = res.workspaceSlug ? encodeURIComponent(res.workspaceSlug) : '';
+    return reply.redirect(`${deps.publicUrl ?? ''}/app/${slug}`, 302);
+  });
+}
+
+/**
+ * Both single sign-on steps are page loads. A browser that is refused is sent back to the
+ * sign-in page with the reason (`/app/?sso_error=…`) rather than shown bare JSON; any other
+ * client gets the usual `{"error"}` answer.
+ */
+async function inBrowser<T>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  deps: ServiceDeps,
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof DomainError) || !(req.headers.accept ?? '').includes('text/html')) {
+      throw err;
+    }
+    reply.redirect(
+      `${deps.publicUrl ?? ''}/app/?sso_error=${encodeURIComponent(err.message)}`,
+      302,
+    );
+    return undefined;
+  }
+}
+
+/** The callback's query as the provider sent it: openid-client checks every parameter. */
+function rawQuery(req: FastifyRequest): string {
+  const url = req.raw.url ?? '';
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
 }

@@ -1,30 +1,52 @@
 import type { ServiceDeps } from '../../services/context.js';
 import type { App } from '../route.js';
 import { accountRoutes } from './account.js';
+import { appRoutes } from './apps.js';
+import { auditLogRoutes } from './audit-log.js';
 import { authRoutes } from './auth.js';
-import { compatRoutes } from './compat.js';
-import { conversationRoutes } from './conversations.js';
-import { integrationRoutes } from './integrations.js';
-import { joinRoutes } from './join.js';
+import { botRoutes } from './bots.js';
+import { channelRoutes } from './channels.js';
+import { dmRoutes } from './dms.js';
+import { eventSubscriptionRoutes } from './event-subscriptions.js';
+import { inviteRoutes } from './invites.js';
+import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
-import { messagingRoutes } from './messaging.js';
 import { opsRoutes } from './ops.js';
+import { pinRoutes } from './pins.js';
+import { reactionRoutes } from './reactions.js';
 import { realtimeRoutes } from './realtime.js';
-import { searchUploadRoutes } from './search-uploads.js';
+import { deepLinkRoutes } from './deep-links.js';
+import { searchRoutes } from './search.js';
+import { slashCommandRoutes } from './slash-commands.js';
+import { threadRoutes } from './threads.js';
+import { unsupportedRoutes } from './unsupported.js';
+import { uploadRoutes } from './uploads.js';
+import { webhookRoutes } from './webhooks.js';
 import { workspaceRoutes } from './workspaces.js';
 
-/** The route table: every resource plugin, in one place. */
+/** The route table: one plugin per feature (FEATURES.md's list), in one place. */
 export function registerRoutes(app: App, deps: ServiceDeps): void {
   opsRoutes(app, deps);
   authRoutes(app, deps);
-  workspaceRoutes(app, deps);
-  messageRoutes(app, deps);
-  realtimeRoutes(app, deps);
-  messagingRoutes(app, deps);
-  conversationRoutes(app, deps);
-  searchUploadRoutes(app, deps);
-  integrationRoutes(app, deps);
-  compatRoutes(app, deps);
-  joinRoutes(app, deps);
   accountRoutes(app, deps);
+  workspaceRoutes(app, deps);
+  memberRoutes(app, deps);
+  inviteRoutes(app, deps);
+  channelRoutes(app, deps);
+  dmRoutes(app, deps);
+  messageRoutes(app, deps);
+  threadRoutes(app, deps);
+  reactionRoutes(app, deps);
+  pinRoutes(app, deps);
+  deepLinkRoutes(app, deps);
+  uploadRoutes(app, deps);
+  searchRoutes(app, deps);
+  realtimeRoutes(app, deps);
+  botRoutes(app, deps);
+  webhookRoutes(app, deps);
+  slashCommandRoutes(app, deps);
+  eventSubscriptionRoutes(app, deps);
+  appRoutes(app, deps);
+  auditLogRoutes(app, deps);
+  unsupportedRoutes(app);
 }

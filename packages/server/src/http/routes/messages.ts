@@ -1,15 +1,9 @@
 import { OPERATIONS } from '@clickclack/protocol';
-import type { FastifyRequest } from 'fastify';
-import type { Ctx, ServiceDeps } from '../../services/context.js';
-import * as messages from '../../services/messages.js';
-import * as threads from '../../services/threads.js';
-import { suppliedCorrelationId } from '../correlation.js';
-import { route, routeOutcome, type App } from '../route.js';
-
-const ctx = (req: FastifyRequest): Ctx => ({
-  actor: req.actor,
-  correlationId: suppliedCorrelationId(req.raw),
-});
+import type { ServiceDeps } from '../../services/context.js';
+import { deleteMessage, updateMessage } from '../../services/messages/edits.js';
+import { listMentions } from '../../services/messages/mentions.js';
+import * as messages from '../../services/messages/messages.js';
+import { ctx, route, routeOutcome, type App } from '../route.js';
 
 export function messageRoutes(app: App, deps: ServiceDeps): void {
   route(
@@ -27,13 +21,11 @@ export function messageRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.getMessage, async (req) => ({
     message: await messages.getMessage(deps, ctx(req), req.params.message_id),
   }));
-  route(
-    app,
-    OPERATIONS.getThread,
-    async (req) => threads.getThread(deps, ctx(req), req.params.message_id, req.query),
-    { presented: true },
+  route(app, OPERATIONS.updateMessage, async (req) =>
+    updateMessage(deps, ctx(req), req.params.message_id, req.body),
   );
-  routeOutcome(app, OPERATIONS.createReply, async (req) =>
-    threads.createReply(deps, ctx(req), req.params.message_id, req.body),
+  route(app, OPERATIONS.deleteMessage, async (req) =>
+    deleteMessage(deps, ctx(req), req.params.message_id),
   );
+  route(app, OPERATIONS.listMentions, async (req) => listMentions(deps, req.actor, req.query));
 }

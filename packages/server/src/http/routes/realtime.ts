@@ -1,6 +1,6 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
-import * as realtime from '../../services/realtime.js';
+import * as realtime from '../../services/realtime/realtime.js';
 import { route, type App } from '../route.js';
 
 /** HTTP side of realtime; the WebSocket upgrade lives in http/realtime-upgrade.ts. */

@@ -1,8 +1,7 @@
 import { OPERATIONS } from '@clickclack/protocol';
-import * as channels from '../../services/channels.js';
 import type { ServiceDeps } from '../../services/context.js';
-import * as admin from '../../services/workspace-admin.js';
-import * as workspaces from '../../services/workspaces.js';
+import * as admin from '../../services/workspaces/admin.js';
+import * as workspaces from '../../services/workspaces/workspaces.js';
 import { route, type App } from '../route.js';
 
 export function workspaceRoutes(app: App, deps: ServiceDeps): void {
@@ -28,18 +27,4 @@ export function workspaceRoutes(app: App, deps: ServiceDeps): void {
     await admin.deleteWorkspace(deps, req.actor, req.params.workspace_id);
     return reply.status(204).send();
   });
-  route(app, OPERATIONS.listMembers, async (req) =>
-    workspaces.listMembers(deps, req.actor, req.params.workspace_id, req.query),
-  );
-  route(app, OPERATIONS.listChannels, async (req) => ({
-    channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),
-  }));
-  route(app, OPERATIONS.createChannel, async (req, reply) =>
-    reply
-      .status(201)
-      .send(await channels.createChannel(deps, req.actor, req.params.workspace_id, req.body)),
-  );
-  route(app, OPERATIONS.getChannel, async (req) => ({
-    channel: await channels.getChannel(deps, req.actor, req.params.channel_id),
-  }));
 }

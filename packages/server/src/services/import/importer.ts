@@ -5,12 +5,12 @@ import type { UploadRow } from '../../store/repos/uploads.js';
 import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
 import type { Repos, Store } from '../../store/store.js';
 import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
-import { memberSetKey } from '../dms.js';
-import { MAX_PINS } from '../pins.js';
-import { gravatarFor } from '../users.js';
-import { storeBlob } from '../uploads.js';
+import { memberSetKey } from '../dms/dms.js';
+import { MAX_PINS } from '../pins/pins.js';
+import { gravatarFor } from '../account/users.js';
+import { storeBlob } from '../uploads/uploads.js';
 import { slugify } from '../validate.js';
-import { RESERVED_SLUGS } from '../workspaces.js';
+import { RESERVED_SLUGS } from '../workspaces/workspaces.js';
 import { ImportInputError } from './source.js';
 import {
   emptySummary,
