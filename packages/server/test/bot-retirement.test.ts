@@ -3,12 +3,10 @@
 // managers of a workspace it had tokens in; anybody else learns nothing (404).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startTestServer, team, type TestServer } from './helpers.js';
-
-type U = { token: string; userId: string };
+import { api, startTestServer, team, type TestServer, type SignedIn } from './helpers.js';
 
 let srv: TestServer;
-let owner: U, member: U, moderator: U;
+let owner: SignedIn, member: SignedIn, moderator: SignedIn;
 let wid: string;
 
 before(async () => {
@@ -18,7 +16,7 @@ before(async () => {
     ['retire-mod@x.io', 'Moderator'],
   ]);
   ({ owner, workspaceId: wid } = t);
-  [member, moderator] = t.members as [U, U];
+  [member, moderator] = t.members as [SignedIn, SignedIn];
   const role = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${moderator.userId}`, {
     token: owner.token,
     body: { role: 'moderator' },
@@ -27,7 +25,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-async function orphanBot(by: U, body: Record<string, unknown>) {
+async function orphanBot(by: SignedIn, body: Record<string, unknown>) {
   const made = await api<{ bot: { id: string }; bot_token: { token: string } }>(
     srv,
     'POST',

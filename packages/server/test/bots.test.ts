@@ -1,13 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BotToken, MessageResponse, User } from '@clickclack/protocol';
-import { api, poll, sqlOf, startTestServer, team, type TestServer } from './helpers.js';
+import {
+  api,
+  poll,
+  sqlOf,
+  startTestServer,
+  team,
+  type TestServer,
+  type SignedIn,
+} from './helpers.js';
 import { TestSocket, type Frame } from './ws-client.js';
 
-type U = { token: string; userId: string };
-
 let srv: TestServer;
-let owner: U, member: U;
+let owner: SignedIn, member: SignedIn;
 let wid: string;
 let general: string;
 
@@ -34,7 +40,7 @@ async function systemFrame(sock: TestSocket, type: string): Promise<Frame> {
   return frame;
 }
 
-const mkBot = (u: U, body: Record<string, unknown>) =>
+const mkBot = (u: SignedIn, body: Record<string, unknown>) =>
   api<{ bot: User; bot_token?: BotToken }>(srv, 'POST', `/api/workspaces/${wid}/bots`, {
     token: u.token,
     body,

@@ -7,14 +7,12 @@ import type {
   Event,
   WorkspaceListResponse,
 } from '@clickclack/protocol';
-import { api, signIn, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, startTestServer, type TestServer, type SignedIn } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { createBot } from '../src/services/bots/bots.js';
 
-type U = { token: string; userId: string };
-
 let srv: TestServer;
-let owner: U, mod: U, alice: U, bob: U, newbie: U;
+let owner: SignedIn, mod: SignedIn, alice: SignedIn, bob: SignedIn, newbie: SignedIn;
 let wid: string;
 let general: string;
 
@@ -33,7 +31,7 @@ before(async () => {
   ).body.channels[0]!.id;
   [mod, alice, bob, newbie] = (await Promise.all(
     ['mod', 'alice', 'bob', 'newbie'].map((n) => signIn(srv, `${n}@x.io`, n)),
-  )) as [U, U, U, U];
+  )) as [SignedIn, SignedIn, SignedIn, SignedIn];
   const inv = await api<{ token: string }>(srv, 'POST', `/api/workspaces/${wid}/invites`, {
     token: owner.token,
     raw: '',

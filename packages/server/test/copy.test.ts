@@ -1,7 +1,7 @@
 // `clickclack copy`: a SQLite database filled through the real HTTP server, copied by the
 // built CLI into fresh PostgreSQL databases, then served from PostgreSQL by `clickclack serve`.
 import assert from 'node:assert/strict';
-import type { ChannelResponse, DmResponse, Event } from '@clickclack/protocol';
+import type { ChannelResponse, DmResponse, Event, Message } from '@clickclack/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,8 +66,6 @@ async function pgCounts(url: string, tables: string[]): Promise<Record<string, n
   return out;
 }
 
-type Msg = { id: string; body: string; channel_seq: number | null; reactions?: unknown[] };
-
 describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
   let src: TestServer;
   let t: Team;
@@ -97,7 +95,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
     const wid = t.workspaceId;
     const post = async (token: string, channel: string, body: string) =>
       (
-        await api<{ message: Msg; event: Event }>(
+        await api<{ message: Message; event: Event }>(
           src,
           'POST',
           `/api/channels/${channel}/messages`,
@@ -261,7 +259,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
       };
       const [alice, bob] = t.members as [Team['owner'], Team['owner']];
       // Sessions were copied: the same tokens still sign in.
-      const general = await get<{ messages: Msg[] }>(
+      const general = await get<{ messages: Message[] }>(
         `/api/channels/${t.generalId}/messages?limit=100`,
         alice.token,
       );
@@ -284,12 +282,15 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
         alice.token,
       );
       assert.deepEqual(rx.reactions.map((r) => r.emoji).sort(), [':tada:', '👍'].sort());
-      const pins = await get<{ messages: Msg[] }>(`/api/channels/${t.generalId}/pins`, bob.token);
+      const pins = await get<{ messages: Message[] }>(
+        `/api/channels/${t.generalId}/pins`,
+        bob.token,
+      );
       assert.deepEqual(
         pins.messages.map((m) => m.id),
         [rootId],
       );
-      const dm = await get<{ messages: Msg[] }>(`/api/dms/${dmId}/messages`, bob.token);
+      const dm = await get<{ messages: Message[] }>(`/api/dms/${dmId}/messages`, bob.token);
       assert.ok(dm.messages.some((m) => m.body === 'psst, a direct hello'));
       // The private channel stays private.
       const secretRes = await fetch(`${node.url}/api/channels/${secret}/messages`, {
@@ -332,7 +333,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
         body: JSON.stringify({ body: 'first message on postgres' }),
       });
       assert.equal(sent.status, 201);
-      const posted = (await sent.json()) as { event: Event; message: Msg };
+      const posted = (await sent.json()) as { event: Event; message: Message };
       assert.ok(posted.event.cursor > eventsAfter[eventsAfter.length - 1]!);
       const maxSeq = Math.max(...general.messages.map((m) => m.channel_seq ?? 0));
       assert.equal(posted.message.channel_seq, maxSeq + 1);

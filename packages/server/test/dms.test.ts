@@ -9,15 +9,13 @@ import type {
   MessageResponse,
   WorkspaceListResponse,
 } from '@clickclack/protocol';
-import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer, type SignedIn } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites/invites.js';
 import { createBot } from '../src/services/bots/bots.js';
 
-type U = { token: string; userId: string };
-
 let srv: TestServer;
-let a: U, b: U, c: U, outsider: U;
+let a: SignedIn, b: SignedIn, c: SignedIn, outsider: SignedIn;
 let wid: string;
 let reader: string;
 let writer: string;
@@ -29,7 +27,7 @@ before(async () => {
     .workspaces[0]!.id;
   [b, c, outsider] = (await Promise.all(
     ['b', 'c', 'outsider'].map((n) => signIn(srv, `${n}@x.io`, n.toUpperCase())),
-  )) as [U, U, U];
+  )) as [SignedIn, SignedIn, SignedIn];
   for (const u of [b!, c!]) {
     const inv = await mintInvite(srv.deps, { workspaceId: wid, createdBy: a.userId });
     await api(srv, 'POST', `/api/invites/${inv.token}/accept`, { token: u.token });
@@ -53,7 +51,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-const open = (u: U | string, ids: string[]) =>
+const open = (u: SignedIn | string, ids: string[]) =>
   api<{ conversation: DirectConversation; event?: Event }>(srv, 'POST', '/api/dms', {
     token: typeof u === 'string' ? u : u.token,
     body: { workspace_id: wid, member_ids: ids },

@@ -7,16 +7,14 @@ import type {
   MessageResponse,
   WorkspaceListResponse,
 } from '@clickclack/protocol';
-import { api, signIn, sqlOf, startTestServer, type TestServer } from './helpers.js';
+import { api, signIn, sqlOf, startTestServer, type TestServer, type SignedIn } from './helpers.js';
 import { TestSocket } from './ws-client.js';
 import { mintInvite } from '../src/services/invites/invites.js';
 import { createBot } from '../src/services/bots/bots.js';
 import { parseMentions } from '../src/services/messages/mentions.js';
 
-type U = { token: string; userId: string };
-
 let srv: TestServer;
-let owner: U, mod: U, alice: U, bob: U;
+let owner: SignedIn, mod: SignedIn, alice: SignedIn, bob: SignedIn;
 let wid: string;
 let cid: string;
 let reader: string;
@@ -30,7 +28,7 @@ before(async () => {
   wid = ws.body.workspaces[0]!.id;
   [mod, alice, bob] = (await Promise.all(
     ['mod', 'alice', 'bob'].map((n) => signIn(srv, `${n}@x.io`, n)),
-  )) as [U, U, U];
+  )) as [SignedIn, SignedIn, SignedIn];
   for (const [u, handle] of [
     [mod!, 'mod'],
     [alice!, 'alice'],
@@ -60,7 +58,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-const post = async (u: U, body: string, channel = cid) =>
+const post = async (u: SignedIn, body: string, channel = cid) =>
   (
     await api<{ message: Message; event: Event }>(
       srv,
@@ -507,7 +505,7 @@ describe('mentions, read state and follows', () => {
       { headers: { authorization: `Bearer ${alice.token}` } },
     );
     const root = await post(alice, 'follow me');
-    const reply = (body: string, u: U) =>
+    const reply = (body: string, u: SignedIn) =>
       api<MessageResponse>(srv, 'POST', `/api/messages/${root.message.id}/thread/replies`, {
         token: u.token,
         body: { body },

@@ -1,13 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event, MemberModeration } from '@clickclack/protocol';
-import { PNG, api, signIn, startTestServer, team, uploadFile, type TestServer } from './helpers.js';
+import {
+  PNG,
+  api,
+  signIn,
+  startTestServer,
+  team,
+  uploadFile,
+  type TestServer,
+  type SignedIn,
+} from './helpers.js';
 import { createBot } from '../src/services/bots/bots.js';
 
-type U = { token: string; userId: string };
-
 let srv: TestServer;
-let owner: U, mod: U, alice: U, bob: U;
+let owner: SignedIn, mod: SignedIn, alice: SignedIn, bob: SignedIn;
 let wid: string;
 let general: string;
 
@@ -19,7 +26,7 @@ before(async () => {
     ['bob@x.io', 'Bob'],
   ]);
   [owner, wid, general] = [t.owner, t.workspaceId, t.generalId];
-  [mod, alice, bob] = t.members as [U, U, U];
+  [mod, alice, bob] = t.members as [SignedIn, SignedIn, SignedIn];
   const made = await api(srv, 'PATCH', `/api/workspaces/${wid}/members/${mod.userId}`, {
     token: owner.token,
     body: { role: 'moderator' },
@@ -28,21 +35,21 @@ before(async () => {
 });
 after(() => srv.close());
 
-const moderate = (by: U, target: U, body: Record<string, unknown>) =>
+const moderate = (by: SignedIn, target: SignedIn, body: Record<string, unknown>) =>
   api<{ member: MemberModeration; event: Event & { cursor: string }; error?: string }>(
     srv,
     'PATCH',
     `/api/workspaces/${wid}/moderation/members/${target.userId}`,
     { token: by.token, body },
   );
-const roster = (by: U) =>
+const roster = (by: SignedIn) =>
   api<{ members: MemberModeration[]; error?: string }>(
     srv,
     'GET',
     `/api/workspaces/${wid}/moderation/members`,
     { token: by.token },
   );
-const post = (by: U, body: string) =>
+const post = (by: SignedIn, body: string) =>
   api<{ message: { id: string }; error?: string }>(
     srv,
     'POST',
@@ -51,7 +58,7 @@ const post = (by: U, body: string) =>
   );
 
 /** Every write the spec names for a restricted member, each answering with its status. */
-async function writes(by: U, messageId: string): Promise<Record<string, number>> {
+async function writes(by: SignedIn, messageId: string): Promise<Record<string, number>> {
   const req = async (method: string, path: string, body: unknown = {}) =>
     (await api(srv, method, path, { token: by.token, body })).status;
   return {
@@ -163,7 +170,7 @@ test('a timeout ends on its own, names its end, and can be cleared early', async
 });
 
 test('rank rules: nobody moderates themselves, the owner, or anyone not below them', async () => {
-  const cases: [U, U, Record<string, unknown>, number, string][] = [
+  const cases: [SignedIn, SignedIn, Record<string, unknown>, number, string][] = [
     [mod, mod, { blocked: true }, 400, 'moderators cannot moderate themselves'],
     [mod, owner, { blocked: true }, 400, 'owners cannot be moderated'],
     [mod, alice, { role: 'moderator' }, 400, 'role is too high for this moderator'],
@@ -218,7 +225,7 @@ test('a blocked moderator moderates nobody; the event reaches the target and act
 
   const noted = await moderate(owner, alice, { moderation_note: 'watch' });
   const cursor = blockedMod.body.event.cursor;
-  const seen = async (who: U) =>
+  const seen = async (who: SignedIn) =>
     (
       await api<{ events: (Event & { id: string })[] }>(
         srv,

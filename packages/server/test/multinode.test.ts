@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type {
   ChannelListResponse,
+  Event as Frame,
   EventSubscriptionResponse,
   MessageResponse,
   WorkspaceListResponse,
@@ -56,12 +57,6 @@ async function api<T>(
   const text = await res.text();
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : {}) as T;
-}
-
-interface Frame {
-  type: string;
-  cursor: string;
-  payload: Record<string, unknown>;
 }
 
 /** A WebSocket client that keeps every frame and its last durable cursor. */

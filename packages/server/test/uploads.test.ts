@@ -10,15 +10,21 @@ import type {
 } from '@clickclack/protocol';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG, api, signIn, startTestServer, uploadFile, type TestServer } from './helpers.js';
+import {
+  PNG,
+  api,
+  signIn,
+  startTestServer,
+  uploadFile,
+  type TestServer,
+  type SignedIn,
+} from './helpers.js';
 import { mintInvite } from '../src/services/invites/invites.js';
 import { DEFAULT_UPLOAD_QUOTA, sweepOrphanUploads } from '../src/services/uploads/uploads.js';
 import { LocalDiskBlobStore } from '../src/blobs/local-disk.js';
 
-type U = { token: string; userId: string };
-
 let srv: TestServer;
-let a: U, b: U, outsider: U;
+let a: SignedIn, b: SignedIn, outsider: SignedIn;
 let wid: string;
 let general: string;
 

@@ -1,12 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message, MessageResponse } from '@clickclack/protocol';
-import { api, startTestServer, team, type TestServer } from './helpers.js';
-
-type U = { token: string; userId: string };
+import { api, startTestServer, team, type TestServer, type SignedIn } from './helpers.js';
 
 let srv: TestServer;
-let owner: U, member: U;
+let owner: SignedIn, member: SignedIn;
 let wid: string;
 let general: string;
 
