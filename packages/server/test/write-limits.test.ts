@@ -2,6 +2,7 @@
 // leaves another's alone, and two server nodes on one database spend one budget.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { MeResponse } from '@clickclack/protocol';
 import { buildApp } from '../src/app.js';
 import {
   DEFAULT_WRITE_LIMITS,
@@ -21,7 +22,7 @@ import {
 } from './helpers.js';
 
 const LIMITS: WriteLimits = parseWriteLimits(
-  'messages=5/1m,reactions=3/1m,uploads=3/1m,ephemeral=4/1m,channels=2/1h',
+  'messages=5/1m,reactions=3/1m,uploads=3/1m,ephemeral=4/1m,channels=2/1h,profile=2/1m',
 );
 
 /** A 429 that says why and when to come back: a Retry-After within the window. */
@@ -141,6 +142,23 @@ describe('write limits', () => {
     assertLimited(chans[2]!, 3600, 'channels');
     // The owner's message budget was not touched by any of it.
     assert.equal((await post(srv, t.generalId, owner.token, 101)).status, 201);
+  });
+
+  test('profile and status changes share one budget; a refused one changes nothing', async () => {
+    const [, bob] = t.members as [Team['owner'], Team['owner']];
+    const rename = (name: string) =>
+      api(srv, 'PATCH', '/api/me', { token: bob.token, body: { display_name: name } });
+    assert.equal((await rename('Bob One')).status, 200);
+    const status = await api(srv, 'PUT', '/api/me/status', {
+      token: bob.token,
+      body: { emoji: '🌴', text: 'away' },
+    });
+    assert.equal(status.status, 200, JSON.stringify(status.body));
+    assertLimited(await rename('Bob Three'), 60, 'profile changes');
+    const me = await api<MeResponse>(srv, 'GET', '/api/me', {
+      token: bob.token,
+    });
+    assert.equal(me.body.user.display_name, 'Bob One');
   });
 });
 

@@ -10,8 +10,20 @@ export const WRITE_LIMIT_NAMES = [
   'ephemeral',
   'workspaces',
   'channels',
+  'profile',
 ] as const;
 export type WriteLimitName = (typeof WRITE_LIMIT_NAMES)[number];
+
+/** What a budget counts, as a refusal says it ("too many profile changes"). */
+export const WRITE_LIMIT_NOUNS: Record<WriteLimitName, string> = {
+  messages: 'messages',
+  reactions: 'reactions',
+  uploads: 'uploads',
+  ephemeral: 'ephemeral',
+  workspaces: 'workspaces',
+  channels: 'channels',
+  profile: 'profile changes',
+};
 
 /** At most `max` writes per `windowMs`; `null` = unlimited. */
 export interface WriteLimit {
@@ -30,6 +42,7 @@ export const DEFAULT_WRITE_LIMITS: WriteLimits = {
   ephemeral: { max: 600, windowMs: MINUTE },
   workspaces: { max: 10, windowMs: HOUR },
   channels: { max: 100, windowMs: HOUR },
+  profile: { max: 60, windowMs: MINUTE },
 };
 
 /** A window as `--rate-limits` spells it: `1m`, `1h`, `30s`. */

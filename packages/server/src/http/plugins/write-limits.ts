@@ -1,7 +1,12 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
-import { windowText, type WriteLimitName, type WriteLimits } from '../../config/write-limits.js';
+import {
+  WRITE_LIMIT_NOUNS,
+  windowText,
+  type WriteLimitName,
+  type WriteLimits,
+} from '../../config/write-limits.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { rateLimited } from '../../services/errors.js';
 import { countWrite, retryAfterSeconds } from '../../services/rate-windows.js';
@@ -15,11 +20,13 @@ const LIMITED_ROUTES: Record<string, WriteLimitName> = {
   [key(OPERATIONS.createReply)]: 'messages',
   [key(OPERATIONS.createDmMessage)]: 'messages',
   [key(OPERATIONS.addReaction)]: 'reactions',
-  // Multipart, so wired by hand (routes/uploads.ts) rather than from the route table.
-  'POST /api/uploads': 'uploads',
+  [key(OPERATIONS.createUpload)]: 'uploads',
   [key(OPERATIONS.publishEphemeral)]: 'ephemeral',
   [key(OPERATIONS.createWorkspace)]: 'workspaces',
   [key(OPERATIONS.createChannel)]: 'channels',
+  // Each change is a `user.updated` to every member of every workspace of the caller.
+  [key(OPERATIONS.updateMe)]: 'profile',
+  [key(OPERATIONS.setMyStatus)]: 'profile',
 };
 
 /**
@@ -68,7 +75,8 @@ export async function registerWriteLimits(
     keyGenerator: (req: FastifyRequest) => `user:${req.actor.user.id}:`,
     errorResponseBuilder: (req, ctx) => {
       const config = req.routeOptions.config.rateLimit;
-      const name = (config && config.groupId) || 'writes';
+      const group = config && (config.groupId as WriteLimitName | undefined);
+      const name = group ? WRITE_LIMIT_NOUNS[group] : 'writes';
       const window = windowText(Number((config && config.timeWindow) ?? 60_000));
       return rateLimited(
         `too many ${name}: at most ${ctx.max} per ${window} (rate limit)`,
