@@ -524,7 +524,7 @@ test(
             `${op.id} (${op.method} ${op.path}): ${why}\nreplay with FUZZ_SEED=${SEED} ` +
               `(seed ${details.seed}, path ${details.counterexamplePath})\n` +
               // Shortened (a deep body is megabytes); the seed replays it whole.
-              JSON.stringify(details.counterexample?.[0]).slice(0, 2000),
+              (JSON.stringify(details.counterexample?.[0]) ?? '(no counterexample)').slice(0, 2000),
           );
         }
       }
