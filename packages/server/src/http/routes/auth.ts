@@ -89,7 +89,7 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     const token = bearerToken(req) || sessionCookie(req);
     if (token) {
       const sessionId = await auth.revokeSession(deps, token);
-      if (sessionId) deps.realtime?.revokeCredential(sessionId);
+      if (sessionId) deps.realtime.revokeCredential(sessionId);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.send({ ok: true });
