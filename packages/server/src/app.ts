@@ -23,11 +23,12 @@ import { attachRealtime, closeRealtime } from './http/realtime-upgrade.js';
 import { ClusterRealtime } from './realtime/cluster.js';
 import { Hub, type HubOptions } from './realtime/hub.js';
 import type { NodeBus } from './realtime/node-bus.js';
-import { LastUsed } from './services/auth/last-used.js';
+import { botTokenUses, sessionUses } from './services/auth/last-used.js';
 import { newSignInLimits } from './services/auth/auth.js';
 import type { Mailer } from './lib/mailer.js';
 import { EMAIL_NOTIFY_DEFAULTS, EmailNotifier } from './integrations/email-notifier.js';
 import { newPasswordGuard } from './services/auth/passwords.js';
+import { DEFAULT_EMAIL_NOTIFY_DELAY_MS } from './services/account/email-notifications.js';
 import { REDEMPTION_FAILURES_PER_MINUTE } from './services/auth/auth.js';
 import { newInviteAttempts } from './services/invites/invites.js';
 import { newOidcLogin } from './services/auth/oidc.js';
@@ -90,9 +91,6 @@ export interface AppOptions {
   /** Per-user write budgets (`serve --rate-limits`); the defaults when absent. */
   writeLimits?: WriteLimits;
 }
-
-/** `serve --email-notify-delay` unless set. */
-export const DEFAULT_EMAIL_NOTIFY_DELAY_MS = 10 * 60_000;
 
 export const REALTIME_DEFAULTS: SessionOptions = {
   replayLimit: 5000,
@@ -167,8 +165,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     else hub.wake();
     dispatcher.wake();
   });
-  const botUsage = new LastUsed((tx, ids, at) => tx.auth.touchBotTokens(ids, at));
-  const sessionUsage = new LastUsed((tx, ids, at) => tx.auth.touchSessions(ids, at));
+  const botUsage = botTokenUses();
+  const sessionUsage = sessionUses();
   const flushUsage = () =>
     Promise.all([
       botUsage.flush(opts.store).catch(() => undefined),

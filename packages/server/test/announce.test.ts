@@ -90,7 +90,7 @@ test('a write through a service in this process (no HTTP request) is announced t
   const sock = await openSocket();
   const res = await createChannelMessage(
     srv.deps,
-    { actor: { kind: 'human', user: srv.devUser, via: 'bearer' } },
+    { kind: 'human', user: srv.devUser, via: 'bearer' },
     general,
     { body: 'written in process' },
   );

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/account/users.js';
 import { openStore } from '../src/store/open.js';
+import { opsDeps } from '../src/services/ops-deps.js';
 import {
   TEST_PG_URL,
   api,
@@ -350,7 +351,7 @@ describe('clickclack copy (SQLite → PostgreSQL)', { skip: SKIP }, () => {
   test('refuses a target that holds unrelated data', async () => {
     const target = await newTarget();
     const store = await openStore(target, { migrate: true });
-    await ensureBootstrap({ store, devBootstrap: false }, DEV_USER);
+    await ensureBootstrap(opsDeps(store), DEV_USER);
     await store.close();
     const before = await pgCounts(target, tables);
     const run = await cli(['copy', '--from', sourcePath, '--to', target]);

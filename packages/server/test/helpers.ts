@@ -8,6 +8,7 @@ import type { ServiceDeps, UploadQuota } from '../src/services/context.js';
 import { DEV_USER } from '../src/cli/server/serve.js';
 import { ensureBootstrap } from '../src/services/account/users.js';
 import { openStore } from '../src/store/open.js';
+import { opsDeps } from '../src/services/ops-deps.js';
 import type { Store } from '../src/store/store.js';
 import type { UserRow } from '../src/store/repos/users.js';
 import { createServer, request } from 'node:http';
@@ -111,7 +112,8 @@ export async function startTestServer(
   const dbUrl = await testDbUrl(dataDir, opts.dataDir === undefined, opts.sqlite);
   const store = await openStore(dbUrl, { migrate: true });
   const devBootstrap = opts.devBootstrap ?? false;
-  const deps: ServiceDeps = { store, devBootstrap };
+  // Services called in the test's process run as an admin command would: no sockets here.
+  const deps: ServiceDeps = { ...opsDeps(store), devBootstrap };
   const devUser = await ensureBootstrap(deps, DEV_USER);
   const app = await buildApp({
     store,

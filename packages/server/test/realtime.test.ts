@@ -23,6 +23,7 @@ import {
 import { TestSocket, type Frame } from './ws-client.js';
 import { mintInvite } from '../src/services/invites/invites.js';
 import { openStore } from '../src/store/open.js';
+import { opsDeps } from '../src/services/ops-deps.js';
 import { createChannelMessage } from '../src/services/messages/messages.js';
 
 let srv: TestServer;
@@ -427,8 +428,8 @@ describe('websocket', () => {
     const other = await openStore(srv.dbUrl, { migrate: false });
     const owners = await other.read.users.byId(owner.userId);
     const res = await createChannelMessage(
-      { store: other, devBootstrap: false },
-      { actor: { kind: 'human', user: owners!, via: 'bearer' } },
+      opsDeps(other),
+      { kind: 'human', user: owners!, via: 'bearer' },
       general,
       { body: 'from another process' },
     );

@@ -65,12 +65,10 @@ async function postTogether(n: number, tag: string): Promise<{ size: number; wri
   ];
   const posted = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      postMessage(
-        srv.deps,
-        { actor: { kind: 'human', user, via: 'bearer' } },
-        places[i % places.length]!,
-        { body: `${tag} ${i} @${handle}`, nonce: `${tag}-${i}` },
-      ),
+      postMessage(srv.deps, { kind: 'human', user, via: 'bearer' }, places[i % places.length]!, {
+        body: `${tag} ${i} @${handle}`,
+        nonce: `${tag}-${i}`,
+      }),
     ),
   );
   assert.ok(posted.every((p) => p.created));

@@ -11,7 +11,8 @@ import type {
 } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { Static } from 'typebox';
-import type { Ctx, Outcome } from '../services/context.js';
+import type { Actor } from '../services/actor.js';
+import type { Outcome } from '../services/context.js';
 import { suppliedCorrelationId } from './correlation.js';
 import { nullStripper } from './null-as-absent.js';
 
@@ -31,11 +32,14 @@ export type Req<O extends Operation> = FastifyRequest & {
   body: Part<O, 'body'>;
 };
 
-/** A service call's context: the caller and the correlation id it supplied. */
-export const ctx = (req: FastifyRequest): Ctx => ({
-  actor: req.actor,
-  correlationId: suppliedCorrelationId(req.raw),
-});
+/**
+ * The caller as every service takes it: the authenticated actor, with the correlation id this
+ * request supplied. A copy, so the actor the auth hook resolved stays free of request data.
+ */
+export function caller(req: FastifyRequest): Actor {
+  const correlationId = suppliedCorrelationId(req.raw);
+  return correlationId === undefined ? req.actor : { ...req.actor, correlationId };
+}
 
 export interface RouteOptions {
   /**

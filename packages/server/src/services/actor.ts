@@ -1,8 +1,13 @@
 import type { Scope } from '@clickclack/protocol';
 import type { UserRow } from '../store/repos/users.js';
 
-/** Who is calling: a human (session, cookie or dev fallback) or a bot token. */
-export type Actor =
+/**
+ * Who is calling: a human (session, cookie or dev fallback) or a bot token. The one caller
+ * every service takes, as `actor`. `correlationId` is the caller's validated X-Correlation-ID
+ * for this request (http/route.ts `caller`), copied into the events a write records; it rides
+ * on the caller so that no service needs a second, per-request parameter.
+ */
+export type Actor = (
   | { kind: 'human'; user: UserRow; sessionId?: string; via: 'bearer' | 'cookie' | 'dev' }
   | {
       kind: 'bot';
@@ -10,7 +15,8 @@ export type Actor =
       tokenId: string;
       workspaceId: string;
       scopes: ReadonlySet<Scope>;
-    };
+    }
+) & { correlationId?: string };
 
 /**
  * An integration (incoming webhook, slash command) acting as its own bot user: that bot's

@@ -4,7 +4,6 @@ import type { OidcClient } from '../lib/oidc-client.js';
 import type { OutboundPolicy } from '../lib/outbound.js';
 import type { FailureBackoff, WindowLimiter } from '../lib/rate-limit.js';
 import type { Store } from '../store/store.js';
-import type { Actor } from './actor.js';
 
 /**
  * Who may receive an event: every member of its workspace, every member but these (the
@@ -39,7 +38,12 @@ export interface Outcome<T> {
   response: T;
 }
 
-/** What every service needs: the store (which announces committed events itself). */
+/**
+ * What every service needs. Infrastructure every process can provide is required: a process
+ * without sockets or untrusted callers passes explicit stand-ins (services/ops-deps.ts), so
+ * services never ask whether it is there. Optional members are features a deployment may
+ * leave off; each is checked once, where its feature starts (its 501 or 404).
+ */
 export interface ServiceDeps {
   store: Store;
   devBootstrap: boolean;
@@ -48,32 +52,35 @@ export interface ServiceDeps {
    * the URLs it hands out, the Secure cookie decision and the origin checks; HTTP only.
    */
   publicUrl?: string;
-  /** Absent in processes without sockets (admin commands); their events reach sockets via the log. */
-  realtime?: RealtimePort;
+  /** Sockets of this process; a process without any passes `LOG_ONLY_REALTIME`. */
+  realtime: RealtimePort;
   /** Rules for calling out to integration URLs (slash commands, subscriptions). */
-  outbound?: OutboundPolicy;
-  /** Upload storage and its per-file size limit; absent where uploads are not served. */
+  outbound: OutboundPolicy;
+  /**
+   * Upload storage and its per-file size limit (`serve --uploads`); absent where uploads are
+   * not served: services/uploads/uploads.ts checks it where a file is stored, read or deleted.
+   */
   uploads?: { blobs: BlobStore; maxBytes: number; quota: UploadQuota };
-  /** Password guessing limits, and whether login is on (`serve --password-auth`); HTTP only. */
-  passwordGuard?: PasswordGuard;
-  /** Failed magic-link and invite redemptions per client IP; HTTP only. */
-  redemptionFailures?: WindowLimiter;
-  /** Uses of raw invite tokens per client IP (services/invites/invites.ts); HTTP only. */
-  inviteAttempts?: WindowLimiter;
-  /** Single sign-on (`serve --oidc-issuer`); absent when not configured. HTTP only. */
+  /** Password guessing limits, and whether login is on (`serve --password-auth`). */
+  passwordGuard: PasswordGuard;
+  /** Failed magic-link and invite redemptions per client IP. */
+  redemptionFailures: WindowLimiter;
+  /** Uses of raw invite tokens per client IP (services/invites/invites.ts). */
+  inviteAttempts: WindowLimiter;
+  /** Single sign-on (`serve --oidc-issuer`); absent when not configured (checked in oidc.ts). */
   oidc?: OidcLogin;
-  /** Setup-code claims per client IP; HTTP only (admin commands claim nothing). */
-  setupCodeClaims?: WindowLimiter;
+  /** Setup-code claims per client IP. */
+  setupCodeClaims: WindowLimiter;
   /** Collects bot-token uses for a batched `last_used_at` write. */
-  botUsage?: { note(tokenId: string): void };
+  botUsage: { note(tokenId: string): void };
   /** Collects session uses for a batched `last_seen_at` write (the session list shows it). */
-  sessionUsage?: { note(sessionId: string): void };
+  sessionUsage: { note(sessionId: string): void };
   /** Outgoing email (`serve --smtp-url`); absent: magic-link requests are 501 unless dev bootstrap. */
   mailer?: Mailer;
-  /** Sign-in email budgets (per address and per client); HTTP only. */
-  signInLimits?: SignInLimits;
+  /** Sign-in email budgets (per address and per client). */
+  signInLimits: SignInLimits;
   /** How long a mention, DM or followed reply waits unread before it is emailed, by default. */
-  emailNotifyDelayMs?: number;
+  emailNotifyDelayMs: number;
 }
 
 /** Most files and bytes one user may keep in one workspace (`serve --upload-quota-*`). */
@@ -104,11 +111,4 @@ export interface SignInLimits {
   requestsPerAddress: WindowLimiter;
   requestsPerSource: WindowLimiter;
   codeGuessesPerSource: WindowLimiter;
-}
-
-/** Per-request context. */
-export interface Ctx {
-  actor: Actor;
-  /** Validated caller-supplied correlation id, copied into some event payloads. */
-  correlationId?: string;
 }

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { buildApp } from '../../app.js';
 import { listenTarget, resolveServerConfig, type ServeFlags } from '../../config/resolve.js';
-import type { ServiceDeps } from '../../services/context.js';
+import { opsDeps } from '../../services/ops-deps.js';
 import { ensureBootstrap } from '../../services/account/users.js';
 import { isPostgresUrl, openStore } from '../../store/open.js';
 import { PgNotifyBus } from '../../realtime/pg-bus.js';
@@ -27,12 +27,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const target = listenTarget(config.addr);
   createDataDirs(config.data);
   const store = await openStore(config.db, { migrate: true, poolSize: config.pgPoolMax });
-  const deps: ServiceDeps = {
-    store,
-    devBootstrap: config.devBootstrap,
-  };
   if (config.devBootstrap) {
-    const user = await ensureBootstrap(deps, DEV_USER);
+    const user = await ensureBootstrap(opsDeps(store), DEV_USER);
     logLine(`dev auth user: ${user.display_name} (${user.id})`);
   }
   // Nodes sharing a PostgreSQL database wake each other's sockets through it.

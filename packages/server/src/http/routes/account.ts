@@ -5,7 +5,7 @@ import { setMyStatus } from '../../services/account/status.js';
 import * as users from '../../services/account/users.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { DomainError } from '../../services/errors.js';
-import { route, type App } from '../route.js';
+import { caller, route, type App } from '../route.js';
 
 const page = (reply: FastifyReply, status: number, title: string, body: string) =>
   reply
@@ -22,19 +22,19 @@ const page = (reply: FastifyReply, status: number, title: string, body: string) 
 const INVALID = 'This unsubscribe link is not valid.';
 
 export function accountRoutes(app: App, deps: ServiceDeps): void {
-  route(app, OPERATIONS.getMe, async (req) => ({ user: await users.getMe(deps, req.actor) }));
+  route(app, OPERATIONS.getMe, async (req) => ({ user: await users.getMe(deps, caller(req)) }));
   route(app, OPERATIONS.updateMe, async (req) => ({
-    user: await users.updateMe(deps, req.actor, req.body),
+    user: await users.updateMe(deps, caller(req), req.body),
   }));
   route(app, OPERATIONS.setMyStatus, async (req) => ({
-    user: await setMyStatus(deps, req.actor, req.body),
+    user: await setMyStatus(deps, caller(req), req.body),
   }));
 
   route(app, OPERATIONS.getEmailNotifications, async (req) => ({
-    email_notifications: await email.getEmailNotifications(deps, req.actor),
+    email_notifications: await email.getEmailNotifications(deps, caller(req)),
   }));
   route(app, OPERATIONS.updateEmailNotifications, async (req) => ({
-    email_notifications: await email.updateEmailNotifications(deps, req.actor, req.body),
+    email_notifications: await email.updateEmailNotifications(deps, caller(req), req.body),
   }));
 
   // The link in every notification email, opened without signing in. GET only asks (mail

@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../../services/context.js';
 import { badRequest, DomainError, forbidden } from '../../services/errors.js';
 import { isLocalDevRequest } from '../local-request.js';
 import { bearerToken, SESSION_COOKIE, sessionCookie } from '../plugins/auth.js';
-import { route, type App } from '../route.js';
+import { caller, route, type App } from '../route.js';
 import { assertLoginRequest, secureCookie, setSessionCookie } from '../sign-in.js';
 
 /** Holds a sign-in's `state` in the browser that started it, for its callback only. */
@@ -74,11 +74,11 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
 
   route(app, OPERATIONS.changePassword, async (req) => {
     assertLoginRequest(req, deps.publicUrl);
-    return passwords.changePassword(deps, req.actor, req.body, req.ip);
+    return passwords.changePassword(deps, caller(req), req.body, req.ip);
   });
 
   route(app, OPERATIONS.authMethods, async () => ({
-    password: deps.passwordGuard?.loginEnabled === true,
+    password: deps.passwordGuard.loginEnabled,
     ...(deps.oidc ? { oidc: { name: deps.oidc.name, start_url: OPERATIONS.oidcStart.path } } : {}),
     // Named only when on, so the answer of a server without mail keeps its old shape.
     ...(deps.mailer ? { email: true } : {}),
@@ -89,17 +89,17 @@ export function authRoutes(app: App, deps: ServiceDeps): void {
     const token = bearerToken(req) || sessionCookie(req);
     if (token) {
       const sessionId = await auth.revokeSession(deps, token);
-      if (sessionId) deps.realtime?.revokeCredential(sessionId);
+      if (sessionId) deps.realtime.revokeCredential(sessionId);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.send({ ok: true });
   });
 
   route(app, OPERATIONS.listSessions, async (req) => ({
-    sessions: await auth.listSessions(deps, req.actor),
+    sessions: await auth.listSessions(deps, caller(req)),
   }));
   route(app, OPERATIONS.revokeSessionById, async (req) => {
-    await auth.revokeSessionById(deps, req.actor, req.params.session_id);
+    await auth.revokeSessionById(deps, caller(req), req.params.session_id);
     return { ok: true };
   });
 

@@ -4,21 +4,21 @@ import * as retirement from '../../services/bots/retirement.js';
 import * as setupCodes from '../../services/bots/setup-codes.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { apiBaseUrl } from '../local-request.js';
-import { route, type App } from '../route.js';
+import { caller, route, type App } from '../route.js';
 
 export function botRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.createBot, async (req, reply) =>
     reply
       .status(201)
-      .send(await bots.createBotHttp(deps, req.actor, req.params.workspace_id, req.body)),
+      .send(await bots.createBotHttp(deps, caller(req), req.params.workspace_id, req.body)),
   );
   route(app, OPERATIONS.listBots, async (req) =>
-    bots.listBots(deps, req.actor, req.params.workspace_id),
+    bots.listBots(deps, caller(req), req.params.workspace_id),
   );
   route(app, OPERATIONS.listBotTokens, async (req) => ({
     bot_tokens: await bots.listTokens(
       deps,
-      req.actor,
+      caller(req),
       req.params.workspace_id,
       req.params.bot_user_id,
     ),
@@ -27,7 +27,7 @@ export function botRoutes(app: App, deps: ServiceDeps): void {
     reply.status(201).send({
       bot_token: await bots.createToken(
         deps,
-        req.actor,
+        caller(req),
         req.params.workspace_id,
         req.params.bot_user_id,
         req.body ?? {},
@@ -35,15 +35,15 @@ export function botRoutes(app: App, deps: ServiceDeps): void {
     }),
   );
   route(app, OPERATIONS.listBotTokensLegacy, async (req) => {
-    const ws = await bots.soleWorkspaceOf(deps, req.actor, req.params.bot_user_id);
-    return { bot_tokens: await bots.listTokens(deps, req.actor, ws, req.params.bot_user_id) };
+    const ws = await bots.soleWorkspaceOf(deps, caller(req), req.params.bot_user_id);
+    return { bot_tokens: await bots.listTokens(deps, caller(req), ws, req.params.bot_user_id) };
   });
   route(app, OPERATIONS.createBotTokenLegacy, async (req, reply) => {
-    const ws = await bots.soleWorkspaceOf(deps, req.actor, req.params.bot_user_id);
+    const ws = await bots.soleWorkspaceOf(deps, caller(req), req.params.bot_user_id);
     return reply.status(201).send({
       bot_token: await bots.createToken(
         deps,
-        req.actor,
+        caller(req),
         ws,
         req.params.bot_user_id,
         req.body ?? {},
@@ -51,27 +51,29 @@ export function botRoutes(app: App, deps: ServiceDeps): void {
     });
   });
   route(app, OPERATIONS.revokeBotToken, async (req) => ({
-    bot_token: await bots.revokeToken(deps, req.actor, req.params.token_id),
+    bot_token: await bots.revokeToken(deps, caller(req), req.params.token_id),
   }));
   route(app, OPERATIONS.removeBotMembership, async (req, reply) => {
     await bots.removeBotMembership(
       deps,
-      req.actor,
+      caller(req),
       req.params.workspace_id,
       req.params.bot_user_id,
     );
     return reply.status(204).send();
   });
   route(app, OPERATIONS.deleteBot, async (req) =>
-    retirement.deleteBot(deps, req.actor, req.params.bot_user_id),
+    retirement.deleteBot(deps, caller(req), req.params.bot_user_id),
   );
-  route(app, OPERATIONS.myBots, async (req) => bots.myBots(deps, req.actor));
-  route(app, OPERATIONS.setBotCommands, async (req) => bots.setCommands(deps, req.actor, req.body));
+  route(app, OPERATIONS.myBots, async (req) => bots.myBots(deps, caller(req)));
+  route(app, OPERATIONS.setBotCommands, async (req) =>
+    bots.setCommands(deps, caller(req), req.body),
+  );
   route(app, OPERATIONS.createBotSetupCode, async (req, reply) =>
     reply.status(201).send({
       setup_code: await setupCodes.createSetupCode(
         deps,
-        req.actor,
+        caller(req),
         req.params.workspace_id,
         req.params.bot_user_id,
         req.body ?? {},
@@ -84,6 +86,6 @@ export function botRoutes(app: App, deps: ServiceDeps): void {
     setupCodes.claimSetupCode(deps, req.body.code, req.ip, apiBaseUrl(req, deps.publicUrl)),
   );
   route(app, OPERATIONS.listBotCommands, async (req) =>
-    bots.listCommands(deps, req.actor, req.params.workspace_id),
+    bots.listCommands(deps, caller(req), req.params.workspace_id),
   );
 }

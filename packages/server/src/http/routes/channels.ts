@@ -5,62 +5,62 @@ import * as deletion from '../../services/channels/deletion.js';
 import * as notifications from '../../services/channels/notification-settings.js';
 import { markChannelRead, markChannelUnread } from '../../services/channels/reads.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { ctx, route, type App } from '../route.js';
+import { caller, route, type App } from '../route.js';
 
 export function channelRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.listChannels, async (req) => ({
-    channels: await channels.listChannels(deps, req.actor, req.params.workspace_id),
+    channels: await channels.listChannels(deps, caller(req), req.params.workspace_id),
   }));
   route(app, OPERATIONS.createChannel, async (req, reply) =>
     reply
       .status(201)
-      .send(await channels.createChannel(deps, req.actor, req.params.workspace_id, req.body)),
+      .send(await channels.createChannel(deps, caller(req), req.params.workspace_id, req.body)),
   );
   route(app, OPERATIONS.getChannel, async (req) => ({
-    channel: await channels.getChannel(deps, req.actor, req.params.channel_id),
+    channel: await channels.getChannel(deps, caller(req), req.params.channel_id),
   }));
   route(app, OPERATIONS.updateChannel, async (req) =>
-    admin.updateChannel(deps, req.actor, req.params.channel_id, req.body),
+    admin.updateChannel(deps, caller(req), req.params.channel_id, req.body),
   );
   route(app, OPERATIONS.channelDeletionPreview, async (req) =>
-    deletion.previewChannelDeletion(deps, req.actor, req.params.channel_id),
+    deletion.previewChannelDeletion(deps, caller(req), req.params.channel_id),
   );
   route(app, OPERATIONS.deleteChannel, async (req) =>
-    deletion.deleteChannel(deps, req.actor, req.params.channel_id),
+    deletion.deleteChannel(deps, caller(req), req.params.channel_id),
   );
   route(app, OPERATIONS.joinChannel, async (req) =>
-    admin.joinChannel(deps, req.actor, req.params.channel_id),
+    admin.joinChannel(deps, caller(req), req.params.channel_id),
   );
   route(app, OPERATIONS.leaveChannel, async (req) =>
-    admin.leaveChannel(deps, req.actor, req.params.channel_id),
+    admin.leaveChannel(deps, caller(req), req.params.channel_id),
   );
   route(app, OPERATIONS.listChannelMembers, async (req) => ({
-    members: await admin.listChannelMembers(deps, req.actor, req.params.channel_id),
+    members: await admin.listChannelMembers(deps, caller(req), req.params.channel_id),
   }));
   route(app, OPERATIONS.addChannelMember, async (req) =>
-    admin.addChannelMember(deps, req.actor, req.params.channel_id, req.body.user_id.trim()),
+    admin.addChannelMember(deps, caller(req), req.params.channel_id, req.body.user_id.trim()),
   );
   route(app, OPERATIONS.removeChannelMember, async (req) =>
-    admin.removeChannelMember(deps, req.actor, req.params.channel_id, req.params.user_id),
+    admin.removeChannelMember(deps, caller(req), req.params.channel_id, req.params.user_id),
   );
   route(app, OPERATIONS.channelDirectory, async (req) =>
-    admin.channelDirectory(deps, req.actor, req.params.workspace_id),
+    admin.channelDirectory(deps, caller(req), req.params.workspace_id),
   );
   route(app, OPERATIONS.getChannelNotificationSettings, async (req) =>
-    notifications.getChannelNotificationSettings(deps, req.actor, req.params.channel_id),
+    notifications.getChannelNotificationSettings(deps, caller(req), req.params.channel_id),
   );
   route(app, OPERATIONS.updateChannelNotificationSettings, async (req) =>
     notifications.updateChannelNotificationSettings(
       deps,
-      req.actor,
+      caller(req),
       req.params.channel_id,
       req.body,
     ),
   );
   route(app, OPERATIONS.markChannelRead, async (req) =>
-    markChannelRead(deps, ctx(req), req.params.channel_id, req.body),
+    markChannelRead(deps, caller(req), req.params.channel_id, req.body),
   );
   route(app, OPERATIONS.markChannelUnread, async (req) =>
-    markChannelUnread(deps, ctx(req), req.params.channel_id, req.body),
+    markChannelUnread(deps, caller(req), req.params.channel_id, req.body),
   );
 }

@@ -1,38 +1,38 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
 import * as dms from '../../services/dms/dms.js';
-import { ctx, route, routeOutcome, type App } from '../route.js';
+import { caller, route, routeOutcome, type App } from '../route.js';
 
 export function dmRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.createDm, async (req, reply) =>
-    reply.status(201).send(await dms.createDm(deps, req.actor, req.body)),
+    reply.status(201).send(await dms.createDm(deps, caller(req), req.body)),
   );
   route(app, OPERATIONS.listDms, async (req) => ({
-    conversations: await dms.listDms(deps, req.actor, req.query.workspace_id),
+    conversations: await dms.listDms(deps, caller(req), req.query.workspace_id),
   }));
   route(app, OPERATIONS.getDm, async (req) => ({
-    conversation: await dms.getDm(deps, req.actor, req.params.conversation_id),
+    conversation: await dms.getDm(deps, caller(req), req.params.conversation_id),
   }));
   route(app, OPERATIONS.closeDm, async (req) => {
-    await dms.setDmOpen(deps, req.actor, req.params.conversation_id, false);
+    await dms.setDmOpen(deps, caller(req), req.params.conversation_id, false);
     return { ok: true };
   });
   route(app, OPERATIONS.openDm, async (req) => ({
-    conversation: await dms.setDmOpen(deps, req.actor, req.params.conversation_id, true),
+    conversation: await dms.setDmOpen(deps, caller(req), req.params.conversation_id, true),
   }));
   route(
     app,
     OPERATIONS.listDmMessages,
-    async (req) => dms.listDmMessages(deps, ctx(req), req.params.conversation_id, req.query),
+    async (req) => dms.listDmMessages(deps, caller(req), req.params.conversation_id, req.query),
     { presented: true },
   );
   routeOutcome(app, OPERATIONS.createDmMessage, async (req) =>
-    dms.createDmMessage(deps, ctx(req), req.params.conversation_id, req.body),
+    dms.createDmMessage(deps, caller(req), req.params.conversation_id, req.body),
   );
   route(app, OPERATIONS.markDmRead, async (req) =>
-    dms.markDmRead(deps, ctx(req), req.params.conversation_id, req.body),
+    dms.markDmRead(deps, caller(req), req.params.conversation_id, req.body),
   );
   route(app, OPERATIONS.markDmUnread, async (req) =>
-    dms.markDmUnread(deps, ctx(req), req.params.conversation_id, req.body),
+    dms.markDmUnread(deps, caller(req), req.params.conversation_id, req.body),
   );
 }

@@ -1,16 +1,16 @@
 import { OPERATIONS } from '@clickclack/protocol';
 import type { ServiceDeps } from '../../services/context.js';
 import { addReaction, listReactions, removeReaction } from '../../services/reactions/reactions.js';
-import { ctx, route, routeOutcome, type App } from '../route.js';
+import { caller, route, routeOutcome, type App } from '../route.js';
 
 export function reactionRoutes(app: App, deps: ServiceDeps): void {
   routeOutcome(app, OPERATIONS.addReaction, async (req) =>
-    addReaction(deps, ctx(req), req.params.message_id, req.body.emoji),
+    addReaction(deps, caller(req), req.params.message_id, req.body.emoji),
   );
   route(app, OPERATIONS.removeReaction, async (req) =>
-    removeReaction(deps, ctx(req), req.params.message_id, req.params.emoji),
+    removeReaction(deps, caller(req), req.params.message_id, req.params.emoji),
   );
   route(app, OPERATIONS.listReactions, async (req) =>
-    listReactions(deps, ctx(req), req.params.message_id),
+    listReactions(deps, caller(req), req.params.message_id),
   );
 }

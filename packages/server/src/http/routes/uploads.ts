@@ -7,7 +7,7 @@ import {
   openUpload,
   uploadByNonce,
 } from '../../services/uploads/uploads.js';
-import { ctx, route, routeOutcome, type App } from '../route.js';
+import { caller, route, routeOutcome, type App } from '../route.js';
 
 /** RFC 6266/5987 filename parameter that no header injection can break. */
 function disposition(kind: 'inline' | 'attachment', filename: string): string {
@@ -17,10 +17,10 @@ function disposition(kind: 'inline' | 'attachment', filename: string): string {
 
 export function uploadRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.uploadByNonce, async (req) => ({
-    upload: await uploadByNonce(deps, req.actor, req.query.workspace_id, req.query.nonce),
+    upload: await uploadByNonce(deps, caller(req), req.query.workspace_id, req.query.nonce),
   }));
   route(app, OPERATIONS.attachUpload, async (req) =>
-    attachUpload(deps, ctx(req), req.params.message_id, req.body.upload_id),
+    attachUpload(deps, caller(req), req.params.message_id, req.body.upload_id),
   );
 
   // Multipart in: the handler streams the file part (the body is the operation's rawBody).
@@ -46,7 +46,7 @@ export function uploadRoutes(app: App, deps: ServiceDeps): void {
       }
       if (!workspaceId)
         throw badRequest('workspace_id is required (in the query, or as a field before the file)');
-      result = await createUpload(deps, req.actor, {
+      result = await createUpload(deps, caller(req), {
         workspaceId,
         nonce: query.nonce,
         file: { stream: part.file, filename: part.filename, mimetype: part.mimetype },
@@ -59,7 +59,7 @@ export function uploadRoutes(app: App, deps: ServiceDeps): void {
 
   // Bytes out (the operation's fileResponses); errors are JSON as everywhere.
   route(app, OPERATIONS.downloadUpload, async (req, reply) => {
-    const file = await openUpload(deps, req.actor, req.params.upload_id, req.headers.range);
+    const file = await openUpload(deps, caller(req), req.params.upload_id, req.headers.range);
     // Players seek audio and video with `Range`: one range per request is served (206).
     if (file.range === 'unsatisfiable')
       return reply

@@ -2,24 +2,24 @@ import { OPERATIONS, type MattermostHookBody as HookBody } from '@clickclack/pro
 import type { ServiceDeps } from '../../services/context.js';
 import { badRequest } from '../../services/errors.js';
 import * as hooks from '../../services/webhooks/webhooks.js';
-import { ctx, route, type App } from '../route.js';
+import { caller, route, type App } from '../route.js';
 
 export function webhookRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.createIncomingWebhook, async (req, reply) =>
     reply.status(201).send({
       incoming_webhook: await hooks.createWebhook(
         deps,
-        req.actor,
+        caller(req),
         req.params.workspace_id,
         req.body,
       ),
     }),
   );
   route(app, OPERATIONS.listIncomingWebhooks, async (req) => ({
-    incoming_webhooks: await hooks.listWebhooks(deps, req.actor, req.params.workspace_id),
+    incoming_webhooks: await hooks.listWebhooks(deps, caller(req), req.params.workspace_id),
   }));
   route(app, OPERATIONS.revokeIncomingWebhook, async (req) => ({
-    incoming_webhook: await hooks.revokeWebhook(deps, req.actor, req.params.webhook_id),
+    incoming_webhook: await hooks.revokeWebhook(deps, caller(req), req.params.webhook_id),
   }));
   // Mattermost tools send JSON, or a form with the JSON in `payload`: accept both, unauthenticated
   // (the unguessable key in the URL is the credential).
@@ -49,6 +49,6 @@ export function webhookRoutes(app: App, deps: ServiceDeps): void {
   route(app, OPERATIONS.mattermostHook, async (req, reply) =>
     reply
       .status(201)
-      .send(await hooks.mattermostHook(deps, ctx(req), req.params.channel_id, req.body)),
+      .send(await hooks.mattermostHook(deps, caller(req), req.params.channel_id, req.body)),
   );
 }

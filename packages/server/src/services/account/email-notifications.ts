@@ -27,7 +27,8 @@ export function emailSettingsOf(
   };
 }
 
-const defaultDelay = (deps: ServiceDeps) => deps.emailNotifyDelayMs ?? 600_000;
+/** `serve --email-notify-delay` unless set. */
+export const DEFAULT_EMAIL_NOTIFY_DELAY_MS = 10 * 60_000;
 
 export async function getEmailNotifications(
   deps: ServiceDeps,
@@ -35,7 +36,7 @@ export async function getEmailNotifications(
 ): Promise<EmailNotificationSettings> {
   assertHuman(actor, 'bot tokens have no email notifications');
   const row = await deps.store.read.emailNotify.settings(actor.user.id);
-  return emailSettingsOf(actor.user, row, defaultDelay(deps));
+  return emailSettingsOf(actor.user, row, deps.emailNotifyDelayMs);
 }
 
 export async function updateEmailNotifications(
@@ -58,7 +59,7 @@ export async function updateEmailNotifications(
     await tx.emailNotify.saveSettings(next);
     return next;
   });
-  return emailSettingsOf(actor.user, row, defaultDelay(deps));
+  return emailSettingsOf(actor.user, row, deps.emailNotifyDelayMs);
 }
 
 const mac = (secret: string, userId: string): string =>

@@ -141,7 +141,7 @@ export async function revokeApp(
     });
     return { app, revoked, tokens, retired };
   });
-  for (const t of res.tokens) deps.realtime?.revokeCredential(t);
+  for (const t of res.tokens) deps.realtime.revokeCredential(t);
   if (res.retired) announceRetirement(deps, res.retired);
   return {
     installation: present(res.app),

@@ -47,12 +47,12 @@ export async function limitRedemption<T>(
   redeem: () => Promise<T>,
 ): Promise<T> {
   const limiter = deps.redemptionFailures;
-  const wait = limiter?.retryAfter(clientIp) ?? 0;
+  const wait = limiter.retryAfter(clientIp);
   if (wait > 0) throw rateLimited('too many failed attempts; try again later', wait);
   try {
     return await redeem();
   } catch (err) {
-    if (err instanceof DomainError && err.code !== 'rate_limited') limiter?.hit(clientIp);
+    if (err instanceof DomainError && err.code !== 'rate_limited') limiter.hit(clientIp);
     throw err;
   }
 }
@@ -118,10 +118,8 @@ export async function mailMagicLink(
   if (!mailer) throw new DomainError('not_implemented', 'magic-link delivery is not configured');
   const email = v.email(input.email);
   const limits = deps.signInLimits;
-  if (limits) {
-    const wait = limits.requestsPerSource.take(source) || limits.requestsPerAddress.take(email);
-    if (wait > 0) throw tooManyRequests(wait);
-  }
+  const wait = limits.requestsPerSource.take(source) || limits.requestsPerAddress.take(email);
+  if (wait > 0) throw tooManyRequests(wait);
   const code = newSetupCode();
   const { token } = await createMagicLink(
     deps,
@@ -199,8 +197,7 @@ export async function consumeSignInCode(
   source: string,
   userAgent = '',
 ): Promise<MagicConsumeResponse> {
-  const limits = deps.signInLimits;
-  const wait = limits?.codeGuessesPerSource.take(source) ?? 0;
+  const wait = deps.signInLimits.codeGuessesPerSource.take(source);
   if (wait > 0) throw tooManyRequests(wait);
   const email = v.email(input.email);
   const canonical = canonicalSetupCode(input.code);
@@ -292,7 +289,7 @@ export async function actorForToken(
     if (tok.owner_user_id && !(await db.workspaces.role(tok.workspace_id, tok.owner_user_id))) {
       throw unauthenticated('bot owner is no longer a workspace member');
     }
-    deps.botUsage?.note(tok.id);
+    deps.botUsage.note(tok.id);
     return {
       kind: 'bot',
       user: bot,
@@ -307,7 +304,7 @@ export async function actorForToken(
   }
   // Deactivation revokes every session; this also covers one opened in the same instant.
   if (found.user.deactivated_at) throw unauthenticated(DEACTIVATED);
-  deps.sessionUsage?.note(found.session.id);
+  deps.sessionUsage.note(found.session.id);
   return { kind: 'human', user: found.user, sessionId: found.session.id, via };
 }
 
@@ -336,7 +333,7 @@ export async function revokeSessionById(
     tx.auth.revokeSessionById(actor.user.id, sessionId, nowIso()),
   );
   if (!done) throw notFound('session not found');
-  deps.realtime?.revokeCredential(sessionId);
+  deps.realtime.revokeCredential(sessionId);
 }
 
 /** Dev fallback: X-ClickClack-User, else the oldest user. */

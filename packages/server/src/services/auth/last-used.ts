@@ -22,3 +22,11 @@ export class LastUsed {
     await store.write((tx) => this.touch(tx, ids, nowIso()));
   }
 }
+
+/** Bot-token uses, written as `last_used_at`. */
+export const botTokenUses = (): LastUsed =>
+  new LastUsed((tx, ids, at) => tx.auth.touchBotTokens(ids, at));
+
+/** Session uses, written as `last_seen_at`. */
+export const sessionUses = (): LastUsed =>
+  new LastUsed((tx, ids, at) => tx.auth.touchSessions(ids, at));

@@ -78,7 +78,7 @@ export async function passwordLogin(
   userAgent = '',
 ): Promise<MagicConsumeResponse> {
   const guard = deps.passwordGuard;
-  if (!guard?.loginEnabled) throw new DomainError('not_implemented', 'password login is disabled');
+  if (!guard.loginEnabled) throw new DomainError('not_implemented', 'password login is disabled');
   const ipWait = guard.perIp.take(clientIp);
   if (ipWait > 0) throw tooMany(ipWait);
   const user = await humanByIdentifier(deps.store.read, body.identifier);
@@ -113,7 +113,7 @@ export async function changePassword(
   const user = actor.user;
   const next = validNewPassword(body.new_password, 'new_password');
   const key = `user:${user.id} ${clientIp}`;
-  const wait = deps.passwordGuard?.failures.retryAfter(key) ?? 0;
+  const wait = deps.passwordGuard.failures.retryAfter(key);
   if (wait > 0) throw tooMany(wait);
   const stored = await deps.store.read.auth.passwordHash(user.id);
   if (!stored) {
@@ -122,7 +122,7 @@ export async function changePassword(
     );
   }
   if (!(await verifyPassword(stored, body.current_password))) {
-    deps.passwordGuard?.failures.fail(key);
+    deps.passwordGuard.failures.fail(key);
     throw badRequest('current_password is incorrect');
   }
   const hash = await hashPassword(next);
@@ -131,7 +131,7 @@ export async function changePassword(
     await tx.auth.setPassword(user.id, hash, nowIso());
     return tx.auth.revokeUserSessions(user.id, keep, nowIso());
   });
-  for (const id of revoked) deps.realtime?.revokeCredential(id);
+  for (const id of revoked) deps.realtime.revokeCredential(id);
   return { ok: true };
 }
 

@@ -141,7 +141,7 @@ export async function createToken(
     return { token: presentBotToken(row, raw) };
   });
   // Sockets on the replaced secret close, as the secret itself no longer authenticates.
-  if (res.rotated) deps.realtime?.revokeCredential(res.rotated);
+  if (res.rotated) deps.realtime.revokeCredential(res.rotated);
   return res.token;
 }
 
@@ -166,7 +166,7 @@ export async function revokeToken(
     });
     return (await tx.bots.tokenById(row.id)) ?? row;
   });
-  deps.realtime?.revokeCredential(token.id);
+  deps.realtime.revokeCredential(token.id);
   return presentBotToken(token);
 }
 
@@ -202,7 +202,7 @@ export async function removeBotMembership(
   });
   // Its sockets close as a lost workspace, before their tokens' revocation would close them.
   announceBotRemoval(deps, workspaceId, botId, 'bot.membership_removed', {});
-  for (const id of revoked) deps.realtime?.revokeCredential(id);
+  for (const id of revoked) deps.realtime.revokeCredential(id);
 }
 
 export async function myBots(deps: ServiceDeps, actor: Actor): Promise<OwnedBotsResponse> {

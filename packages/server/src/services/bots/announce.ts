@@ -13,7 +13,7 @@ export function announceBotRemoval(
   type: SystemEventType,
   payload: Record<string, unknown>,
 ): void {
-  deps.realtime?.dropUser(workspaceId, botId);
+  deps.realtime.dropUser(workspaceId, botId);
   const event: Event = {
     id: '',
     cursor: '',
@@ -22,7 +22,7 @@ export function announceBotRemoval(
     created_at: new Date().toISOString(),
     payload: { bot_user_id: botId, ...payload },
   };
-  deps.realtime?.publishEphemeral(workspaceId, JSON.stringify(event), {
+  deps.realtime.publishEphemeral(workspaceId, JSON.stringify(event), {
     except: new Set([botId]),
   });
 }

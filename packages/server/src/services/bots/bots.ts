@@ -243,6 +243,6 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
     };
     return { created };
   });
-  if (res.rotated) deps.realtime?.revokeCredential(res.rotated);
+  if (res.rotated) deps.realtime.revokeCredential(res.rotated);
   return res.created;
 }

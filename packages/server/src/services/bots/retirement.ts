@@ -90,7 +90,7 @@ export function announceRetirement(deps: ServiceDeps, r: Retirement): void {
   const { id, ...payload } = r.deleted_bot;
   for (const workspaceId of r.workspaces)
     announceBotRemoval(deps, workspaceId, id, 'bot.deleted', payload);
-  for (const token of r.tokens) deps.realtime?.revokeCredential(token);
+  for (const token of r.tokens) deps.realtime.revokeCredential(token);
 }
 
 export async function deleteBot(

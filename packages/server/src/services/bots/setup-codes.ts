@@ -118,7 +118,7 @@ export async function claimSetupCode(
   clientIp: string,
   apiBaseUrl = '',
 ): Promise<ClaimSetupCodeResponse> {
-  const wait = deps.setupCodeClaims?.take(clientIp) ?? 0;
+  const wait = deps.setupCodeClaims.take(clientIp);
   if (wait > 0)
     throw new DomainError('rate_limited', 'too many setup code attempts; try again later', {
       'Retry-After': String(wait),

@@ -1,7 +1,8 @@
+import type { Actor } from '../actor.js';
 import type { ReadBody, ReceiptResponse, UnreadBody } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
 import type { Event } from '@clickclack/protocol';
-import type { Ctx, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { assertScope, requireReadableChannel } from '../policies.js';
 
 /** Where a read pointer moves, given the newest seq and where it is; undefined: it stays. */
@@ -29,11 +30,11 @@ export const unreadFrom =
  */
 export function markChannelRead(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   body: ReadBody,
 ): Promise<ReceiptResponse> {
-  return movePointer(deps, ctx, channelId, readUpTo(body.seq));
+  return movePointer(deps, actor, channelId, readUpTo(body.seq));
 }
 
 /**
@@ -42,24 +43,24 @@ export function markChannelRead(
  */
 export function markChannelUnread(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   body: UnreadBody,
 ): Promise<ReceiptResponse> {
-  return movePointer(deps, ctx, channelId, unreadFrom(body.seq));
+  return movePointer(deps, actor, channelId, unreadFrom(body.seq));
 }
 
 /** `target(last_seq, current)` is the new pointer, or undefined to leave it where it is. */
 async function movePointer(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   target: PointerMove,
 ): Promise<ReceiptResponse> {
-  assertScope(ctx.actor, 'messages:read');
-  const userId = ctx.actor.user.id;
+  assertScope(actor, 'messages:read');
+  const userId = actor.user.id;
   const res = await deps.store.write(async (tx) => {
-    const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
+    const { channel } = await requireReadableChannel(tx, actor, channelId);
     const current = await tx.channels.readPointer(channel.id, userId);
     const seq = target(channel.last_seq, current.last_read_seq);
     const at = nowIso();

@@ -17,7 +17,7 @@ import { newId, newRouteId } from '../../lib/ids.js';
 import type { DmRow } from '../../store/repos/dms.js';
 import type { Repos } from '../../store/store.js';
 import type { Actor } from '../actor.js';
-import type { Ctx, Outcome, ServiceDeps } from '../context.js';
+import type { Outcome, ServiceDeps } from '../context.js';
 import { badRequest, forbidden } from '../errors.js';
 import { rootResponse } from '../messages/messages.js';
 import { loadWindow, parseCursor } from '../paging.js';
@@ -160,12 +160,12 @@ export async function setDmOpen(
 
 export async function listDmMessages(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   id: string,
   query: MessagePageQuery,
 ): Promise<MessagePage> {
   const db = deps.store.read;
-  const dm = await requireDm(db, ctx.actor, id);
+  const dm = await requireDm(db, actor, id);
   let cursor = parseCursor(query);
   if (query.mode !== undefined) {
     if (query.mode !== 'latest' || cursor.kind !== 'default')
@@ -180,7 +180,7 @@ export async function listDmMessages(
     'latest',
   );
   return {
-    messages: await presentMessages(db, rows, { threadState: true, viewerId: ctx.actor.user.id }),
+    messages: await presentMessages(db, rows, { threadState: true, viewerId: actor.user.id }),
     ...seqs,
   };
 }
@@ -188,41 +188,41 @@ export async function listDmMessages(
 /** Posting re-opens the conversation for every member; a DM with nobody left is a 409. */
 export async function createDmMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   id: string,
   body: CreateMessageBody,
 ): Promise<Outcome<MessageEventResponse>> {
-  return rootResponse(await postMessage(deps, ctx, { kind: 'dm', dmId: id }, body));
+  return rootResponse(await postMessage(deps, actor, { kind: 'dm', dmId: id }, body));
 }
 
 export function markDmRead(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   id: string,
   body: ReadBody,
 ): Promise<ReceiptResponse> {
-  return moveDmPointer(deps, ctx, id, readUpTo(body.seq));
+  return moveDmPointer(deps, actor, id, readUpTo(body.seq));
 }
 
 /** Mark a DM unread from the message at `seq` (see markChannelUnread). */
 export function markDmUnread(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   id: string,
   body: UnreadBody,
 ): Promise<ReceiptResponse> {
-  return moveDmPointer(deps, ctx, id, unreadFrom(body.seq));
+  return moveDmPointer(deps, actor, id, unreadFrom(body.seq));
 }
 
 async function moveDmPointer(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   id: string,
   target: PointerMove,
 ): Promise<ReceiptResponse> {
-  const userId = ctx.actor.user.id;
+  const userId = actor.user.id;
   const res = await deps.store.write(async (tx) => {
-    const dm = await requireDm(tx, ctx.actor, id);
+    const dm = await requireDm(tx, actor, id);
     const current = await tx.dms.readPointer(dm.id, userId);
     const seq = target(dm.last_seq, current);
     const at = nowIso();

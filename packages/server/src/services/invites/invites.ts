@@ -43,7 +43,7 @@ export const newInviteAttempts = (): WindowLimiter =>
 
 /** Counts one use of a raw token by `ip`; over the budget: 429. */
 export function countInviteAttempt(deps: ServiceDeps, ip: string): void {
-  const wait = deps.inviteAttempts?.take(ip) ?? 0;
+  const wait = deps.inviteAttempts.take(ip);
   if (wait > 0) {
     throw new DomainError('rate_limited', 'too many invite attempts; try again later', {
       'Retry-After': String(wait),
@@ -263,7 +263,7 @@ export async function signupWithInvite(
   const displayName = v.displayName(body.display_name);
   const handle = v.normalizeHandle(body.handle);
   if (handle === '') throw badRequest('handle is required');
-  const passwordOn = deps.passwordGuard?.loginEnabled === true;
+  const passwordOn = deps.passwordGuard.loginEnabled;
   if (passwordOn && body.password === undefined) throw badRequest('password is required');
   if (!passwordOn && body.password !== undefined) {
     throw badRequest('password login is disabled on this server');

@@ -42,7 +42,7 @@ export async function deactivateUser(
     await announceUserUpdated(tx, after);
     return { user: after, revoked: sessions };
   });
-  for (const id of revoked) deps.realtime?.revokeCredential(id);
+  for (const id of revoked) deps.realtime.revokeCredential(id);
   return { user, sessionsRevoked: revoked.length };
 }
 

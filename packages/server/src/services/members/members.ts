@@ -146,6 +146,6 @@ export async function removeMember(
     await tx.workspaces.removeMember(workspaceId, userId);
     return { removed_user_id: userId, event };
   });
-  deps.realtime?.dropUser(workspaceId, userId);
+  deps.realtime.dropUser(workspaceId, userId);
   return res;
 }

@@ -4,9 +4,10 @@ import {
   type UpdateMessageBody,
 } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
+import type { Actor } from '../actor.js';
 import type { MessageRow } from '../../store/repos/messages.js';
 import type { Repos } from '../../store/store.js';
-import type { Ctx, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { badRequest, forbidden } from '../errors.js';
 import { messageEventScope, messageRef } from './scope.js';
 import { unpin } from '../pins/pins.js';
@@ -28,11 +29,10 @@ export async function refreshThreadState(tx: Repos, rootId: string): Promise<voi
 /** Only the author edits; nobody edits a deleted message. */
 export async function updateMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
   body: UpdateMessageBody,
 ): Promise<MessageMutationResponse> {
-  const { actor } = ctx;
   assertScope(actor, 'messages:write');
   const text = v.messageBody(body.body, 'message body is required');
   const res = await deps.store.write(async (tx) => {
@@ -62,10 +62,9 @@ export async function updateMessage(
  */
 export async function deleteMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
 ): Promise<MessageMutationResponse> {
-  const { actor } = ctx;
   assertScope(actor, 'messages:write');
   const res = await deps.store.write(async (tx) => {
     const { message, channel } = await requireReadableMessage(tx, actor, messageId);

@@ -111,7 +111,7 @@ export async function recordChannelMentions(
   const kinds = new Map<string, MentionRow['kind']>();
   if (parsed.channel || parsed.here) {
     const readers = await channelReaders(tx, channel);
-    const online = new Set(deps.realtime?.presentUsers(channel.workspace_id) ?? []);
+    const online = new Set(deps.realtime.presentUsers(channel.workspace_id));
     for (const id of readers)
       if (parsed.channel || online.has(id)) kinds.set(id, parsed.channel ? 'channel' : 'here');
   }

@@ -1,3 +1,4 @@
+import type { Actor } from '../actor.js';
 import type {
   CreateMessageBody,
   Message,
@@ -5,7 +6,7 @@ import type {
   MessagePage,
   MessagePageQuery,
 } from '@clickclack/protocol';
-import type { Ctx, Outcome, ServiceDeps } from '../context.js';
+import type { Outcome, ServiceDeps } from '../context.js';
 import { DomainError, badRequest } from '../errors.js';
 import { loadWindow, parseCursor } from '../paging.js';
 import {
@@ -20,13 +21,13 @@ import * as v from '../validate.js';
 
 export async function listChannelMessages(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   query: MessagePageQuery,
 ): Promise<MessagePage> {
-  assertScope(ctx.actor, 'messages:read');
+  assertScope(actor, 'messages:read');
   const db = deps.store.read;
-  await requireReadableChannel(db, ctx.actor, channelId);
+  await requireReadableChannel(db, actor, channelId);
   let cursor = parseCursor(query);
   if (query.mode !== undefined) {
     if (query.mode !== 'latest')
@@ -38,49 +39,53 @@ export async function listChannelMessages(
   const win = await loadWindow(db, { kind: 'channel', channelId }, cursor, query.limit, 'latest');
   const { rows, ...seqs } = win;
   return {
-    messages: await presentMessages(db, rows, { threadState: true, viewerId: ctx.actor.user.id }),
+    messages: await presentMessages(db, rows, { threadState: true, viewerId: actor.user.id }),
     ...seqs,
   };
 }
 
-export async function getMessage(deps: ServiceDeps, ctx: Ctx, messageId: string): Promise<Message> {
-  assertScope(ctx.actor, 'messages:read');
+export async function getMessage(
+  deps: ServiceDeps,
+  actor: Actor,
+  messageId: string,
+): Promise<Message> {
+  assertScope(actor, 'messages:read');
   const db = deps.store.read;
-  const { message } = await requireReadableMessage(db, ctx.actor, messageId);
-  return withRouteId(db, await presentOne(db, message, ctx.actor.user.id));
+  const { message } = await requireReadableMessage(db, actor, messageId);
+  return withRouteId(db, await presentOne(db, message, actor.user.id));
 }
 
 /** The caller's own message carrying `nonce` in a workspace (clients recover lost acks). */
 export async function messageByNonce(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   workspaceId: string,
   rawNonce: string,
 ): Promise<Message> {
-  assertScope(ctx.actor, 'messages:read');
+  assertScope(actor, 'messages:read');
   const db = deps.store.read;
-  await requireMember(db, ctx.actor, workspaceId);
+  await requireMember(db, actor, workspaceId);
   const n = v.nonce(rawNonce);
-  const row = n === '' ? undefined : await db.messages.byNonce(ctx.actor.user.id, n);
+  const row = n === '' ? undefined : await db.messages.byNonce(actor.user.id, n);
   if (!row || row.workspace_id !== workspaceId) {
     throw new DomainError('not_found', 'message not found', {
       'X-ClickClack-Message-Nonce': 'supported',
     });
   }
-  return presentOne(db, row, ctx.actor.user.id);
+  return presentOne(db, row, actor.user.id);
 }
 
 /** Posts a root message to a channel (messages/post.ts is the one write path). */
 export async function createChannelMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   body: CreateMessageBody,
   override?: PostRequest['override'],
 ): Promise<Outcome<MessageEventResponse>> {
   const posted = await postMessage(
     deps,
-    ctx,
+    actor,
     { kind: 'channel', channelId },
     { ...body, override },
   );

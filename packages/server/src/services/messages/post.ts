@@ -1,3 +1,4 @@
+import type { Actor } from '../actor.js';
 import type { Event, Message, ThreadState } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
@@ -6,7 +7,7 @@ import type { MessageRow, ThreadStateRow } from '../../store/repos/messages.js';
 import type { UploadRow } from '../../store/repos/uploads.js';
 import type { UserRow } from '../../store/repos/users.js';
 import type { Repos } from '../../store/store.js';
-import type { Ctx, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { badRequest, conflict } from '../errors.js';
 import { autoFollow, notifyFollowers } from '../threads/follows.js';
 import { channelHandleMentions, dmHandleMentions, recordChannelMentions } from './mentions.js';
@@ -76,16 +77,15 @@ interface Quote {
 
 /**
  * THE message write path: root posts, thread replies, DMs, webhook and slash command posts
- * all validate, decide and write here, in one transaction, as `ctx.actor` (an integration
+ * all validate, decide and write here, in one transaction, as `actor` (an integration
  * posts as its bot user, with that bot's own access checks and scopes).
  */
 export async function postMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   place: PostPlace,
   req: PostRequest,
 ): Promise<Posted> {
-  const { actor } = ctx;
   const reply = place.kind === 'reply';
   assertScope(
     actor,
@@ -108,7 +108,7 @@ export async function postMessage(
 
   const out = await deps.store.write(
     async (tx) => {
-      const at = await load(tx, ctx, place);
+      const at = await load(tx, actor, place);
       const root = at.root;
       if (nonce !== '') {
         const prev = await tx.messages.byNonce(actor.user.id, nonce);
@@ -177,8 +177,8 @@ export async function postMessage(
           ? await dmHandleMentions(tx, text, actor.user.id, at.dmId)
           : [];
       const written = root
-        ? await writeReply(tx, ctx, root, row, mentioned)
-        : await writeRoot(tx, ctx, at, row, mentioned);
+        ? await writeReply(tx, actor, root, row, mentioned)
+        : await writeRoot(tx, actor, at, row, mentioned);
       const mention = at.channel
         ? await recordChannelMentions(deps, tx, row, at.channel, mentioned)
         : undefined;
@@ -208,8 +208,7 @@ export async function postMessage(
 }
 
 /** Loads the place the caller posts to, with the access checks of each kind of place. */
-async function load(tx: Repos, ctx: Ctx, place: PostPlace): Promise<Loaded> {
-  const { actor } = ctx;
+async function load(tx: Repos, actor: Actor, place: PostPlace): Promise<Loaded> {
   switch (place.kind) {
     case 'channel': {
       const { channel } = await requireReadableChannel(tx, actor, place.channelId);
@@ -266,7 +265,7 @@ interface Written {
 /** A root: the author has read it, its `message.created`, and a DM reopens for everyone. */
 async function writeRoot(
   tx: Repos,
-  ctx: Ctx,
+  actor: Actor,
   at: Loaded,
   row: MessageRow,
   mentioned: string[],
@@ -286,7 +285,7 @@ async function writeRoot(
       ...(row.kind !== 'message' ? { kind: row.kind } : {}),
       ...(row.turn_id ? { turn_id: row.turn_id } : {}),
       ...(row.client_nonce ? { nonce: row.client_nonce } : {}),
-      ...(ctx.correlationId ? { correlation_id: ctx.correlationId } : {}),
+      ...(actor.correlationId ? { correlation_id: actor.correlationId } : {}),
       ...(at.dmId ? { direct_conversation_id: at.dmId } : {}),
     },
     ...(at.recipients ? { recipients: at.recipients } : {}),
@@ -301,7 +300,7 @@ async function writeRoot(
 /** A reply: the thread's state, its two events, and the followers who hear of it. */
 async function writeReply(
   tx: Repos,
-  ctx: Ctx,
+  actor: Actor,
   root: MessageRow,
   row: MessageRow,
   mentioned: string[],
@@ -331,7 +330,7 @@ async function writeReply(
       author_id: row.author_id,
       ...dm,
       ...(row.client_nonce ? { nonce: row.client_nonce } : {}),
-      ...(ctx.correlationId ? { correlation_id: ctx.correlationId } : {}),
+      ...(actor.correlationId ? { correlation_id: actor.correlationId } : {}),
     },
   });
   const stateEvent = await tx.events.append({

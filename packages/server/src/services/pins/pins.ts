@@ -1,3 +1,4 @@
+import type { Actor } from '../actor.js';
 import type {
   Event,
   Message,
@@ -11,7 +12,7 @@ import { newId } from '../../lib/ids.js';
 import type { ChannelRow } from '../../store/repos/channels.js';
 import type { MessageRow } from '../../store/repos/messages.js';
 import type { Repos } from '../../store/store.js';
-import type { Ctx, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import {
   assertCanPost,
@@ -25,13 +26,13 @@ export const MAX_PINS = 100;
 
 export async function listPins(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   query: PinsQuery,
 ): Promise<Message[]> {
-  assertScope(ctx.actor, 'messages:read');
+  assertScope(actor, 'messages:read');
   const db = deps.store.read;
-  await requireReadableChannel(db, ctx.actor, channelId);
+  await requireReadableChannel(db, actor, channelId);
   const raw = Number(query.limit ?? MAX_PINS);
   const limit = Number.isInteger(raw) && raw >= 1 && raw <= MAX_PINS ? raw : MAX_PINS;
   const ids = await db.messaging.pinnedMessageIds(channelId, limit);
@@ -39,23 +40,23 @@ export async function listPins(
   return presentMessages(
     db,
     ids.flatMap((id) => rows.get(id) ?? []),
-    { threadState: false, viewerId: ctx.actor.user.id },
+    { threadState: false, viewerId: actor.user.id },
   );
 }
 
 /** Any channel member may pin a live message of that channel, up to 100 per channel. */
 export async function pinMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   body: PinBody,
 ): Promise<PinResponse> {
-  assertScope(ctx.actor, 'messages:write');
+  assertScope(actor, 'messages:write');
   const messageId = body.message_id.trim();
   if (messageId === '') throw badRequest('message_id is required');
   return deps.store.write(async (tx) => {
-    const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
-    await assertUnrestricted(tx, channel.workspace_id, ctx.actor.user.id);
+    const { channel } = await requireReadableChannel(tx, actor, channelId);
+    await assertUnrestricted(tx, channel.workspace_id, actor.user.id);
     assertCanPost(channel);
     const message = await tx.messages.byId(messageId);
     if (!message || message.channel_id !== channel.id)
@@ -70,7 +71,7 @@ export async function pinMessage(
       workspace_id: channel.workspace_id,
       channel_id: channel.id,
       message_id: message.id,
-      pinned_by: ctx.actor.user.id,
+      pinned_by: actor.user.id,
       created_at: nowIso(),
     };
     await tx.messaging.insertPin(pin);
@@ -81,7 +82,7 @@ export async function pinMessage(
       ...(message.parent_message_id === null && message.channel_seq !== null
         ? { seq: message.channel_seq }
         : {}),
-      payload: { channel_id: channel.id, message_id: message.id, pinned_by: ctx.actor.user.id },
+      payload: { channel_id: channel.id, message_id: message.id, pinned_by: actor.user.id },
     });
     return { pinned_message: pin, event };
   });
@@ -89,18 +90,18 @@ export async function pinMessage(
 
 export async function unpinMessage(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   messageId: string,
 ): Promise<UnpinResponse> {
-  assertScope(ctx.actor, 'messages:write');
+  assertScope(actor, 'messages:write');
   return deps.store.write(async (tx) => {
-    const { channel } = await requireReadableChannel(tx, ctx.actor, channelId);
-    await assertUnrestricted(tx, channel.workspace_id, ctx.actor.user.id);
+    const { channel } = await requireReadableChannel(tx, actor, channelId);
+    await assertUnrestricted(tx, channel.workspace_id, actor.user.id);
     const message = await tx.messages.byId(messageId);
     if (!message || message.channel_id !== channel.id)
       throw badRequest('message is not in this channel');
-    const event = await unpin(tx, channel, message, ctx.actor.user.id);
+    const event = await unpin(tx, channel, message, actor.user.id);
     if (!event) throw notFound('pinned message not found');
     return { event };
   });

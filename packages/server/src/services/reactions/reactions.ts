@@ -4,7 +4,8 @@ import {
   type ReactionsResponse,
 } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
-import type { Ctx, Outcome, ServiceDeps } from '../context.js';
+import type { Actor } from '../actor.js';
+import type { Outcome, ServiceDeps } from '../context.js';
 import { badRequest } from '../errors.js';
 import { messageEventScope, messageRef } from '../messages/scope.js';
 import { assertScope, assertUnrestricted, requireReadableMessage } from '../policies.js';
@@ -31,12 +32,11 @@ export function validEmoji(raw: string): string {
 
 async function react(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
   rawEmoji: string,
   add: boolean,
 ) {
-  const { actor } = ctx;
   assertScope(actor, 'messages:write');
   const emoji = validEmoji(rawEmoji);
   const res = await deps.store.write(async (tx) => {
@@ -71,34 +71,34 @@ async function react(
 /** Created, with an event, when added; not created, with a zero event, when already there. */
 export async function addReaction(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
   emoji: string,
 ): Promise<Outcome<ReactionsResponse>> {
-  const r = await react(deps, ctx, messageId, emoji, true);
+  const r = await react(deps, actor, messageId, emoji, true);
   return { created: r.changed, response: r.response };
 }
 
 export async function removeReaction(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
   emoji: string,
 ): Promise<ReactionsResponse> {
-  return (await react(deps, ctx, messageId, emoji, false)).response;
+  return (await react(deps, actor, messageId, emoji, false)).response;
 }
 
 /** Reaction summaries plus who reacted, oldest reaction first. */
 export async function listReactions(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
 ): Promise<ReactionListResponse> {
-  assertScope(ctx.actor, 'messages:read');
+  assertScope(actor, 'messages:read');
   const db = deps.store.read;
-  const { message } = await requireReadableMessage(db, ctx.actor, messageId);
+  const { message } = await requireReadableMessage(db, actor, messageId);
   const summaries =
-    (await reactionSummaries(db, [message.id], ctx.actor.user.id)).get(message.id) ?? [];
+    (await reactionSummaries(db, [message.id], actor.user.id)).get(message.id) ?? [];
   const who = await db.messaging.reactors(message.id);
   return {
     reactions: summaries.map((s) => ({

@@ -9,7 +9,7 @@ import {
 import { newEphemeralId } from '../../lib/ids.js';
 import { eventFromRow } from '../../store/repos/events.js';
 import type { Actor } from '../actor.js';
-import type { Audience, RealtimePort, ServiceDeps } from '../context.js';
+import type { Audience, ServiceDeps } from '../context.js';
 import { DomainError, badRequest, forbidden } from '../errors.js';
 import {
   assertScope,
@@ -70,7 +70,7 @@ export async function listEvents(
     const tail = await db.events.visibleTail(workspaceId, actor.user.id);
     const rows = await db.events.visibleAfter(workspaceId, actor.user.id, after, limit + 1);
     const remaining = deadline - Date.now();
-    if (rows.length > 0 || remaining <= 0 || !deps.realtime) {
+    if (rows.length > 0 || remaining <= 0) {
       return {
         events: rows.slice(0, limit).map(eventFromRow),
         has_more: rows.length > limit,
@@ -150,7 +150,7 @@ export async function publishEphemeral(
     created_at: new Date().toISOString(),
     payload,
   };
-  deps.realtime?.publishEphemeral(workspaceId, JSON.stringify(event), audience);
+  deps.realtime.publishEphemeral(workspaceId, JSON.stringify(event), audience);
   return event;
 }
 
@@ -161,5 +161,5 @@ export async function presence(
 ): Promise<string[]> {
   assertScope(actor, 'realtime:read');
   await requireMember(deps.store.read, actor, workspaceId);
-  return (deps.realtime as RealtimePort | undefined)?.presentUsers(workspaceId) ?? [];
+  return deps.realtime.presentUsers(workspaceId);
 }

@@ -6,18 +6,13 @@ import type {
 } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
-import {
-  assertCallbackUrl,
-  DEFAULT_OUTBOUND,
-  OutboundError,
-  postCallback,
-} from '../../lib/outbound.js';
+import { assertCallbackUrl, OutboundError, postCallback } from '../../lib/outbound.js';
 import { signedHeaders } from '../../lib/signing.js';
 import { newSecret } from '../../lib/tokens.js';
 import type { SlashRow } from '../../store/repos/slash.js';
 import type { Repos } from '../../store/store.js';
 import { type Actor, integrationActor } from '../actor.js';
-import type { Ctx, Outcome, ServiceDeps } from '../context.js';
+import type { Outcome, ServiceDeps } from '../context.js';
 import { DomainError, badRequest, notFound } from '../errors.js';
 import { createChannelMessage } from '../messages/messages.js';
 import {
@@ -177,11 +172,10 @@ export async function rotateSlash(
  */
 export async function invokeSlash(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   body: InvokeSlashBody,
 ): Promise<Outcome<InvokeSlashResponse>> {
-  const { actor } = ctx;
   assertScope(actor, 'messages:write');
   const command = normalize(body.command ?? '');
   const text = (body.text ?? '').trim();
@@ -194,7 +188,7 @@ export async function invokeSlash(
   const registered =
     command === '/' ? undefined : await deps.store.read.slash.active(channel.workspace_id, command);
   if (!registered) {
-    const res = await createChannelMessage(deps, ctx, channel.id, {
+    const res = await createChannelMessage(deps, actor, channel.id, {
       body: `${command === '/' ? '' : command} ${text}`.trim(),
     });
     const posted = res.response;
@@ -245,7 +239,7 @@ export async function invokeSlash(
       registered.callback_url,
       payload,
       signedHeaders(registered.signing_secret, payload),
-      deps.outbound ?? DEFAULT_OUTBOUND,
+      deps.outbound,
     );
     status = res.status;
     answer = res.body;
@@ -284,9 +278,7 @@ export async function invokeSlash(
     if (bot) {
       const posted = await createChannelMessage(
         deps,
-        {
-          actor: integrationActor(bot, registered.id, registered.workspace_id, ['messages:write']),
-        },
+        integrationActor(bot, registered.id, registered.workspace_id, ['messages:write']),
         channel.id,
         { body: reply },
       );

@@ -1,8 +1,9 @@
+import type { Actor } from '../actor.js';
 import type { Event, FollowResponse } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
 import type { MessageRow } from '../../store/repos/messages.js';
 import type { Repos } from '../../store/store.js';
-import type { Ctx, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { badRequest } from '../errors.js';
 import { assertScope, requireReadableMessage } from '../policies.js';
 
@@ -56,15 +57,15 @@ export async function notifyFollowers(
 
 export async function setFollow(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
   following: boolean,
 ): Promise<FollowResponse> {
-  assertScope(ctx.actor, 'threads:read');
+  assertScope(actor, 'threads:read');
   await deps.store.write(async (tx) => {
-    const { message } = await requireReadableMessage(tx, ctx.actor, messageId);
+    const { message } = await requireReadableMessage(tx, actor, messageId);
     if (message.parent_message_id !== null) throw badRequest('thread root must be a root message');
-    await tx.messaging.setFollow(message.id, ctx.actor.user.id, following, nowIso());
+    await tx.messaging.setFollow(message.id, actor.user.id, following, nowIso());
   });
   return { root_message_id: messageId, following };
 }

@@ -1,10 +1,11 @@
+import type { Actor } from '../actor.js';
 import type {
   CreateReplyBody,
   ReplyResponse,
   ThreadPage,
   ThreadPageQuery,
 } from '@clickclack/protocol';
-import type { Ctx, Outcome, ServiceDeps } from '../context.js';
+import type { Outcome, ServiceDeps } from '../context.js';
 import { badRequest } from '../errors.js';
 import { loadWindow, parseCursor, type Cursor } from '../paging.js';
 import { assertScope, requireReadableMessage } from '../policies.js';
@@ -13,13 +14,13 @@ import { presentMessages, presentOne, presentThreadState, withRouteId } from '..
 
 export async function getThread(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   rootId: string,
   query: ThreadPageQuery,
 ): Promise<ThreadPage> {
-  assertScope(ctx.actor, 'threads:read');
+  assertScope(actor, 'threads:read');
   const db = deps.store.read;
-  const { message: root } = await requireReadableMessage(db, ctx.actor, rootId);
+  const { message: root } = await requireReadableMessage(db, actor, rootId);
   if (root.parent_message_id !== null) throw badRequest('thread root must be a root message');
   if (query.mode !== undefined)
     throw badRequest('invalid thread page request: use latest or a thread sequence cursor');
@@ -42,8 +43,8 @@ export async function getThread(
     'earliest',
   );
   const [rootOut, replies, state] = await Promise.all([
-    presentOne(db, root, ctx.actor.user.id).then((m) => withRouteId(db, m)),
-    presentMessages(db, rows, { threadState: false, viewerId: ctx.actor.user.id }),
+    presentOne(db, root, actor.user.id).then((m) => withRouteId(db, m)),
+    presentMessages(db, rows, { threadState: false, viewerId: actor.user.id }),
     db.messages.threadState(root.id),
   ]);
   return { root: rootOut, replies, thread_state: presentThreadState(state, root.id), ...seqs };
@@ -52,11 +53,11 @@ export async function getThread(
 /** Posts a reply in a thread (messages/post.ts is the one write path). */
 export async function createReply(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   rootId: string,
   body: CreateReplyBody,
 ): Promise<Outcome<ReplyResponse>> {
-  const posted = await postMessage(deps, ctx, { kind: 'reply', rootId }, body);
+  const posted = await postMessage(deps, actor, { kind: 'reply', rootId }, body);
   return {
     created: posted.created,
     response: {

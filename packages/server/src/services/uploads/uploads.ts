@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.js';
 import type { UploadRow } from '../../store/repos/uploads.js';
 import type { Repos } from '../../store/store.js';
 import type { Actor } from '../actor.js';
-import type { Ctx, Outcome, ServiceDeps, UploadQuota } from '../context.js';
+import type { Outcome, ServiceDeps, UploadQuota } from '../context.js';
 import { DomainError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { messageEventScope, messageRef } from '../messages/scope.js';
 import { presentUpload } from '../present.js';
@@ -315,20 +315,20 @@ export async function linkUpload(
 
 export async function attachUpload(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   messageId: string,
   uploadId: string,
 ): Promise<{ ok: true }> {
-  assertScope(ctx.actor, 'uploads:write');
-  assertScope(ctx.actor, 'messages:write');
+  assertScope(actor, 'uploads:write');
+  assertScope(actor, 'messages:write');
   await deps.store.write(async (tx) => {
-    const { message } = await requireReadableMessage(tx, ctx.actor, messageId);
-    if (message.direct_conversation_id) assertScope(ctx.actor, 'dms:write');
-    if (message.author_id !== ctx.actor.user.id)
+    const { message } = await requireReadableMessage(tx, actor, messageId);
+    if (message.direct_conversation_id) assertScope(actor, 'dms:write');
+    if (message.author_id !== actor.user.id)
       throw forbidden('message attachments can only be changed by the message author');
-    await assertUnrestricted(tx, message.workspace_id, ctx.actor.user.id);
+    await assertUnrestricted(tx, message.workspace_id, actor.user.id);
     if (message.deleted_at) throw badRequest('deleted messages cannot get attachments');
-    if (!(await linkUpload(tx, ctx.actor, message.workspace_id, message.id, uploadId.trim())))
+    if (!(await linkUpload(tx, actor, message.workspace_id, message.id, uploadId.trim())))
       return undefined;
     return tx.events.append({
       ...(await messageEventScope(tx, message)),
@@ -341,7 +341,6 @@ export async function attachUpload(
 
 /** Deletes uploads nothing attaches once they are older than the grace period. */
 export async function sweepOrphanUploads(deps: ServiceDeps, graceMs: number): Promise<number> {
-  if (!deps.uploads) return 0;
   const before = new Date(Date.now() - graceMs).toISOString();
   return deleteOrphans(deps, await deps.store.read.uploads.orphans(before, 500));
 }

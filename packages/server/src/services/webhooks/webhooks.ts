@@ -10,7 +10,7 @@ import { hashSecret, newSecret } from '../../lib/tokens.js';
 import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
 import type { WebhookRow } from '../../store/repos/webhooks.js';
 import { type Actor, integrationActor } from '../actor.js';
-import type { Ctx, ServiceDeps } from '../context.js';
+import type { ServiceDeps } from '../context.js';
 import { badRequest, notFound, rateLimited } from '../errors.js';
 import { countWrite, retryAfterSeconds } from '../rate-windows.js';
 import { createChannelMessage } from '../messages/messages.js';
@@ -38,11 +38,11 @@ function present(row: WebhookRow, url?: string): IncomingWebhook {
 /** The bearer-authenticated form: the caller posts `text` as themselves. */
 export async function mattermostHook(
   deps: ServiceDeps,
-  ctx: Ctx,
+  actor: Actor,
   channelId: string,
   body: MattermostHookBody,
 ): Promise<MessageEventResponse> {
-  const res = await createChannelMessage(deps, ctx, channelId, { body: body.text });
+  const res = await createChannelMessage(deps, actor, channelId, { body: body.text });
   return res.response;
 }
 
@@ -177,7 +177,7 @@ export async function postToWebhook(
   const actor = integrationActor(bot, hook.id, hook.workspace_id, ['messages:write']);
   const res = await createChannelMessage(
     deps,
-    { actor },
+    actor,
     hook.channel_id,
     { body: payload.text },
     override,

@@ -210,9 +210,9 @@ export async function deleteWorkspace(
       ...res.counts,
     },
   };
-  deps.realtime?.publishEphemeral(workspaceId, JSON.stringify(event), new Set(res.members));
-  for (const userId of res.members) deps.realtime?.dropUser(workspaceId, userId);
-  for (const token of res.retired) deps.realtime?.revokeCredential(token);
+  deps.realtime.publishEphemeral(workspaceId, JSON.stringify(event), new Set(res.members));
+  for (const userId of res.members) deps.realtime.dropUser(workspaceId, userId);
+  for (const token of res.retired) deps.realtime.revokeCredential(token);
   // After the commit: a blob store is no part of the transaction.
   const blobs = deps.uploads?.blobs;
   if (blobs) for (const u of res.uploads) await blobs.delete(u.storage_path);
