@@ -193,19 +193,50 @@ export class WriteBatch {
       ['channels', this.channelSeqs],
       ['direct_conversations', this.dmSeqs],
     ] as const) {
-      for (const id of [...seqs.keys()].sort()) {
-        const n = seqs.get(id) as number;
-        const row = await this.trx
-          .updateTable(table)
-          .set({ last_seq: sql`last_seq + ${n}` })
-          .where('id', '=', id)
-          .returning('last_seq')
-          .executeTakeFirst();
-        if (!row) throw new WriteConflict(`${table} ${id} was deleted`);
-        this.renumber(table === 'channels' ? 'channel' : 'dm', id, row.last_seq - n);
+      if (seqs.size === 0) continue;
+      const ids = [...seqs.keys()].sort();
+      const bumped = new Map((await this.bump(table, ids, seqs)).map((r) => [r.id, r.last_seq]));
+      for (const id of ids) {
+        const last = bumped.get(id);
+        if (last === undefined) throw new WriteConflict(`${table} ${id} was deleted`);
+        this.renumber(table === 'channels' ? 'channel' : 'dm', id, last - (seqs.get(id) as number));
       }
       seqs.clear();
     }
+  }
+
+  /**
+   * The counters' new values. On PostgreSQL several counters are locked in id order and
+   * bumped by one statement (one round trip while they are held); SQLite writes alone.
+   */
+  private async bump(
+    table: 'channels' | 'direct_conversations',
+    ids: string[],
+    seqs: Map<string, number>,
+  ): Promise<{ id: string; last_seq: number }[]> {
+    const counts = ids.map((id) => seqs.get(id) as number);
+    if (this.dialect === 'postgres' && ids.length > 1) {
+      const t = sql.table(table);
+      const { rows } = await sql<{ id: string; last_seq: number }>`
+        UPDATE ${t} AS c SET last_seq = c.last_seq + v.n
+          FROM unnest(${ids}::text[], ${counts}::int[]) AS v(id, n),
+               (SELECT id FROM ${t} WHERE id = ANY(${ids}::text[])
+                 ORDER BY id FOR NO KEY UPDATE) AS locked
+         WHERE c.id = v.id AND locked.id = c.id
+        RETURNING c.id, c.last_seq`.execute(this.trx);
+      return rows;
+    }
+    const rows: { id: string; last_seq: number }[] = [];
+    for (const [i, id] of ids.entries()) {
+      const row = await this.trx
+        .updateTable(table)
+        .set({ last_seq: sql`last_seq + ${counts[i]}` })
+        .where('id', '=', id)
+        .returning('last_seq')
+        .executeTakeFirst();
+      if (row) rows.push({ id, last_seq: row.last_seq });
+    }
+    return rows;
   }
 
   /** Provisional seqs of one channel or DM → `base` + 1, + 2, … in the order handed out. */
