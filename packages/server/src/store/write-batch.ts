@@ -66,6 +66,9 @@ export class WriteBatch {
   private states = new Map<string, ThreadStateRow | undefined>();
   /** Lookups every post repeats (its channel, the author's role and restriction), by key. */
   private lookups = new Map<string, Promise<unknown>>();
+  /** The nonces the batch's posts carry (author, nonce), looked up together on first use. */
+  private nonces = new Map<string, { author: string; nonce: string }>();
+  private storedNonces: Promise<Map<string, MessageRow>> | undefined;
 
   constructor(
     private readonly trx: Transaction<DB>,
@@ -78,6 +81,41 @@ export class WriteBatch {
     this.threadSeqs.clear();
     this.states.clear();
     this.lookups.clear();
+    // Another write may have stored one of them meanwhile: each post looks its own up again.
+    this.nonces.clear();
+    this.storedNonces = undefined;
+  }
+
+  /** The nonces the batch's posts will look up (group-commit.ts, before they run). */
+  expectNonces(keys: readonly { author: string; nonce: string }[]): void {
+    for (const k of keys) this.nonces.set(`${k.author}\u0000${k.nonce}`, k);
+  }
+
+  /**
+   * A stored message with the author's nonce: for a nonce the batch expects, from one query
+   * for all of them (run by the first post that asks); otherwise `load`'s own.
+   */
+  async storedByNonce(
+    author: string,
+    nonce: string,
+    load: () => Promise<MessageRow | undefined>,
+  ): Promise<MessageRow | undefined> {
+    const key = `${author}\u0000${nonce}`;
+    if (!this.nonces.has(key)) return load();
+    this.storedNonces ??= this.loadNonces();
+    return (await this.storedNonces).get(key);
+  }
+
+  private async loadNonces(): Promise<Map<string, MessageRow>> {
+    const keys = [...this.nonces.values()];
+    const rows = await this.trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('author_id', 'in', [...new Set(keys.map((k) => k.author))])
+      .where('client_nonce', 'in', [...new Set(keys.map((k) => k.nonce))])
+      .where('client_nonce', '<>', sql.lit(''))
+      .execute();
+    return new Map(rows.map((r) => [`${r.author_id}\u0000${r.client_nonce}`, r]));
   }
 
   /**
