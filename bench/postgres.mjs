@@ -1,13 +1,18 @@
 // postgres: `send` and `fanout` on PostgreSQL with 1, 2 and 3 `serve` nodes sharing one
 // database (load and clients spread across the nodes), beside the SQLite single node in the
 // same run. PostgreSQL comes from CLICKCLACK_BENCH_PG_URL (default the local test server);
-// each configuration gets a fresh database, dropped afterwards.
+// each configuration gets a fresh database, dropped afterwards. Beside each send figure:
+// the host's CPU busy share, the CPU of the nodes, of PostgreSQL and of the load generator,
+// the server's posts per commit and PostgreSQL's wait events (bench/host-use.mjs).
+// `--channels N` also times send with the posts spread over N channels of the workspace.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { driveMessages, liveSocketUrl, openClients } from './fanout-lib.mjs';
-import { argValue, load, record, startServer, table } from './lib.mjs';
+import { commitStats, startHostUse } from './host-use.mjs';
+import { argValue, record, startServer, table } from './lib.mjs';
 
 const PG_URL = process.env.CLICKCLACK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const nodeCounts = argValue('size', '1,2,3').split(',').map(Number);
@@ -16,6 +21,8 @@ const SECONDS = Number(argValue('seconds', '5'));
 const CLIENTS = Number(argValue('clients', '300'));
 const RATE = Number(argValue('rate', '50'));
 const FANOUT_SECONDS = Number(argValue('fanout-seconds', '3'));
+const CHANNELS = Number(argValue('channels', '1'));
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 async function admin(statement) {
   const client = new pg.Client({ connectionString: PG_URL });
@@ -38,14 +45,22 @@ try {
 async function startNodes(db, count) {
   const uploads = mkdtempSync(join(tmpdir(), 'cc-bench-up-'));
   const env = db ? { CLICKCLACK_DB: db } : {};
-  const first = await startServer({ env, args: ['--uploads', uploads] });
+  const args = [
+    '--uploads',
+    uploads,
+    '--metrics-enabled',
+    'true',
+    '--metrics-token',
+    METRICS_TOKEN,
+  ];
+  const first = await startServer({ env, args });
   const rest = await Promise.all(
     Array.from({ length: count - 1 }, () =>
       startServer({
         env,
         reuse: true,
         dataDir: mkdtempSync(join(tmpdir(), 'cc-bench-')),
-        args: ['--uploads', uploads],
+        args,
       }),
     ),
   );
@@ -71,6 +86,7 @@ async function rawCeiling(db, node) {
     const { workspace_id: ws, author } = rows[0];
     const text = 'benchmark message '.repeat(4);
     let sent = 0;
+    const use = startHostUse({ serverPids: [] });
     const until = performance.now() + SECONDS * 1000;
     while (performance.now() < until) {
       const ids = Array.from({ length: RAW_BATCH }, (_, i) => `msg_raw${sent + i}`);
@@ -107,30 +123,92 @@ async function rawCeiling(db, node) {
       await client.query('COMMIT');
       sent += RAW_BATCH;
     }
-    return sent / SECONDS;
+    return { perSecond: sent / SECONDS, use: await use.stop() };
   } finally {
     await client.end();
   }
 }
 
+/** POSTs from `connections` for SECONDS, each request to the next of `urls` in turn. */
+function postAround(urls, headers, body, connections) {
+  let n = 0;
+  const paths = urls.map((u) => new URL(u).pathname);
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: urls[0],
+        method: 'POST',
+        headers,
+        body,
+        requests: [
+          { method: 'POST', setupRequest: (req) => ({ ...req, path: paths[n++ % paths.length] }) },
+        ],
+        connections,
+        duration: SECONDS,
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+  });
+}
+
+/** Channels `bench-1`… beside #general, so that `channels` channels take posts. */
+async function channelIds(first, channels) {
+  const ids = [first.channelId];
+  for (let i = 1; i < channels; i++) {
+    const res = await fetch(`${first.url}/api/workspaces/${first.workspaceId}/channels`, {
+      method: 'POST',
+      headers: first.auth,
+      body: JSON.stringify({ name: `bench-${i}` }),
+    });
+    ids.push((await res.json()).channel.id);
+  }
+  return ids;
+}
+
+/** One send phase: the connections split evenly over the nodes, posting round robin into `ids`. */
+async function send(nodes, db, ids) {
+  const [first] = nodes;
+  const body = JSON.stringify({ body: 'benchmark message '.repeat(4) });
+  const per = Math.max(1, Math.floor(CONNECTIONS / nodes.length));
+  const before = await commitStats(nodes, METRICS_TOKEN);
+  const use = startHostUse({ serverPids: nodes.map((n) => n.pid), db });
+  const results = await Promise.all(
+    nodes.map((n) =>
+      postAround(
+        ids.map((id) => `${n.url}/api/channels/${id}/messages`),
+        first.auth,
+        body,
+        per,
+      ),
+    ),
+  );
+  const host = await use.stop();
+  const after = await commitStats(nodes, METRICS_TOKEN);
+  const commits = after.commits - before.commits;
+  const waits = host.waits
+    .filter((w) => w.avg >= 0.05)
+    .map((w) => `${w.w} ${w.avg.toFixed(1)}`)
+    .join(', ');
+  return {
+    'send msgs/s': results.reduce((a, r) => a + r.requests.average, 0),
+    'send p50 ms': Math.max(...results.map((r) => r.latency.p50)),
+    'send p99 ms': Math.max(...results.map((r) => r.latency.p99)),
+    'send errors': results.reduce((a, r) => a + r.errors + r.non2xx, 0),
+    'posts/commit': (after.writes - before.writes) / commits,
+    'statements/commit': (after.statements - before.statements) / commits,
+    'commit ms': ((after.seconds - before.seconds) / commits) * 1000,
+    'host busy %': host.hostBusy * 100,
+    'cpu nodes/pg/loadgen': `${host.nodeCores.toFixed(2)}/${host.pgCores.toFixed(2)}/${host.loadGenCores.toFixed(2)}`,
+    waits,
+  };
+}
+
 async function measure(label, db, count) {
   const nodes = await startNodes(db, count);
   const [first] = nodes;
-  const body = JSON.stringify({ body: 'benchmark message '.repeat(4) });
-  // send: the connections split evenly over the nodes, all at once.
-  const per = Math.max(1, Math.floor(CONNECTIONS / count));
-  const results = await Promise.all(
-    nodes.map((n) =>
-      load(`${n.url}/api/channels/${first.channelId}/messages`, first.auth, body, {
-        connections: per,
-        seconds: SECONDS,
-      }),
-    ),
-  );
-  const sent = results.reduce((a, r) => a + r.requests.average, 0);
-  const errors = results.reduce((a, r) => a + r.errors + r.non2xx, 0);
-  const sendP50 = Math.max(...results.map((r) => r.latency.p50));
-  const sendP99 = Math.max(...results.map((r) => r.latency.p99));
+  const ids = await channelIds(first, CHANNELS);
+  const sends = [{ channels: 1, ...(await send(nodes, db, ids.slice(0, 1))) }];
+  if (CHANNELS > 1) sends.push({ channels: CHANNELS, ...(await send(nodes, db, ids)) });
 
   // fanout: clients spread round robin over the nodes, messages posted through the first.
   const clients = [];
@@ -143,22 +221,25 @@ async function measure(label, db, count) {
   for (const ws of clients) ws.terminate();
   await Promise.all(nodes.map((n) => n.stop()));
   const raw = db && count === 1 ? await rawCeiling(db, first) : undefined;
-  return {
+  return sends.map((s) => ({
     store: label,
     nodes: count,
-    'send msgs/s': sent,
-    'send p50 ms': sendP50,
-    'send p99 ms': sendP99,
-    'send errors': errors,
+    ...s,
     'fanout p50 ms': fan.p50,
     'fanout p99 ms': fan.p99,
     lost: fan.lost,
     dup: fan.dup,
-    ...(raw ? { 'raw pg msgs/s': raw, 'ratio to raw pg': sent / raw } : {}),
-  };
+    ...(raw
+      ? {
+          'raw pg msgs/s': raw.perSecond,
+          'raw host busy %': raw.use.hostBusy * 100,
+          'ratio to raw pg': s['send msgs/s'] / raw.perSecond,
+        }
+      : {}),
+  }));
 }
 
-const rows = [await measure('sqlite', undefined, 1)];
+const rows = await measure('sqlite', undefined, 1);
 for (const count of nodeCounts) {
   const name = `cc_bench_${process.pid}_${count}`;
   await admin(`DROP DATABASE IF EXISTS ${name}`);
@@ -166,18 +247,40 @@ for (const count of nodeCounts) {
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   try {
-    rows.push(await measure('postgres', url.toString(), count));
+    rows.push(...(await measure('postgres', url.toString(), count)));
   } finally {
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
+const shown = (r) =>
+  Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'waits' && !k.startsWith('raw')));
 table(
-  `postgres (send: ${CONNECTIONS} connections for ${SECONDS}s spread over the nodes; fanout: ${CLIENTS} clients spread over the nodes, ${RATE} msgs/s for ${FANOUT_SECONDS}s through the first)`,
-  rows,
+  `postgres (send: ${CONNECTIONS} connections for ${SECONDS}s spread over the nodes, into 1 channel${CHANNELS > 1 ? ` and into ${CHANNELS}` : ''}; host busy: all ${cpus().length} cores; cpu in cores; fanout: ${CLIENTS} clients spread over the nodes, ${RATE} msgs/s for ${FANOUT_SECONDS}s through the first)`,
+  rows.map(shown),
 );
+console.log('\nPostgreSQL wait events of the bench database during send (backends on average):');
+for (const r of rows.filter((r) => r.store === 'postgres'))
+  console.log(`  ${r.nodes} node(s), ${r.channels} channel(s): ${r.waits || '-'}`);
 for (const r of rows.filter((r) => r['raw pg msgs/s'] !== undefined)) {
   console.log(
-    `raw pg set-based ceiling (${RAW_BATCH} posts per transaction, one client): ${r['raw pg msgs/s'].toFixed(0)} msgs/s; ClickClack on ${r.nodes} PostgreSQL node: ${r['send msgs/s'].toFixed(0)} msgs/s, ratio ${r['ratio to raw pg'].toFixed(3)}`,
+    `raw pg set-based ceiling (${RAW_BATCH} posts per transaction, one client, host ${r['raw host busy %'].toFixed(0)}% busy): ${r['raw pg msgs/s'].toFixed(0)} msgs/s; ClickClack on ${r.nodes} PostgreSQL node, ${r.channels} channel(s): ${r['send msgs/s'].toFixed(0)} msgs/s, ratio ${r['ratio to raw pg'].toFixed(3)}`,
   );
+}
+for (const channels of [...new Set(rows.map((r) => r.channels))]) {
+  const at = (store, nodes) =>
+    rows.find((r) => r.store === store && r.nodes === nodes && r.channels === channels);
+  const sqlite = at('sqlite', 1);
+  const one = at('postgres', 1);
+  const ratios = nodeCounts
+    .map((n) => at('postgres', n))
+    .filter(Boolean)
+    .map(
+      (r) =>
+        `${r.nodes} node(s) ${(r['send msgs/s'] / sqlite['send msgs/s']).toFixed(2)} of the SQLite node` +
+        (one && r.nodes > 1
+          ? `, ${(r['send msgs/s'] / one['send msgs/s']).toFixed(2)} of one node`
+          : ''),
+    );
+  console.log(`send into ${channels} channel(s): PostgreSQL ${ratios.join('; ')}`);
 }
 record('postgres', { rows });

@@ -19,7 +19,7 @@ import { buildApp } from '../src/app.js';
 import { createPgPool } from '../src/store/dialects/postgres.js';
 import { migratePostgres, migrationsDir } from '../src/store/migrate.js';
 import { openStore } from '../src/store/open.js';
-import type { Store } from '../src/store/store.js';
+import type { Repos, Store } from '../src/store/store.js';
 import {
   api,
   createPgTestDatabase,
@@ -733,6 +733,109 @@ describe('writers side by side on one database (no database-wide lock)', { skip:
       Array.from({ length: 45 }, (_, i) => start + i + 1),
     );
     assert.equal((await srv.store.read.channels.byId(general))!.last_seq, start + 45);
+  });
+
+  test(
+    "a batch holds a channel's counter only from its flush: another node's batch posts meanwhile, and the waiting batch's seqs are renumbered",
+    { timeout: 30_000 },
+    async () => {
+      const ws = await workspaceId();
+      const general = (await srv.store.read.channels.byName(ws, 'general'))!.id;
+      const start = (await srv.store.read.channels.byId(general))!.last_seq;
+      const [a, b] = [await store(), await store()];
+      const post = (tx: Repos, seq: number, body: string) =>
+        tx.events.append({
+          type: 'message.created',
+          workspace_id: ws,
+          channel_id: general,
+          seq,
+          payload: { body },
+        });
+      // A takes its seq, then waits for B's whole batch to commit. Were the counter row locked
+      // when A took its seq, B could not take one until A committed: neither would finish.
+      let aTook!: () => void;
+      const aHasSeq = new Promise<void>((r) => (aTook = r));
+      const bCommitted = aHasSeq.then(() =>
+        b.write(async (tx) => post(tx, await tx.channels.nextSeq(general), 'b'), { batched: true }),
+      );
+      const aEvent = await a.write(
+        async (tx) => {
+          const seq = await tx.channels.nextSeq(general);
+          aTook();
+          await bCommitted;
+          return post(tx, seq, 'a');
+        },
+        { batched: true },
+      );
+      const bEvent = await bCommitted;
+      assert.deepEqual([bEvent.seq, aEvent.seq], [start + 1, start + 2]);
+      const stored = await query<{ id: string; seq: number }>(
+        srv.dbUrl,
+        'SELECT id, seq FROM events WHERE id = ANY($1) ORDER BY seq',
+        [[bEvent.id, aEvent.id]],
+      );
+      assert.deepEqual(stored, [
+        { id: bEvent.id, seq: start + 1 },
+        { id: aEvent.id, seq: start + 2 },
+      ]);
+      assert.equal((await srv.store.read.channels.byId(general))!.last_seq, start + 2);
+    },
+  );
+
+  test("batches of posts into several channels through three nodes, each in its own order: no post fails, seqs gapless per channel and equal to their events' seqs", async () => {
+    const owner = await signIn(srv, 'local@clickclack.chat');
+    const ws = await workspaceId();
+    const ids = [(await srv.store.read.channels.byName(ws, 'general'))!.id];
+    for (const name of ['spread-1', 'spread-2']) {
+      const made = await api<ChannelResponse>(srv, 'POST', `/api/workspaces/${ws}/channels`, {
+        token: owner.token,
+        body: { name },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      ids.push(made.body.channel.id);
+    }
+    const starts = await Promise.all(
+      ids.map(async (id) => (await srv.store.read.channels.byId(id))!.last_seq),
+    );
+    const nodes = [srv, await node(), await node()];
+    const posts = await Promise.all(
+      nodes.flatMap((n, i) =>
+        Array.from({ length: 18 }, (_, j) => {
+          // Node i walks the channels forwards, backwards or from the middle.
+          const channel = ids[(i === 1 ? 17 - j : j + i) % ids.length]!;
+          return api<{ message: { id: string; channel_id: string; channel_seq: number } }>(
+            n,
+            'POST',
+            `/api/channels/${channel}/messages`,
+            { token: owner.token, body: { body: `spread ${i}.${j}` } },
+          );
+        }),
+      ),
+    );
+    assert.deepEqual(
+      [...new Set(posts.map((r) => r.status))],
+      [201],
+      JSON.stringify(posts.find((r) => r.status !== 201)?.body),
+    );
+    ids.forEach((id, k) => {
+      const seqs = posts
+        .map((r) => r.body.message)
+        .filter((m) => m.channel_id === id)
+        .map((m) => m.channel_seq)
+        .sort((x, y) => x - y);
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 18 }, (_, i) => starts[k]! + i + 1),
+      );
+    });
+    const events = await query<{ message_id: string; seq: number }>(
+      srv.dbUrl,
+      "SELECT payload_json::json->>'message_id' AS message_id, seq FROM events WHERE type = 'message.created' AND payload_json::json->>'message_id' = ANY($1)",
+      [posts.map((r) => r.body.message.id)],
+    );
+    const seqOf = new Map(posts.map((r) => [r.body.message.id, r.body.message.channel_seq]));
+    assert.equal(events.length, posts.length);
+    for (const e of events) assert.equal(e.seq, seqOf.get(e.message_id));
   });
 
   test('two nodes claiming one bot setup code at once: exactly one gets a token', async () => {

@@ -140,3 +140,32 @@ test('a batch of posts costs the same few write statements whatever its size', a
   assert.equal(again.status, 200);
   assert.equal(again.body.message.body, 'large 0 @batchowner');
 });
+
+test('nonces in one batch, looked up together: a stored one replays, a repeat inside the batch replays its twin, a reuse with another body is a 409', async () => {
+  const user = (await srv.deps.store.read.users.byId(member.userId))!;
+  const ctx = { actor: { kind: 'human' as const, user, via: 'bearer' as const } };
+  const place: PostPlace = { kind: 'channel', channelId: general };
+  const stored = await postMessage(srv.deps, ctx, place, { body: 'stored', nonce: 'nb-stored' });
+  const commits: number[] = [];
+  srv.deps.store.observeCommits((size) => commits.push(size));
+  const results = await Promise.allSettled([
+    postMessage(srv.deps, ctx, place, { body: 'stored', nonce: 'nb-stored' }),
+    postMessage(srv.deps, ctx, place, { body: 'new', nonce: 'nb-new' }),
+    postMessage(srv.deps, ctx, place, { body: 'new', nonce: 'nb-new' }),
+    postMessage(srv.deps, ctx, place, { body: 'other body', nonce: 'nb-stored' }),
+    postMessage(srv.deps, ctx, place, { body: 'plain' }),
+  ]);
+  assert.ok(
+    commits.some((n) => n >= 5),
+    `the posts shared one commit: ${JSON.stringify(commits)}`,
+  );
+  const [replay, first, twin, reuse, plain] = results;
+  assert.ok(replay.status === 'fulfilled' && !replay.value.created);
+  assert.equal(replay.value.message.id, stored.message.id);
+  assert.ok(first.status === 'fulfilled' && first.value.created);
+  assert.ok(twin.status === 'fulfilled' && !twin.value.created);
+  assert.equal(twin.value.message.id, first.value.message.id);
+  assert.ok(reuse.status === 'rejected');
+  assert.equal((reuse.reason as { code?: string }).code, 'conflict');
+  assert.ok(plain.status === 'fulfilled' && plain.value.created);
+});

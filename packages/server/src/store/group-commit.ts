@@ -24,10 +24,18 @@ export type WriteFn<T> = (trx: Transaction<DB>, batch: WriteBatch | undefined) =
 interface Job {
   fn: WriteFn<unknown>;
   batched: boolean;
+  /** A post's nonce, looked up with the batch's others (write-batch.ts). */
+  nonce: NonceKey | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /** Runs lost to a concurrent transaction so far (store/errors.ts `isLostRace`). */
   lost: number;
+}
+
+/** A post's client nonce and its author. */
+export interface NonceKey {
+  author: string;
+  nonce: string;
 }
 
 /** Runs a write may lose to concurrent transactions before its error is its answer. */
@@ -82,9 +90,16 @@ export class GroupCommitter {
     this.hooks = hooks;
   }
 
-  run<T>(fn: WriteFn<T>, batched = false): Promise<T> {
+  run<T>(fn: WriteFn<T>, batched = false, nonce?: NonceKey): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, batched, resolve: resolve as (v: unknown) => void, reject, lost: 0 });
+      this.queue.push({
+        fn,
+        batched,
+        nonce,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        lost: 0,
+      });
       if (this.running) return;
       this.running = true;
       // better-sqlite3 answers synchronously, so a transaction never yields to the event
@@ -125,6 +140,7 @@ export class GroupCommitter {
         this.hooks?.started();
         await this.begin(trx);
         const pending = new WriteBatch(trx, this.dialect);
+        pending.expectNonces(batch.flatMap((j) => (j.batched && j.nonce ? [j.nonce] : [])));
         const flush = async () => {
           try {
             await pending.flush();

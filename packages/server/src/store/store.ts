@@ -1,7 +1,7 @@
 import type { Event } from '@clickclack/protocol';
 import type { Kysely } from 'kysely';
 import type { Dialect, Executor } from './executor.js';
-import { GroupCommitter, type CommitListener } from './group-commit.js';
+import { GroupCommitter, type CommitListener, type NonceKey } from './group-commit.js';
 import { takeCursorLock } from './pg-cursor.js';
 import { AppsRepo } from './repos/apps.js';
 import { AuditRepo } from './repos/audit.js';
@@ -88,9 +88,10 @@ export interface Store {
   readonly read: Repos;
   /**
    * `batched`: the write only posts messages; its rows go into the group commit's
-   * WriteBatch (store/write-batch.ts), written with the other posts' by a few statements.
+   * WriteBatch (store/write-batch.ts), written with the other posts' by a few statements;
+   * `nonce`: the post's, looked up with the batch's others in one query.
    */
-  write<T>(fn: (tx: Repos) => Promise<T>, opts?: { batched?: boolean }): Promise<T>;
+  write<T>(fn: (tx: Repos) => Promise<T>, opts?: WriteOptions): Promise<T>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
   /** Called after every group commit with its size and duration (/metrics). */
@@ -114,6 +115,11 @@ export interface StoreParts {
   pool?: { totalCount: number; idleCount: number; waitingCount: number };
   /** Throws when the database is unusable in a way a query does not notice (`ping`). */
   probe?: () => void;
+}
+
+export interface WriteOptions {
+  batched?: boolean;
+  nonce?: NonceKey;
 }
 
 export type EventsListener = (events: readonly Event[]) => void;
@@ -156,18 +162,22 @@ export class KyselyStore implements Store {
     });
   }
 
-  write<T>(fn: (tx: Repos) => Promise<T>, opts?: { batched?: boolean }): Promise<T> {
-    return this.group.run(async (trx, batch) => {
-      const appended: Event[] = [];
-      this.appended.push(appended);
-      try {
-        return await fn(new Repos(trx, this.dialect, batch, appended));
-      } catch (error) {
-        // Rolled back (alone, to its SAVEPOINT, or with the whole transaction).
-        appended.length = 0;
-        throw error;
-      }
-    }, opts?.batched ?? false);
+  write<T>(fn: (tx: Repos) => Promise<T>, opts?: WriteOptions): Promise<T> {
+    return this.group.run(
+      async (trx, batch) => {
+        const appended: Event[] = [];
+        this.appended.push(appended);
+        try {
+          return await fn(new Repos(trx, this.dialect, batch, appended));
+        } catch (error) {
+          // Rolled back (alone, to its SAVEPOINT, or with the whole transaction).
+          appended.length = 0;
+          throw error;
+        }
+      },
+      opts?.batched ?? false,
+      opts?.nonce,
+    );
   }
 
   onCommitted(listener: EventsListener): () => void {

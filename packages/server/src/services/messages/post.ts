@@ -186,7 +186,10 @@ export async function postMessage(
       return { replayed: undefined, row, users, attachments, ...written };
       // An upload is linked by a row-at-a-time UPDATE that needs the message stored first.
     },
-    { batched: uploadId === '' },
+    {
+      batched: uploadId === '',
+      ...(nonce !== '' ? { nonce: { author: actor.user.id, nonce } } : {}),
+    },
   );
 
   if (out.replayed) {

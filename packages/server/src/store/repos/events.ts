@@ -65,7 +65,7 @@ export class EventsRepo {
    */
   async append(input: NewEvent): Promise<Event> {
     if (this.batch) {
-      const queued = eventFromRow(await this.batch.appendEvent(input));
+      const queued = await this.batch.appendEvent(input, eventFromRow);
       this.appended?.push(queued);
       return queued;
     }

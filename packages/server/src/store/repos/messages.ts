@@ -198,7 +198,8 @@ export class MessagesRepo {
   async byNonce(authorId: string, nonce: string): Promise<MessageRow | undefined> {
     const pending = this.batch?.pendingByNonce(authorId, nonce);
     if (pending) return pending;
-    return (await messageByNonce(this.db, { authorId, nonce })).rows[0];
+    const load = async () => (await messageByNonce(this.db, { authorId, nonce })).rows[0];
+    return this.batch ? this.batch.storedByNonce(authorId, nonce, load) : load();
   }
 
   async insert(row: MessageRow): Promise<void> {
