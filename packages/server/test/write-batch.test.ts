@@ -143,17 +143,17 @@ test('a batch of posts costs the same few write statements whatever its size', a
 
 test('nonces in one batch, looked up together: a stored one replays, a repeat inside the batch replays its twin, a reuse with another body is a 409', async () => {
   const user = (await srv.deps.store.read.users.byId(member.userId))!;
-  const ctx = { actor: { kind: 'human' as const, user, via: 'bearer' as const } };
+  const actor = { kind: 'human' as const, user, via: 'bearer' as const };
   const place: PostPlace = { kind: 'channel', channelId: general };
-  const stored = await postMessage(srv.deps, ctx, place, { body: 'stored', nonce: 'nb-stored' });
+  const stored = await postMessage(srv.deps, actor, place, { body: 'stored', nonce: 'nb-stored' });
   const commits: number[] = [];
   srv.deps.store.observeCommits((size) => commits.push(size));
   const results = await Promise.allSettled([
-    postMessage(srv.deps, ctx, place, { body: 'stored', nonce: 'nb-stored' }),
-    postMessage(srv.deps, ctx, place, { body: 'new', nonce: 'nb-new' }),
-    postMessage(srv.deps, ctx, place, { body: 'new', nonce: 'nb-new' }),
-    postMessage(srv.deps, ctx, place, { body: 'other body', nonce: 'nb-stored' }),
-    postMessage(srv.deps, ctx, place, { body: 'plain' }),
+    postMessage(srv.deps, actor, place, { body: 'stored', nonce: 'nb-stored' }),
+    postMessage(srv.deps, actor, place, { body: 'new', nonce: 'nb-new' }),
+    postMessage(srv.deps, actor, place, { body: 'new', nonce: 'nb-new' }),
+    postMessage(srv.deps, actor, place, { body: 'other body', nonce: 'nb-stored' }),
+    postMessage(srv.deps, actor, place, { body: 'plain' }),
   ]);
   assert.ok(
     commits.some((n) => n >= 5),
