@@ -4,7 +4,7 @@ import type { UpdateMeBody } from '@clickclack/protocol';
 import { nowIso } from '../../lib/clock.js';
 import { newId, newRouteId } from '../../lib/ids.js';
 import type { Repos } from '../../store/store.js';
-import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
+import { newUserRow, type UserRow } from '../../store/repos/users.js';
 import type { ServiceDeps } from '../context.js';
 import type { Actor } from '../actor.js';
 import { badRequest, conflict } from '../errors.js';
@@ -34,7 +34,7 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
   if (email !== '' && (await tx.users.byEmail(email))) {
     throw conflict(`a user with email ${email} already exists`);
   }
-  const row: UserRow = {
+  const row = newUserRow({
     id: newId('user'),
     kind: 'human',
     owner_user_id: null,
@@ -43,12 +43,7 @@ export async function insertHuman(tx: Repos, input: NewHuman): Promise<UserRow> 
     email,
     avatar_url: gravatarFor(email),
     created_at: at,
-    deleted_at: null,
-    former_handle: null,
-    deleted_by: null,
-    deactivated_at: null,
-    ...NO_STATUS,
-  };
+  });
   if (Buffer.byteLength(row.display_name) > 80) throw badRequest('display_name is too long');
   await tx.users.insert(row);
   if (email !== '') {

@@ -3,7 +3,7 @@ import { nowIso } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { hashSecret, newSecret } from '../../lib/tokens.js';
 import type { BotTokenRow } from '../../store/repos/auth.js';
-import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
+import { newUserRow, type UserRow } from '../../store/repos/users.js';
 import type { Repos } from '../../store/store.js';
 import type { ServiceDeps } from '../context.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -199,7 +199,7 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
       });
     if (handle && (await tx.users.byHandle(handle))) throw conflict('handle is already taken');
     const at = nowIso();
-    const bot: UserRow = {
+    const bot = newUserRow({
       id: newId('user'),
       kind: 'bot',
       owner_user_id: input.ownerUserId ?? null,
@@ -208,12 +208,7 @@ export async function createBot(deps: ServiceDeps, input: NewBot): Promise<Creat
       email: '',
       avatar_url: avatarUrl,
       created_at: at,
-      deleted_at: null,
-      former_handle: null,
-      deleted_by: null,
-      deactivated_at: null,
-      ...NO_STATUS,
-    };
+    });
     await tx.users.insert(bot);
     await tx.workspaces.addMember({
       workspace_id: input.workspaceId,

@@ -2,7 +2,7 @@ import type { BlobStore } from '../../blobs/blob-store.js';
 import { nowIso } from '../../lib/clock.js';
 import { newId, newRouteId } from '../../lib/ids.js';
 import type { UploadRow } from '../../store/repos/uploads.js';
-import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
+import { newUserRow, type UserRow } from '../../store/repos/users.js';
 import type { Repos, Store } from '../../store/store.js';
 import type { ImportConversation, ImportedMessageRow } from '../../store/repos/imports.js';
 import { memberSetKey } from '../dms/dms.js';
@@ -247,7 +247,7 @@ export class Importer {
         ? wanted
         : '';
     if (handle) this.claimed.add(handle);
-    const row: UserRow = {
+    const row = newUserRow({
       id: this.opts.dryRun ? `dry_${u.sourceId}` : newId('user'),
       kind: u.isBot ? 'bot' : 'human',
       owner_user_id: null,
@@ -259,12 +259,7 @@ export class Importer {
       email: u.isBot ? '' : email,
       avatar_url: u.isBot ? '' : gravatarFor(email),
       created_at: nowIso(),
-      deleted_at: null,
-      former_handle: null,
-      deleted_by: null,
-      deactivated_at: null,
-      ...NO_STATUS,
-    };
+    });
     while (Buffer.byteLength(row.display_name) > 80)
       row.display_name = row.display_name.slice(0, -1);
     if (!this.opts.dryRun) await tx.users.insert(row);

@@ -7,7 +7,7 @@ import type {
 import { nowIso } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { hashSecret, newSecret } from '../../lib/tokens.js';
-import { NO_STATUS, type UserRow } from '../../store/repos/users.js';
+import { newUserRow } from '../../store/repos/users.js';
 import type { WebhookRow } from '../../store/repos/webhooks.js';
 import { type Actor, integrationActor } from '../actor.js';
 import type { ServiceDeps } from '../context.js';
@@ -63,7 +63,7 @@ export async function createWebhook(
     const { channel } = await requireReadableChannel(tx, actor, body.channel_id);
     if (channel.workspace_id !== workspaceId) throw badRequest('channel is not in this workspace');
     const at = nowIso();
-    const bot: UserRow = {
+    const bot = newUserRow({
       id: newId('user'),
       kind: 'bot',
       owner_user_id: null,
@@ -72,12 +72,7 @@ export async function createWebhook(
       email: '',
       avatar_url: '',
       created_at: at,
-      deleted_at: null,
-      former_handle: null,
-      deleted_by: null,
-      deactivated_at: null,
-      ...NO_STATUS,
-    };
+    });
     await tx.users.insert(bot);
     await tx.workspaces.addMember({
       workspace_id: workspaceId,

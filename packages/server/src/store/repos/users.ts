@@ -6,8 +6,22 @@ import { patchById } from '../patch.js';
 
 export type UserRow = Selectable<UsersTable>;
 
-/** The status columns of a user who has set none (a new row). */
-export const NO_STATUS = { status_emoji: '', status_text: '', status_expires_at: null } as const;
+/** What every new user starts with, whoever creates it: not deleted or deactivated, no status. */
+const NEW_USER_DEFAULTS = {
+  deleted_at: null,
+  former_handle: null,
+  deleted_by: null,
+  deactivated_at: null,
+  status_emoji: '',
+  status_text: '',
+  status_expires_at: null,
+} as const;
+
+/** A new user row from what its creator decides (sign-up, bots, webhooks, imports). */
+export const newUserRow = (u: Omit<UserRow, keyof typeof NEW_USER_DEFAULTS>): UserRow => ({
+  ...u,
+  ...NEW_USER_DEFAULTS,
+});
 
 const userById = prepared<{ id: string }, UserRow>((db, p) =>
   db.selectFrom('users').selectAll().where('id', '=', p.id),
